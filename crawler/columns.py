@@ -1,0 +1,179 @@
+"""Column (栏目) understanding: the dated lists on a page, the column's name, and its kind.
+
+A column is a list page of dated items (plus its paginated continuation) reached from the
+site's navigation. This module reads one :class:`~crawler.page.Page` and says:
+- which dated lists it shows (:func:`dated_lists`): anchors grouped by their list container,
+  each with the date printed beside it (dates are read by :mod:`crawler.dates` only);
+- which list is the page's own (:func:`main_list`), as opposed to sidebars of 热点 items,
+  and whether the page is a landing page of several blocks rather than one column;
+- the column's name (:func:`column_name`), from ``<meta name="ColumnName">``, the
+  breadcrumb (当前位置), the navigation text that led to the page, or the title;
+- how much text the page carries outside header, footer, navigation and sidebars
+  (:func:`main_text_length`), which tells an overview page (概况) from an empty list.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from crawler import dates
+from crawler.page import Page, clean_text, element_regions
+
+_ITEM_TAGS = frozenset({"li", "tr", "dd", "dt", "p", "div"})
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "select", "option"})
+_CRUMB_WORDS = ("crumb", "position", "location", "dqwz", "weizhi", "dangqian", "curpos")
+_CRUMB_LEAD = re.compile(r"^\s*(当前位置|您的位置|您现在的位置|所在位置|现在位置)\s*[:：]?")
+_CRUMB_SPLIT = re.compile(r"\s*(?:>|＞|»|›|→|/|>>|&gt;)\s*")
+_CRUMB_FILLER = frozenset({"", "首页", "正文", "列表", "详情", "内容", "文章", "信息列表"})
+_TITLE_SPLIT = re.compile(r"\s*[-_|—–｜]+\s*")
+# Lists with at least this many dated items, outside sidebars, each make a page a landing page
+# (栏目首页 of several blocks) when there are two or more of them.
+_LANDING_LIST_SIZE = 3
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One entry (条目) of a dated list."""
+
+    title: str
+    url: str
+    date: date | None
+
+
+@dataclass(frozen=True)
+class DatedList:
+    """The items of one list container on a page."""
+
+    items: tuple[ListItem, ...]
+    side: bool  # in a sidebar (热点, 相关链接…), not the page's own content
+
+    @property
+    def dated(self) -> int:
+        """How many items carry a date."""
+        return sum(1 for item in self.items if item.date is not None)
+
+
+def _usable_anchor(a: etree._Element) -> bool:
+    href = (a.get("href") or "").strip()
+    return bool(href) and not href.startswith(("#", "javascript:", "mailto:"))
+
+
+def _item_element(a: etree._Element) -> etree._Element | None:
+    for node in a.iterancestors():
+        if node.tag in _ITEM_TAGS:
+            return node
+    return None
+
+
+def _following_text(a: etree._Element) -> str:
+    """Text after *a* up to the next anchor: where flat lists print an item's date."""
+    parts = [a.tail or ""]
+    for sibling in a.itersiblings():
+        if sibling.tag == "a":
+            break
+        parts.append(sibling.text_content() if isinstance(sibling.tag, str) else "")
+        parts.append(sibling.tail or "")
+    return " ".join(parts)
+
+
+def dated_lists(page: Page, today: date) -> list[DatedList]:
+    """Every list container on *page* that carries at least one dated item."""
+    groups: dict[etree._Element, list[tuple[etree._Element, etree._Element]]] = {}
+    for a in page.tree.iter("a"):
+        if not _usable_anchor(a) or any(p.tag in _SKIP_TAGS for p in a.iterancestors()):
+            continue
+        item = _item_element(a)
+        if item is None or item.getparent() is None:
+            continue
+        groups.setdefault(item.getparent(), []).append((item, a))
+    lists = []
+    for container, pairs in groups.items():
+        per_item: dict[etree._Element, list[etree._Element]] = {}
+        for item, a in pairs:
+            per_item.setdefault(item, []).append(a)
+        items = []
+        for item, anchors in per_item.items():
+            items.extend(_items_of(page, item, anchors, today))
+        entries = tuple(items)
+        if any(e.date is not None for e in entries):
+            lists.append(DatedList(entries, side="side" in element_regions(container)))
+    return lists
+
+
+def _items_of(
+    page: Page, item: etree._Element, anchors: list[etree._Element], today: date
+) -> list[ListItem]:
+    """The list items one item element holds: usually one, several in flat lists."""
+    if len(anchors) > 1:
+        titled = [a for a in anchors if len(clean_text(a.text_content() or a.get("title"))) >= 4]
+        if len(titled) == 1:
+            anchors = titled
+    found = []
+    for a in anchors:
+        url = urljoin(page.base_url, a.get("href").strip()).split("#", 1)[0]
+        text = item.text_content() if len(anchors) == 1 else a.text_content() + _following_text(a)
+        when = dates.item_date(clean_text(text), url=url, today=today)
+        title = clean_text(a.get("title")) or dates.strip_dates(clean_text(a.text_content()))
+        if title:
+            found.append(ListItem(title=title, url=url, date=when))
+    return found
+
+
+def main_list(lists: list[DatedList]) -> DatedList | None:
+    """The page's own list: the largest dated list outside sidebars (or anywhere, if none)."""
+    own = [lst for lst in lists if not lst.side] or lists
+    return max(own, key=lambda lst: lst.dated, default=None)
+
+
+def is_landing(lists: list[DatedList]) -> bool:
+    """Whether the page shows several blocks of dated items (a channel or home page)."""
+    blocks = [lst for lst in lists if not lst.side and lst.dated >= _LANDING_LIST_SIZE]
+    return len(blocks) >= 2
+
+
+def column_name(page: Page, link_text: str = "") -> tuple[str, str]:
+    """The column's name and where it came from: meta, breadcrumb, nav or title."""
+    if page.meta.get("columnname"):
+        return page.meta["columnname"], "meta"
+    crumb = _breadcrumb_name(page)
+    if crumb:
+        return crumb, "breadcrumb"
+    if link_text:
+        return link_text, "nav"
+    parts = [p for p in _TITLE_SPLIT.split(page.title) if p]
+    return (parts[0] if parts else page.url), "title"
+
+
+def _breadcrumb_name(page: Page) -> str:
+    for el in page.tree.iter("div", "span", "p", "td", "ul", "ol", "nav"):
+        words = f"{el.get('id', '')} {el.get('class', '')}".lower()
+        text = clean_text(el.text_content())
+        if len(text) > 120:
+            continue
+        if any(w in words for w in _CRUMB_WORDS) or _CRUMB_LEAD.match(text):
+            parts = _CRUMB_SPLIT.split(_CRUMB_LEAD.sub("", text))
+            named = [p for p in parts if p not in _CRUMB_FILLER]
+            if named:
+                return named[-1]
+    return ""
+
+
+def main_text_length(page: Page) -> int:
+    """Characters of text outside header, footer, navigation, sidebars and scripts."""
+    body = page.tree.find("body")
+    if body is None:
+        return 0
+    total = 0
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
+            continue
+        own = (el.text or "") if el.tag not in _SKIP_TAGS else ""
+        text = clean_text(own) + clean_text(el.tail if el.getparent() is not None else "")
+        if text and not element_regions(el) & {"header", "footer", "nav", "side"}:
+            total += len(text)
+    return total

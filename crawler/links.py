@@ -1,0 +1,97 @@
+"""Link extraction: every link target a page carries, with its kind and anchor text.
+
+A page links to other pages (``<a href>``, frames), documents (PDF, DOC, XLS… attachments),
+images, scripts and stylesheets. Each target is resolved against the page's base URL, its
+fragment dropped, and classified once here; the spider follows page links and the link
+checker (later) verifies every target. Non-web schemes (``mailto:``, ``tel:``,
+``javascript:``) and bare ``#`` are kept as they are, with kind ``other``.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from crawler.page import Page, clean_text, element_regions
+
+
+class LinkKind(enum.StrEnum):
+    PAGE = "page"
+    DOCUMENT = "document"  # 附件: PDF, DOC, XLS, archives
+    IMAGE = "image"
+    SCRIPT = "script"
+    STYLESHEET = "stylesheet"
+    OTHER = "other"  # mailto:, tel:, javascript:, bare '#', data:
+
+
+DOCUMENT_EXTENSIONS = frozenset(
+    "pdf doc docx xls xlsx ppt pptx wps et dps ofd txt rtf csv zip rar 7z tar gz".split()
+)
+_IMAGE_EXTENSIONS = frozenset("jpg jpeg png gif bmp webp svg ico tif tiff".split())
+_WEB_SCHEMES = ("http", "https")
+# Anchor texts that lead from a home-page block to its column's list page.
+_MORE = re.compile(r"^(更多|more|更多>+|>>|更多信息|查看更多|more\s*>+|\+\s*more)$", re.I)
+
+
+@dataclass(frozen=True)
+class Link:
+    """One link target of a page."""
+
+    target: str
+    anchor: str
+    kind: LinkKind
+    nav: bool  # in a navigation menu or sidebar, or a 更多 link: how columns are reached
+
+
+def _extension(url: str) -> str:
+    path = urlsplit(url).path
+    name = path.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def classify_target(url: str, tag: str) -> LinkKind:
+    """Kind of a resolved target, from the tag that carries it and the URL's extension."""
+    if urlsplit(url).scheme not in _WEB_SCHEMES:
+        return LinkKind.OTHER
+    ext = _extension(url)
+    if ext in DOCUMENT_EXTENSIONS:
+        return LinkKind.DOCUMENT
+    if tag == "img" or ext in _IMAGE_EXTENSIONS:
+        return LinkKind.IMAGE
+    if tag == "script" or ext == "js":
+        return LinkKind.SCRIPT
+    if tag == "link" or ext == "css":
+        return LinkKind.STYLESHEET
+    return LinkKind.PAGE
+
+
+def resolve(base: str, href: str) -> str:
+    """Absolute form of *href*; non-web schemes and bare fragments are returned as written."""
+    href = href.strip()
+    if href.startswith("#") or re.match(r"^(mailto|tel|javascript|data|sms):", href, re.I):
+        return href
+    target, _ = urldefrag(urljoin(base, href))
+    return target
+
+
+def page_links(page: Page) -> list[Link]:
+    """Every link target of *page*, once per target (the first occurrence's anchor wins)."""
+    base = page.base_url
+    seen: dict[str, Link] = {}
+    for el in page.tree.iter("a", "area", "img", "script", "link", "iframe", "frame"):
+        attr = "href" if el.tag in ("a", "area", "link") else "src"
+        href = el.get(attr)
+        if not href or not href.strip():
+            continue
+        if el.tag == "link" and "stylesheet" not in (el.get("rel") or "").lower():
+            continue
+        target = resolve(base, href)
+        if target in seen:
+            continue
+        anchor = clean_text(el.text_content() or el.get("title")) if el.tag == "a" else ""
+        regions = element_regions(el)
+        nav = bool(regions & {"nav", "side"}) or bool(_MORE.match(anchor))
+        seen[target] = Link(target, anchor[:200], classify_target(target, el.tag), nav)
+    return list(seen.values())

@@ -1,0 +1,110 @@
+"""One parsed HTML page: the tree every extractor reads, parsed once per response.
+
+Parsing is the costly step, so the spider builds a :class:`Page` once and hands it to the
+date, link, listing, pagination and footer extractors. Hanweb (大汉 jcms) columns hide their
+list items as XML inside ``<script type="text/xml"><datastore>…</datastore></script>``; the
+page expands those records into ordinary elements here, so no extractor has to know.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml import etree
+
+_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
+_SPACE = re.compile(r"\s+")
+
+# id/class words that mark a page region, matched against an element and its ancestors.
+_REGION_WORDS: dict[str, tuple[str, ...]] = {
+    "footer": ("footer", "foot", "bottom", "copyright", "banquan"),
+    "header": ("header", "top", "banner", "logo"),
+    "nav": ("nav", "menu", "daohang", "lanmu"),
+    "side": ("side", "left", "right", "hot", "rank", "related", "xgwz", "tuijian", "recommend"),
+}
+_REGION_TAGS = {"footer": "footer", "header": "header", "nav": "nav", "aside": "side"}
+
+
+def clean_text(text: str | None) -> str:
+    """Collapse runs of white space (NBSP and full-width space included) to one space."""
+    return _SPACE.sub(" ", (text or "").replace("\u3000", " ")).strip()
+
+
+def element_regions(el: etree._Element) -> frozenset[str]:
+    """The regions (footer, header, nav, side) an element sits in, judged by its ancestors."""
+    found: set[str] = set()
+    for node in el.iterancestors():
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in _REGION_TAGS:
+            found.add(_REGION_TAGS[tag])
+        words = f"{node.get('id', '')} {node.get('class', '')}".lower()
+        if not words.strip():
+            continue
+        for region, needles in _REGION_WORDS.items():
+            if any(n in words for n in needles):
+                found.add(region)
+    return frozenset(found)
+
+
+@dataclass
+class Page:
+    """A decoded HTML page, parsed once, with Hanweb datastore lists expanded."""
+
+    url: str
+    tree: lxml.html.HtmlElement
+    meta: dict[str, str] = field(default_factory=dict)  # lower-cased <meta name> → content
+
+    @classmethod
+    def parse(cls, url: str, html: str) -> Page:
+        """Parse decoded *html* fetched from *url*."""
+        try:
+            tree = lxml.html.document_fromstring(html or "<html></html>")
+        except (etree.ParserError, ValueError):
+            tree = lxml.html.document_fromstring("<html></html>")
+        _expand_datastores(tree)
+        meta = {}
+        for m in tree.iter("meta"):
+            name = (m.get("name") or "").strip().lower()
+            if name and name not in meta:
+                meta[name] = clean_text(m.get("content"))
+        return cls(url=url, tree=tree, meta=meta)
+
+    @property
+    def title(self) -> str:
+        """The page's ``<title>``, or its ``ArticleTitle`` meta when the title is empty."""
+        node = self.tree.find(".//title")
+        title = clean_text(node.text_content()) if node is not None else ""
+        return title or self.meta.get("articletitle", "")
+
+    @property
+    def base_url(self) -> str:
+        """The URL relative links resolve against (``<base href>`` when present)."""
+        base = self.tree.find(".//base[@href]")
+        return base.get("href") if base is not None else self.url
+
+
+def _expand_datastores(tree: lxml.html.HtmlElement) -> None:
+    """Replace each Hanweb ``<datastore>`` script with a ``<ul>`` of its records."""
+    for script in list(tree.iter("script")):
+        text = script.text or ""
+        if "<datastore" not in text.lower() and "<record" not in text.lower():
+            continue
+        records = _RECORD.findall(text)
+        if not records:
+            continue
+        holder = lxml.html.Element("ul", {"class": "datastore-records"})
+        for record in records:
+            for frag in lxml.html.fragments_fromstring(record):
+                if isinstance(frag, str):
+                    continue
+                holder.append(frag if frag.tag == "li" else _wrap_li(frag))
+        holder.tail = script.tail
+        script.getparent().replace(script, holder)
+
+
+def _wrap_li(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    li = lxml.html.Element("li")
+    li.append(el)
+    return li

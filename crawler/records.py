@@ -1,0 +1,118 @@
+"""What the spider yields: plain, serialisable records, one type per scan table.
+
+Records are dataclasses of primitives (dates as ``YYYY-MM-DD`` strings), so they cross a
+process boundary or a Redis queue unchanged when the crawl is distributed; only
+:mod:`crawler.pipeline` turns them into rows. A record names its table in ``table``; records
+that carry many rows (a page's links, a list page's items, a page's footer facts) expand to
+them in :meth:`rows`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar
+
+
+@dataclass
+class PageRecord:
+    """A fetched URL: an HTML page or a document (附件)."""
+
+    table: ClassVar[str] = "pages"
+    site_id: str
+    url: str
+    status: int | None
+    content_type: str | None
+    kind: str  # html | document | other
+    depth: int
+    title: str | None = None
+    pub_date: str | None = None
+    encoding: str | None = None
+    declared_encoding: str | None = None
+    error: str | None = None
+    fetched_at: str | None = None
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [asdict(self)]
+
+
+@dataclass
+class LinksRecord:
+    """Every link target of one page."""
+
+    table: ClassVar[str] = "links"
+    site_id: str
+    source_url: str
+    links: list[tuple[str, str, str]] = field(default_factory=list)  # (target, anchor, kind)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {"site_id": self.site_id, "source_url": self.source_url, "target_url": target,
+             "anchor_text": anchor, "kind": kind}
+            for target, anchor, kind in self.links
+        ]
+
+
+@dataclass
+class ListPageRecord:
+    """One page of a column's list, and the column it belongs to."""
+
+    table: ClassVar[str] = "column_pages"
+    site_id: str
+    column_url: str
+    page_url: str
+    page_no: int
+    name: str
+    name_source: str
+    column_class: str
+    kind: str  # list | page (a text page such as 机构概况)
+    empty_note: str | None
+    item_count: int
+
+    def rows(self) -> list[dict[str, Any]]:
+        row = asdict(self)
+        row["class"] = row.pop("column_class")
+        return [row]
+
+
+@dataclass
+class ItemsRecord:
+    """The dated entries (条目) listed on one page, in a column or in home-page blocks."""
+
+    table: ClassVar[str] = "items"
+    site_id: str
+    page_url: str
+    column_url: str | None
+    items: list[tuple[str, str, str | None]] = field(default_factory=list)  # (url, title, date)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {"site_id": self.site_id, "page_url": self.page_url, "column_url": self.column_url,
+             "url": url, "title": title, "date": when}
+            for url, title, when in self.items
+        ]
+
+
+@dataclass
+class FooterRecord:
+    """The footer identifiers found (or missing) on one page."""
+
+    table: ClassVar[str] = "footer_facts"
+    site_id: str
+    page_url: str
+    facts: list[dict[str, Any]] = field(default_factory=list)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [{"site_id": self.site_id, "page_url": self.page_url, **f} for f in self.facts]
+
+
+@dataclass
+class SiteStatusRecord:
+    """How a site's home page answered: not a scan-table row but a status update."""
+
+    site_id: str
+    status: str
+    home_status: int | None = None
+    error: str | None = None
+
+
+ScanRecord = PageRecord | LinksRecord | ListPageRecord | ItemsRecord | FooterRecord

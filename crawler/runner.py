@@ -1,0 +1,127 @@
+"""Run a scan from start to finish: the library entry point behind ``govwatch scan``.
+
+The scan is recorded as ``running`` before the crawl starts and becomes ``complete`` only
+when the crawl finished; its columns are then aggregated. An interrupted crawl (Ctrl-C,
+SIGTERM, a crash) leaves the scan ``failed``, the previous complete scan untouched, and a
+Scrapy job directory beside the database from which ``resume=True`` continues it, writing
+into the same scan without duplicating rows.
+
+The crawl itself runs in a child process (:mod:`crawler.process`) because Twisted's reactor
+cannot be restarted: so a scheduler or a test can run scan after scan in one process.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from crawler.process import EXIT_FINISHED
+from govwatch import db as store
+from govwatch.config import Site
+
+
+class NothingToResume(Exception):
+    """``resume`` was asked for but no interrupted scan is newer than the last complete one."""
+
+
+@dataclass
+class ScanOutcome:
+    """What a scan run ended with."""
+
+    scan_id: int
+    status: store.ScanStatus
+    seconds: float
+    resumed: bool
+    sites: list[dict[str, Any]] = field(default_factory=list)  # store.site_summary rows
+
+    @property
+    def pages(self) -> int:
+        """Pages recorded across all sites."""
+        return sum(row["pages"] or 0 for row in self.sites)
+
+
+def job_dir(db_path: Path, scan_id: int) -> Path:
+    """Where the crawl of *scan_id* keeps its resumable state (Scrapy JOBDIR)."""
+    return db_path.with_name(f"{db_path.name}.jobs") / f"scan-{scan_id}"
+
+
+def _site_job(site: Site) -> dict[str, Any]:
+    return {
+        "id": site.id, "url": site.url, "max_pages": site.max_pages,
+        "max_depth": site.max_depth, "obey_robots": site.obey_robots,
+        "start_urls": list(site.start_urls),
+    }
+
+
+def run_scan(
+    sites: Sequence[Site], db_path: str | Path, *, as_of: date, resume: bool = False,
+    progress_interval: float = 2.0, settings: dict[str, Any] | None = None,
+) -> ScanOutcome:
+    """Crawl *sites* into the database at *db_path* and return how the scan ended.
+
+    With *resume*, continue the newest interrupted scan instead (its own site list, looked up
+    in *sites*). *settings* overrides crawl settings (see :mod:`crawler.settings`).
+    """
+    db_path = Path(db_path)
+    db = store.open_db(db_path)
+    started = time.monotonic()
+    if resume:
+        row = store.resumable_scan(db)
+        if row is None:
+            raise NothingToResume("no interrupted scan to resume")
+        scan_id, as_of_text = row["id"], row["as_of"]
+        by_id = {s.id: s for s in sites}
+        sites = [by_id[i] for i in row["site_ids"].split(",") if i in by_id]
+        store.mark_scan(db, scan_id, store.ScanStatus.RUNNING)
+    else:
+        scan_id, as_of_text = store.start_scan(db, sites, as_of.isoformat()), as_of.isoformat()
+    job = {
+        "db": str(db_path), "scan_id": scan_id, "as_of": as_of_text,
+        "sites": [_site_job(s) for s in sites], "jobdir": str(job_dir(db_path, scan_id)),
+        "progress_interval": progress_interval, "settings": settings or {},
+    }
+    # Its own session: a Ctrl-C reaches only us, and we pass it on once (twice would make
+    # Scrapy stop without saving its job state).
+    child = subprocess.Popen(
+        [sys.executable, "-m", "crawler.process", json.dumps(job)], start_new_session=True
+    )
+    forwarded = signal.signal(signal.SIGTERM, lambda *_: child.send_signal(signal.SIGINT))
+    try:
+        code = _wait(child)
+    finally:
+        signal.signal(signal.SIGTERM, forwarded)
+    if code == EXIT_FINISHED:
+        store.finalize_scan(db, scan_id)
+        store.mark_scan(db, scan_id, store.ScanStatus.COMPLETE)
+        shutil.rmtree(job_dir(db_path, scan_id), ignore_errors=True)
+        status = store.ScanStatus.COMPLETE
+    else:
+        store.mark_scan(db, scan_id, store.ScanStatus.FAILED)
+        status = store.ScanStatus.FAILED
+    outcome = ScanOutcome(
+        scan_id, status, time.monotonic() - started, resume, store.site_summary(db, scan_id)
+    )
+    db.close()
+    return outcome
+
+
+def _wait(child: subprocess.Popen) -> int:
+    """Wait for the crawl; on Ctrl-C let it shut down cleanly (Scrapy saves its job state)."""
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        child.send_signal(signal.SIGINT)
+        try:
+            return child.wait()
+        except KeyboardInterrupt:  # a second Ctrl-C: stop now
+            child.kill()
+            return child.wait()

@@ -1,0 +1,336 @@
+"""Load and validate ``govwatch.yaml``, the sites file.
+
+Top-level keys (a bare YAML list of sites is also accepted, as a sites-only file):
+
+    timezone       zoneinfo name                  default "Asia/Shanghai"
+    schedule       mapping, passed on raw         default {}  (read by scheduler.py)
+    rectification  mapping, passed on raw         default {}  (read by reports/)
+    sites          non-empty list of site mappings (required)
+
+Site keys:
+
+    id             [a-z0-9][a-z0-9_-]*, unique    required (the stable key used everywhere)
+    name           non-empty string               required, e.g. 甘肃省交通运输厅
+    url            http(s) URL with a host        required, the home page
+    unit           non-empty string               default: name (who must claim and fix)
+    max_pages      integer >= 1                   default 5000
+    max_depth      integer >= 0                   default 10
+    obey_robots    YAML boolean                   default true
+    start_urls     http(s) URLs on url's host     default [] (extra start pages)
+    allow_private  YAML boolean                   default false (link checker may request
+                                                  private addresses)
+
+Unknown keys at either level are errors, so a typo never passes silently; only top-level
+keys starting with ``x-`` are ignored, to hold YAML anchors that sites merge in
+(``x-defaults: &d {max_pages: 800}`` then ``<<: *d`` in a site). The first problem
+found raises ConfigError, whose str() is one line ``FILE:LINE: site ID: message``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+__all__ = ["Config", "ConfigError", "Site", "load_config"]
+
+ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
+TOP_KEYS = ("timezone", "schedule", "rectification", "sites")
+SITE_KEYS = ("id", "name", "url", "unit", "max_pages", "max_depth", "obey_robots",
+             "start_urls", "allow_private")
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class ConfigError(Exception):
+    """A problem in a config file: str(e) is one line 'FILE:LINE: site ID: message'
+    (each of the file, line and site parts only when known)."""
+
+    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None,
+                 site: str | None = None) -> None:
+        self.message, self.line, self.site = message, line, site
+        self.path = Path(path) if path is not None else None
+        super().__init__(message, path, line, site)  # all args, so it pickles whole
+
+    def __str__(self) -> str:
+        where = "".join(f"{part}:" for part in (self.path, self.line) if part is not None)
+        who = f"site {self.site}: " if self.site else ""
+        return f"{where} {who}{self.message}".lstrip()
+
+
+def _host(url: str) -> str:
+    """Lowercase host[:port] of an http(s) URL, dropping userinfo and a default port."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2].lower().rstrip(":")  # "x:/" has an empty port
+    if parts.port is not None and parts.port == _DEFAULT_PORTS.get(parts.scheme.lower()):
+        host = host.rpartition(":")[0]  # so https://x:443/ and https://x/ are the same host
+    return host
+
+
+@dataclass(frozen=True)
+class Site:
+    """One monitored website (an entry of ``sites:``)."""
+
+    id: str
+    name: str
+    url: str
+    unit: str
+    max_pages: int = 5000
+    max_depth: int = 10
+    obey_robots: bool = True
+    start_urls: tuple[str, ...] = ()
+    allow_private: bool = False
+    line: int = 0
+
+    @property
+    def host(self) -> str:
+        """Lowercase host[:port] of the home page URL (default port dropped)."""
+        return _host(self.url)
+
+
+@dataclass(frozen=True)
+class Config:
+    """A loaded ``govwatch.yaml``."""
+
+    path: Path
+    sites: tuple[Site, ...]
+    timezone: str = "Asia/Shanghai"
+    schedule: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    rectification: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    def site(self, site_id: str) -> Site:
+        """The site with this id; ConfigError (naming the known ids) if there is none."""
+        return self.select([site_id])[0]
+
+    def select(self, site_ids: Sequence[str]) -> tuple[Site, ...]:
+        """Sites by id in the order asked (repeats dropped); all sites when none are asked."""
+        if not site_ids:
+            return self.sites
+        by_id = {s.id: s for s in self.sites}
+        unknown = [i for i in site_ids if i not in by_id]
+        if unknown:
+            raise ConfigError(f"unknown site id {', '.join(map(repr, unknown))} "
+                              f"(known: {', '.join(by_id)})", self.path)
+        return tuple(by_id[i] for i in dict.fromkeys(site_ids))
+
+
+def load_config(path: str | Path) -> Config:
+    """Read, parse and validate a config file; raise ConfigError on the first problem."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError("file not found", path) from None
+    except OSError as e:
+        raise ConfigError(f"cannot read file: {e.strerror or e}", path) from None
+    try:
+        text = data.decode("utf-8-sig")  # tolerate the BOM that Windows editors add
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        raise ConfigError(f"file is not UTF-8 (byte 0x{data[e.start]:02x}); save it as UTF-8",
+                          path, line) from None
+    return _Reader(path, text).config()
+
+
+def _is_http_url(val: Any) -> bool:
+    """True for an http(s) URL with a host, a valid port if any, and no whitespace."""
+    if not isinstance(val, str) or any(c.isspace() for c in val):
+        return False
+    try:
+        parts = urlsplit(val)
+        return parts.scheme.lower() in _DEFAULT_PORTS and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # .port raises for a port that is not a number in range
+        return False
+
+
+class _Reader:
+    """Walks the composed YAML node tree so every message can name the offending line."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.loader = yaml.SafeLoader(text)
+
+    def error(self, message: str, node: Node | None = None, site: str | None = None) -> ConfigError:
+        line = node.start_mark.line + 1 if node is not None else None
+        return ConfigError(message, self.path, line, site)
+
+    def yaml_error(self, e: yaml.YAMLError) -> ConfigError:
+        # Keep only the one-line 'problem' of PyYAML's multi-line report, at its own line.
+        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+        problem = getattr(e, "problem", None) or str(e)
+        if problem.startswith("but ") and getattr(e, "context", None):  # "but found another..."
+            problem = f"{e.context}, {problem}"
+        if problem.startswith("expected <block end>"):
+            problem = f"bad indentation ({problem})"
+        syntax = not isinstance(e, yaml.constructor.ConstructorError)
+        return ConfigError(f"YAML {'syntax ' if syntax else ''}error: {' '.join(problem.split())}",
+                           self.path, mark.line + 1 if mark else None)
+
+    def value(self, node: Node) -> Any:
+        """The Python value of a node, converted by PyYAML's safe constructor."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError as e:
+            raise self.yaml_error(e) from None
+
+    def mapping(self, node: MappingNode, site: str | None = None) -> dict[str, tuple[Node, Node]]:
+        """{key: (key node, value node)}, with '<<' merge keys resolved and repeats refused."""
+        seen: dict[str, Node] = {}
+        for k, _ in node.value:
+            if k.tag == _MERGE_TAG:
+                continue
+            if not isinstance(k, ScalarNode):
+                raise self.error("keys must be plain names", k, site)
+            if k.value in seen:  # PyYAML would silently keep the last one
+                first = seen[k.value].start_mark.line + 1
+                raise self.error(f"duplicate key {k.value!r} (first at line {first})", k, site)
+            seen[k.value] = k
+        # flatten_mapping edits the node in place; work on a copy.
+        flat = MappingNode(node.tag, list(node.value), node.start_mark, node.end_mark)
+        try:
+            self.loader.flatten_mapping(flat)
+        except yaml.YAMLError as e:
+            raise self.yaml_error(e) from None
+        pairs: dict[str, tuple[Node, Node]] = {}
+        for k, v in flat.value:  # merged keys come first, so the entry's own keys win
+            if not isinstance(k, ScalarNode):
+                raise self.error("keys must be plain names", k, site)
+            pairs[k.value] = (k, v)
+        return pairs
+
+    def check_keys(self, pairs: Mapping[str, tuple[Node, Node]], allowed: Sequence[str],
+                   site: str | None = None) -> None:
+        for key, (k, _) in pairs.items():
+            if key not in allowed and not (allowed is TOP_KEYS and key.startswith("x-")):
+                close = difflib.get_close_matches(key, allowed, n=1)
+                tip = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(allowed)}"
+                raise self.error(f"unknown key {key!r}{tip}", k, site)
+
+    def config(self) -> Config:
+        try:
+            root = self.loader.get_single_node()
+        except yaml.YAMLError as e:
+            raise self.yaml_error(e) from None
+        finally:
+            self.loader.dispose()
+        if root is None:
+            raise self.error("file is empty; expected a 'sites:' list")
+        tz, raw = "Asia/Shanghai", {"schedule": {}, "rectification": {}}
+        if isinstance(root, SequenceNode):  # a bare list: a sites-only file
+            sites_key, sites_node = root, root
+        elif isinstance(root, MappingNode):
+            pairs = self.mapping(root)
+            self.check_keys(pairs, TOP_KEYS)
+            if "sites" not in pairs:
+                raise self.error("no 'sites:' list", root)
+            sites_key, sites_node = pairs["sites"]
+            if "timezone" in pairs:
+                tz = self.timezone(*pairs["timezone"])
+            for key in raw:
+                if key in pairs:
+                    val = self.value(pairs[key][1])
+                    if val is not None and not isinstance(val, dict):
+                        raise self.error(f"{key} must be a mapping", pairs[key][0])
+                    raw[key] = val or {}
+        else:
+            raise self.error("top level must be a mapping with a 'sites:' list", root)
+        # Never construct the site nodes themselves: PyYAML would flatten their merge keys
+        # in place, and the walk below would then see merged keys as repeated ones.
+        if not isinstance(sites_node, SequenceNode):
+            empty = self.value(sites_node) is None
+            raise self.error("no sites" if empty else "sites must be a list of site mappings",
+                             sites_key)
+        if not sites_node.value:
+            raise self.error("no sites", sites_key)
+        sites: list[Site] = []
+        first_line: dict[str, int] = {}
+        for node in sites_node.value:
+            site = self.site(node)
+            if site.id in first_line:
+                raise self.error(f"duplicate id (first at line {first_line[site.id]})", node,
+                                 site.id)
+            first_line[site.id] = site.line
+            sites.append(site)
+        return Config(self.path, tuple(sites), tz, MappingProxyType(raw["schedule"]),
+                      MappingProxyType(raw["rectification"]))
+
+    def timezone(self, k: Node, v: Node) -> str:
+        tz = self.value(v)
+        try:
+            ZoneInfo(tz)
+        except (TypeError, ValueError, ZoneInfoNotFoundError):
+            raise self.error(f"timezone must be a zoneinfo name such as Asia/Shanghai: {tz!r}",
+                             k) from None
+        return tz
+
+    def site(self, node: Node) -> Site:
+        if not isinstance(node, MappingNode):
+            raise self.error("each site must be a mapping (id: ..., name: ..., url: ...)", node)
+        # Read the id first so every later message can name the site.
+        own_id = next((self.value(v) for k, v in node.value
+                       if isinstance(k, ScalarNode) and k.value == "id"), None)
+        label = own_id if isinstance(own_id, str) and ID_RE.fullmatch(own_id) else None
+        pairs = self.mapping(node, label)
+        site_id = None
+        if "id" in pairs:
+            k, v = pairs["id"]
+            site_id = self.value(v)
+            if not isinstance(site_id, str) or not ID_RE.fullmatch(site_id):
+                raise self.error(f"id must be lowercase letters, digits, - and _, starting with "
+                                 f"a letter or digit (quote it if YAML reads a number or "
+                                 f"boolean): {site_id!r}", k)
+        self.check_keys(pairs, SITE_KEYS, site_id)
+        for key in ("id", "name", "url"):
+            if key not in pairs:
+                raise self.error(f"missing {key!r}", node, site_id)
+        fields = {key: self.field(key, k, v, site_id) for key, (k, v) in pairs.items()}
+        fields.setdefault("unit", fields["name"])
+        host = _host(fields["url"])
+        start_urls = fields.pop("start_urls", [])
+        for url, at in start_urls:
+            if _host(url) != host:
+                raise self.error(f"start_urls entry is not on the host of url ({host}): {url!r}",
+                                 at, site_id)
+        return Site(**fields, start_urls=tuple(u for u, _ in start_urls),
+                    line=node.start_mark.line + 1)
+
+    def field(self, key: str, k: Node, v: Node, site: str | None) -> Any:
+        """Check and convert one site value; errors point at the key's line."""
+        val = self.value(v)
+        if key in ("id", "name", "unit"):
+            if not isinstance(val, str) or not val.strip():
+                raise self.error(f"{key} must be a non-empty string: {val!r}", k, site)
+            return val.strip()
+        if key == "url":
+            if not _is_http_url(val):
+                raise self.error(f"url must be http(s)://host/...: {val!r}", k, site)
+            return val
+        if key in ("max_pages", "max_depth"):
+            low = 1 if key == "max_pages" else 0
+            # bool is a subclass of int, but 'true' is not a page count.
+            if isinstance(val, bool) or not isinstance(val, int) or val < low:
+                kind = "a positive integer" if low else "an integer >= 0"
+                raise self.error(f"{key} must be {kind}: {val!r}", k, site)
+            return val
+        if key in ("obey_robots", "allow_private"):
+            if not isinstance(val, bool):  # "false" in quotes would be a true-ish string
+                raise self.error(f"{key} must be true or false, unquoted: {val!r}", k, site)
+            return val
+        # start_urls: keep each entry's node for the same-host check made once url is known.
+        if val is None:
+            return []
+        if not isinstance(v, SequenceNode):
+            raise self.error("start_urls must be a list of URLs", k, site)
+        for u, n in zip(val, v.value, strict=True):
+            if not _is_http_url(u):
+                raise self.error(f"start_urls entry must be http(s)://host/...: {u!r}", n, site)
+        return list(zip(val, v.value, strict=True))

@@ -1,0 +1,1 @@
+"""Reports for people: issue tracking across scans, bulletins and scorecards."""
