@@ -8,8 +8,9 @@ site's navigation. This module reads one :class:`~crawler.page.Page` and says:
   and whether the page is a landing page of several blocks rather than one column;
 - the column's name (:func:`column_name`), from ``<meta name="ColumnName">``, the
   breadcrumb (当前位置), the navigation text that led to the page, or the title;
-- how much text the page carries outside header, footer, navigation and sidebars
-  (:func:`main_text_length`), which tells an overview page (概况) from an empty list.
+- whether the page is built as a list even when it lists nothing (:func:`has_list_frame`),
+  and how much text it carries outside header, footer, navigation and sidebars
+  (:func:`main_text_length`): a blank column (空白栏目), an overview page (概况) or neither.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from crawler import dates
-from crawler.page import Page, clean_text, element_regions
+from crawler.page import CHROME, Page, clean_text, element_regions
 
 _ITEM_TAGS = frozenset({"li", "tr", "dd", "dt", "p", "div"})
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "select", "option"})
@@ -30,6 +31,8 @@ _CRUMB_WORDS = ("crumb", "position", "location", "dqwz", "weizhi", "dangqian", "
 _CRUMB_LEAD = re.compile(r"^\s*(当前位置|您的位置|您现在的位置|所在位置|现在位置)\s*[:：]?")
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|＞|»|›|→|/|>>|&gt;)\s*")
 _CRUMB_FILLER = frozenset({"", "首页", "正文", "列表", "详情", "内容", "文章", "信息列表"})
+_LIST_WORDS = ("list", "lb", "news", "xxgk", "article", "datastore", "info")
+_NOT_CONTENT = frozenset({"header", "footer", "nav", "side"})
 _TITLE_SPLIT = re.compile(r"\s*[-_|—–｜]+\s*")
 # Lists with at least this many dated items, outside sidebars, each make a page a landing page
 # (栏目首页 of several blocks) when there are two or more of them.
@@ -76,7 +79,7 @@ def _following_text(a: etree._Element) -> str:
     for sibling in a.itersiblings():
         if sibling.tag == "a":
             break
-        parts.append(sibling.text_content() if isinstance(sibling.tag, str) else "")
+        parts.append(" ".join(sibling.itertext()) if isinstance(sibling.tag, str) else "")
         parts.append(sibling.tail or "")
     return " ".join(parts)
 
@@ -93,6 +96,9 @@ def dated_lists(page: Page, today: date) -> list[DatedList]:
         groups.setdefault(item.getparent(), []).append((item, a))
     lists = []
     for container, pairs in groups.items():
+        regions = element_regions(container)
+        if regions & CHROME:
+            continue  # the banner's 今天是… and the footer's links are no list
         per_item: dict[etree._Element, list[etree._Element]] = {}
         for item, a in pairs:
             per_item.setdefault(item, []).append(a)
@@ -101,7 +107,7 @@ def dated_lists(page: Page, today: date) -> list[DatedList]:
             items.extend(_items_of(page, item, anchors, today))
         entries = tuple(items)
         if any(e.date is not None for e in entries):
-            lists.append(DatedList(entries, side="side" in element_regions(container)))
+            lists.append(DatedList(entries, side="side" in regions))
     return lists
 
 
@@ -116,12 +122,35 @@ def _items_of(
     found = []
     for a in anchors:
         url = urljoin(page.base_url, a.get("href").strip()).split("#", 1)[0]
-        text = item.text_content() if len(anchors) == 1 else a.text_content() + _following_text(a)
+        # itertext keeps element boundaries apart: '标题x1' + '2026-11-01' is no date '12026'
+        text = (
+            _row_date_text(item) or " ".join(item.itertext())
+            if len(anchors) == 1
+            else " ".join(a.itertext()) + " " + _following_text(a)
+        )
         when = dates.item_date(clean_text(text), url=url, today=today)
-        title = clean_text(a.get("title")) or dates.strip_dates(clean_text(a.text_content()))
+        title = clean_text(a.get("title")) or dates.strip_dates(clean_text(" ".join(a.itertext())))
         if title:
             found.append(ListItem(title=title, url=url, date=when))
     return found
+
+
+def _row_date_text(row: etree._Element) -> str | None:
+    """In a table row, the cell under a 发布 heading: 信息公开 tables also print 成文日期."""
+    if row.tag != "tr":
+        return None
+    table = next((t for t in row.iterancestors("table")), None)
+    if table is None:
+        return None
+    for header in table.iter("tr"):
+        if header is row:
+            return None
+        labels = [clean_text(c.text_content()) for c in header if c.tag in ("th", "td")]
+        column = next((i for i, label in enumerate(labels) if "发布" in label), None)
+        if column is not None:
+            cells = [c for c in row if c.tag in ("th", "td")]
+            return " ".join(cells[column].itertext()) if column < len(cells) else None
+    return None
 
 
 def main_list(lists: list[DatedList]) -> DatedList | None:
@@ -150,17 +179,35 @@ def column_name(page: Page, link_text: str = "") -> tuple[str, str]:
 
 
 def _breadcrumb_name(page: Page) -> str:
+    """Last named step of the innermost breadcrumb (当前位置：首页 > 政务公开 > 通知公告)."""
+    best = ""
     for el in page.tree.iter("div", "span", "p", "td", "ul", "ol", "nav"):
         words = f"{el.get('id', '')} {el.get('class', '')}".lower()
-        text = clean_text(el.text_content())
-        if len(text) > 120:
+        text = clean_text(" ".join(el.itertext()))
+        if len(text) > 120 or (best and len(text) >= len(best)):
             continue
         if any(w in words for w in _CRUMB_WORDS) or _CRUMB_LEAD.match(text):
-            parts = _CRUMB_SPLIT.split(_CRUMB_LEAD.sub("", text))
-            named = [p for p in parts if p not in _CRUMB_FILLER]
-            if named:
-                return named[-1]
-    return ""
+            best = text
+    parts = _CRUMB_SPLIT.split(_CRUMB_LEAD.sub("", best))
+    named = [p for p in parts if p not in _CRUMB_FILLER]
+    return named[-1] if named else ""
+
+
+def has_list_frame(page: Page) -> bool:
+    """Whether the page is built as a list, even an empty one: a pager, or a list container.
+
+    This is what tells a blank column (空白栏目) from a calendar or a search form.
+    """
+    for el in page.tree.iter("script"):
+        if "createPageHTML" in (el.text or ""):
+            return True
+    for el in page.tree.iter("ul", "ol", "table", "div", "dl"):
+        if el.get("class") == "datastore-records":
+            return True
+        words = f"{el.get('id', '')} {el.get('class', '')}".lower()
+        if any(w in words for w in _LIST_WORDS) and not element_regions(el) & _NOT_CONTENT:
+            return True
+    return False
 
 
 def main_text_length(page: Page) -> int:
@@ -174,6 +221,6 @@ def main_text_length(page: Page) -> int:
             continue
         own = (el.text or "") if el.tag not in _SKIP_TAGS else ""
         text = clean_text(own) + clean_text(el.tail if el.getparent() is not None else "")
-        if text and not element_regions(el) & {"header", "footer", "nav", "side"}:
+        if text and not element_regions(el) & _NOT_CONTENT:
             total += len(text)
     return total

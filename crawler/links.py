@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from crawler.page import Page, clean_text, element_regions
+from crawler.page import CHROME, Page, clean_text, element_regions
 
 
 class LinkKind(enum.StrEnum):
@@ -43,6 +43,7 @@ class Link:
     anchor: str
     kind: LinkKind
     nav: bool  # in a navigation menu or sidebar, or a 更多 link: how columns are reached
+    chrome: bool  # in the header or footer outside any menu: 网站地图, 联系我们, 设为首页
 
 
 def _extension(url: str) -> str:
@@ -93,5 +94,6 @@ def page_links(page: Page) -> list[Link]:
         anchor = clean_text(el.text_content() or el.get("title")) if el.tag == "a" else ""
         regions = element_regions(el)
         nav = bool(regions & {"nav", "side"}) or bool(_MORE.match(anchor))
-        seen[target] = Link(target, anchor[:200], classify_target(target, el.tag), nav)
+        chrome = not nav and bool(regions & CHROME)
+        seen[target] = Link(target, anchor[:200], classify_target(target, el.tag), nav, chrome)
     return list(seen.values())

@@ -9,6 +9,7 @@ page expands those records into ordinary elements here, so no extractor has to k
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -16,15 +17,18 @@ from lxml import etree
 
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
 _SPACE = re.compile(r"\s+")
+_INVISIBLE = frozenset({"script", "style", "noscript", "template"})
 
 # id/class words that mark a page region, matched against an element and its ancestors.
 _REGION_WORDS: dict[str, tuple[str, ...]] = {
     "footer": ("footer", "foot", "bottom", "copyright", "banquan"),
     "header": ("header", "top", "banner", "logo"),
     "nav": ("nav", "menu", "daohang", "lanmu"),
-    "side": ("side", "left", "right", "hot", "rank", "related", "xgwz", "tuijian", "recommend"),
+    # not "left"/"right": TRS and many CMSs put the column's own list in div.right
+    "side": ("sidebar", "aside", "hot", "rank", "related", "xgwz", "tuijian", "recommend"),
 }
 _REGION_TAGS = {"footer": "footer", "header": "header", "nav": "nav", "aside": "side"}
+CHROME = frozenset({"header", "footer"})  # banner and footer: dates there are not items
 
 
 def clean_text(text: str | None) -> str:
@@ -33,9 +37,9 @@ def clean_text(text: str | None) -> str:
 
 
 def element_regions(el: etree._Element) -> frozenset[str]:
-    """The regions (footer, header, nav, side) an element sits in, judged by its ancestors."""
+    """The regions (footer, header, nav, side) an element sits in: its own and its ancestors'."""
     found: set[str] = set()
-    for node in el.iterancestors():
+    for node in (el, *el.iterancestors()):
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in _REGION_TAGS:
             found.add(_REGION_TAGS[tag])
@@ -79,21 +83,36 @@ class Page:
         return title or self.meta.get("articletitle", "")
 
     @property
+    def visible_text(self) -> str:
+        """The body's text as a reader sees it: no scripts, styles or comments."""
+        body = self.tree.find("body")
+        if body is None:
+            return ""
+        return clean_text(" ".join(_visible_parts(body)))
+
+    @property
     def base_url(self) -> str:
         """The URL relative links resolve against (``<base href>`` when present)."""
         base = self.tree.find(".//base[@href]")
         return base.get("href") if base is not None else self.url
 
 
+def _visible_parts(el: etree._Element) -> Iterator[str]:
+    if not isinstance(el.tag, str) or el.tag in _INVISIBLE:
+        return
+    yield el.text or ""
+    for child in el:
+        yield from _visible_parts(child)
+        yield child.tail or ""
+
+
 def _expand_datastores(tree: lxml.html.HtmlElement) -> None:
-    """Replace each Hanweb ``<datastore>`` script with a ``<ul>`` of its records."""
+    """Replace each Hanweb ``<datastore>`` script with a ``<ul>`` of its records (maybe none)."""
     for script in list(tree.iter("script")):
         text = script.text or ""
         if "<datastore" not in text.lower() and "<record" not in text.lower():
             continue
         records = _RECORD.findall(text)
-        if not records:
-            continue
         holder = lxml.html.Element("ul", {"class": "datastore-records"})
         for record in records:
             for frag in lxml.html.fragments_fromstring(record):

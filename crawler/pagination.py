@@ -50,8 +50,11 @@ def first_page(url: str) -> str:
         # column-index-N: the CMS numbers its first page 1
         first = f"{stem}-1" if stem.lower() == "column-index" else stem
         path = f"{directory}/{first}.{match['ext']}"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if k.lower() not in _PAGE_PARAMS]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in _PAGE_PARAMS
+    ]
     return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
 
 
@@ -64,7 +67,7 @@ def _list_key(url: str) -> str:
     root = first_page(url)
     head, _, name = root.partition("?")[0].rpartition("/")
     if _INDEX_NAME.match(name):
-        return head + "/" + root[len(head) + 1 + len(name):]
+        return head + "/" + root[len(head) + 1 + len(name) :]
     return root
 
 

@@ -41,7 +41,8 @@ class StorePipeline:
         if not settings.get("GOVWATCH_DB") or not settings.getint("GOVWATCH_SCAN_ID"):
             raise NotConfigured("no database or scan id")
         return cls(
-            settings["GOVWATCH_DB"], settings.getint("GOVWATCH_SCAN_ID"),
+            settings["GOVWATCH_DB"],
+            settings.getint("GOVWATCH_SCAN_ID"),
             settings.getint("GOVWATCH_STORE_BATCH"),
             settings.getfloat("GOVWATCH_STORE_FLUSH_SECONDS"),
         )
@@ -51,8 +52,12 @@ class StorePipeline:
             self.flush()
             with self.db.conn:
                 store.set_site_status(
-                    self.db, self.scan_id, item.site_id, store.SiteStatus(item.status),
-                    item.home_status, item.error,
+                    self.db,
+                    self.scan_id,
+                    item.site_id,
+                    store.SiteStatus(item.status),
+                    item.home_status,
+                    item.error,
                 )
             return item
         rows = item.rows()

@@ -54,7 +54,8 @@ class ProgressReporter:
             print(
                 f"  {site:<20} pages {self.pages[site]:>6}  columns {self.columns[site]:>4}  "
                 f"{rate:6.1f} pages/s",
-                file=sys.stderr, flush=True,
+                file=sys.stderr,
+                flush=True,
             )
 
     def spider_closed(self) -> None:

@@ -46,8 +46,13 @@ class LinksRecord:
 
     def rows(self) -> list[dict[str, Any]]:
         return [
-            {"site_id": self.site_id, "source_url": self.source_url, "target_url": target,
-             "anchor_text": anchor, "kind": kind}
+            {
+                "site_id": self.site_id,
+                "source_url": self.source_url,
+                "target_url": target,
+                "anchor_text": anchor,
+                "kind": kind,
+            }
             for target, anchor, kind in self.links
         ]
 
@@ -86,8 +91,14 @@ class ItemsRecord:
 
     def rows(self) -> list[dict[str, Any]]:
         return [
-            {"site_id": self.site_id, "page_url": self.page_url, "column_url": self.column_url,
-             "url": url, "title": title, "date": when}
+            {
+                "site_id": self.site_id,
+                "page_url": self.page_url,
+                "column_url": self.column_url,
+                "url": url,
+                "title": title,
+                "date": when,
+            }
             for url, title, when in self.items
         ]
 
@@ -103,6 +114,20 @@ class FooterRecord:
 
     def rows(self) -> list[dict[str, Any]]:
         return [{"site_id": self.site_id, "page_url": self.page_url, **f} for f in self.facts]
+
+
+@dataclass
+class TextRecord:
+    """The visible text of one page, and its raw HTML when rules need it (the home page)."""
+
+    table: ClassVar[str] = "page_texts"
+    site_id: str
+    url: str
+    text: str
+    html: str | None = None
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [asdict(self)]
 
 
 @dataclass

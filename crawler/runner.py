@@ -56,15 +56,23 @@ def job_dir(db_path: Path, scan_id: int) -> Path:
 
 def _site_job(site: Site) -> dict[str, Any]:
     return {
-        "id": site.id, "url": site.url, "max_pages": site.max_pages,
-        "max_depth": site.max_depth, "obey_robots": site.obey_robots,
+        "id": site.id,
+        "url": site.url,
+        "max_pages": site.max_pages,
+        "max_depth": site.max_depth,
+        "obey_robots": site.obey_robots,
         "start_urls": list(site.start_urls),
     }
 
 
 def run_scan(
-    sites: Sequence[Site], db_path: str | Path, *, as_of: date, resume: bool = False,
-    progress_interval: float = 2.0, settings: dict[str, Any] | None = None,
+    sites: Sequence[Site],
+    db_path: str | Path,
+    *,
+    as_of: date,
+    resume: bool = False,
+    progress_interval: float = 2.0,
+    settings: dict[str, Any] | None = None,
 ) -> ScanOutcome:
     """Crawl *sites* into the database at *db_path* and return how the scan ended.
 
@@ -85,9 +93,13 @@ def run_scan(
     else:
         scan_id, as_of_text = store.start_scan(db, sites, as_of.isoformat()), as_of.isoformat()
     job = {
-        "db": str(db_path), "scan_id": scan_id, "as_of": as_of_text,
-        "sites": [_site_job(s) for s in sites], "jobdir": str(job_dir(db_path, scan_id)),
-        "progress_interval": progress_interval, "settings": settings or {},
+        "db": str(db_path),
+        "scan_id": scan_id,
+        "as_of": as_of_text,
+        "sites": [_site_job(s) for s in sites],
+        "jobdir": str(job_dir(db_path, scan_id)),
+        "progress_interval": progress_interval,
+        "settings": settings or {},
     }
     # Its own session: a Ctrl-C reaches only us, and we pass it on once (twice would make
     # Scrapy stop without saving its job state).

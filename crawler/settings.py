@@ -39,7 +39,8 @@ DEFAULTS: dict[str, Any] = {
     "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
     "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
     "TELNETCONSOLE_ENABLED": False,
-    "LOG_LEVEL": "WARNING",
+    "LOG_LEVEL": "ERROR",  # failures are recorded in the database, not printed
+    "RETRY_GIVE_UP_LOG_LEVEL": "INFO",
     "LOGSTATS_INTERVAL": 0,
     "DOWNLOADER_MIDDLEWARES": {
         "crawler.budget.SiteBudgetMiddleware": 120,  # after robots.txt, before the download

@@ -31,13 +31,14 @@ from crawler.columns import (
     DatedList,
     column_name,
     dated_lists,
+    has_list_frame,
     is_landing,
     main_list,
     main_text_length,
 )
 from crawler.footer import footer_facts
 from crawler.links import LinkKind, page_links
-from crawler.page import Page, clean_text
+from crawler.page import Page
 from crawler.records import (
     FooterRecord,
     ItemsRecord,
@@ -45,11 +46,12 @@ from crawler.records import (
     ListPageRecord,
     PageRecord,
     SiteStatusRecord,
+    TextRecord,
 )
 from govwatch.db import SiteStatus, now_iso
 
-# A page reached from the navigation that shows no list and less main text than this is a
-# blank list (空白栏目), not a text page such as 机构概况.
+# A menu page with no list and no list frame needs this much main text to be a text column
+# such as 机构概况.
 _BLANK_PAGE_CHARS = 150
 # A list with this many dated items makes a page a column even when an article-like date is
 # printed on it (list pages of some CMSs label each item 发布时间).
@@ -87,15 +89,27 @@ class PortalSpider(scrapy.Spider):
                 yield self._request(site, url, hops=0, nav=True, priority=50)
 
     def _request(
-        self, site: dict[str, Any], url: str, *, hops: int, priority: int = 0,
-        method: str = "GET", **meta: Any,
+        self,
+        site: dict[str, Any],
+        url: str,
+        *,
+        hops: int,
+        priority: int = 0,
+        method: str = "GET",
+        **meta: Any,
     ) -> scrapy.Request:
         return scrapy.Request(
-            url, method=method, priority=priority, errback=self.failed,
+            url,
+            method=method,
+            priority=priority,
+            errback=self.failed,
             callback=self.parse if method == "GET" else self.parse_document,
             meta={
-                "site_id": site["id"], "hops": hops, "max_pages": site["max_pages"],
-                "dont_obey_robotstxt": not site["obey_robots"], **meta,
+                "site_id": site["id"],
+                "hops": hops,
+                "max_pages": site["max_pages"],
+                "dont_obey_robotstxt": not site["obey_robots"],
+                **meta,
             },
         )
 
@@ -116,17 +130,26 @@ class PortalSpider(scrapy.Spider):
         column = self._list_page(response, page, lists)
         pub_date = None if column or home else dates.article_date(page.tree, page.url)
         yield self._page_record(
-            response, kind="html", title=page.title,
-            pub_date=pub_date.isoformat() if pub_date else None, encoding=response.encoding,
+            response,
+            kind="html",
+            title=page.title,
+            pub_date=pub_date.isoformat() if pub_date else None,
+            encoding=response.encoding,
         )
+        yield TextRecord(site["id"], page.url, page.visible_text, response.text if home else None)
         links = page_links(page)
         yield LinksRecord(site["id"], page.url, [(ln.target, ln.anchor, ln.kind) for ln in links])
         if home or self.footer_sampled.get(site["id"], 0) < self.footer_sample:
             if not home:
                 self.footer_sampled[site["id"]] = self.footer_sampled.get(site["id"], 0) + 1
             facts = [
-                {"kind": f.kind.value, "raw": f.raw, "value": f.value, "valid": f.valid,
-                 "problem": f.problem}
+                {
+                    "kind": f.kind.value,
+                    "raw": f.raw,
+                    "value": f.value,
+                    "valid": f.valid,
+                    "problem": f.problem,
+                }
                 for f in footer_facts(page.tree)
             ]
             yield FooterRecord(site["id"], page.url, facts)
@@ -152,9 +175,14 @@ class PortalSpider(scrapy.Spider):
             status = SiteStatus.ROBOTS_FORBIDDEN if robots else SiteStatus.UNREACHABLE
             yield SiteStatusRecord(site_id, status, None, f"{error}: {failure.getErrorMessage()}")
         yield PageRecord(
-            site_id=site_id, url=request.url, status=None, content_type=None,
+            site_id=site_id,
+            url=request.url,
+            status=None,
+            content_type=None,
             kind="html" if request.method == "GET" else "document",
-            depth=request.meta.get("hops", 0), error=error, fetched_at=now_iso(),
+            depth=request.meta.get("hops", 0),
+            error=error,
+            fetched_at=now_iso(),
         )
 
     # -- what a page is ----------------------------------------------------------------
@@ -170,31 +198,45 @@ class PortalSpider(scrapy.Spider):
         if column_url is None and pagination.page_number(page.url) > 0:
             column_url = pagination.first_page(page.url)  # a later page reached by a plain link
             page_no = pagination.page_number(page.url)
+        kind, note = "list", None
         if column_url is None:
             if meta.get("home") or is_landing(lists):
                 return None
             sure_list = own is not None and own.dated >= _SURE_LIST_SIZE
             if not sure_list and dates.article_date(page.tree, page.url) is not None:
                 return None
-            from_nav = meta.get("nav") or meta.get("from_home")
-            if own is None and not from_nav:
-                return None
-            if own is not None and own.dated < _SURE_LIST_SIZE and not from_nav:
+            if own is None:
+                # No dated list: a blank column (空白栏目), a text column such as 机构概况, or
+                # not a column at all (a calendar, a search form, a contact page).
+                if not meta.get("candidate"):
+                    return None
+                note = find_empty_note(page.visible_text)
+                if note is None and not has_list_frame(page):
+                    if not meta.get("nav") or main_text_length(page) < _BLANK_PAGE_CHARS:
+                        return None
+                    kind = "page"
+            elif not sure_list and not meta.get("candidate"):
                 return None
             column_url = page.url
         name, source = column_name(page, meta.get("link_text", ""))
-        note = None if own else find_empty_note(clean_text(page.tree.text_content()))
-        kind = "list"
-        if own is None and note is None and main_text_length(page) >= _BLANK_PAGE_CHARS:
-            kind = "page"  # a text page such as 机构概况, not a blank list
         return ListPageRecord(
-            site_id=meta["site_id"], column_url=column_url, page_url=page.url, page_no=page_no,
-            name=name, name_source=source, column_class=classify_column(name), kind=kind,
-            empty_note=note, item_count=len(own.items) if own else 0,
+            site_id=meta["site_id"],
+            column_url=column_url,
+            page_url=page.url,
+            page_no=page_no,
+            name=name,
+            name_source=source,
+            column_class=classify_column(name),
+            kind=kind,
+            empty_note=note,
+            item_count=len(own.items) if own else 0,
         )
 
     def _items(
-        self, site: dict[str, Any], page: Page, lists: list[DatedList],
+        self,
+        site: dict[str, Any],
+        page: Page,
+        lists: list[DatedList],
         column: ListPageRecord | None,
     ) -> Iterator[ItemsRecord]:
         """The dated items of a column's own list, or of every list on other pages."""
@@ -202,7 +244,8 @@ class PortalSpider(scrapy.Spider):
         chosen = ([own] if own else []) if column is not None else lists
         items = {
             item.url: (item.url, item.title, item.date.isoformat() if item.date else None)
-            for lst in chosen for item in lst.items
+            for lst in chosen
+            for item in lst.items
         }
         if items:
             yield ItemsRecord(
@@ -216,8 +259,12 @@ class PortalSpider(scrapy.Spider):
     ) -> Iterator[scrapy.Request]:
         for url in pagination.continuation_urls(page, self.max_list_pages):
             yield self._request(
-                site, url, hops=response.meta.get("hops", 0), priority=10,
-                column_url=column.column_url, page_no=pagination.page_number(url),
+                site,
+                url,
+                hops=response.meta.get("hops", 0),
+                priority=10,
+                column_url=column.column_url,
+                page_no=pagination.page_number(url),
                 link_text=response.meta.get("link_text", ""),
             )
 
@@ -234,9 +281,15 @@ class PortalSpider(scrapy.Spider):
             if link.kind is LinkKind.DOCUMENT:
                 yield self._request(site, link.target, hops=hops, method="HEAD", priority=-10)
             else:
+                # a column is reached from a menu, or from the home page's body (更多 links)
+                candidate = link.nav or (home and not link.chrome)
                 yield self._request(
-                    site, link.target, hops=hops, link_text=link.anchor, nav=link.nav,
-                    from_home=home,
+                    site,
+                    link.target,
+                    hops=hops,
+                    link_text=link.anchor,
+                    nav=link.nav,
+                    candidate=candidate,
                 )
 
     # -- records -----------------------------------------------------------------------
@@ -251,9 +304,13 @@ class PortalSpider(scrapy.Spider):
     @staticmethod
     def _page_record(response: Response, *, kind: str, **fields: Any) -> PageRecord:
         return PageRecord(
-            site_id=response.meta["site_id"], url=response.url, status=response.status,
+            site_id=response.meta["site_id"],
+            url=response.url,
+            status=response.status,
             content_type=response.headers.get(b"Content-Type", b"").decode("latin-1") or None,
-            kind=kind, depth=response.meta.get("hops", 0),
-            declared_encoding=response.meta.get("declared_encoding"), fetched_at=now_iso(),
+            kind=kind,
+            depth=response.meta.get("hops", 0),
+            declared_encoding=response.meta.get("declared_encoding"),
+            fetched_at=now_iso(),
             **fields,
         )

@@ -32,8 +32,11 @@ _DIGITS = re.compile(r"\d+")
 def canonical_url(url: str) -> str:
     """*url* without session ids in its path or query."""
     parts = urlsplit(_PATH_SESSION.sub("", url))
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if k.lower() not in _SESSION_PARAMS]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in _SESSION_PARAMS
+    ]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 

@@ -27,12 +27,20 @@ from govwatch.output import format_option, render
 EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 3
 
 db_option = click.option(
-    "--db", "db_path", type=click.Path(dir_okay=False), default="govwatch.db",
-    show_default=True, help="The scan database (SQLite).",
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    default="govwatch.db",
+    show_default=True,
+    help="The scan database (SQLite).",
 )
 sites_option = click.option(
-    "--sites", "sites_file", type=click.Path(dir_okay=False), default="govwatch.yaml",
-    show_default=True, help="The sites file (govwatch.yaml).",
+    "--sites",
+    "sites_file",
+    type=click.Path(dir_okay=False),
+    default="govwatch.yaml",
+    show_default=True,
+    help="The sites file (govwatch.yaml).",
 )
 
 
@@ -95,8 +103,15 @@ def sites_check(sites_file: str, fmt: str) -> None:
     """Validate the sites file without crawling."""
     config = load_config(sites_file)
     rows = [
-        {"id": s.id, "name": s.name, "url": s.url, "unit": s.unit, "max_pages": s.max_pages,
-         "max_depth": s.max_depth, "obey_robots": s.obey_robots}
+        {
+            "id": s.id,
+            "name": s.name,
+            "url": s.url,
+            "unit": s.unit,
+            "max_pages": s.max_pages,
+            "max_depth": s.max_depth,
+            "obey_robots": s.obey_robots,
+        }
         for s in config.sites
     ]
     click.echo(render(rows, fmt))
@@ -114,8 +129,13 @@ def sites_check(sites_file: str, fmt: str) -> None:
 @format_option()
 @friendly_errors
 def scan(
-    sites_file: str, db_path: str, site_ids: tuple[str, ...], resume: bool, as_of: str | None,
-    quiet: bool, fmt: str,
+    sites_file: str,
+    db_path: str,
+    site_ids: tuple[str, ...],
+    resume: bool,
+    as_of: str | None,
+    quiet: bool,
+    fmt: str,
 ) -> None:
     """Crawl the sites into the scan database."""
     config = load_config(sites_file)
@@ -129,7 +149,11 @@ def _run(sites, db_path: str, as_of: date, *, resume: bool, quiet: bool, **kwarg
 
     try:
         return run_scan(
-            sites, db_path, as_of=as_of, resume=resume, progress_interval=0 if quiet else 2.0,
+            sites,
+            db_path,
+            as_of=as_of,
+            resume=resume,
+            progress_interval=0 if quiet else 2.0,
             **kwargs,
         )
     except NothingToResume as error:
@@ -139,16 +163,29 @@ def _run(sites, db_path: str, as_of: date, *, resume: bool, quiet: bool, **kwarg
 def report_scan(outcome, fmt: str, quiet: bool) -> None:
     """Print the per-site summary of a scan and exit 3 if it did not complete."""
     rows = [
-        {"site": r["site"], "status": r["status"], "pages": r["pages"], "columns": r["columns"],
-         "newest_date": r["newest_date"]}
+        {
+            "site": r["site"],
+            "status": r["status"],
+            "pages": r["pages"],
+            "columns": r["columns"],
+            "newest_date": r["newest_date"],
+        }
         for r in outcome.sites
     ]
     if fmt == "json":
-        click.echo(json.dumps(
-            {"scan": outcome.scan_id, "status": outcome.status, "resumed": outcome.resumed,
-             "seconds": round(outcome.seconds, 1), "sites": rows},
-            ensure_ascii=False, indent=2,
-        ))
+        click.echo(
+            json.dumps(
+                {
+                    "scan": outcome.scan_id,
+                    "status": outcome.status,
+                    "resumed": outcome.resumed,
+                    "seconds": round(outcome.seconds, 1),
+                    "sites": rows,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         click.echo(render(rows, fmt))
         if not quiet:
@@ -160,7 +197,8 @@ def report_scan(outcome, fmt: str, quiet: bool) -> None:
     if outcome.status != store.ScanStatus.COMPLETE:
         click.echo(
             f"scan {outcome.scan_id} was interrupted; the previous complete scan is intact. "
-            "Continue it with: govwatch scan --resume", err=True,
+            "Continue it with: govwatch scan --resume",
+            err=True,
         )
         sys.exit(EXIT_INTERRUPTED)
 
@@ -177,13 +215,24 @@ def columns(db_path: str, site_ids: tuple[str, ...], fmt: str) -> None:
     if scan_id is None:
         fail(f"{db_path}: no complete scan yet")
     rows = store.column_inventory(db, scan_id, site_ids)
-    click.echo(render(rows, fmt, ["site", "name", "class", "url", "newest_date", "items"]
-                      if fmt == "table" else ()))
+    click.echo(
+        render(
+            rows,
+            fmt,
+            ["site", "name", "class", "url", "newest_date", "items"] if fmt == "table" else (),
+        )
+    )
 
 
 @cli.command()
-@click.option("--dir", "work_dir", type=click.Path(file_okay=False), default="govwatch-demo",
-              show_default=True, help="Where the demo writes its sites file and database.")
+@click.option(
+    "--dir",
+    "work_dir",
+    type=click.Path(file_okay=False),
+    default="govwatch-demo",
+    show_default=True,
+    help="Where the demo writes its sites file and database.",
+)
 @click.option("--quiet", is_flag=True, help="No progress lines.")
 @format_option()
 @friendly_errors
@@ -193,15 +242,25 @@ def demo(work_dir: str, quiet: bool, fmt: str) -> None:
 
     with demo_portals(Path(work_dir)) as (sites_file, db_path):
         config = load_config(sites_file)
-        outcome = _run(config.sites, str(db_path), scan_date(config, None), resume=False,
-                       quiet=quiet, settings={"DOWNLOAD_DELAY": 0})
+        outcome = _run(
+            config.sites,
+            str(db_path),
+            scan_date(config, None),
+            resume=False,
+            quiet=quiet,
+            settings={"DOWNLOAD_DELAY": 0},
+        )
         report_scan(outcome, fmt, quiet)
         if fmt == "table":
             db = store.open_db(db_path)
-            click.echo("\n" + render(
-                store.column_inventory(db, outcome.scan_id), "table",
-                ["site", "name", "class", "newest_date", "items"],
-            ))
+            click.echo(
+                "\n"
+                + render(
+                    store.column_inventory(db, outcome.scan_id),
+                    "table",
+                    ["site", "name", "class", "newest_date", "items"],
+                )
+            )
             click.echo(f"\nno rules yet: findings come with the rule engine. database: {db_path}")
 
 

@@ -18,6 +18,24 @@ Tables (one row per …):
 - ``columns``: column of a site, aggregated from its list pages when the scan completes.
 - ``items``: dated entry (条目) of a list, with the page and the column it was listed on.
 - ``footer_facts``: footer identifier (页面底部标识) of a page: raw text, value, valid or not.
+- ``page_texts``: visible text of an HTML page (for text rules), and the raw HTML of the home
+  page.
+- ``link_checks``: link target checked once per scan: result class (ok, broken, blocked,
+  skipped), status code or error name, final URL.
+- ``findings``: problem a rule found in one complete scan; ``fingerprint`` (site + rule +
+  normalised subject) links the same problem across scans.
+- ``evaluations``: last evaluation of a scan's rules: the date judged at, the packs and
+  versions used, when, and how many findings (rules/ writes it with the findings).
+- ``issues``: life of one fingerprint across scans (reports/): stable id, state
+  (:class:`IssueState`), first and last seen, bulletin it was published in, deadline (限时整改),
+  claim (认领), dispute, fix.
+- ``issue_events``: audit trail: every state change of an issue, with its time, cause
+  (:class:`IssueCause`), scan or bulletin, actor and note.
+- ``tracked_scans``: complete scan whose findings the tracker has applied, with counts.
+- ``bulletins``: published 纠错 bulletin (第N期): date, the scan it reports, and its content as
+  JSON, so the same date always gives the same bulletin.
+- ``bulletin_units``: per bulletin and unit: new, outstanding, overdue, unclaimed and fixed
+  counts (the scorecard's trend chart reads them).
 """
 
 from __future__ import annotations
@@ -44,6 +62,69 @@ class SiteStatus(enum.StrEnum):
     OK = "ok"
     UNREACHABLE = "unreachable"  # 站点无法访问: the home page did not answer with a page
     ROBOTS_FORBIDDEN = "robots_forbidden"  # robots.txt forbids crawling the home page
+
+
+class LinkResult(enum.StrEnum):
+    """Class of a checked link target (``link_checks.result``)."""
+
+    OK = "ok"
+    BROKEN = "broken"  # 错链断链: the target does not answer with a usable response
+    BLOCKED = "blocked"  # the target refuses the checker (robots, 403 to bots, rate limits)
+    SKIPPED = "skipped"  # not checked (a scheme or host the checker leaves alone)
+
+
+class Severity(enum.StrEnum):
+    """How much a finding (``findings.severity``) weighs in scoring (domain.md §2)."""
+
+    VETO = "veto"  # 单项否决: the site is 不合格 whatever else it scores
+    DEDUCTION = "deduction"  # 扣分: points off the 100, capped per indicator
+    ADVISORY = "advisory"  # 提示: reported, never scored
+
+    @property
+    def label(self) -> str:
+        """The Chinese name printed in bulletins and scorecards."""
+        return {"veto": "单项否决", "deduction": "扣分", "advisory": "提示"}[self.value]
+
+
+class IssueState(enum.StrEnum):
+    """Where one problem (``issues.state``) stands in its rectification (整改) life."""
+
+    NEW = "new"  # 新发现: seen in a complete scan, not yet published in a bulletin
+    OPEN = "open"  # 待认领: published in a bulletin, waiting for the unit to claim it
+    CLAIMED = "claimed"  # 已认领: the unit claimed it (认领) and is fixing it
+    OVERDUE = "overdue"  # 逾期未改: open or claimed past its deadline (限时整改)
+    DISPUTED = "disputed"  # 有异议: the unit rejected it; an auditor confirms or withdraws it
+    FIXED = "fixed"  # 已整改: absent from a later complete scan that covered its subject
+    REOPENED = "reopened"  # 再次出现: seen again after it was fixed, not yet republished
+    WITHDRAWN = "withdrawn"  # 已撤销: an auditor withdrew it; never listed again
+
+    @property
+    def label(self) -> str:
+        """The Chinese name printed in bulletins."""
+        return _ISSUE_STATE_LABELS[self.value]
+
+
+_ISSUE_STATE_LABELS = {
+    "new": "新发现", "open": "待认领", "claimed": "已认领", "overdue": "逾期未改",
+    "disputed": "有异议", "fixed": "已整改", "reopened": "再次出现", "withdrawn": "已撤销",
+}
+# States a later scan can still find fixed, or see again: everything not closed.
+ACTIVE_STATES = (IssueState.NEW, IssueState.OPEN, IssueState.CLAIMED, IssueState.OVERDUE,
+                 IssueState.DISPUTED, IssueState.REOPENED)
+
+
+class IssueCause(enum.StrEnum):
+    """Why an issue changed (``issue_events.cause``): the audit trail's reason codes."""
+
+    FOUND = "found"  # first seen in a complete scan
+    SEEN_AGAIN = "seen_again"  # seen again after it was fixed
+    ABSENT = "absent"  # missing from a complete scan that covered its subject
+    PUBLISHED = "published"  # listed in a bulletin; the deadline starts
+    DEADLINE_PASSED = "deadline_passed"  # still open or claimed after its deadline
+    CLAIMED = "claimed"  # the unit claimed it (认领)
+    REJECTED = "rejected"  # the unit disputed it
+    CONFIRMED = "confirmed"  # an auditor upheld it after a dispute
+    WITHDRAWN = "withdrawn"  # an auditor withdrew it after a dispute
 
 
 _TABLES: dict[str, dict[str, Any]] = {
@@ -117,6 +198,82 @@ _TABLES: dict[str, dict[str, Any]] = {
         "pk": ("scan_id", "page_url", "kind"),
         "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
     },
+    "page_texts": {
+        "columns": {"scan_id": int, "site_id": str, "url": str, "text": str, "html": str},
+        "pk": ("scan_id", "url"),
+        "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
+    },
+    "link_checks": {
+        "columns": {
+            "scan_id": int, "target_url": str, "result": str, "status_code": int,
+            "error": str, "final_url": str, "redirects": int, "checked_at": str,
+        },
+        "pk": ("scan_id", "target_url"),
+        "foreign_keys": [("scan_id", "scans", "id")],
+    },
+    "findings": {
+        "columns": {
+            "scan_id": int, "site_id": str, "rule_id": str, "severity": str, "points": float,
+            "subject_url": str, "source_url": str, "title": str, "detail": str,
+            "evidence": str, "fingerprint": str, "pack": str, "pack_version": str,
+        },
+        "pk": ("scan_id", "fingerprint"),
+        "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
+    },
+    "evaluations": {
+        "columns": {
+            "scan_id": int, "as_of": str, "packs": str, "evaluated_at": str, "findings": int,
+        },
+        "pk": "scan_id",
+        "foreign_keys": [("scan_id", "scans", "id")],
+    },
+    # reports/: issues across scans, their audit trail, bulletins.
+    "issues": {
+        "columns": {
+            "id": int, "fingerprint": str, "site_id": str, "rule_id": str, "severity": str,
+            "points": float, "title": str, "subject_url": str, "source_url": str,
+            "detail": str, "evidence": str, "state": str, "prior_state": str,
+            "first_seen_scan": int, "first_seen_on": str, "last_seen_scan": int,
+            "last_seen_on": str, "published_in": int, "published_on": str, "deadline": str,
+            "deadline_estimated": int, "claimed_by": str, "claimed_at": str, "claim_note": str,
+            "disputed_by": str, "dispute_reason": str, "fixed_scan": int, "fixed_on": str,
+            "updated_at": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("site_id", "sites", "id")],
+    },
+    "issue_events": {
+        "columns": {
+            "id": int, "issue_id": int, "at": str, "recorded_at": str, "from_state": str,
+            "to_state": str, "cause": str, "scan_id": int, "bulletin": int, "actor": str,
+            "note": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("issue_id", "issues", "id")],
+    },
+    "tracked_scans": {
+        "columns": {
+            "scan_id": int, "as_of": str, "tracked_at": str, "seen": int, "found": int,
+            "reopened": int, "fixed": int,
+        },
+        "pk": "scan_id",
+        "foreign_keys": [("scan_id", "scans", "id")],
+    },
+    "bulletins": {
+        "columns": {
+            "number": int, "date": str, "scan_id": int, "published_at": str, "content": str,
+        },
+        "pk": "number",
+        "foreign_keys": [("scan_id", "scans", "id")],
+    },
+    "bulletin_units": {
+        "columns": {
+            "bulletin": int, "unit": str, "new": int, "outstanding": int, "overdue": int,
+            "unclaimed": int, "fixed": int,
+        },
+        "pk": ("bulletin", "unit"),
+        "foreign_keys": [("bulletin", "bulletins", "number")],
+    },
 }
 
 _INDEXES: dict[str, list[list[str]]] = {
@@ -127,10 +284,18 @@ _INDEXES: dict[str, list[list[str]]] = {
     "columns": [["scan_id", "site_id"]],
     "items": [["scan_id", "column_url"], ["scan_id", "site_id"]],
     "footer_facts": [["scan_id", "site_id"]],
+    "page_texts": [["scan_id", "site_id"]],
+    "link_checks": [["scan_id", "result"]],
+    "findings": [["scan_id", "site_id"], ["scan_id", "rule_id"], ["fingerprint"]],
+    "issues": [["fingerprint"], ["state"], ["site_id"]],
+    "issue_events": [["issue_id"]],
+    "bulletins": [["date"]],
 }
 
 # Tables the crawl pipeline writes, and so the only ones a record may name.
-SCAN_TABLES = frozenset({"pages", "links", "column_pages", "items", "footer_facts"})
+SCAN_TABLES = frozenset(
+    {"pages", "links", "column_pages", "items", "footer_facts", "page_texts", "link_checks"}
+)
 
 
 def now_iso() -> str:
@@ -303,5 +468,249 @@ def site_summary(db: sqlite_utils.Database, scan_id: int) -> list[dict[str, Any]
             from scan_sites s where s.scan_id = ? order by s.site_id
             """,
             [scan_id],
+        )
+    )
+
+
+# Issues, their audit trail and bulletins (written by reports/).
+
+
+def scan_row(db: sqlite_utils.Database, scan_id: int) -> dict[str, Any] | None:
+    """The ``scans`` row of *scan_id*, or None when there is no such scan."""
+    rows = list(db.query("select * from scans where id = ?", [scan_id]))
+    return rows[0] if rows else None
+
+
+def latest_complete_scan_on(db: sqlite_utils.Database, day: str) -> int | None:
+    """Id of the newest complete scan judged on or before *day* (YYYY-MM-DD), or None."""
+    row = next(db.query(
+        "select max(id) as id from scans where status = ? and as_of <= ?",
+        [ScanStatus.COMPLETE, day],
+    ))
+    return row["id"]
+
+
+def sites_by_id(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
+    """Every known site (id, name, url, unit), by id."""
+    return {row["id"]: row for row in db.query("select * from sites order by id")}
+
+
+def scan_findings(db: sqlite_utils.Database, scan_id: int) -> list[dict[str, Any]]:
+    """The findings of one scan, each with ``issue_id`` and ``issue_state`` when tracked."""
+    return list(db.query(
+        """
+        select f.*, i.id as issue_id, i.state as issue_state
+        from findings f left join issues i on i.fingerprint = f.fingerprint
+        where f.scan_id = ? order by f.site_id, f.rule_id, f.fingerprint
+        """,
+        [scan_id],
+    ))
+
+
+def absent_covered_issues(db: sqlite_utils.Database, scan_id: int) -> list[dict[str, Any]]:
+    """Active issues that scan *scan_id* covered but did not find again.
+
+    Covered: the site answered (``scan_sites.status = ok``) in that scan, and for a page-level
+    subject the subject URL or the site's home page was fetched in it. Only issues last seen
+    in an earlier scan qualify. The caller checks that the scan is complete.
+    """
+    states = {f"s{n}": str(state) for n, state in enumerate(ACTIVE_STATES)}
+    return list(db.query(
+        f"""
+        select i.* from issues i
+        join scan_sites ss on ss.scan_id = :scan and ss.site_id = i.site_id
+        join sites s on s.id = i.site_id
+        where i.state in ({", ".join(f":{name}" for name in states)})
+          and ss.status = :ok and i.last_seen_scan < :scan
+          and not exists (select 1 from findings f
+                           where f.scan_id = :scan and f.fingerprint = i.fingerprint)
+          and (coalesce(i.subject_url, '') = ''
+               or exists (select 1 from pages p where p.scan_id = :scan and p.url in
+                          (i.subject_url, s.url, rtrim(s.url, '/'), s.url || '/')))
+        order by i.id
+        """,
+        {"scan": scan_id, "ok": SiteStatus.OK, **states},
+    ))
+
+
+def get_issue(db: sqlite_utils.Database, issue_id: int) -> dict[str, Any] | None:
+    """One issue row, or None."""
+    rows = list(db.query("select * from issues where id = ?", [issue_id]))
+    return rows[0] if rows else None
+
+
+def list_issues(
+    db: sqlite_utils.Database, states: Sequence[str] = (), site_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Issues with their site's name and unit, by unit, site, rule and id; *states* and
+    *site_id* narrow the list."""
+    where, params = ["1 = 1"], []
+    if states:
+        where.append(f"i.state in ({', '.join('?' for _ in states)})")
+        params += [str(s) for s in states]
+    if site_id:
+        where.append("i.site_id = ?")
+        params.append(site_id)
+    return list(db.query(
+        f"""
+        select i.*, s.name as site_name, coalesce(s.unit, s.name) as unit
+        from issues i join sites s on s.id = i.site_id
+        where {' and '.join(where)} order by unit, i.site_id, i.rule_id, i.id
+        """,
+        params,
+    ))
+
+
+def insert_issue(
+    db: sqlite_utils.Database, row: Mapping[str, Any], event: Mapping[str, Any]
+) -> int:
+    """Create an issue and record its first event (no ``from_state``); return its id."""
+    with db.atomic():
+        issue_id = int(db["issues"].insert(dict(row)).last_pk)
+        db["issue_events"].insert(
+            {**event, "issue_id": issue_id, "from_state": None, "to_state": row["state"],
+             "recorded_at": now_iso()}
+        )
+    return issue_id
+
+
+def update_issue(db: sqlite_utils.Database, issue_id: int, fields: Mapping[str, Any]) -> None:
+    """Update an issue's fields without a state change (no event: nothing changed hands)."""
+    db["issues"].update(issue_id, {**fields, "updated_at": now_iso()})
+
+
+def change_issue_state(
+    db: sqlite_utils.Database, issue_id: int, to_state: IssueState, event: Mapping[str, Any],
+    fields: Mapping[str, Any] | None = None,
+) -> None:
+    """Move an issue to *to_state* (with other *fields*) and record the change in the audit
+    trail, in one transaction. *event* carries ``at``, ``cause`` and optionally ``scan_id``,
+    ``bulletin``, ``actor`` and ``note``."""
+    with db.atomic():
+        from_state = db["issues"].get(issue_id)["state"]
+        db["issues"].update(
+            issue_id, {**(fields or {}), "state": to_state, "updated_at": now_iso()}
+        )
+        db["issue_events"].insert(
+            {**event, "issue_id": issue_id, "from_state": from_state, "to_state": to_state,
+             "recorded_at": now_iso()}
+        )
+
+
+def issue_events(db: sqlite_utils.Database, issue_id: int) -> list[dict[str, Any]]:
+    """The audit trail of one issue, oldest first."""
+    return list(db.query("select * from issue_events where issue_id = ? order by id", [issue_id]))
+
+
+def issues_past_deadline(db: sqlite_utils.Database, day: str) -> list[dict[str, Any]]:
+    """Open or claimed issues whose deadline is before *day* (YYYY-MM-DD)."""
+    return list(db.query(
+        "select * from issues where state in (?, ?) and deadline < ? order by id",
+        [IssueState.OPEN, IssueState.CLAIMED, day],
+    ))
+
+
+def withdrawn_fingerprints(db: sqlite_utils.Database) -> set[str]:
+    """Fingerprints an auditor withdrew: they never count again."""
+    return {r["fingerprint"] for r in db.query(
+        "select fingerprint from issues where state = ?", [IssueState.WITHDRAWN])}
+
+
+def tracked_scan(db: sqlite_utils.Database, scan_id: int | None = None) -> dict[str, Any] | None:
+    """The ``tracked_scans`` row of *scan_id*, or of the newest tracked scan when None."""
+    if scan_id is None:
+        rows = db.query("select * from tracked_scans order by scan_id desc limit 1")
+    else:
+        rows = db.query("select * from tracked_scans where scan_id = ?", [scan_id])
+    return next(iter(rows), None)
+
+
+def record_tracked_scan(db: sqlite_utils.Database, row: Mapping[str, Any]) -> None:
+    """Remember that the tracker applied a scan, with its counts."""
+    db["tracked_scans"].insert({**row, "tracked_at": now_iso()}, replace=True)
+
+
+def bulletin(
+    db: sqlite_utils.Database, day: str | None = None, before: str | None = None
+) -> dict[str, Any] | None:
+    """The bulletin published on *day*; or the newest one before *before*; or the newest."""
+    if day is not None:
+        rows = db.query("select * from bulletins where date = ?", [day])
+    elif before is not None:
+        rows = db.query(
+            "select * from bulletins where date < ? order by number desc limit 1", [before])
+    else:
+        rows = db.query("select * from bulletins order by number desc limit 1")
+    return next(iter(rows), None)
+
+
+def insert_bulletin(
+    db: sqlite_utils.Database, row: Mapping[str, Any], units: Iterable[Mapping[str, Any]]
+) -> None:
+    """Store a published bulletin and its per-unit counts."""
+    with db.atomic():
+        db["bulletins"].insert({**row, "published_at": now_iso()})
+        db["bulletin_units"].insert_all(
+            [{**u, "bulletin": row["number"]} for u in units], pk=("bulletin", "unit")
+        )
+
+
+def bulletin_unit_counts(
+    db: sqlite_utils.Database, day: str, limit: int
+) -> list[dict[str, Any]]:
+    """Per-unit counts of the last *limit* bulletins published on or before *day*, oldest
+    bulletin first."""
+    return list(db.query(
+        """
+        select b.number, b.date, u.* from bulletin_units u
+        join bulletins b on b.number = u.bulletin
+        where b.number in (select number from bulletins where date <= ?
+                           order by number desc limit ?)
+        order by b.number, u.unit
+        """,
+        [day, limit],
+    ))
+
+
+# Findings (written by rules/).
+
+
+def write_findings(
+    db: sqlite_utils.Database, scan_id: int, rows: Iterable[Mapping[str, Any]],
+    evaluation: Mapping[str, Any],
+) -> None:
+    """Replace the findings of *scan_id* with *rows* and record the *evaluation* (as_of,
+    packs, evaluated_at) that produced them, in one transaction."""
+    rows = list(rows)
+    with db.conn:
+        db.execute("delete from findings where scan_id = ?", [scan_id])
+        db["findings"].insert_all(rows, batch_size=500)
+        db["evaluations"].insert(
+            {**evaluation, "scan_id": scan_id, "findings": len(rows)}, replace=True
+        )
+
+
+def evaluation_of(db: sqlite_utils.Database, scan_id: int) -> dict[str, Any] | None:
+    """The ``evaluations`` row of *scan_id*, or None when its rules have not run."""
+    rows = list(db.query("select * from evaluations where scan_id = ?", [scan_id]))
+    return rows[0] if rows else None
+
+
+def findings_of(
+    db: sqlite_utils.Database, scan_id: int, site_ids: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """The findings of one scan for people and tools: site, rule, severity, url (the
+    subject), source_url, title, detail, evidence, points, pack, pack_version, fingerprint;
+    ordered by site, rule and url."""
+    where, params = "scan_id = ?", [scan_id]
+    if site_ids:
+        where += f" and site_id in ({', '.join('?' for _ in site_ids)})"
+        params += list(site_ids)
+    return list(
+        db.query(
+            "select site_id as site, rule_id as rule, severity, subject_url as url, source_url, "
+            "title, detail, evidence, points, pack, pack_version, fingerprint "
+            f"from findings where {where} order by site_id, rule_id, subject_url",
+            params,
         )
     )

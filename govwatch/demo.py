@@ -27,10 +27,14 @@ def demo_portals(work_dir: Path) -> Iterator[tuple[Path, Path]]:
         for root in sorted(p for p in PORTALS.iterdir() if p.is_dir()):
             meta = read_portal_meta(root)
             server = stack.enter_context(PortalServer(root))
-            sites.append({
-                "id": meta.get("id", root.name), "name": meta.get("name", root.name),
-                "url": server.url, "unit": meta.get("unit", meta.get("name", root.name)),
-            })
+            sites.append(
+                {
+                    "id": meta.get("id", root.name),
+                    "name": meta.get("name", root.name),
+                    "url": server.url,
+                    "unit": meta.get("unit", meta.get("name", root.name)),
+                }
+            )
         sites_file = work_dir / "sites.yaml"
         sites_file.write_text(
             "# written by 'govwatch demo': the demo portals as served on this machine\n"

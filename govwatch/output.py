@@ -21,7 +21,11 @@ FORMATS = ("table", "json", "csv")
 def format_option(default: str = "table") -> Callable:
     """The shared ``--format`` option."""
     return click.option(
-        "--format", "fmt", type=click.Choice(FORMATS), default=default, show_default=True,
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default=default,
+        show_default=True,
         help="Output format.",
     )
 

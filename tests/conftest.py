@@ -1,0 +1,68 @@
+"""Shared fixtures: fixture portals served on 127.0.0.1 and scans of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from crawler.runner import ScanOutcome, run_scan
+from govwatch.config import load_config
+from govwatch.portalserver import PortalServer
+
+PORTALS = Path(__file__).parent / "portals"
+SCAN_DATE = date(2026, 11, 24)
+# Loopback fixtures need no politeness delay; everything else stays as shipped.
+FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 8}
+
+
+def expected(portal: str) -> dict:
+    """The ground truth written beside a fixture portal."""
+    return yaml.safe_load((PORTALS / portal / "expected.yaml").read_text(encoding="utf-8"))
+
+
+def write_sites(path: Path, servers: dict[str, PortalServer], **per_site: dict) -> Path:
+    """A sites file for the served portals (site id = the portal's folder name)."""
+    sites = []
+    for name, server in servers.items():
+        sites.append(
+            {
+                "id": name,
+                "name": server.meta.get("name", name),
+                "url": server.url,
+                **per_site.get(name, {}),
+            }
+        )
+    path.write_text(yaml.safe_dump({"sites": sites}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def scan(sites_file: Path, db_path: Path, **kwargs) -> ScanOutcome:
+    """Run a quiet, fast scan of every site in *sites_file*."""
+    config = load_config(sites_file)
+    settings = {**FAST, **kwargs.pop("settings", {})}
+    return run_scan(
+        config.sites, db_path, as_of=SCAN_DATE, progress_interval=0, settings=settings, **kwargs
+    )
+
+
+@pytest.fixture(scope="session")
+def portal_servers() -> Iterator[dict[str, PortalServer]]:
+    """The three fixture portals (trs, hanweb, gbk), served for the whole session."""
+    with (
+        PortalServer(PORTALS / "trs") as trs,
+        PortalServer(PORTALS / "hanweb") as hanweb,
+        PortalServer(PORTALS / "gbk") as gbk,
+    ):
+        yield {"trs": trs, "hanweb": hanweb, "gbk": gbk}
+
+
+@pytest.fixture(scope="session")
+def scanned(portal_servers, tmp_path_factory) -> tuple[Path, ScanOutcome]:
+    """One complete scan of the three fixture portals: (database path, outcome)."""
+    work = tmp_path_factory.mktemp("scan")
+    outcome = scan(write_sites(work / "sites.yaml", portal_servers), work / "govwatch.db")
+    return work / "govwatch.db", outcome
