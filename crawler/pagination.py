@@ -8,8 +8,8 @@ CMSs announce further list pages in three ways, all handled here:
   ``pageNum=N``, ``column-index-N.shtml`` and the like;
 - Hanweb embeds every record in the page (see :mod:`crawler.page`), so needs nothing here.
 
-:func:`first_page` maps any page of a list back to its first page; :func:`same_list` tells
-whether two URLs are pages of one list.
+:func:`list_key` maps any page of a list to the list's identity (a column's URL);
+:func:`same_list` tells whether two URLs are pages of one list.
 """
 
 from __future__ import annotations
@@ -60,10 +60,12 @@ def first_page(url: str) -> str:
 
 def same_list(a: str, b: str) -> bool:
     """Whether *a* and *b* are pages of one list (``/gzdt/`` and ``/gzdt/index_2.html`` are)."""
-    return _list_key(a) == _list_key(b)
+    return list_key(a) == list_key(b)
 
 
-def _list_key(url: str) -> str:
+def list_key(url: str) -> str:
+    """The identity of the list *url* belongs to: its first page, as a directory when that is
+    an index page, so ``/gzdt/``, ``/gzdt/index.html`` and ``/gzdt/index_2.html`` agree."""
     root = first_page(url)
     head, _, name = root.partition("?")[0].rpartition("/")
     if _INDEX_NAME.match(name):

@@ -26,7 +26,7 @@ from twisted.python.failure import Failure
 
 from crawler import dates, pagination
 from crawler.budget import BudgetExceeded
-from crawler.classes import classify_column, find_empty_note
+from crawler.classes import ColumnClass, classify_column, find_empty_note
 from crawler.columns import (
     DatedList,
     column_name,
@@ -50,8 +50,8 @@ from crawler.records import (
 )
 from govwatch.db import SiteStatus, now_iso
 
-# A menu page with no list and no list frame needs this much main text to be a text column
-# such as 机构概况.
+# A menu page with no list and no list frame needs this much main text to be a text column,
+# unless its menu text names an overview (机构概况, 县情概况), which may be short.
 _BLANK_PAGE_CHARS = 150
 # A list with this many dated items makes a page a column even when an article-like date is
 # printed on it (list pages of some CMSs label each item 发布时间).
@@ -196,7 +196,7 @@ class PortalSpider(scrapy.Spider):
         column_url = meta.get("column_url")
         page_no = meta.get("page_no", 0)
         if column_url is None and pagination.page_number(page.url) > 0:
-            column_url = pagination.first_page(page.url)  # a later page reached by a plain link
+            column_url = pagination.list_key(page.url)  # a later page reached by a plain link
             page_no = pagination.page_number(page.url)
         kind, note = "list", None
         if column_url is None:
@@ -212,12 +212,14 @@ class PortalSpider(scrapy.Spider):
                     return None
                 note = find_empty_note(page.visible_text)
                 if note is None and not has_list_frame(page):
-                    if not meta.get("nav") or main_text_length(page) < _BLANK_PAGE_CHARS:
+                    overview = classify_column(meta.get("link_text", "")) is ColumnClass.OVERVIEW
+                    short = main_text_length(page) < _BLANK_PAGE_CHARS
+                    if not meta.get("nav") or (short and not overview):
                         return None
                     kind = "page"
             elif not sure_list and not meta.get("candidate"):
                 return None
-            column_url = page.url
+            column_url = pagination.list_key(page.url)
         name, source = column_name(page, meta.get("link_text", ""))
         return ListPageRecord(
             site_id=meta["site_id"],

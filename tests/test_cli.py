@@ -7,8 +7,10 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
+from conftest import PORTALS, write_sites
 
 from govwatch.cli import cli
+from govwatch.portalserver import PortalServer
 
 GOOD = """\
 sites:
@@ -65,23 +67,12 @@ def test_columns_needs_a_database(tmp_path):
     assert "no such database" in result.output
 
 
-def test_scan_then_columns_as_json(tmp_path, portal_servers):
-    from conftest import write_sites
-
-    sites = write_sites(tmp_path / "s.yaml", {"hanweb": portal_servers["hanweb"]})
-    db = str(tmp_path / "g.db")
-    result = run(
-        "scan",
-        "--sites",
-        str(sites),
-        "--db",
-        db,
-        "--quiet",
-        "--as-of",
-        "2026-11-24",
-        "--format",
-        "json",
-    )
+def test_scan_then_columns_as_json(tmp_path):
+    with PortalServer(PORTALS / "hanweb") as hanweb:
+        sites = write_sites(tmp_path / "s.yaml", {"hanweb": hanweb})
+        db = str(tmp_path / "g.db")
+        result = run("scan", "--sites", str(sites), "--db", db, "--quiet",
+                     "--as-of", "2026-11-24", "--format", "json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     assert summary["status"] == "complete" and summary["sites"][0]["site"] == "hanweb"
