@@ -1,0 +1,26 @@
+"""The checks shipped with govwatch; importing this package registers them all.
+
+- :mod:`~rules.checks.pattern`: ``pattern``, a regex that must or must not occur in a scope
+  (page text, title, footer, URL, raw HTML) over the home page, all pages or the pages of
+  column classes; every pattern rule in one pass per table.
+- :mod:`~rules.checks.idnumber`: the ``id_number`` match validator (居民身份证号 check digit).
+- :mod:`~rules.checks.site`: ``site_status`` (站点无法访问), ``homepage_freshness`` (首页不更新).
+- :mod:`~rules.checks.availability`: ``availability`` (站点无法访问 over a week of probes).
+- :mod:`~rules.checks.columns`: ``column_freshness`` (栏目不更新), ``column_empty`` (空白栏目).
+- :mod:`~rules.checks.deadline`: ``deadline_document`` (a yearly document due by a date).
+- :mod:`~rules.checks.aggregate`: ``count_at_least`` (a rule's findings on a site reach N).
+- :mod:`~rules.checks.links`: ``link_status`` (link targets of given result classes).
+- :mod:`~rules.checks.footer`: ``footer_fact`` (a footer identifier missing or malformed).
+"""
+
+from rules.checks import (  # noqa: F401  (imported to register)
+    aggregate,
+    availability,
+    columns,
+    deadline,
+    footer,
+    idnumber,
+    links,
+    pattern,
+    site,
+)

@@ -1,0 +1,115 @@
+"""The ``deadline_document`` check: a yearly document that must be published by a due day.
+
+Params:
+
+- ``title_regex``: a regex with a named group ``year`` (digits, or Chinese numerals such as
+  二〇二四); a title it matches names a document for that year. The year is read from the
+  title, never from the publication date;
+- ``keyword``: optional plain text every such title contains, which lets SQL skip most rows
+  before the regex runs;
+- ``due``: ``MM-DD``, the due day in the year after the document's year (``01-31`` for the
+  政府信息公开工作年度报告, 条例 第四十九条);
+- ``raise_when``: ``missing`` or ``late``.
+
+The period judged is the year before the judging date, and nothing is raised until the due
+day has passed. Then ``missing`` reports a site where no item title, page title or anchor
+text of a document link (a report published only as an attachment) names that year;
+``late`` reports a site whose earliest dated copy of that year's document was published
+after the due day (copies without any date are never judged late).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from rules.model import Hit, Rule
+from rules.params import Choice, MonthDayKind, Param, Regex, Text, as_date
+from rules.registry import check
+from rules.scanview import ScanView
+
+_CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+_CANDIDATES = """
+    select site_id, title, date, url from items
+    where scan_id = :scan and title like :like and regexp(:regex, title)
+    union all
+    select site_id, title, pub_date, url from pages
+    where scan_id = :scan and title like :like and regexp(:regex, title)
+    union all
+    select l.site_id, l.anchor_text, coalesce(d.pub_date, s.pub_date), l.target_url
+    from links l
+    left join pages d on d.scan_id = l.scan_id and d.url = l.target_url
+    left join pages s on s.scan_id = l.scan_id and s.url = l.source_url
+    where l.scan_id = :scan and l.kind = 'document' and l.anchor_text like :like
+      and regexp(:regex, l.anchor_text)
+"""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A copy of a document as the scan saw it: a list item, a page or an attachment link."""
+
+    title: str
+    date: date | None
+    url: str | None = None
+
+
+def year_of(rule: Rule, title: str) -> int | None:
+    """The year a title names, by the rule's ``title_regex`` (None if it does not match)."""
+    match = rule.params["title_regex"].search(title)
+    if match is None:
+        return None
+    digits = match["year"].translate(_CHINESE_DIGITS)
+    return int(digits) if digits.isdigit() else None
+
+
+def judge(rule: Rule, as_of: date, documents: Iterable[Document]) -> tuple[str, str] | None:
+    """(detail, subject URL or '') when *documents* of one site break *rule* at *as_of*."""
+    period, due = as_of.year - 1, rule.params["due"].in_year(as_of.year)
+    if as_of <= due:
+        return None
+    mine = [d for d in documents if year_of(rule, d.title) == period]
+    if rule.params["raise_when"] == "missing":
+        if mine:
+            return None
+        return f"检查日 {as_of} 已过期限 {due}，未找到 {period} 年度的文件", ""
+    dated = [d for d in mine if d.date is not None]
+    first = min(dated, key=lambda d: d.date, default=None)
+    if first is None or first.date <= due:
+        return None
+    return f"{period} 年度文件「{first.title}」发布于 {first.date}，晚于期限 {due}", first.url or ""
+
+
+def _example(rule: Rule, value: Mapping[str, Any]) -> bool:
+    documents = [Document(d["title"], as_date(d.get("date"))) for d in value.get("documents", [])]
+    return judge(rule, as_date(value["as_of"]), documents) is not None
+
+
+def _validate(rule: Rule) -> str | None:
+    if "year" not in rule.params["title_regex"].groupindex:
+        return "param title_regex: needs a named group (?P<year>...)"
+    return None
+
+
+@check(
+    "deadline_document", example=_example, validate=_validate,
+    params={
+        "title_regex": Param(Regex()),
+        "keyword": Param(Text(), required=False, default=""),
+        "due": Param(MonthDayKind()),
+        "raise_when": Param(Choice(("missing", "late"))),
+    },
+)
+def deadline_document(scan: ScanView, rule: Rule) -> Iterator[Hit]:
+    """A yearly document missing after its due day, or published after it."""
+    by_site: dict[str, list[Document]] = {site: [] for site in scan.sites}
+    for row in scan.rows(_CANDIDATES, {"like": f"%{rule.params['keyword']}%",
+                                       "regex": rule.params["title_regex"].pattern}):
+        by_site.setdefault(row[0], []).append(Document(row[1], as_date(row[2]), row[3]))
+    for site, documents in sorted(by_site.items()):
+        verdict = judge(rule, scan.as_of, documents)
+        if verdict is not None:
+            evidence = "; ".join(f"{d.title} ({d.date or '无日期'})" for d in documents[:5])
+            yield Hit(site, verdict[1] or None, detail=verdict[0], evidence=evidence)

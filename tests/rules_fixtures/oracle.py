@@ -1,0 +1,65 @@
+"""What the gov-2019 rules should find, from a portal's ground truth (not from a crawl).
+
+Both the fixture portals (``tests/portals/*/expected.yaml``) and the synthetic farm
+(``bench.farm``'s ``truth.json``) describe their columns, annual reports and footer; callers
+turn their own format into :class:`Column` and report tuples and get, per rule id, the
+subject paths the rule must report, for a scan judged on 2026-11-24.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+
+from rules.model import normalise_subject
+
+# The oldest date still inside each class's window on 2026-11-24.
+CUTOFFS = {"news": date(2026, 11, 10), "notice-policy": date(2026, 5, 24),
+           "personnel-planning": date(2025, 11, 24)}
+REPORT_YEAR, REPORT_DUE = 2025, date(2026, 1, 31)
+
+
+def path_of(url_or_path: str) -> str:
+    """The normalised path of a URL or of a site-relative path."""
+    url = f"http://h{url_or_path}" if url_or_path.startswith("/") else url_or_path
+    return urlsplit(normalise_subject(url)).path
+
+
+@dataclass(frozen=True)
+class Column:
+    path: str
+    column_class: str
+    items: int
+    newest: date | None
+    blank: bool  # a list with no item and no 暂无信息 note
+
+
+def expected_findings(
+    columns: Iterable[Column], reports: Iterable[tuple[int, date, str]],
+    footer_valid: Mapping[str, bool], home_newest: date | None = None,
+) -> dict[str, set[str]]:
+    """Rule id -> subject paths ("/" for the site itself). *reports* are (year, date, url)."""
+    columns = list(columns)
+    out: dict[str, set[str]] = defaultdict(set)
+    if home_newest is not None and home_newest < CUTOFFS["news"]:
+        out["homepage.stale"].add("/")
+    stale = [c for c in columns if c.column_class in CUTOFFS and c.items
+             and c.newest < CUTOFFS[c.column_class]]
+    out["column.stale"] = {path_of(c.path) for c in stale}
+    out["column.empty"] = {path_of(c.path) for c in columns if c.blank}
+    if sum(c.column_class in ("news", "notice-policy") for c in stale) >= 5:
+        out["column.stale_veto"].add("/")
+    if len(out["column.empty"]) >= 5:
+        out["column.empty_veto"].add("/")
+    due = sorted((day, url) for year, day, url in reports if year == REPORT_YEAR)
+    if not due:
+        out["annual_report.missing"].add("/")
+    elif due[0][0] > REPORT_DUE:
+        out["annual_report.late"].add(path_of(due[0][1]))
+    for kind, valid in footer_valid.items():
+        if kind in ("icp", "psb", "site_code", "conac", "jiucuo") and not valid:
+            out[f"footer.{kind}"].add("/")
+    return out
