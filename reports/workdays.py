@@ -1,0 +1,48 @@
+"""Working days (工作日) for rectification deadlines (限时整改).
+
+The official schedule — public holidays and the weekend days worked in exchange (调休) — comes
+from the ``chinesecalendar`` package, which carries each year's State Council notice once it
+is published. For a day in a year the package does not know yet, a working day is Monday to
+Friday, and the deadline says so (``Deadline.estimated``) so the bulletin can print a note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+
+import chinese_calendar
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The last day to fix a problem, and whether Monday–Friday stood in for the schedule."""
+
+    day: date
+    estimated: bool = False  # some day counted lay beyond the years the schedule knows
+
+
+@cache
+def known_years() -> range:
+    """The years whose holiday and 调休 schedule the calendar knows."""
+    years = [d.year for d in chinese_calendar.holidays]
+    return range(min(years), max(years) + 1)
+
+
+def is_working_day(day: date) -> tuple[bool, bool]:
+    """(working day?, estimated?) for *day*; estimated when its year's schedule is unknown."""
+    if day.year in known_years():
+        return chinese_calendar.is_workday(day), False
+    return day.weekday() < 5, True
+
+
+def add_working_days(start: date, count: int) -> Deadline:
+    """The *count*-th working day after *start* (the day of publication is not counted)."""
+    day, estimated, left = start, False, count
+    while left > 0:
+        day += timedelta(days=1)
+        working, guessed = is_working_day(day)
+        estimated = estimated or guessed
+        left -= working
+    return Deadline(day, estimated)
