@@ -1,0 +1,381 @@
+"""Link checks in a real scan: every class of answer, on a loopback server that misbehaves.
+
+The lab serves a portal whose home page links to each misbehaving path twice: on the site
+itself (checked by the crawl's own requests) and on a second port of 127.0.0.1 (checked by
+check requests). Both must land every target in its class, and the lab's request log shows
+what was asked, how often and when. Timeouts, backoffs and Retry-After are shrunk through
+settings, as an operator would for a fast network.
+"""
+
+from __future__ import annotations
+
+import itertools
+import socket
+import sqlite3
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+import pytest
+import yaml
+from conftest import scan
+
+from crawler.linkcheck import target_url
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+SLOW_SECONDS = 2.0  # well past the 1 s timeouts below, even on a busy machine
+SETTINGS = {
+    "RETRY_TIMES": 2,
+    "DOWNLOAD_TIMEOUT": 1.0,
+    "GOVWATCH_LINKCHECK_TIMEOUT": 1.0,
+    "GOVWATCH_BACKOFF_BASE": 0.05,
+    "GOVWATCH_BACKOFF_MAX": 0.2,
+    "GOVWATCH_RETRY_AFTER_MAX": 5,
+    "GOVWATCH_LINKCHECK_HOST_CONCURRENCY": 1,
+    "GOVWATCH_LINKCHECK_HOST_DELAY": 0,
+}
+
+
+def html(title: str, body: str = "") -> bytes:
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head>'
+            f"<body><h1>{title}</h1>{body}</body></html>").encode()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _LabServer
+    protocol_version = "HTTP/1.0"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.server.lab.answer(self)
+
+    do_HEAD = do_GET
+
+    def send(self, code: int, body: bytes = b"", ctype: str = "text/html; charset=utf-8",
+             **headers: str) -> None:
+        self.send_response(code)
+        for name, value in {"Content-Type": ctype, "Content-Length": str(len(body)),
+                            **headers}.items():
+            self.send_header(name.replace("_", "-"), value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+class _LabServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # the crawl opens connections in bursts
+    lab: Lab
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a check that cuts a body short hangs up on purpose
+
+
+Behaviour = Callable[[_Handler, int], None]  # (handler, how many times asked before)
+
+
+def redirect(to: str) -> Behaviour:
+    return lambda h, n: h.send(301, Location=to)
+
+
+def status(code: int, **headers: str) -> Behaviour:
+    return lambda h, n: h.send(code, html(str(code)), **headers)
+
+
+def ok(body: bytes = html("正常页面"), ctype: str = "text/html; charset=utf-8") -> Behaviour:
+    return lambda h, n: h.send(200, body, ctype)
+
+
+def slow(h: _Handler, n: int) -> None:
+    time.sleep(SLOW_SECONDS)
+    h.send(200, html("很慢"))
+
+
+def head_refused(h: _Handler, n: int) -> None:
+    if h.command == "HEAD":
+        h.send(405, Allow="GET")
+    else:
+        h.send(200, b"%PDF-1.4" + bytes(100_000), "application/pdf")
+
+
+# Each misbehaving path, with the class, reason and status its target must get.
+BEHAVIOURS: dict[str, tuple[Behaviour, tuple[str, str | None, int | None]]] = {
+    "/ok.html": (ok(), ("ok", None, 200)),
+    "/missing": (status(404), ("broken", "not-found", 404)),
+    "/gone": (status(410), ("broken", "gone", 410)),
+    "/flaky": (lambda h, n: h.send(500 if n == 0 else 200, html("时好时坏")), ("ok", None, 200)),
+    "/down": (status(500), ("broken", "server-error", 500)),
+    "/loop-a": (redirect("/loop-b"), ("broken", "redirect-loop", None)),
+    "/loop-b": (redirect("/loop-a"), None),
+    "/hop-1": (redirect("/hop-2"), ("ok", None, 200)),
+    "/hop-2": (redirect("/landing.html"), None),
+    "/landing.html": (ok(), None),
+    "/nohead.pdf": (head_refused, ("ok", None, 200)),
+    "/busy": (lambda h, n: h.send(429, Retry_After="1") if n == 0 else h.send(200, html("好了")),
+              ("ok", None, 200)),
+    "/always-busy": (status(429, Retry_After="0"), ("blocked", "rate-limited", 429)),
+    "/busy-for-an-hour": (status(429, Retry_After="3600"), ("blocked", "rate-limited", 429)),
+    "/forbidden": (status(403), ("blocked", "forbidden", 403)),
+    "/forbidden.png": (status(403), ("blocked", "forbidden", 403)),
+    "/secret": (status(401), ("blocked", "unauthorized", 401)),
+    "/challenge": (ok(html("安全验证", "<script>yunsuo_session_verify=1;</script>")),
+                   ("blocked", "challenge", 200)),
+    "/slow": (slow, ("broken", "timeout", None)),
+    "/teapot": (status(418), ("ok", None, 418)),  # the site's link_accept
+    "/excluded/page.html": (ok(), ("skipped", "excluded", None)),  # the site's link_exclude
+    "/to-intranet": (lambda h, n: h.send(302, Location="http://10.255.255.1/admin/"),
+                     ("skipped", "private-address", None)),
+    "/新闻/通知.html": (ok(), ("ok", None, 200)),
+    "/图片/标志.png": (ok(PNG, "image/png"), ("ok", None, 200)),
+    "/logo.png": (ok(PNG, "image/png"), ("ok", None, 200)),
+}
+IMAGES = ("/forbidden.png", "/图片/标志.png", "/logo.png")
+LINKED = [path for path, (_, want) in BEHAVIOURS.items() if want]
+
+
+class Lab:
+    """A loopback web server: pages given as HTML, everything else from BEHAVIOURS; it logs
+    each request as (time, method, path, Host header)."""
+
+    def __init__(self, pages: dict[str, bytes] | None = None) -> None:
+        self.pages = pages or {}
+        self.log: list[tuple[float, str, str, str]] = []
+        self.times_asked = Counter[str]()
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self._lock = threading.Lock()
+        self._httpd = _LabServer(("127.0.0.1", 0), _Handler)
+        self._httpd.lab = self
+        self.port = self._httpd.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> Lab:
+        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                         daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def answer(self, h: _Handler) -> None:
+        path = unquote(urlsplit(h.path).path)
+        with self._lock:
+            asked = self.times_asked[path]
+            self.times_asked[path] += 1
+            self.log.append((time.monotonic(), h.command, path, h.headers.get("Host", "")))
+        if path in self.pages:
+            h.send(200, self.pages[path])
+        elif path in BEHAVIOURS:
+            BEHAVIOURS[path][0](h, asked)
+        elif path.startswith("/cap/"):
+            self.capped(h)
+        else:
+            h.send(404, html("404"))
+
+    def capped(self, h: _Handler) -> None:
+        """A slowish image that counts how many requests for it are served at once."""
+        with self._lock:
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        time.sleep(0.15)
+        with self._lock:
+            self.in_flight -= 1
+        h.send(200, PNG, "image/png")
+
+    def asked(self, path: str, method: str | None = None, host: str | None = None) -> list:
+        """The log entries of *path* (percent-decoded), of one method and Host if given."""
+        return [e for e in self.log if e[2] == path and method in (None, e[1])
+                and (host is None or e[3].startswith(host))]
+
+
+def unused_port() -> int:
+    """A port of 127.0.0.1 that nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def link(base: str, path: str) -> str:
+    tag = '<img src="{}">' if path in IMAGES or path.endswith(".png") else '<a href="{}">链接</a>'
+    return tag.format(base + path)
+
+
+def write_sites(path: Path, lab: Lab, **site: Any) -> Path:
+    site = {"id": "lab", "name": "链接实验室", "url": lab.url + "/", **site}
+    path.write_text(yaml.safe_dump({"sites": [site]}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def checks(db: Path) -> dict[str, dict]:
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        return {r["target_url"]: dict(r) for r in conn.execute("select * from link_checks")}
+
+
+# -- the lab scan ----------------------------------------------------------------------------
+
+DEAD_PORT_PATH = "/nobody-listens"
+PRIVATE = ["http://10.255.255.1/", "http://169.254.169.254/latest/meta-data/",
+           "http://224.0.0.1/", "http://[::1]:{port}/", "http://127.0.0.2:{port}/"]
+SKIPPED = {"mailto:office@lab.gov.cn": "mailto", "tel:0931-8888888": "tel",
+           "javascript:void(0)": "javascript", "#": "fragment",
+           "data:image/png;base64,iVBORw0KGgo=": "data"}
+
+
+@pytest.fixture(scope="module")
+def lab_scan(tmp_path_factory) -> Iterator[tuple[Lab, Lab, int, dict[str, dict]]]:
+    """Scan the lab portal; yield (site server, other server, dead port, link checks)."""
+    work = tmp_path_factory.mktemp("lab")
+    dead_port = unused_port()
+    with Lab() as other:
+        links = [link("", p) for p in LINKED] + [link(other.url, p) for p in LINKED]
+        links += [link(other.url.replace("127.0.0.1", "localhost"), f"/cap/{i}.png")
+                  for i in range(4)]
+        links += ['<a href="/%E6%96%B0%E9%97%BB/%E9%80%9A%E7%9F%A5.html">通知</a>',
+                  f'<img src="{other.url}/%E5%9B%BE%E7%89%87/%E6%A0%87%E5%BF%97.png">',
+                  f'<a href="http://127.0.0.1:{dead_port}{DEAD_PORT_PATH}">停用</a>']
+        links += [f'<a href="{u.format(port=other.port)}">内网</a>' for u in PRIVATE]
+        links += [f'<a href="{u}">x</a>' for u in SKIPPED]
+        with Lab({"/": html("链接实验室", "\n".join(links))}) as site:
+            sites = write_sites(work / "sites.yaml", site, link_exclude=["/excluded/"],
+                                link_accept=[418])
+            outcome = scan(sites, work / "g.db", settings=SETTINGS)
+            assert outcome.status == "complete"
+            yield site, other, dead_port, checks(work / "g.db")
+
+
+@pytest.mark.parametrize("path", LINKED)
+@pytest.mark.parametrize("where", ["crawled", "checked"])
+def test_each_answer_lands_in_its_class(lab_scan, path, where):
+    site, other, _, found = lab_scan
+    base = site.url if where == "crawled" else other.url
+    row = found[target_url(base + path)]
+    assert (row["result"], row["error"], row["status_code"]) == BEHAVIOURS[path][1]
+
+
+def test_redirect_chains_are_recorded(lab_scan):
+    site, other, _, found = lab_scan
+    for base in (site.url, other.url):
+        hops = found[base + "/hop-1"]
+        assert (hops["redirects"], hops["final_url"]) == (2, base + "/landing.html")
+        loop = found[base + "/loop-a"]
+        assert loop["redirects"] == 2 and loop["final_url"] == base + "/loop-a"
+        intranet = found[base + "/to-intranet"]
+        assert (intranet["redirects"], intranet["final_url"]) == (1, "http://10.255.255.1/admin/")
+
+
+def test_connection_refused_is_broken(lab_scan):
+    _, _, dead_port, found = lab_scan
+    row = found[f"http://127.0.0.1:{dead_port}{DEAD_PORT_PATH}"]
+    assert (row["result"], row["error"]) == ("broken", "connection-refused")
+
+
+def test_schemes_and_fragments_are_skipped_unrequested(lab_scan):
+    *_, found = lab_scan
+    assert {t: (found[t]["result"], found[t]["error"]) for t in SKIPPED} == {
+        t: ("skipped", reason) for t, reason in SKIPPED.items()}
+
+
+def test_private_addresses_are_never_requested(lab_scan):
+    # Requested, 127.0.0.2 and [::1] would be refused (broken): only 127.0.0.1 listens.
+    _, other, _, found = lab_scan
+    for url in PRIVATE:
+        row = found[target_url(url.format(port=other.port))]
+        assert (row["result"], row["error"]) == ("skipped", "private-address"), url
+
+
+def test_nothing_that_works_or_refuses_us_is_called_broken(lab_scan):
+    *_, found = lab_scan
+    broken = {t for t, row in found.items() if row["result"] == "broken"}
+    expected = {p for p in LINKED if BEHAVIOURS[p][1][0] == "broken"}
+    assert {urlsplit(t).path for t in broken} == {quote(p) for p in expected} | {DEAD_PORT_PATH}
+
+
+def test_the_raw_and_the_encoded_chinese_path_are_one_target(lab_scan):
+    site, other, _, found = lab_scan
+    raw, encoded = site.url + "/新闻/通知.html", site.url + "/%E6%96%B0%E9%97%BB/%E9%80%9A%E7%9F%A5.html"
+    assert target_url(raw) == encoded and found[encoded]["result"] == "ok"
+    assert len(site.asked("/新闻/通知.html")) == 1
+    assert [e[1] for e in other.asked("/图片/标志.png")] == ["HEAD"]
+
+
+def test_requests_made_for_each_check(lab_scan):
+    _, other, _, _ = lab_scan
+    methods = {p: [e[1] for e in other.asked(p)] for p in LINKED}
+    assert methods["/ok.html"] == ["GET"]
+    assert methods["/logo.png"] == ["HEAD"]  # HEAD first for what is not a page
+    assert methods["/nohead.pdf"] == ["HEAD", "GET"]  # 405 on HEAD, then GET
+    assert methods["/forbidden.png"] == ["HEAD", "GET"]  # 403 on HEAD is asked again
+    assert methods["/flaky"] == ["GET", "GET"]  # the retry heals it
+    assert methods["/down"] == methods["/always-busy"] == ["GET"] * 3  # RETRY_TIMES = 2
+    assert methods["/busy-for-an-hour"] == ["GET"]  # not waited for: blocked at once
+    assert methods["/excluded/page.html"] == []
+
+
+def test_retry_after_is_honoured(lab_scan):
+    for server in lab_scan[:2]:
+        first, second = (e[0] for e in server.asked("/busy"))
+        assert second - first >= 0.95, server.url
+
+
+def test_retries_back_off(lab_scan):
+    _, other, _, _ = lab_scan
+    times = [e[0] for e in other.asked("/down")]
+    assert all(b - a >= 0.04 for a, b in itertools.pairwise(times))
+
+
+def test_an_external_host_gets_one_request_at_a_time(lab_scan):
+    _, other, _, found = lab_scan
+    assert len(other.asked("/cap/0.png", host="localhost")) == 1
+    assert other.most_in_flight == 1  # GOVWATCH_LINKCHECK_HOST_CONCURRENCY
+    assert all(found[f"http://localhost:{other.port}/cap/{i}.png"]["result"] == "ok"
+               for i in range(4))
+
+
+# -- once per scan ---------------------------------------------------------------------------
+
+def test_a_link_on_500_pages_is_checked_once(tmp_path):
+    with Lab() as other:
+        shared = (f'<img src="{other.url}/logo.png"><a href="{other.url}/ok.html">外链</a>'
+                  '<link rel="stylesheet" href="/style.css"><a href="mailto:a@lab.gov.cn">信箱</a>')
+        pages = {f"/p/{i}.html": html(f"第{i}页", shared) for i in range(500)}
+        pages["/"] = html("首页", "".join(f'<a href="/p/{i}.html">{i}</a>' for i in range(500)))
+        pages["/style.css"] = b"body{}"
+        with Lab(pages) as site:
+            outcome = scan(write_sites(tmp_path / "s.yaml", site), tmp_path / "g.db")
+    assert outcome.status == "complete"
+    assert [e[1] for e in other.asked("/logo.png")] == ["HEAD"]
+    assert [e[1] for e in other.asked("/ok.html")] == ["GET"]
+    assert [e[1] for e in site.asked("/style.css")] == ["HEAD"]
+    with sqlite3.connect(tmp_path / "g.db") as conn:
+        carried = dict(conn.execute(
+            "select target_url, count(*) from links group by target_url having count(*) >= 500"))
+        results = dict(conn.execute("select target_url, result from link_checks"))
+    targets = {other.url + "/logo.png", other.url + "/ok.html", site.url + "/style.css",
+               "mailto:a@lab.gov.cn"}
+    assert set(carried) == targets  # every (page, target) pair is kept for the bulletin
+    assert {t: results[t] for t in targets} == {
+        **dict.fromkeys(targets, "ok"), "mailto:a@lab.gov.cn": "skipped"}
+
+
+def test_external_hosts_stop_when_their_budget_is_spent(tmp_path):
+    with Lab() as other:
+        home = html("首页", f'<img src="http://localhost:{other.port}/logo.png">'
+                           f'<img src="{other.url}/logo.png">')
+        with Lab({"/": home}) as site:
+            outcome = scan(write_sites(tmp_path / "s.yaml", site), tmp_path / "g.db",
+                           settings={"GOVWATCH_LINKCHECK_EXTERNAL_BUDGET": 1e-6})
+    assert outcome.status == "complete"
+    found = checks(tmp_path / "g.db")
+    external = found[f"http://localhost:{other.port}/logo.png"]
+    assert (external["result"], external["error"]) == ("skipped", "external-budget")
+    assert found[other.url + "/logo.png"]["result"] == "ok"  # a configured site's host
+    assert not [e for e in other.log if e[3].startswith("localhost")]
