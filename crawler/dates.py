@@ -63,6 +63,9 @@ _URL_DATE_RE = re.compile(
     r"|(?<![^/])(?P<y3>\d{4})/?(?P<m3>\d{2})(?P<d3>\d{2})/"  # /2025/0225/, /20250225/
 )
 
+# A month folder, as in TRS /202502/t… and county CMS /202502/<32 hex>.shtml articles.
+_URL_MONTH_RE = re.compile(r"/(?P<y>\d{4})(?P<m>\d{2})/")
+
 # Page chrome that prints dates that are not publication dates: banners (今天是…) and footers.
 _CHROME_TAGS = frozenset({"head", "script", "style", "noscript", "template", "header", "footer"})
 _CHROME_ATTR_RE = re.compile(r"header|top|banner|date[-_]?bar|today|foot|bottom|copyright", re.I)
@@ -118,6 +121,17 @@ def url_date(url: str) -> date | None:
     return _first_ymd(_URL_DATE_RE, urlsplit(url).path)
 
 
+def _url_year_month(url: str) -> tuple[int, int] | None:
+    """Year and month of an article URL: from its date, or its ``/YYYYMM/`` folder."""
+    full = url_date(url)
+    if full:
+        return full.year, full.month
+    match = _URL_MONTH_RE.search(urlsplit(url).path)
+    if match and 1 <= int(match["m"]) <= 12 and _MIN_YEAR <= int(match["y"]) <= _MAX_YEAR:
+        return int(match["y"]), int(match["m"])
+    return None
+
+
 def strip_dates(text: str) -> str:
     """*text* without the dates printed in it: an item's title when its link shows its date."""
     return _PRINTED_MD_RE.sub(" ", _PRINTED_YMD_RE.sub(" ", text)).strip()
@@ -139,20 +153,22 @@ def item_date(text: str, *, url: str | None, today: date) -> date | None:
     """Date of one list item (栏目 list entry) from its text, or None.
 
     Text forms: '[2025-02-25]', '2025/02/25', '(02-25)', '[02-25]', '02-25', '02/25', '2月25日'.
-    A full date wins. A month-day has its year implied: the year of ``url_date(url)`` when that
-    URL date has the same month and day; otherwise the latest year such that the date is not
-    after ``today`` (so '[12-30]' seen on 2026-01-03 is 2025-12-30). The URL alone never dates
-    an item: text without a date gives None.
+    A full date wins. A month-day has its year implied: the year of the URL's date (or of its
+    ``/YYYYMM/`` folder) when that has the same month; otherwise the latest year such that the
+    date is not after ``today`` (so '[12-30]' seen on 2026-01-03 is 2025-12-30). The URL
+    alone never dates an item: text without a date gives None.
     """
     full = find_date(text)
     if full:
         return full
-    from_url = url_date(url) if url else None
+    url_year_month = _url_year_month(url) if url else None
     for m in _MONTH_DAY_RE.finditer(text):
         month = int(m["m1"] or m["m2"] or m["m3"])
         day = int(m["d1"] or m["d2"] or m["d3"])
-        if from_url and (from_url.month, from_url.day) == (month, day):
-            return from_url
+        if url_year_month and url_year_month[1] == month:
+            dated = _make_date(str(url_year_month[0]), str(month), str(day))
+            if dated:
+                return dated
         implied = _latest_not_after(month, day, today)
         if implied:
             return implied

@@ -20,13 +20,18 @@ _SPACE = re.compile(r"\s+")
 _INVISIBLE = frozenset({"script", "style", "noscript", "template"})
 
 # id/class words that mark a page region, matched against an element and its ancestors.
-_REGION_WORDS: dict[str, tuple[str, ...]] = {
-    "footer": ("footer", "foot", "bottom", "copyright", "banquan"),
-    "header": ("header", "top", "banner", "logo"),
-    "nav": ("nav", "menu", "daohang", "lanmu"),
+# Region of an element, judged by each word of its id and class (split at -, _ and spaces) so
+# that "home-topics" is not a "top" bar nor "column-list" a menu.
+_REGION_WORDS: dict[str, re.Pattern[str]] = {
+    "footer": re.compile(r"^(foot\w*|bottom\w*|copyright\w*|banquan|bq|ft)$"),
+    "header": re.compile(r"^(head|header\w*|top\d*|top(bar|nav|links?|menu)|banner\w*|logo)$"),
+    "nav": re.compile(r"^(\w*nav\w*|\w*menu\w*|daohang|lanmu|dh)$"),
     # not "left"/"right": TRS and many CMSs put the column's own list in div.right
-    "side": ("sidebar", "aside", "hot", "rank", "related", "xgwz", "tuijian", "recommend"),
+    "side": re.compile(
+        r"^(sidebar|side|aside|hot\w*|rank\w*|related\w*|xgwz|tuijian|recommend\w*)$"
+    ),
 }
+_WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 _REGION_TAGS = {"footer": "footer", "header": "header", "nav": "nav", "aside": "side"}
 CHROME = frozenset({"header", "footer"})  # banner and footer: dates there are not items
 
@@ -46,9 +51,10 @@ def element_regions(el: etree._Element) -> frozenset[str]:
         words = f"{node.get('id', '')} {node.get('class', '')}".lower()
         if not words.strip():
             continue
-        for region, needles in _REGION_WORDS.items():
-            if any(n in words for n in needles):
-                found.add(region)
+        for word in _WORD_SPLIT.split(words):
+            for region, pattern in _REGION_WORDS.items():
+                if word and pattern.match(word):
+                    found.add(region)
     return frozenset(found)
 
 

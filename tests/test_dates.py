@@ -149,8 +149,14 @@ def test_item_date_takes_year_from_agreeing_url() -> None:
     assert item_date("02-25", url=hanweb, today=TODAY) == date(2023, 2, 25)
 
 
-def test_item_date_ignores_disagreeing_url() -> None:
-    url = "http://www.example.gov.cn/xxgk/202412/t20241229_99.html"
+def test_item_date_takes_year_from_a_month_folder_of_the_same_month() -> None:
+    # county CMSs file articles under /YYYYMM/<32 hex>.shtml: the folder names the year
+    url = "http://www.example.gov.cn/202412/0f9a20e07913debeb920f9a08c3cf0dc.shtml"
+    assert item_date("[12-30]", url=url, today=date(2026, 1, 3)) == date(2024, 12, 30)
+
+
+def test_item_date_ignores_a_url_of_another_month() -> None:
+    url = "http://www.example.gov.cn/xxgk/202411/t20241129_99.html"
     assert item_date("[12-30]", url=url, today=date(2026, 1, 3)) == date(2025, 12, 30)
 
 

@@ -1,0 +1,216 @@
+"""Measure how well a scan finds the farm's columns: recall, newest dates, classes, counts.
+
+``python -m bench.accuracy --sites 4 --pages 300 --seed 7`` generates a farm (see
+:mod:`bench.farm`) into a temporary folder, serves every site with
+:class:`govwatch.portalserver.PortalServer` on 127.0.0.1, scans them all with
+:func:`crawler.runner.run_scan` at the farm's scan date, and compares the scan's ``columns``
+table with the farm's truth. It prints, per site and overall: the columns in the truth, those
+found (matched by path; ``/x/`` and ``/x/index.html`` are the same list), those found with the
+right newest-item date, the right class, the right item count, and the extra columns the scan
+reported that the truth does not have; then one line (the last three ratios are of the
+columns found)::
+
+    columns_recall=<found/truth> date_accuracy=<…> class_accuracy=<…> items_accuracy=<…>
+
+It measures and never judges: an imperfect crawler gives lower figures, not a failure.
+``--details`` lists every miss and mismatch; ``--keep DIR`` keeps the farm and the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from bench.farm import generate_farm
+from bench.model import SCAN_DATE
+
+__all__ = ["Tally", "compare", "list_key", "main", "measure"]
+
+INDEX_NAMES = ("index.html", "index.shtml", "index.htm")
+SCAN_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False}
+COLUMNS_SQL = (
+    "select site_id, url, name, class, newest_date, item_count, pages_walked, empty_note, kind "
+    "from columns where scan_id = ?"
+)
+
+
+def list_key(url_or_path: str) -> str:
+    """The path that identifies a list: the folder for an index page, the path otherwise."""
+    path = urlsplit(url_or_path).path or "/"
+    head, _, name = path.rpartition("/")
+    return head + "/" if name in INDEX_NAMES else path
+
+
+@dataclass
+class Tally:
+    """Counts for one site or for the whole farm."""
+
+    truth: int = 0
+    found: int = 0
+    date_ok: int = 0
+    class_ok: int = 0
+    items_ok: int = 0
+    extra: int = 0
+    details: list[str] = field(default_factory=list)
+
+    def add(self, other: Tally) -> None:
+        """Add another tally's counts to this one."""
+        self.truth += other.truth
+        self.found += other.found
+        self.date_ok += other.date_ok
+        self.class_ok += other.class_ok
+        self.items_ok += other.items_ok
+        self.extra += other.extra
+
+
+def _ratio(num: int, den: int) -> str:
+    return f"{num / den:.3f}" if den else "n/a"
+
+
+def compare(site_truth: dict[str, Any], rows: Iterable[dict[str, Any]]) -> Tally:
+    """Compare one site's truth columns with the scan's column rows of that site."""
+    tally = Tally()
+    scanned: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        key = list_key(row["url"])
+        if key in scanned:  # the same list reported twice (e.g. as /x/ and /x/index.html)
+            tally.extra += 1
+            tally.details.append(f"  extra    {row['name']} {row['url']} (duplicate of {key})")
+            continue
+        scanned[key] = row
+    truth_keys = set()
+    for col in site_truth["columns"]:
+        key = list_key(col["path"])
+        truth_keys.add(key)
+        tally.truth += 1
+        row = scanned.get(key)
+        if row is None:
+            tally.details.append(f"  missed   {col['name']} {col['path']} ({col['kind']}, "
+                                 f"via {col['via']}, {col['items']} items)")
+            continue
+        tally.found += 1
+        newest = (row["newest_date"] or "")[:10] or None
+        checks = (
+            ("date", newest == col["newest_date"], newest, col["newest_date"]),
+            ("class", row["class"] == col["class"], row["class"], col["class"]),
+            ("items", (row["item_count"] or 0) == col["items"], row["item_count"], col["items"]),
+        )
+        tally.date_ok += checks[0][1]
+        tally.class_ok += checks[1][1]
+        tally.items_ok += checks[2][1]
+        wrong = [f"{name} {got!r} (truth {want!r})" for name, ok, got, want in checks if not ok]
+        if wrong:
+            tally.details.append(f"  wrong    {col['name']} {col['path']}: " + ", ".join(wrong))
+    for key, row in sorted(scanned.items()):
+        if key not in truth_keys:
+            tally.extra += 1
+            tally.details.append(f"  extra    {row['name']} {key} (class {row['class']}, "
+                                 f"{row['item_count']} items)")
+    return tally
+
+
+def _scan(truth: dict[str, Any], farm: Path, work: Path) -> tuple[int | None, str, list[dict]]:
+    """Serve the farm, scan it; (scan id, summary line, column rows)."""
+    # Imported here so that the farm generator never depends on the crawler.
+    from crawler.runner import run_scan
+    from govwatch.config import load_config
+    from govwatch.portalserver import PortalServer
+
+    db_path = work / "scan.db"
+    with contextlib.ExitStack() as stack:
+        sites = []
+        for site in truth["sites"]:
+            server = stack.enter_context(PortalServer(farm / site["dir"]))
+            entry = {"id": site["id"], "name": site["name"], "url": server.url}
+            if site["files"] > 4000:  # the config's default page cap is 5000 a site
+                entry["max_pages"] = site["files"] * 2
+            sites.append(entry)
+        sites_file = work / "sites.yaml"
+        sites_file.write_text(yaml.safe_dump({"sites": sites}, allow_unicode=True),
+                              encoding="utf-8")
+        config = load_config(sites_file)
+        started = time.monotonic()
+        outcome = run_scan(config.sites, db_path, as_of=SCAN_DATE, progress_interval=0,
+                           settings=dict(SCAN_SETTINGS))
+        seconds = time.monotonic() - started
+    status = getattr(outcome.status, "value", outcome.status)
+    summary = (f"scan {outcome.scan_id} {status}: {outcome.pages} pages in {seconds:.1f} s "
+               f"({outcome.pages / seconds if seconds else 0:.1f} pages/s)")
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        rows = [dict(r) for r in conn.execute(COLUMNS_SQL, [outcome.scan_id])]
+    finally:
+        conn.close()
+    return outcome.scan_id, summary, rows
+
+
+def measure(sites: int, pages: int, seed: int, *, keep: Path | None = None,
+            details: bool = False, out: Any = sys.stdout) -> Tally:
+    """Generate, serve, scan and compare; print the report to ``out``; return the totals."""
+    work = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="govwatch-accuracy-"))
+    try:
+        work.mkdir(parents=True, exist_ok=True)
+        farm = work / "farm"
+        truth = generate_farm(farm, sites, pages, seed)
+        _, summary, rows = _scan(truth, farm, work)
+        print(summary, file=out)
+        by_site: dict[str, list[dict]] = {}
+        for row in rows:
+            by_site.setdefault(row["site_id"], []).append(row)
+        total = Tally()
+        print(f"{'site':<12} {'cms':<7} {'truth':>5} {'found':>5} {'date':>5} {'class':>5} "
+              f"{'items':>5} {'extra':>5}", file=out)
+        for site in truth["sites"]:
+            tally = compare(site, by_site.get(site["id"], []))
+            total.add(tally)
+            print(f"{site['id']:<12} {site['cms']:<7} {tally.truth:>5} {tally.found:>5} "
+                  f"{tally.date_ok:>5} {tally.class_ok:>5} {tally.items_ok:>5} {tally.extra:>5}",
+                  file=out)
+            if details:
+                for line in tally.details:
+                    print(line, file=out)
+        print(f"{'total':<20} {total.truth:>5} {total.found:>5} {total.date_ok:>5} "
+              f"{total.class_ok:>5} {total.items_ok:>5} {total.extra:>5}", file=out)
+        print(f"columns_recall={_ratio(total.found, total.truth)} "
+              f"date_accuracy={_ratio(total.date_ok, total.found)} "
+              f"class_accuracy={_ratio(total.class_ok, total.found)} "
+              f"items_accuracy={_ratio(total.items_ok, total.found)}", file=out)
+        return total
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(prog="python -m bench.accuracy",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("--sites", type=int, default=4)
+    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--details", action="store_true", help="list every miss and mismatch")
+    parser.add_argument("--keep", type=Path, help="keep the farm and scan database in this folder")
+    args = parser.parse_args(argv)
+    if args.sites < 1 or args.pages < 1:
+        parser.error("--sites and --pages must be positive")
+    if args.keep and args.keep.exists() and any(args.keep.iterdir()):
+        parser.error(f"--keep {args.keep}: folder is not empty")
+    measure(args.sites, args.pages, args.seed, keep=args.keep, details=args.details)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

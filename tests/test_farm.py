@@ -1,0 +1,275 @@
+"""The synthetic portal farm (bench.farm): deterministic, self-consistent, truthful, servable."""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bench import farm as farm_mod
+from bench.accuracy import compare, list_key
+from govwatch.portalserver import PortalServer
+
+LINK = re.compile(r'(?:href|src)\s*=\s*"([^"]*)"')
+EXTERNAL = ("http:", "https:", "//", "javascript:", "mailto:", "#")
+# A list item as the farm writes it: the title link, then its printed date.
+ITEM = re.compile(
+    r'<a href="(?P<href>[^"]+)"[^>]*title="[^"]*">[^<]*</a>'
+    r'(?:</td><td class="date">|<span class="date">)(?P<date>[^<]+)<'
+)
+BANNER = re.compile(r"今天是\d{4}年\d{1,2}月\d{1,2}日")
+FULL_DATE = re.compile(r"^\[?(\d{4})[-/年](\d{2})[-/月](\d{2})日?\]?$")
+MONTH_DAY = re.compile(r"^\[?(\d{2})-(\d{2})\]?$")
+
+
+def _generate(root: Path, sites: int, pages: int, seed: int) -> dict:
+    return farm_mod.generate_farm(root, sites, pages, seed)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> tuple[Path, dict]:
+    """3 sites × 60 pages."""
+    root = tmp_path_factory.mktemp("tiny") / "farm"
+    return root, _generate(root, 3, 60, 1)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> tuple[Path, dict]:
+    """4 sites (one of each CMS) × 300 pages."""
+    root = tmp_path_factory.mktemp("small") / "farm"
+    return root, _generate(root, 4, 300, 7)
+
+
+@pytest.fixture(params=["tiny", "small"])
+def any_farm(request) -> tuple[Path, dict]:
+    return request.getfixturevalue(request.param)
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _html_pages(site_dir: Path):
+    for path in sorted(site_dir.rglob("*")):
+        if path.suffix in (".html", ".shtml"):
+            yield "/" + path.relative_to(site_dir).as_posix(), path
+
+
+def _read(site_dir: Path, path: str, charset: str) -> str:
+    return (site_dir / path.lstrip("/")).read_bytes().decode(charset)
+
+
+def _resolve(page: str, ref: str) -> str | None:
+    """Site-absolute file path a link points to, or None for external and script links."""
+    ref = html.unescape(ref).split("#")[0].split("?")[0]
+    if not ref or ref.startswith(EXTERNAL):
+        return None
+    target = ref if ref.startswith("/") else posixpath.join(posixpath.dirname(page), ref)
+    folder = target.endswith("/")
+    target = posixpath.normpath(target)
+    # A folder link is served by its index.html (nginx's default index).
+    return (target.rstrip("/") + "/index.html") if folder else target
+
+
+def _parse_day(text: str, href: str) -> date:
+    match = FULL_DATE.match(text)
+    if match:
+        return date(*map(int, match.groups()))
+    month_day = MONTH_DAY.match(text)
+    assert month_day, text
+    # [MM-DD]: the year is in the article's /YYYYMM/ folder, as on real county sites.
+    year = int(re.search(r"/(\d{4})\d{2}/", href).group(1))
+    return date(year, *map(int, month_day.groups()))
+
+
+def test_same_seed_same_bytes(tmp_path):
+    first = _generate(tmp_path / "a", 3, 60, 5)
+    second = _generate(tmp_path / "b", 3, 60, 5)
+    assert first == second
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+    _generate(tmp_path / "c", 3, 60, 6)
+    assert _files(tmp_path / "a") != _files(tmp_path / "c")
+
+
+def test_tiny_farm_is_fast_and_varied(tmp_path):
+    started = time.monotonic()
+    truth = _generate(tmp_path / "farm", 3, 60, 2)
+    assert time.monotonic() - started < 2  # "well under a second"; slack for slow CI
+    sites = truth["sites"]
+    assert len({s["cms"] for s in sites}) == 3
+    assert any(s["charset"] == "gbk" for s in sites)
+    for site in sites:
+        assert 40 <= site["files"] <= 120
+        classes = {c["class"] for c in site["columns"]}
+        assert classes == {"news", "notice-policy", "personnel-planning", "overview",
+                           "annual-report", "other"}
+        assert any(c["list_pages"] >= 3 for c in site["columns"]) or site["cms"] == "hanweb"
+        assert any(c["empty_note"] for c in site["columns"])
+        assert site["broken_links"]
+        assert site["annual_reports"]
+
+
+def test_first_four_sites_cover_every_cms(small):
+    _, truth = small
+    assert sorted(s["cms"] for s in truth["sites"]) == ["county", "gkmlpt", "hanweb", "trs"]
+
+
+def test_cli_writes_and_refuses_to_overwrite(tmp_path, capsys):
+    out = tmp_path / "farm"
+    assert farm_mod.main(["--out", str(out), "--sites", "2", "--pages", "40", "--seed", "3"]) == 0
+    assert (out / "truth.json").is_file()
+    assert "2 sites" in capsys.readouterr().out
+    assert farm_mod.main(["--out", str(out), "--sites", "2", "--pages", "40"]) == 2
+    assert farm_mod.main(["--out", str(out), "--sites", "1", "--pages", "40", "--force"]) == 0
+    assert len(json.loads((out / "truth.json").read_text("utf-8"))["sites"]) == 1
+
+
+def test_portal_yaml_is_what_portalserver_reads(tiny):
+    root, truth = tiny
+    for site in truth["sites"]:
+        meta = yaml.safe_load((root / site["dir"] / "_portal.yaml").read_text("utf-8"))
+        assert meta == {"id": site["id"], "name": site["name"], "unit": site["unit"],
+                        "charset": site["charset"]}
+
+
+def test_internal_links_resolve_except_the_broken_ones(any_farm):
+    root, truth = any_farm
+    for site in truth["sites"]:
+        site_dir = root / site["dir"]
+        dangling: dict[str, set[str]] = {}
+        for page, path in _html_pages(site_dir):
+            text = path.read_bytes().decode(site["charset"])
+            for ref in LINK.findall(text):
+                target = _resolve(page, ref)
+                if target is not None and not (site_dir / target.lstrip("/")).is_file():
+                    dangling.setdefault(target, set()).add(page)
+        expected = {b["target"]: set(b["pages"]) for b in site["broken_links"]}
+        assert dangling == expected, site["id"]
+
+
+def test_gbk_sites_are_gbk_and_say_so(any_farm):
+    root, truth = any_farm
+    for site in truth["sites"]:
+        for _, path in _html_pages(root / site["dir"]):
+            raw = path.read_bytes()
+            text = raw.decode(site["charset"])  # strict
+            head = text[: text.index("</head>")]
+            assert f"charset={site['declared_charset']}" in head or \
+                f'charset="{site["declared_charset"]}"' in head
+            if site["charset"] == "gbk":
+                assert site["declared_charset"] in ("gbk", "gb2312")
+                with pytest.raises(UnicodeDecodeError):
+                    raw.decode("utf-8")
+
+
+def test_list_pages_agree_with_truth(any_farm):
+    root, truth = any_farm
+    for site in truth["sites"]:
+        site_dir, charset = root / site["dir"], site["charset"]
+        for col in site["columns"]:
+            paths = col["list_page_paths"]
+            assert paths[0] == col["path"] and len(paths) == col["list_pages"]
+            hrefs, days = set(), []
+            for path in paths:
+                text = BANNER.sub("", _read(site_dir, path, charset))
+                for match in ITEM.finditer(text):
+                    target = _resolve(path, match["href"])
+                    hrefs.add(target)
+                    days.append(_parse_day(match["date"], target))
+                if col["empty_note"]:
+                    assert any(note in text for note in farm_mod.NOTES)
+            where = f"{site['id']} {col['name']}"
+            assert len(days) == len(hrefs) == col["items"], where
+            newest = max(days).isoformat() if days else None
+            assert newest == col["newest_date"], where
+            if col["kind"] == "list" and site["cms"] == "trs":
+                first = _read(site_dir, paths[0], charset)
+                assert re.search(rf"createPageHTML\((?:'page_div', )?{len(paths)}, 0,", first)
+
+
+def test_articles_print_their_list_date(small):
+    root, truth = small
+    for site in truth["sites"]:
+        site_dir, charset = root / site["dir"], site["charset"]
+        for col in site["columns"]:
+            for path in col["list_page_paths"][:1]:
+                for match in ITEM.finditer(_read(site_dir, path, charset)):
+                    target = _resolve(path, match["href"])
+                    if not target.endswith((".html", ".shtml")):
+                        continue
+                    day = _parse_day(match["date"], target)
+                    article = _read(site_dir, target, charset)
+                    assert (day.isoformat() in article
+                            or f"{day.year}年{day.month:02d}月{day.day:02d}日" in article), target
+
+
+def test_footer_truth_matches_the_home_page(any_farm):
+    root, truth = any_farm
+    markers = {"icp": "ICP备", "psb": "公网安备", "site_code": "网站标识码", "conac": "conac.cn",
+               "jiucuo": "jiucuo", "sponsor": "主办单位"}
+    for site in truth["sites"]:
+        home = html.unescape(_read(root / site["dir"], site["home"], site["charset"]))
+        for kind, fact in site["footer"].items():
+            if fact["present"]:
+                assert fact["raw"] in home, (site["id"], kind)
+            else:
+                assert markers[kind] not in home, (site["id"], kind)
+                assert not fact["valid"]
+
+
+def test_annual_reports_are_listed_and_exist(any_farm):
+    root, truth = any_farm
+    for site in truth["sites"]:
+        site_dir = root / site["dir"]
+        column = next(c for c in site["columns"] if c["class"] == "annual-report")
+        listed = "".join(_read(site_dir, p, site["charset"]) for p in column["list_page_paths"])
+        for report in site["annual_reports"]:
+            assert (site_dir / report["url"].lstrip("/")).is_file()
+            assert f"{report['year']}年政府信息公开工作年度报告" in listed
+            if report["form"] == "attachment":
+                assert (site_dir / report["attachment"].lstrip("/")).read_bytes()[:4] == b"%PDF"
+            else:
+                assert "三、收到和处理政府信息公开申请情况" in _read(site_dir, report["url"],
+                                                                     site["charset"])
+
+
+def test_portalserver_serves_a_gbk_site(tiny):
+    root, truth = tiny
+    site = next(s for s in truth["sites"] if s["charset"] == "gbk")
+    with PortalServer(root / site["dir"]) as server:
+        with urllib.request.urlopen(server.url, timeout=10) as resp:
+            assert "charset=gbk" in resp.headers["Content-Type"]
+            assert site["name"] in resp.read().decode("gbk")
+        column = site["columns"][-1]["path"]
+        with urllib.request.urlopen(server.url.rstrip("/") + column, timeout=10) as resp:
+            assert resp.status == 200
+
+
+def test_accuracy_compare_matches_by_list_path():
+    truth = {"columns": [
+        {"name": "通知公告", "class": "notice-policy", "path": "/tzgg/index.html", "via": "menu",
+         "kind": "list", "newest_date": "2026-11-20", "items": 3},
+        {"name": "机构职能", "class": "overview", "path": "/jgzn/index.html", "via": "section",
+         "kind": "text", "newest_date": None, "items": 0},
+    ]}
+    rows = [
+        {"url": "http://127.0.0.1:9/tzgg/", "name": "通知公告", "class": "notice-policy",
+         "newest_date": "2026-11-20", "item_count": 2},
+        {"url": "http://127.0.0.1:9/tzgg/index.html", "name": "通知公告",
+         "class": "notice-policy", "newest_date": "2026-11-20", "item_count": 2},
+        {"url": "http://127.0.0.1:9/index.html", "name": "首页", "class": "other",
+         "newest_date": None, "item_count": 9},
+    ]
+    tally = compare(truth, rows)
+    assert (tally.truth, tally.found, tally.date_ok, tally.class_ok, tally.items_ok,
+            tally.extra) == (2, 1, 1, 1, 0, 2)
+    assert list_key("http://h/x/index.shtml") == list_key("/x/") == "/x/"
