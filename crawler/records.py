@@ -131,6 +131,23 @@ class TextRecord:
 
 
 @dataclass
+class LinkCheckRecord:
+    """The check of one link target: its class (ok, broken, blocked, skipped) and why."""
+
+    table: ClassVar[str] = "link_checks"
+    target_url: str
+    result: str  # govwatch.db.LinkResult
+    status_code: int | None = None
+    error: str | None = None  # crawler.linkcheck.CheckError
+    final_url: str | None = None
+    redirects: int = 0
+    checked_at: str | None = None
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [asdict(self)]
+
+
+@dataclass
 class SiteStatusRecord:
     """How a site's home page answered: not a scan-table row but a status update."""
 
@@ -140,4 +157,6 @@ class SiteStatusRecord:
     error: str | None = None
 
 
-ScanRecord = PageRecord | LinksRecord | ListPageRecord | ItemsRecord | FooterRecord
+ScanRecord = (
+    PageRecord | LinksRecord | ListPageRecord | ItemsRecord | FooterRecord | LinkCheckRecord
+)

@@ -43,10 +43,19 @@ DEFAULTS: dict[str, Any] = {
     "RETRY_GIVE_UP_LOG_LEVEL": "INFO",
     "LOGSTATS_INTERVAL": 0,
     "DOWNLOADER_MIDDLEWARES": {
+        "crawler.linkcheck_guard.PrivateAddressMiddleware": 40,  # before anything is asked
+        "crawler.linkcheck_hosts.ExternalHostsMiddleware": 45,  # before robots.txt (100)
         "crawler.budget.SiteBudgetMiddleware": 120,  # after robots.txt, before the download
+        "crawler.linkcheck_requests.LinkCheckRequestMiddleware": 540,  # after retries (550)
+        "crawler.linkcheck_backoff.BackoffMiddleware": 560,  # before retries (550)
         "crawler.encoding.EncodingMiddleware": 650,
     },
-    "SPIDER_MIDDLEWARES": {"crawler.traps.TrapGuardMiddleware": 950},
+    "SPIDER_MIDDLEWARES": {
+        "crawler.linkcheck_targets.LinkTargetsMiddleware": 920,  # below the trap guard
+        "crawler.traps.TrapGuardMiddleware": 950,
+    },
+    # Link checks are deduplicated by the scheduler, once per target (crawler/linkcheck.py).
+    "REQUEST_FINGERPRINTER_CLASS": "crawler.linkcheck.CheckFingerprinter",
     "ITEM_PIPELINES": {"crawler.pipeline.StorePipeline": 300},
     "EXTENSIONS": {"crawler.progress.ProgressReporter": 500},
     # govwatch's own knobs
@@ -60,4 +69,35 @@ DEFAULTS: dict[str, Any] = {
     "GOVWATCH_STORE_BATCH": 1000,  # rows buffered before one transaction
     "GOVWATCH_STORE_FLUSH_SECONDS": 2.0,
     "GOVWATCH_PROGRESS_INTERVAL": 2.0,  # seconds between progress lines; 0 = quiet
+    # Link checks (错链断链): crawler/linkcheck*.py. Per site: link_exclude, link_accept,
+    # allow_private in the sites file add to these.
+    "GOVWATCH_LINKCHECK_ENABLED": True,  # false: only what the crawl fetches is judged
+    "GOVWATCH_LINKCHECK_TIMEOUT": 15.0,  # seconds per check request (the 15 s of domain.md §3)
+    "GOVWATCH_LINKCHECK_HEAD": True,  # HEAD first for targets that are not pages
+    "GOVWATCH_LINKCHECK_OBEY_ROBOTS": False,  # check requests consult robots.txt
+    # HEAD refused (405, 501), or answered in a way a GET may contradict
+    "GOVWATCH_LINKCHECK_HEAD_FALLBACK_CODES": [400, 403, 404, 405, 406, 501],
+    "GOVWATCH_LINKCHECK_SNIFF_BYTES": 8192,  # of an HTML answer, read for challenge markers
+    "GOVWATCH_LINKCHECK_EXCLUDE": [],  # URL regexes never checked (skipped, excluded)
+    "GOVWATCH_LINKCHECK_ACCEPT": [],  # status codes counted ok
+    # The checker was refused, which says nothing of the target. 412: anti-bot gateways
+    # (瑞数) answer a plain GET with it, and a GET without conditions cannot fail one.
+    "GOVWATCH_LINKCHECK_BLOCKED_CODES": [401, 403, 412, 429, 999],
+    # Found in the first SNIFF_BYTES of WAF / anti-bot challenge pages (case-insensitive).
+    "GOVWATCH_LINKCHECK_CHALLENGE_MARKERS": [
+        "__jsl_clearance",  # 创宇盾 / 加速乐
+        "yunsuo_session_verify",  # 云锁
+        "acw_sc__v2",  # 阿里云 WAF
+        "$_ts=window['$_ts']",  # 瑞数
+        "/cdn-cgi/challenge-platform/",  # Cloudflare
+        "<title>just a moment...</title>",  # Cloudflare
+    ],
+    "GOVWATCH_LINKCHECK_ALLOW_PRIVATE": False,  # links may reach private addresses
+    "GOVWATCH_LINKCHECK_HOST_CONCURRENCY": 2,  # per external host
+    "GOVWATCH_LINKCHECK_HOST_DELAY": 1.0,  # seconds between requests to an external host
+    "GOVWATCH_LINKCHECK_EXTERNAL_BUDGET": 1800.0,  # seconds of the scan for external hosts
+    # Politeness on trouble, for every request (crawler/linkcheck_backoff.py)
+    "GOVWATCH_BACKOFF_BASE": 1.0,  # seconds: first wait after a retryable failure
+    "GOVWATCH_BACKOFF_MAX": 30.0,
+    "GOVWATCH_RETRY_AFTER_MAX": 120.0,  # a longer Retry-After is not waited for
 }

@@ -10,11 +10,18 @@ asks documents (附件) for their headers only. Per-site caps come from the site
 
 A home page that does not answer makes the site ``unreachable``; one that robots.txt
 forbids makes it ``robots_forbidden``: both are recorded, neither stops the scan.
+
+Every link target is checked once (:mod:`crawler.linkcheck`): what the crawl fetches is judged
+from its crawl response or failure here; the rest gets check requests from
+:mod:`crawler.linkcheck_targets`, answered in :meth:`PortalSpider.checked` and
+:meth:`PortalSpider.check_failed`. A page past the site's budget is still checked, not parsed.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,11 +44,13 @@ from crawler.columns import (
     main_text_length,
 )
 from crawler.footer import footer_facts
-from crawler.links import LinkKind, page_links
+from crawler.linkcheck import LinkPolicy, target_url
+from crawler.links import Link, LinkKind, page_links
 from crawler.page import Page
 from crawler.records import (
     FooterRecord,
     ItemsRecord,
+    LinkCheckRecord,
     LinksRecord,
     ListPageRecord,
     PageRecord,
@@ -56,6 +65,7 @@ _BLANK_PAGE_CHARS = 150
 # A list with this many dated items makes a page a column even when an article-like date is
 # printed on it (list pages of some CMSs label each item 发布时间).
 _SURE_LIST_SIZE = 3
+_SITEMAP = re.compile(r"网站地图|站点地图|sitemap", re.I)
 
 
 def _host(url: str) -> str:
@@ -80,6 +90,10 @@ class PortalSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.max_list_pages = crawler.settings.getint("GOVWATCH_MAX_LIST_PAGES")
         spider.footer_sample = crawler.settings.getint("GOVWATCH_FOOTER_SAMPLE")
+        spider.link_policies = {
+            site_id: LinkPolicy.for_site(site, crawler.settings)
+            for site_id, site in spider.sites.items()
+        }
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -119,6 +133,7 @@ class PortalSpider(scrapy.Spider):
         """Record one fetched URL and follow what it leads to."""
         site = self.sites[response.meta["site_id"]]
         home = bool(response.meta.get("home"))
+        yield self._link_check(response)
         if home:
             status = SiteStatus.OK if response.status < 400 else SiteStatus.UNREACHABLE
             yield SiteStatusRecord(site["id"], status, response.status)
@@ -137,7 +152,7 @@ class PortalSpider(scrapy.Spider):
             encoding=response.encoding,
         )
         yield TextRecord(site["id"], page.url, page.visible_text, response.text if home else None)
-        links = page_links(page)
+        links = _checkable(page_links(page))
         yield LinksRecord(site["id"], page.url, [(ln.target, ln.anchor, ln.kind) for ln in links])
         if home or self.footer_sampled.get(site["id"], 0) < self.footer_sample:
             if not home:
@@ -157,17 +172,36 @@ class PortalSpider(scrapy.Spider):
         if column is not None:
             yield column
             yield from self._pagination(site, response, page, column)
-        yield from self._follow(site, response, links, home)
+        hub = (
+            home
+            or is_landing(lists)
+            or _SITEMAP.search(f"{page.title} {response.meta.get('link_text', '')}")
+        )
+        yield from self._follow(site, response, links, hub=bool(hub))
 
     def parse_document(self, response: Response) -> Iterator[Any]:
         """Record a document (附件) from its headers; its content is not parsed."""
+        yield self._link_check(response)
         yield self._page_record(response, kind="document")
+
+    def checked(self, response: Response) -> Iterator[LinkCheckRecord]:
+        """Record the answer to a link check request."""
+        yield self._link_check(response)
+
+    def check_failed(self, failure: Failure) -> Iterator[LinkCheckRecord]:
+        """Record a link check request that got no answer."""
+        yield self._link_check(failure)
 
     def failed(self, failure: Failure) -> Iterator[Any]:
         """Record a URL that could not be fetched; a dead home page makes the site unreachable."""
         request = failure.request
         if failure.check(BudgetExceeded):
+            # Not crawled, but whoever links to it is told whether it works.
+            policy = self.link_policies[request.meta["site_id"]]
+            check = policy.check_request(request.url, html=request.method == "GET", spider=self)
+            yield check.replace(dont_filter=True)  # its URL is in the dupefilter already
             return
+        yield self._link_check(failure)
         site_id = request.meta["site_id"]
         robots = failure.check(IgnoreRequest) and "robots" in str(failure.value).lower()
         error = "robots.txt" if robots else type(failure.value).__name__
@@ -198,29 +232,35 @@ class PortalSpider(scrapy.Spider):
         if column_url is None and pagination.page_number(page.url) > 0:
             column_url = pagination.list_key(page.url)  # a later page reached by a plain link
             page_no = pagination.page_number(page.url)
+        name, source = column_name(page, meta.get("link_text", ""))
         kind, note = "list", None
         if column_url is None:
             if meta.get("home") or is_landing(lists):
                 return None
+            candidate = bool(meta.get("candidate"))
             sure_list = own is not None and own.dated >= _SURE_LIST_SIZE
-            if not sure_list and dates.article_date(page.tree, page.url) is not None:
+            # an overview reached from a menu may print 更新时间 like an article does
+            overview = candidate and classify_column(name) is ColumnClass.OVERVIEW
+            if not (sure_list or overview) and dates.article_date(page.tree, page.url):
                 return None
             if own is None:
                 # No dated list: a blank column (空白栏目), a text column such as 机构概况, or
                 # not a column at all (a calendar, a search form, a contact page).
-                if not meta.get("candidate"):
+                if not candidate:
                     return None
                 note = find_empty_note(page.visible_text)
-                if note is None and not has_list_frame(page):
-                    overview = classify_column(meta.get("link_text", "")) is ColumnClass.OVERVIEW
-                    short = main_text_length(page) < _BLANK_PAGE_CHARS
-                    if not meta.get("nav") or (short and not overview):
+                if note is None:
+                    if main_text_length(page) >= _BLANK_PAGE_CHARS:
+                        if not (overview or meta.get("nav")):
+                            return None
+                        kind = "page"  # text, even inside a list-like frame: not blank
+                    elif overview:
+                        kind = "page"  # 领导信息 may be a short table: overviews are text
+                    elif not has_list_frame(page):
                         return None
-                    kind = "page"
-            elif not sure_list and not meta.get("candidate"):
+            elif not sure_list and not candidate:
                 return None
             column_url = pagination.list_key(page.url)
-        name, source = column_name(page, meta.get("link_text", ""))
         return ListPageRecord(
             site_id=meta["site_id"],
             column_url=column_url,
@@ -271,7 +311,7 @@ class PortalSpider(scrapy.Spider):
             )
 
     def _follow(
-        self, site: dict[str, Any], response: Response, links: list, home: bool
+        self, site: dict[str, Any], response: Response, links: list, *, hub: bool
     ) -> Iterator[scrapy.Request]:
         hops = response.meta.get("hops", 0) + 1
         if hops > site["max_depth"]:
@@ -283,8 +323,10 @@ class PortalSpider(scrapy.Spider):
             if link.kind is LinkKind.DOCUMENT:
                 yield self._request(site, link.target, hops=hops, method="HEAD", priority=-10)
             else:
-                # a column is reached from a menu, or from the home page's body (更多 links)
-                candidate = link.nav or (home and not link.chrome)
+                # a column is reached from a menu, or from the body of a hub: the home page,
+                # a section's landing page (政务公开 with its blocks and 更多 links), or the
+                # site map, which lists every column (and may be reached first)
+                candidate = link.nav or (hub and not link.chrome)
                 yield self._request(
                     site,
                     link.target,
@@ -295,6 +337,9 @@ class PortalSpider(scrapy.Spider):
                 )
 
     # -- records -----------------------------------------------------------------------
+
+    def _link_check(self, outcome: Response | Failure) -> LinkCheckRecord:
+        return self.link_policies[outcome.request.meta["site_id"]].judge(outcome)
 
     @staticmethod
     def _kind_of(response: Response) -> str:
@@ -316,3 +361,13 @@ class PortalSpider(scrapy.Spider):
             fetched_at=now_iso(),
             **fields,
         )
+
+
+def _checkable(links: list[Link]) -> list[Link]:
+    """*links* under their targets' checked form (:func:`crawler.linkcheck.target_url`), so a
+    ``links`` row meets its ``link_checks`` row and its page's ``pages`` row; the first of
+    two spellings of one target keeps its anchor."""
+    unique: dict[str, Link] = {}
+    for link in links:
+        unique.setdefault(target_url(link.target), link)
+    return [replace(link, target=target) for target, link in unique.items()]

@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
@@ -23,6 +24,8 @@ from govwatch import __version__
 from govwatch import db as store
 from govwatch.config import Config, ConfigError, load_config
 from govwatch.output import format_option, render
+from govwatch.schedule import JOB_NAMES
+from reports import ReportError
 
 EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 3
 
@@ -57,7 +60,7 @@ def friendly_errors(func: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except ConfigError as error:
+        except (ConfigError, ReportError) as error:
             fail(str(error))
         except Exception as error:  # a bug: say so in one line unless debugging
             if os.environ.get("GOVWATCH_DEBUG"):
@@ -137,31 +140,30 @@ def scan(
     quiet: bool,
     fmt: str,
 ) -> None:
-    """Crawl the sites into the scan database."""
+    """Crawl the sites, evaluate the rules and update the issues."""
     config = load_config(sites_file)
     chosen = config.select(site_ids)
-    outcome = _run(chosen, db_path, scan_date(config, as_of), resume=resume, quiet=quiet)
-    report_scan(outcome, fmt, quiet)
+    run = _scan(chosen, db_path, scan_date(config, as_of), resume=resume, quiet=quiet)
+    report_scan(run, fmt, quiet)
 
 
-def _run(sites, db_path: str, as_of: date, *, resume: bool, quiet: bool, **kwargs: Any):
-    from crawler.runner import NothingToResume, run_scan  # Scrapy loads only when crawling
+def _scan(sites, db_path: str, as_of: date, *, resume: bool, quiet: bool, **kwargs: Any):
+    from crawler.runner import NothingToResume, ScanBusy
+    from govwatch.workflow import scan_evaluate_track
 
     try:
-        return run_scan(
-            sites,
-            db_path,
-            as_of=as_of,
-            resume=resume,
-            progress_interval=0 if quiet else 2.0,
-            **kwargs,
+        return scan_evaluate_track(
+            sites, db_path, as_of=as_of, resume=resume,
+            progress_interval=0 if quiet else 2.0, **kwargs,
         )
-    except NothingToResume as error:
+    except (NothingToResume, ScanBusy) as error:
         fail(str(error))
 
 
-def report_scan(outcome, fmt: str, quiet: bool) -> None:
-    """Print the per-site summary of a scan and exit 3 if it did not complete."""
+def report_scan(run, fmt: str, quiet: bool) -> None:
+    """Print the per-site summary of a scan run, its findings and issues; exit 3 if the
+    crawl did not complete."""
+    outcome = run.outcome
     rows = [
         {
             "site": r["site"],
@@ -181,6 +183,8 @@ def report_scan(outcome, fmt: str, quiet: bool) -> None:
                     "resumed": outcome.resumed,
                     "seconds": round(outcome.seconds, 1),
                     "sites": rows,
+                    "evaluation": run.evaluation,
+                    "tracking": asdict(run.tracking) if run.tracking else None,
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -194,6 +198,10 @@ def report_scan(outcome, fmt: str, quiet: bool) -> None:
                 f"\nscan {outcome.scan_id} {outcome.status}: {outcome.pages} pages in "
                 f"{outcome.seconds:.1f} s ({rate:.1f} pages/s)"
             )
+            if run.evaluation:
+                click.echo(f"{_evaluation_line(run.evaluation)}; list them: govwatch findings")
+            if run.tracking:
+                click.echo(f"issues: {_tracking_line(run.tracking)}; list them: govwatch issues")
     if outcome.status != store.ScanStatus.COMPLETE:
         click.echo(
             f"scan {outcome.scan_id} was interrupted; the previous complete scan is intact. "
@@ -237,31 +245,397 @@ def columns(db_path: str, site_ids: tuple[str, ...], fmt: str) -> None:
 @format_option()
 @friendly_errors
 def demo(work_dir: str, quiet: bool, fmt: str) -> None:
-    """Serve the bundled demo portals on 127.0.0.1 and scan them."""
-    from govwatch.demo import demo_portals
+    """The whole product in one command: serve the bundled demo portals on 127.0.0.1, scan
+    them, evaluate the rules, track the issues, publish a bulletin and a scorecard."""
+    from govwatch.demo import DEMO_SETTINGS, demo_portals, fresh_demo_dir
+    from govwatch.workflow import publish
+    from reports.settings import ReportSettings
 
-    with demo_portals(Path(work_dir)) as (sites_file, db_path):
+    work = fresh_demo_dir(Path(work_dir))
+    with demo_portals(work) as (sites_file, db_path):
         config = load_config(sites_file)
-        outcome = _run(
-            config.sites,
-            str(db_path),
-            scan_date(config, None),
-            resume=False,
-            quiet=quiet,
-            settings={"DOWNLOAD_DELAY": 0},
-        )
-        report_scan(outcome, fmt, quiet)
-        if fmt == "table":
-            db = store.open_db(db_path)
-            click.echo(
-                "\n"
-                + render(
-                    store.column_inventory(db, outcome.scan_id),
-                    "table",
-                    ["site", "name", "class", "newest_date", "items"],
-                )
-            )
-            click.echo(f"\nno rules yet: findings come with the rule engine. database: {db_path}")
+        run = _scan(config.sites, str(db_path), scan_date(config, None), resume=False,
+                    quiet=quiet, settings=DEMO_SETTINGS)
+    if fmt == "table":
+        report_scan(run, fmt, quiet)
+    elif not run.complete:
+        report_scan(run, fmt, quiet)  # says so and exits 3
+    published = publish(db_path, scan_date(config, None), work / "out",
+                        ReportSettings.from_mapping(config.rectification))
+    rows = [
+        {"site": r["site"], "unit": r["unit"], "status": r["status"],
+         "veto": r["veto_items"] or "-", "deducted": r["deducted"], "score": r["score"],
+         "result": r["result"]}
+        for r in published.scorecard["sites"]
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(
+            {"scan": run.outcome.scan_id, "evaluation": run.evaluation, "sites": rows,
+             "bulletin": published.bulletin["number"], "database": str(db_path),
+             "files": [str(p) for p in published.paths]},
+            ensure_ascii=False, indent=2,
+        ))
+        return
+    totals = published.bulletin["totals"]
+    click.echo("\n" + render(rows, fmt))
+    click.echo(
+        f"\n纠错通报 第{published.bulletin['number']}期: {totals['new']} problems published "
+        f"to {len(published.bulletin['units'])} units. Files:"
+    )
+    for path in published.paths:
+        click.echo(f"  {path}")
+    click.echo(f"database: {db_path}  (try: govwatch findings --db {db_path})")
+
+
+# -- rules: packs, evaluation, findings (rules/) -----------------------------------------
+
+pack_option = click.option(
+    "--pack", "packs", multiple=True, type=click.Path(dir_okay=False),
+    help="A rule pack file to load beside the built-in ones (repeatable).",
+)
+scan_option = click.option(
+    "--scan", "scan_id", type=int, help="The scan (default: the latest complete one)."
+)
+
+
+def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    """Click callback: a YYYY-MM-DD option as a date."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"must be YYYY-MM-DD, not {value!r}") from None
+
+
+def _evaluation_line(summary: dict[str, Any]) -> str:
+    severities = ", ".join(f"{k} {v}" for k, v in summary["by_severity"].items())
+    return (f"scan {summary['scan']} judged at {summary['as_of']}: {summary['findings']} "
+            f"findings on {summary['sites']} sites" + (f" ({severities})" if severities else ""))
+
+
+def _tracking_line(tracking: Any) -> str:
+    counts = {k: v for k, v in asdict(tracking).items() if type(v) is int and k != "scan_id"}
+    return ", ".join(f"{v} {k}" for k, v in counts.items())
+
+
+@cli.group()
+def rules() -> None:
+    """Rule packs: list, validate and test them (exit 2 on a bad pack or failed example)."""
+
+
+@rules.command("list")
+@pack_option
+@format_option()
+@friendly_errors
+def rules_list(packs: tuple[str, ...], fmt: str) -> None:
+    """List the rules of the built-in packs and of --pack files."""
+    from rules.catalogue import load_catalogue, rule_rows
+
+    rows = rule_rows(load_catalogue(packs).rules)
+    table = ["pack", "id", "severity", "points", "check", "title"]
+    click.echo(render(rows, fmt, table if fmt != "json" else ()))
+
+
+@rules.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@friendly_errors
+def rules_check(files: tuple[str, ...]) -> None:
+    """Validate rule pack files; each problem is one line FILE:LINE: rule ID: message."""
+    from rules.catalogue import check_pack_files
+
+    bad = 0
+    for path, pack, error in check_pack_files(files):
+        if error:
+            bad += 1
+            click.echo(f"error: {error}", err=True)
+        else:
+            click.echo(f"{path}: ok, pack {pack.name} {pack.version}, {len(pack.rules)} rules")
+    if bad:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@rules.command("test")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@format_option()
+@friendly_errors
+def rules_test(files: tuple[str, ...], fmt: str) -> None:
+    """Run the examples of every rule in FILES (default: the built-in packs)."""
+    from rules.catalogue import builtin_pack_paths, load_catalogue
+    from rules.examples import run_examples
+
+    chosen = load_catalogue(files).packs_from(files or builtin_pack_paths())
+    results = run_examples(rule for pack in chosen for rule in pack.rules)
+    failed = [r for r in results if not r.ok]
+    shown = results if fmt == "json" else failed
+    if shown or fmt == "json":
+        click.echo(render([r.row() for r in shown], fmt))
+    if fmt != "json":
+        click.echo(f"{len(results)} examples of {sum(len(p.rules) for p in chosen)} rules: "
+                   f"{len(results) - len(failed)} ok, {len(failed)} failed")
+    if failed:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@cli.command()
+@db_option
+@scan_option
+@click.option("--as-of", callback=_day, help="Re-judge at this day (YYYY-MM-DD); default the "
+              "scan's date.")
+@pack_option
+@format_option()
+@friendly_errors
+def evaluate(db_path: str, scan_id: int | None, as_of: date | None, packs: tuple[str, ...],
+             fmt: str) -> None:
+    """Run the rule packs over a stored scan, replacing its findings."""
+    from rules.engine import evaluate_scan
+    from rules.scanview import ScanError
+
+    try:
+        summary = evaluate_scan(db_path, scan_id, as_of, packs)
+    except ScanError as error:
+        fail(str(error))
+    if fmt == "json":
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    rows = [{"rule": rule, "findings": n} for rule, n in summary["by_rule"].items()]
+    click.echo(render(rows, fmt))
+    if fmt == "table":
+        click.echo(f"\n{_evaluation_line(summary)}")
+
+
+@cli.command()
+@db_option
+@scan_option
+@click.option("--site", "site_ids", multiple=True, help="Only this site (repeatable).")
+@format_option()
+@friendly_errors
+def findings(db_path: str, scan_id: int | None, site_ids: tuple[str, ...], fmt: str) -> None:
+    """List the findings of a scan (default: the latest complete one)."""
+    db = open_existing_db(db_path)
+    scan_id = scan_id or store.latest_complete_scan(db)
+    if scan_id is None:
+        fail(f"{db_path}: no complete scan yet")
+    if store.evaluation_of(db, scan_id) is None:
+        fail(f"scan {scan_id} has not been evaluated; run: govwatch evaluate --scan {scan_id}")
+    rows = store.findings_of(db, scan_id, site_ids)
+    table = ["site", "rule", "severity", "url", "detail"]
+    click.echo(render(rows, fmt, table if fmt == "table" else ()))
+
+
+# Issues, bulletins and scorecards: thin wrappers over reports/ (imported when used).
+
+report_sites_option = click.option(
+    "--sites", "sites_file", type=click.Path(dir_okay=False), default=None,
+    help="Sites file whose rectification: settings apply [default: govwatch.yaml if present].",
+)
+ISSUE_TABLE = ["id", "state", "unit", "site", "rule", "title", "deadline", "claimed_by"]
+
+
+def report_config(sites_file: str | None) -> tuple[Any, str]:
+    """(ReportSettings, timezone) from the sites file, or the defaults when there is none."""
+    from reports.settings import ReportSettings
+
+    if sites_file is None and not Path("govwatch.yaml").exists():
+        return ReportSettings(), "Asia/Shanghai"
+    config = load_config(sites_file or "govwatch.yaml")
+    return ReportSettings.from_mapping(config.rectification), config.timezone
+
+
+def report_day(text: str | None, timezone: str) -> date:
+    """The date a report is for: *text* (YYYY-MM-DD), or today in *timezone*."""
+    if text is None:
+        return datetime.now(ZoneInfo(timezone)).date()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"--date must be YYYY-MM-DD, not {text!r}")
+
+
+def local_now(timezone: str) -> str:
+    """The current time in *timezone*, ISO 8601 to the second (an audit-trail time)."""
+    return datetime.now(ZoneInfo(timezone)).replace(microsecond=0).isoformat()
+
+
+@cli.command("issues")
+@db_option
+@click.option("--status", type=click.Choice([state.value for state in store.IssueState]),
+              help="Only issues in this state.")
+@click.option("--site", "site_id", help="Only issues of this site id.")
+@format_option()
+@friendly_errors
+def issues_command(db_path: str, status: str | None, site_id: str | None, fmt: str) -> None:
+    """List tracked issues (withdrawn ones only with --status withdrawn)."""
+    from reports.tracker import issue_list
+
+    rows = issue_list(open_existing_db(db_path), status, site_id)
+    click.echo(render(rows, fmt, ISSUE_TABLE if fmt == "table" else ()))
+
+
+@cli.command()
+@db_option
+@report_sites_option
+@click.argument("issue_ids", nargs=-1, type=int, required=True, metavar="ISSUE...")
+@click.option("--by", required=True, help="Who claims them (认领人).")
+@click.option("--note", help="What the unit will do.")
+@friendly_errors
+def claim(db_path: str, sites_file: str | None, issue_ids: tuple[int, ...], by: str,
+          note: str | None) -> None:
+    """Claim (认领) published issues for the unit that must fix them."""
+    from reports import tracker
+
+    _, timezone = report_config(sites_file)
+    done = tracker.claim(open_existing_db(db_path), issue_ids, by, note, local_now(timezone))
+    click.echo(f"claimed {', '.join(map(str, done))} by {by}")
+
+
+@cli.command()
+@db_option
+@report_sites_option
+@click.argument("issue_id", type=int, metavar="ISSUE")
+@click.option("--by", required=True, help="Who disputes it.")
+@click.option("--reason", required=True, help="Why the finding is wrong.")
+@friendly_errors
+def reject(db_path: str, sites_file: str | None, issue_id: int, by: str, reason: str) -> None:
+    """Dispute an issue: it stays listed as disputed until an auditor confirms or withdraws it."""
+    from reports import tracker
+
+    _, timezone = report_config(sites_file)
+    tracker.reject(open_existing_db(db_path), issue_id, by, reason, local_now(timezone))
+    click.echo(f"issue {issue_id} disputed by {by}")
+
+
+def _auditor_command(name: str, done: str, summary: str) -> None:
+    """Register ``confirm`` or ``withdraw``: an auditor's decision on a disputed issue."""
+
+    @cli.command(name, help=summary)
+    @db_option
+    @report_sites_option
+    @click.argument("issue_id", type=int, metavar="ISSUE")
+    @click.option("--by", help="The auditor.")
+    @click.option("--note", help="Why.")
+    @friendly_errors
+    def command(db_path: str, sites_file: str | None, issue_id: int, by: str | None,
+                note: str | None) -> None:
+        from reports import tracker
+
+        _, timezone = report_config(sites_file)
+        decide = getattr(tracker, name)
+        state = decide(open_existing_db(db_path), issue_id, by, note, local_now(timezone))
+        click.echo(f"issue {issue_id} {done}" + (f": back to {state}" if state else ""))
+
+
+_auditor_command("confirm", "confirmed", "Uphold a disputed issue: it returns to its state.")
+_auditor_command("withdraw", "withdrawn", "Withdraw a disputed issue: closed, never listed again.")
+
+
+@cli.command()
+@db_option
+@click.option("--scan", "scan_id", type=int, help="The scan [default: the latest complete].")
+@format_option()
+@friendly_errors
+def track(db_path: str, scan_id: int | None, fmt: str) -> None:
+    """Update the issues from a complete scan's findings (new, fixed, reopened, overdue)."""
+
+    from reports.tracker import track_scan
+
+    db = open_existing_db(db_path)
+    scan_id = scan_id or store.latest_complete_scan(db)
+    if scan_id is None:
+        fail(f"{db_path}: no complete scan yet")
+    click.echo(render([asdict(track_scan(db, scan_id))], fmt))
+
+
+@cli.command()
+@db_option
+@report_sites_option
+@click.option("--date", "day", help="Publication date YYYY-MM-DD [default: today].")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="bulletins",
+              show_default=True, help="Where to write the files.")
+@click.option("--format", "formats", default="html,xlsx,md,json", show_default=True,
+              help="Comma-separated formats: html, xlsx, md, json.")
+@friendly_errors
+def bulletin(db_path: str, sites_file: str | None, day: str | None, out_dir: str,
+             formats: str) -> None:
+    """Publish the 纠错 bulletin (第N期) of a date; the same date gives the same bulletin."""
+    from reports.bulletin import BULLETIN, publish_bulletin
+    from reports.render import FORMATS, write_report
+
+    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    if not chosen or set(chosen) - set(FORMATS):
+        fail(f"--format takes a comma-separated list of {', '.join(FORMATS)}: {formats!r}")
+    settings, timezone = report_config(sites_file)
+    db = open_existing_db(db_path)
+    content = publish_bulletin(db, report_day(day, timezone), settings)
+    stem = f"bulletin-{content['number']:03d}-{content['date']}"
+    for path in write_report(BULLETIN, content, chosen, out_dir, stem):
+        click.echo(path)
+    totals = content["totals"]
+    click.echo(f"第{content['number']}期 {content['date']}: {totals['new']} new, "
+               f"{totals['outstanding']} outstanding ({totals['overdue']} overdue, "
+               f"{totals['unclaimed']} unclaimed), {totals['fixed']} fixed; "
+               f"{totals['named']} units named", err=True)
+
+
+@cli.command()
+@db_option
+@report_sites_option
+@click.option("--date", "day", help="Score the latest complete scan up to this date "
+              "YYYY-MM-DD [default: today].")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="scorecards",
+              show_default=True, help="Where to write the file.")
+@click.option("--format", "fmt", type=click.Choice(["html", "json", "xlsx"]), default="html",
+              show_default=True, help="Output format.")
+@friendly_errors
+def scorecard(db_path: str, sites_file: str | None, day: str | None, out_dir: str,
+              fmt: str) -> None:
+    """Score every site of the latest complete scan: vetoes, deductions, 合格率."""
+    from reports.render import write_report
+    from reports.scorecard import SCORECARD, build_scorecard
+
+    settings, timezone = report_config(sites_file)
+    content = build_scorecard(open_existing_db(db_path), report_day(day, timezone), settings)
+    (path,) = write_report(SCORECARD, content, [fmt], out_dir, f"scorecard-{content['date']}")
+    click.echo(path)
+    totals = content["totals"]
+    rate = "-" if totals["pass_rate"] is None else f"{totals['pass_rate']}%"
+    click.echo(f"{totals['passed']}/{totals['assessed']} sites pass (合格率 {rate})", err=True)
+
+
+# The scheduler service (scheduler.py): scans, probes and bulletins, unattended.
+
+EXIT_JOB = {"done": 0, "skipped": EXIT_INTERNAL, "failed": EXIT_INTERNAL,
+            "interrupted": EXIT_INTERRUPTED}
+
+
+@cli.command("schedule")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              default="govwatch.yaml", show_default=True,
+              help="The config file: sites, schedule:, rectification:, mail:.")
+@db_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="govwatch-out",
+              show_default=True, help="Where bulletins and scorecards are written.")
+@click.option("--dry-run", is_flag=True, help="Print the next run of every job and exit.")
+@click.option("--run-now", type=click.Choice(JOB_NAMES),
+              help="Run this job once, as the scheduler would, and exit.")
+@click.option("--log-file", type=click.Path(dir_okay=False),
+              help="Log to this file instead of stderr (journald under systemd).")
+@friendly_errors
+def schedule_command(config_file: str, db_path: str, out_dir: str, dry_run: bool,
+                     run_now: str | None, log_file: str | None) -> None:
+    """Run the scan, probe and bulletin jobs on the config's schedule, in the foreground."""
+    import scheduler
+
+    service = scheduler.Service.from_files(config_file, db_path, out_dir)
+    if dry_run:
+        click.echo(render(service.next_runs(), "table"))
+        click.echo(f"\ntimezone {service.config.timezone}; job store {service.job_store_path}; "
+                   f"bulletins into {service.out_dir}/")
+        return
+    scheduler.configure_logging(log_file)
+    if run_now:
+        sys.exit(EXIT_JOB[service.run_now(run_now)])
+    service.serve()
 
 
 def main() -> None:

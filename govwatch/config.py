@@ -5,7 +5,24 @@ Top-level keys (a bare YAML list of sites is also accepted, as a sites-only file
     timezone       zoneinfo name                  default "Asia/Shanghai"
     schedule       mapping, passed on raw         default {}  (read by scheduler.py)
     rectification  mapping, passed on raw         default {}  (read by reports/)
+    mail           mapping of mail keys           default none (bulletins are not mailed)
     sites          non-empty list of site mappings (required)
+
+The lines of the keys inside ``schedule`` and ``rectification`` are kept (``Config.lines``),
+so the modules that read them report problems as ``FILE:LINE`` too (``Config.error``).
+
+Mail keys (SMTP delivery of bulletins by the scheduler, govwatch/mail.py):
+
+    host           SMTP server name               required
+    port           1..65535                       default 465 with ssl, 587 with starttls,
+                                                  else 25
+    from           e-mail address                 required
+    to             e-mail address or a list       required
+    starttls       YAML boolean                   default false (upgrade with STARTTLS)
+    ssl            YAML boolean                   default false (implicit TLS, SMTPS)
+    username       non-empty string               default none (no login)
+    password_env   environment variable name      required with username: the variable
+                                                  holding the password (never the password)
 
 Site keys:
 
@@ -19,6 +36,10 @@ Site keys:
     start_urls     http(s) URLs on url's host     default [] (extra start pages)
     allow_private  YAML boolean                   default false (link checker may request
                                                   private addresses)
+    link_exclude   list of regular expressions    default [] (link targets matching one are
+                                                  not checked: skipped, excluded)
+    link_accept    list of HTTP status codes      default [] (codes a checked link may answer
+                                                  and still be ok, e.g. [403])
 
 Unknown keys at either level are errors, so a typo never passes silently; only top-level
 keys starting with ``x-`` are ignored, to hold YAML anchors that sites merge in
@@ -41,12 +62,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-__all__ = ["Config", "ConfigError", "Site", "load_config"]
+__all__ = ["Config", "ConfigError", "MailSettings", "Site", "load_config"]
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
-TOP_KEYS = ("timezone", "schedule", "rectification", "sites")
+TOP_KEYS = ("timezone", "schedule", "rectification", "mail", "sites")
+MAIL_KEYS = ("host", "port", "from", "to", "starttls", "ssl", "username", "password_env")
+_ADDRESS_RE = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+")
+_ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 SITE_KEYS = ("id", "name", "url", "unit", "max_pages", "max_depth", "obey_robots",
-             "start_urls", "allow_private")
+             "start_urls", "allow_private", "link_exclude", "link_accept")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -89,12 +113,28 @@ class Site:
     obey_robots: bool = True
     start_urls: tuple[str, ...] = ()
     allow_private: bool = False
+    link_exclude: tuple[str, ...] = ()  # regexes (re.search) over link targets
+    link_accept: tuple[int, ...] = ()
     line: int = 0
 
     @property
     def host(self) -> str:
         """Lowercase host[:port] of the home page URL (default port dropped)."""
         return _host(self.url)
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Where and how the scheduler mails bulletins (the ``mail:`` section)."""
+
+    host: str
+    sender: str  # the ``from`` key
+    to: tuple[str, ...]
+    port: int = 25
+    starttls: bool = False
+    ssl: bool = False
+    username: str | None = None
+    password_env: str | None = None  # the name of the variable holding the password
 
 
 @dataclass(frozen=True)
@@ -106,6 +146,13 @@ class Config:
     timezone: str = "Asia/Shanghai"
     schedule: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     rectification: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    mail: MailSettings | None = None
+    lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+    def error(self, message: str, key: str) -> ConfigError:
+        """A ConfigError at the line of *key* (``schedule.scan``), else of its section."""
+        line = self.lines.get(key) or self.lines.get(key.split(".")[0])
+        return ConfigError(message, self.path, line)
 
     def site(self, site_id: str) -> Site:
         """The site with this id; ConfigError (naming the known ids) if there is none."""
@@ -139,6 +186,17 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(f"file is not UTF-8 (byte 0x{data[e.start]:02x}); save it as UTF-8",
                           path, line) from None
     return _Reader(path, text).config()
+
+
+def _regex_problem(pattern: Any) -> str | None:
+    """What is wrong with *pattern* as a regular expression, or None."""
+    if not isinstance(pattern, str) or not pattern:
+        return "not a non-empty string"
+    try:
+        re.compile(pattern)
+    except re.error as e:
+        return str(e)
+    return None
 
 
 def _is_http_url(val: Any) -> bool:
@@ -225,6 +283,7 @@ class _Reader:
         if root is None:
             raise self.error("file is empty; expected a 'sites:' list")
         tz, raw = "Asia/Shanghai", {"schedule": {}, "rectification": {}}
+        mail, lines = None, {}
         if isinstance(root, SequenceNode):  # a bare list: a sites-only file
             sites_key, sites_node = root, root
         elif isinstance(root, MappingNode):
@@ -237,10 +296,13 @@ class _Reader:
                 tz = self.timezone(*pairs["timezone"])
             for key in raw:
                 if key in pairs:
+                    lines.update(self.key_lines(key, *pairs[key]))  # before value() flattens
                     val = self.value(pairs[key][1])
                     if val is not None and not isinstance(val, dict):
                         raise self.error(f"{key} must be a mapping", pairs[key][0])
                     raw[key] = val or {}
+            if "mail" in pairs:
+                mail = self.mail(*pairs["mail"])
         else:
             raise self.error("top level must be a mapping with a 'sites:' list", root)
         # Never construct the site nodes themselves: PyYAML would flatten their merge keys
@@ -261,7 +323,73 @@ class _Reader:
             first_line[site.id] = site.line
             sites.append(site)
         return Config(self.path, tuple(sites), tz, MappingProxyType(raw["schedule"]),
-                      MappingProxyType(raw["rectification"]))
+                      MappingProxyType(raw["rectification"]), mail, MappingProxyType(lines))
+
+    def key_lines(self, section: str, k: Node, v: Node) -> dict[str, int]:
+        """{"section": line, "section.key": line, ...} of a raw section and its keys."""
+        lines = {section: k.start_mark.line + 1}
+        if isinstance(v, MappingNode):
+            lines.update({f"{section}.{name}": key.start_mark.line + 1
+                          for name, (key, _) in self.mapping(v).items()})
+        return lines
+
+    def mail(self, k: Node, v: Node) -> MailSettings:
+        """The ``mail:`` section; each problem names its key's line."""
+        if not isinstance(v, MappingNode):
+            raise self.error("mail must be a mapping (host: ..., from: ..., to: [...])", k)
+        pairs = self.mapping(v)
+        self.check_keys(pairs, MAIL_KEYS)
+        for key in ("host", "from", "to"):
+            if key not in pairs:
+                raise self.error(f"mail: missing {key!r}", k)
+        found = {key: self.mail_field(key, *pair) for key, pair in pairs.items()}
+        found["sender"] = found.pop("from")
+        if found.get("starttls") and found.get("ssl"):
+            raise self.error("mail: starttls and ssl exclude each other (ssl: port 465, "
+                             "starttls: port 587)", pairs["ssl"][0])
+        if ("username" in found) != ("password_env" in found):
+            given, missing = (("username", "password_env") if "username" in found
+                              else ("password_env", "username"))
+            raise self.error(f"mail: {given} needs {missing}", pairs[given][0])
+        if "username" in found and not (found.get("starttls") or found.get("ssl")):
+            raise self.error("mail: a login needs starttls: true or ssl: true (a password is "
+                             "never sent in clear)", pairs["username"][0])
+        found.setdefault("port", 465 if found.get("ssl") else 587 if found.get("starttls")
+                         else 25)
+        return MailSettings(**found)
+
+    def mail_field(self, key: str, k: Node, v: Node) -> Any:
+        """Check and convert one ``mail:`` value; errors point at the key's line."""
+        val = self.value(v)
+        if key == "to":
+            if isinstance(val, str):
+                val, nodes = [val], [v]
+            else:
+                entries = self.entries(key, "e-mail addresses", k, v, None)
+                val, nodes = [u for u, _ in entries], [n for _, n in entries]
+            if not val:
+                raise self.error("mail: to must name at least one address", k)
+            for address, node in zip(val, nodes, strict=True):
+                if not isinstance(address, str) or not _ADDRESS_RE.fullmatch(address):
+                    raise self.error(f"mail: to entry is not an e-mail address: {address!r}",
+                                     node)
+            return tuple(val)
+        if key == "from" and not (isinstance(val, str) and _ADDRESS_RE.fullmatch(val)):
+            raise self.error(f"mail: from must be an e-mail address: {val!r}", k)
+        if key == "port" and (isinstance(val, bool) or not isinstance(val, int)
+                              or not 1 <= val <= 65535):
+            raise self.error(f"mail: port must be a port number 1-65535: {val!r}", k)
+        if key in ("starttls", "ssl") and not isinstance(val, bool):
+            raise self.error(f"mail: {key} must be true or false, unquoted: {val!r}", k)
+        if key in ("host", "username") and (not isinstance(val, str) or not val.strip()
+                                            or any(c.isspace() for c in val)):
+            raise self.error(f"mail: {key} must be a non-empty string without spaces: "
+                             f"{val!r}", k)
+        if key == "password_env" and not (isinstance(val, str)
+                                          and _ENV_NAME_RE.fullmatch(val)):
+            raise self.error("mail: password_env must name an environment variable (such as "
+                             "GOVWATCH_SMTP_PASSWORD), not hold the password", k)
+        return val
 
     def timezone(self, k: Node, v: Node) -> str:
         tz = self.value(v)
@@ -325,12 +453,32 @@ class _Reader:
             if not isinstance(val, bool):  # "false" in quotes would be a true-ish string
                 raise self.error(f"{key} must be true or false, unquoted: {val!r}", k, site)
             return val
+        if key == "link_exclude":
+            for pattern, n in self.entries(key, "regular expressions", k, v, site):
+                problem = _regex_problem(pattern)
+                if problem:
+                    raise self.error(f"link_exclude entry is not a regular expression "
+                                     f"({problem}): {pattern!r}", n, site)
+            return tuple(val or ())
+        if key == "link_accept":
+            for code, n in self.entries(key, "HTTP status codes", k, v, site):
+                if isinstance(code, bool) or not isinstance(code, int) or not 100 <= code <= 999:
+                    raise self.error(f"link_accept entry must be an HTTP status code "
+                                     f"(100-999): {code!r}", n, site)
+            return tuple(val or ())
         # start_urls: keep each entry's node for the same-host check made once url is known.
-        if val is None:
-            return []
-        if not isinstance(v, SequenceNode):
-            raise self.error("start_urls must be a list of URLs", k, site)
-        for u, n in zip(val, v.value, strict=True):
+        entries = self.entries(key, "URLs", k, v, site)
+        for u, n in entries:
             if not _is_http_url(u):
                 raise self.error(f"start_urls entry must be http(s)://host/...: {u!r}", n, site)
-        return list(zip(val, v.value, strict=True))
+        return entries
+
+    def entries(self, key: str, what: str, k: Node, v: Node,
+                site: str | None) -> list[tuple[Any, Node]]:
+        """(value, node) of each entry of a list value (none for an empty value), so each
+        entry's problem can name its own line."""
+        if v.tag == "tag:yaml.org,2002:null":
+            return []
+        if not isinstance(v, SequenceNode):
+            raise self.error(f"{key} must be a list of {what}", k, site)
+        return list(zip(self.value(v), v.value, strict=True))

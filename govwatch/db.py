@@ -21,7 +21,10 @@ Tables (one row per …):
 - ``page_texts``: visible text of an HTML page (for text rules), and the raw HTML of the home
   page.
 - ``link_checks``: link target checked once per scan: result class (ok, broken, blocked,
-  skipped), status code or error name, final URL.
+  skipped), status code and/or error name (``crawler.linkcheck.CheckError``: ``not-found``,
+  ``timeout``, ``redirect-loop``, ``rate-limited``, ``private-address``…), final URL and the
+  number of redirects to it. ``target_url`` is spelled as in ``links`` (percent-encoded, as
+  requested), so the two join.
 - ``findings``: problem a rule found in one complete scan; ``fingerprint`` (site + rule +
   normalised subject) links the same problem across scans.
 - ``evaluations``: last evaluation of a scan's rules: the date judged at, the packs and
@@ -36,6 +39,9 @@ Tables (one row per …):
   JSON, so the same date always gives the same bulletin.
 - ``bulletin_units``: per bulletin and unit: new, outstanding, overdue, unclaimed and fixed
   counts (the scorecard's trend chart reads them).
+- ``probes``: availability probe (可用性监测) of a site's home page, outside any scan: when
+  (UTC, and the local ``day``), outcome (:class:`ProbeOutcome`), seconds, status or error
+  (crawler/probe.py writes them; the rule ``site.availability`` reads them).
 """
 
 from __future__ import annotations
@@ -71,6 +77,15 @@ class LinkResult(enum.StrEnum):
     BROKEN = "broken"  # 错链断链: the target does not answer with a usable response
     BLOCKED = "blocked"  # the target refuses the checker (robots, 403 to bots, rate limits)
     SKIPPED = "skipped"  # not checked (a scheme or host the checker leaves alone)
+
+
+class ProbeOutcome(enum.StrEnum):
+    """How one availability probe of a home page ended (``probes.outcome``)."""
+
+    OK = "ok"  # the home page opened (a 2xx page) within the time limit
+    TIMEOUT = "timeout"  # not opened within the limit (15 s, domain.md §3)
+    HTTP_ERROR = "http_error"  # the server answered with an error status
+    UNREACHABLE = "unreachable"  # no answer: DNS, refused connection, TLS or protocol error
 
 
 class Severity(enum.StrEnum):
@@ -274,6 +289,15 @@ _TABLES: dict[str, dict[str, Any]] = {
         "pk": ("bulletin", "unit"),
         "foreign_keys": [("bulletin", "bulletins", "number")],
     },
+    # crawler/probe.py: availability probes, between scans.
+    "probes": {
+        "columns": {
+            "id": int, "site_id": str, "url": str, "probed_at": str, "day": str,
+            "outcome": str, "ok": int, "seconds": float, "status_code": int, "error": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("site_id", "sites", "id")],
+    },
 }
 
 _INDEXES: dict[str, list[list[str]]] = {
@@ -290,6 +314,7 @@ _INDEXES: dict[str, list[list[str]]] = {
     "issues": [["fingerprint"], ["state"], ["site_id"]],
     "issue_events": [["issue_id"]],
     "bulletins": [["date"]],
+    "probes": [["day", "site_id"]],
 }
 
 # Tables the crawl pipeline writes, and so the only ones a record may name.
@@ -714,3 +739,17 @@ def findings_of(
             params,
         )
     )
+
+
+# Availability probes (written by crawler/probe.py, read by rules/).
+
+
+def record_probes(
+    db: sqlite_utils.Database, sites: Sequence[Site], rows: Iterable[Mapping[str, Any]]
+) -> None:
+    """Record the configured *sites* and their probe *rows*, in one transaction."""
+    with db.atomic():
+        db["sites"].upsert_all(
+            [{"id": s.id, "name": s.name, "url": s.url, "unit": s.unit} for s in sites], pk="id"
+        )
+        db["probes"].insert_all(rows)

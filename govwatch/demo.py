@@ -7,6 +7,7 @@ writes a sites file pointing at the served addresses and yields it with the data
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -16,6 +17,23 @@ import yaml
 from govwatch.portalserver import PortalServer, read_portal_meta
 
 PORTALS = Path(__file__).with_name("demo") / "portals"
+# The demo is a loopback affair: no politeness delay against our own servers, and the
+# portals' links to national services (beian.miit.gov.cn …) are not checked, since the
+# machine running the demo may be offline and they would show as false broken links.
+DEMO_SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "GOVWATCH_LINKCHECK_EXCLUDE": [r"^https?://(?!127\.0\.0\.1[:/])"],
+}
+
+
+def fresh_demo_dir(work_dir: Path) -> Path:
+    """*work_dir* emptied of an earlier demo's database and files, so every demo run tells
+    the same story (a bulletin is published once per day and database)."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("govwatch.db", "govwatch.db-wal", "govwatch.db-shm", "govwatch.db.scan.lock"):
+        (work_dir / name).unlink(missing_ok=True)
+    shutil.rmtree(work_dir / "out", ignore_errors=True)
+    return work_dir
 
 
 @contextmanager

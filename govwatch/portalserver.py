@@ -319,6 +319,7 @@ def _fallback(table: dict[str, str], path: str) -> str | None:
 class _PortalHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # a crawler opens connections in bursts; 5 drops them
     portal: PortalServer
 
     def handle_error(self, request: Any, client_address: Any) -> None:

@@ -17,6 +17,9 @@ PORTALS = Path(__file__).parent / "portals"
 SCAN_DATE = date(2026, 11, 24)
 # Loopback fixtures need no politeness delay; everything else stays as shipped.
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 8}
+# The portals link to real national services (beian.miit.gov.cn, conac…): tests check only
+# links on 127.0.0.1, so no request (nor DNS lookup) leaves the machine.
+LOOPBACK_LINKS = {"link_exclude": [r"^https?://(?!127\.0\.0\.1[:/])"]}
 
 
 def expected(portal: str) -> dict:
@@ -33,6 +36,7 @@ def write_sites(path: Path, servers: dict[str, PortalServer], **per_site: dict) 
                 "id": name,
                 "name": server.meta.get("name", name),
                 "url": server.url,
+                **LOOPBACK_LINKS,
                 **per_site.get(name, {}),
             }
         )
