@@ -135,7 +135,8 @@ def _row(issue: Mapping[str, Any], day: date, state_label: str | None = None) ->
     return {
         "issue": issue["id"], "unit": issue["unit"], "site": issue["site_name"],
         "rule_id": issue["rule_id"], "title": issue["title"], "url": issue["subject_url"],
-        "page": page, "evidence": issue["evidence"] or issue["detail"] or None,
+        # the rule's sentence says what was found; its evidence is the raw snippet behind it
+        "page": page, "evidence": issue["detail"] or issue["evidence"] or None,
         "first_seen": issue["first_seen_on"], "published": published,
         "deadline": issue["deadline"],
         "days": (day - date.fromisoformat(published)).days
