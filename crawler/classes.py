@@ -25,6 +25,18 @@ class ColumnClass(enum.StrEnum):
     ANNUAL_REPORT = "annual-report"  # 政府信息公开年报
     OTHER = "other"
 
+    @property
+    def label(self) -> str:
+        """The class's name in bulletins and findings."""
+        return _LABELS[self]
+
+
+_LABELS = {
+    ColumnClass.NEWS: "动态要闻类", ColumnClass.NOTICE_POLICY: "通知公告/政策文件类",
+    ColumnClass.PERSONNEL_PLANNING: "人事/规划计划类", ColumnClass.OVERVIEW: "概况类",
+    ColumnClass.ANNUAL_REPORT: "年报类", ColumnClass.OTHER: "其他类",
+}
+
 
 @cache
 def _vocabulary() -> tuple[list[tuple[ColumnClass, tuple[str, ...]]], re.Pattern[str]]:

@@ -78,6 +78,12 @@ class LinkResult(enum.StrEnum):
     BLOCKED = "blocked"  # the target refuses the checker (robots, 403 to bots, rate limits)
     SKIPPED = "skipped"  # not checked (a scheme or host the checker leaves alone)
 
+    @property
+    def label(self) -> str:
+        """The Chinese name printed in findings and bulletins."""
+        return {"ok": "正常", "broken": "无法访问", "blocked": "拒绝访问",
+                "skipped": "未检查"}[self.value]
+
 
 class ProbeOutcome(enum.StrEnum):
     """How one availability probe of a home page ended (``probes.outcome``)."""

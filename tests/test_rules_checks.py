@@ -228,9 +228,9 @@ def test_footer_rules_say_missing_or_malformed(tmp_path):
     scan.home("b", items=[("要闻", days_ago(1))])
     found = {f.rule_id: f for f in scan.findings() if f.rule_id.startswith("footer.")}
     assert sorted(found) == ["footer.conac", "footer.icp", "footer.jiucuo", "footer.psb"]
-    assert found["footer.icp"].detail == "malformed: ICP备案编号「苏ICP备12034567」不规范（missing 号）"
-    assert found["footer.psb"].detail.startswith("missing:")
-    assert found["footer.conac"].detail.startswith("malformed:") and "CA123" in \
+    assert found["footer.icp"].detail == "不规范：ICP备案编号「苏ICP备12034567」（missing 号）"
+    assert found["footer.psb"].detail.startswith("缺失：")
+    assert found["footer.conac"].detail.startswith("不规范：") and "CA123" in \
         found["footer.conac"].detail
     assert {f.site_id for f in found.values()} == {"a"}
     assert all(f.subject_url == home_url("a") for f in found.values())
@@ -248,7 +248,8 @@ def test_the_pack_form_decides_over_the_crawlers_remark(tmp_path):
               footer={"jiucuo": (script.format("jiucuo.example.com"), "unknown jiucuo host")})
     found = scan.findings("footer.jiucuo")
     assert [f.site_id for f in found] == ["b"]
-    assert found[0].detail.endswith("不规范（unknown jiucuo host）")
+    assert found[0].detail.startswith("不规范：")
+    assert found[0].detail.endswith("（unknown jiucuo host）")
 
 
 def test_footer_rules_read_the_home_page_only(scan):

@@ -64,8 +64,8 @@ def column_freshness(scan: ScanView, rule: Rule) -> Iterator[Hit]:
         seen = f"最新信息日期 {newest}" if newest else f"{row['item_count']} 条信息均未注明日期"
         yield Hit(
             row["site_id"], row["url"],
-            detail=f"栏目「{row['name']}」（{row['class']}）{seen}，超过 {window.chinese()} "
-                   f"更新期限（{window.cutoff(scan.as_of)} 以来无更新）",
+            detail=f"栏目「{row['name']}」（{_class_label(row['class'])}）{seen}，"
+                   f"超过 {window.chinese()} 更新期限（{window.cutoff(scan.as_of)} 以来无更新）",
             evidence=f"newest={newest or '-'} items={row['item_count']}",
             facts={"class": row["class"], "newest": newest},
         )
@@ -88,6 +88,14 @@ def column_empty(scan: ScanView, rule: Rule) -> Iterator[Hit]:
     """
     for row in scan.rows(sql, params):
         yield Hit(row["site_id"], row["url"],
-                  detail=f"栏目「{row['name']}」（{row['class']}）没有任何信息，也未说明暂无信息",
+                  detail=f"栏目「{row['name']}」（{_class_label(row['class'])}）没有任何信息，也未说明暂无信息",
                   evidence=f"items=0 pages_walked={row['pages_walked']}",
                   facts={"class": row["class"]})
+
+
+def _class_label(value: str) -> str:
+    """The Chinese name of a column class as the crawler stored it."""
+    try:
+        return ColumnClass(value).label
+    except ValueError:
+        return value

@@ -7,8 +7,8 @@ site_code_meta, conac, jiucuo, sponsor); ``form``, optionally, a regex that ``fi
 The crawler extracts tolerantly and also says what it finds wrong (crawler/footer.py); the
 pack decides. With a ``form``, a fact is *malformed* when it does not match the form (the
 crawler's reason, if any, is quoted); without one, when the crawler found a problem. Nothing
-found is *missing*. The detail starts with ``missing:`` or ``malformed:``. One SQL query over
-the home pages and their ``footer_facts``.
+found is *missing*. The detail starts with ``缺失：`` (missing) or ``不规范：`` (malformed).
+One SQL query over the home pages and their ``footer_facts``.
 """
 
 from __future__ import annotations
@@ -37,15 +37,15 @@ def verdict(rule: Rule, raw: str | None, value: str | None, problem: str | None)
     """
     name = _NAMES[rule.params["kind"]]
     if raw is None or problem == "missing":
-        return f"missing: 首页底部未发现{name}"
+        return f"缺失：首页底部未发现{name}"
     form: re.Pattern[str] | None = rule.params["form"]
     if form is None:
-        return f"malformed: {name}「{raw}」不规范（{problem}）" if problem else None
+        return f"不规范：{name}「{raw}」（{problem}）" if problem else None
     judged = (raw if rule.params["field"] == "raw" else value) or ""
     if form.fullmatch(judged):
         return None
     reason = f"（{problem}）" if problem else f"，不符合规定格式 /{form.pattern}/"
-    return f"malformed: {name}「{judged}」不规范{reason}"
+    return f"不规范：{name}「{judged}」{reason}"
 
 
 def _example(rule: Rule, value: Any) -> bool:

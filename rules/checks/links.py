@@ -61,10 +61,11 @@ def link_status(scan: ScanView, rule: Rule) -> Iterator[Hit]:
         carriers = list(group)
         first = carriers[0]
         answer = f"HTTP {first['status_code']}" if first["status_code"] else first["error"]
-        result = f"{first['result']}（{answer}）" if answer else first["result"]
+        label = LinkResult(first["result"]).label
+        result = f"{label}（{answer}）" if answer else label
         yield Hit(
             site, target, first["source_url"],
-            detail=f"链接 {result}，出现在 {first['pages']} 个页面",
+            detail=f"链接{result}，出现在 {first['pages']} 个页面",
             evidence=evidence_list([r["source_url"] for r in carriers], _EVIDENCE_PAGES,
                                    first["pages"]),
         )
