@@ -2,8 +2,8 @@
 
 ``python -m bench.accuracy --sites 4 --pages 300 --seed 7`` generates a farm (see
 :mod:`bench.farm`) into a temporary folder, serves every site with
-:class:`govwatch.portalserver.PortalServer` on 127.0.0.1, scans them all with
-:func:`crawler.runner.run_scan` at the farm's scan date, and compares the scan's ``columns``
+:class:`govwatch.portalserver.PortalServer` on 127.0.0.1 (:mod:`bench.serve`), scans them
+all with :func:`crawler.runner.run_scan` at the farm's scan date, and compares the ``columns``
 table with the farm's truth. It prints, per site and overall: the columns in the truth, those
 found (matched by path; ``/x/`` and ``/x/index.html`` are the same list), those found with the
 right newest-item date, the right class, the right item count, and the extra columns the scan
@@ -19,7 +19,6 @@ It measures and never judges: an imperfect crawler gives lower figures, not a fa
 from __future__ import annotations
 
 import argparse
-import contextlib
 import shutil
 import sqlite3
 import sys
@@ -31,21 +30,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from bench.farm import generate_farm
 from bench.model import SCAN_DATE
+from bench.serve import LOOPBACK_ONLY, scan_sites, serve_farm
 
 __all__ = ["Tally", "compare", "list_key", "main", "measure"]
 
 INDEX_NAMES = ("index.html", "index.shtml", "index.htm")
-# Loopback farm: no politeness delay, and links to the outside world are not checked (the
-# machine may be offline; a benchmark sends nothing beyond 127.0.0.1).
-SCAN_SETTINGS = {
-    "DOWNLOAD_DELAY": 0,
-    "AUTOTHROTTLE_ENABLED": False,
-    "GOVWATCH_LINKCHECK_EXCLUDE": [r"^https?://(?!127\.0\.0\.1[:/])"],
-}
+# Loopback farm: no politeness delay, and nothing checked beyond 127.0.0.1.
+SCAN_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, **LOOPBACK_ONLY}
 COLUMNS_SQL = (
     "select site_id, url, name, class, newest_date, item_count, pages_walked, empty_note, kind "
     "from columns where scan_id = ?"
@@ -131,24 +124,12 @@ def _scan(truth: dict[str, Any], farm: Path, work: Path) -> tuple[int | None, st
     """Serve the farm, scan it; (scan id, summary line, column rows)."""
     # Imported here so that the farm generator never depends on the crawler.
     from crawler.runner import run_scan
-    from govwatch.config import load_config
-    from govwatch.portalserver import PortalServer
 
     db_path = work / "scan.db"
-    with contextlib.ExitStack() as stack:
-        sites = []
-        for site in truth["sites"]:
-            server = stack.enter_context(PortalServer(farm / site["dir"]))
-            entry = {"id": site["id"], "name": site["name"], "url": server.url}
-            if site["files"] > 4000:  # the config's default page cap is 5000 a site
-                entry["max_pages"] = site["files"] * 2
-            sites.append(entry)
-        sites_file = work / "sites.yaml"
-        sites_file.write_text(yaml.safe_dump({"sites": sites}, allow_unicode=True),
-                              encoding="utf-8")
-        config = load_config(sites_file)
+    with serve_farm(truth, farm, work, "python") as served:
+        sites = scan_sites(truth, served.urls, work / "sites.yaml")
         started = time.monotonic()
-        outcome = run_scan(config.sites, db_path, as_of=SCAN_DATE, progress_interval=0,
+        outcome = run_scan(sites, db_path, as_of=SCAN_DATE, progress_interval=0,
                            settings=dict(SCAN_SETTINGS))
         seconds = time.monotonic() - started
     status = getattr(outcome.status, "value", outcome.status)

@@ -23,22 +23,19 @@ with check requests off (only what the crawl fetches is judged), for the cost of
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import shutil
 import sqlite3
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
 
+from bench.proctree import peak_rss
+from bench.serve import roomy_backlog
 from crawler.runner import run_scan
-from govwatch import portalserver
 from govwatch.config import load_config
 from govwatch.portalserver import PortalServer
 
@@ -128,57 +125,10 @@ def write_external(root: Path) -> None:
     (root / "_portal.yaml").write_text(yaml.safe_dump({"status": status}), encoding="utf-8")
 
 
-def tree_rss(pid: int) -> tuple[int, int]:
-    """Resident memory, in bytes, of process *pid* and of all its descendants (Linux /proc)."""
-    parents: dict[int, int] = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                stat = Path(entry.path, "stat").read_text()
-                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    family, grew = {pid}, True
-    while grew:
-        kids = {p for p, parent in parents.items() if parent in family} - family
-        family |= kids
-        grew = bool(kids)
-    return _rss(pid), sum(_rss(p) for p in family - {pid})
-
-
-def _rss(pid: int) -> int:
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-@contextlib.contextmanager
-def peak_rss(interval: float = 0.05) -> Iterator[dict[str, int]]:
-    """Sample the RSS of this process tree while the block runs; yield the peaks, in bytes,
-    of the whole tree and of the processes below this one (the crawl)."""
-    peak, done = {"tree": 0, "crawl": 0}, threading.Event()
-
-    def sample() -> None:
-        while not done.wait(interval):
-            own, below = tree_rss(os.getpid())
-            peak["tree"] = max(peak["tree"], own + below)
-            peak["crawl"] = max(peak["crawl"], below)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    try:
-        yield peak
-    finally:
-        done.set()
-        thread.join()
-
-
 def measure(work: Path, pages: int, checks: bool = True) -> dict[str, object]:
     """Write, serve and scan the portal in *work* (with check requests or not); return the
     figures."""
-    # socketserver's listen backlog of 5 drops the crawl's bursts of connections, each costing
-    # a 1 s SYN retransmit: the bench would measure that. A real web server queues hundreds.
-    portalserver._PortalHTTPServer.request_queue_size = 512
+    roomy_backlog()
     (work / "portal").mkdir(parents=True, exist_ok=True)
     (work / "external").mkdir(exist_ok=True)
     write_external(work / "external")
