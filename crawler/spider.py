@@ -69,9 +69,10 @@ _SITEMAP = re.compile(r"网站地图|站点地图|sitemap", re.I)
 
 
 def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower() + (
-        f":{urlsplit(url).port}" if urlsplit(url).port else ""
-    )
+    """host[:port] of *url*, lower-cased: the same-site test for every link (a hot path)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port else host
 
 
 class PortalSpider(scrapy.Spider):
