@@ -26,7 +26,10 @@ give the folder's ``index.html``, ``index.shtml`` or ``index.htm``; ``/dir`` red
 ``/dir/``) is served; a ``fallback`` prefix serves its file; anything else is 404.
 ``_portal.yaml`` and ``expected.yaml`` (the tests' ground truth) in the portal root are never
 served. GET, HEAD (headers only) and POST (body read and ignored) are answered; nothing is
-logged to stderr. Run ``python -m govwatch.portalserver PORTAL_DIR [--port N]`` to browse one.
+logged to stderr. Served files carry nginx's validators (``Last-Modified`` and ``ETag:
+"<hex mtime>-<hex size>"``); a GET or HEAD whose ``If-None-Match`` matches, or failing that
+whose ``If-Modified-Since`` is not older than the file, gets ``304 Not Modified`` with no body.
+Run ``python -m govwatch.portalserver PORTAL_DIR [--port N]`` to browse one.
 """
 
 from __future__ import annotations
@@ -36,9 +39,13 @@ import calendar
 import contextlib
 import fnmatch
 import html
+import os
 import re
 import threading
 import time
+from datetime import UTC
+from email.message import Message
+from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -239,8 +246,18 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_error_page(method, 404, path)
                 return
         served = "/" + target.relative_to(root).as_posix()
-        body = target.read_bytes()
-        self._send(method, 200, body, _content_type(target.name, meta.get("charset")), path, served)
+        with target.open("rb") as handle:  # mtime and body of the same file version
+            mtime = int(os.fstat(handle.fileno()).st_mtime)
+            body = handle.read()
+        validators = {
+            "Last-Modified": formatdate(mtime, usegmt=True),
+            "ETag": f'"{mtime:x}-{len(body):x}"',  # nginx's form: hex mtime, hex size
+        }
+        if method in ("GET", "HEAD") and _not_modified(self.headers, validators["ETag"], mtime):
+            self._send_not_modified(validators)
+            return
+        ctype = _content_type(target.name, meta.get("charset"))
+        self._send(method, 200, body, ctype, path, served, validators=validators)
 
     def _trap(self, path: str) -> tuple[str, int, int] | None:
         meta = self.server.portal.meta
@@ -263,11 +280,21 @@ class _Handler(BaseHTTPRequestHandler):
         return None
 
     # -- responses --------------------------------------------------------------------------
-    def _send(self, method: str, code: int, body: bytes, ctype: str, *paths: str) -> None:
+    def _send(
+        self,
+        method: str,
+        code: int,
+        body: bytes,
+        ctype: str,
+        *paths: str,
+        validators: dict[str, str] | None = None,
+    ) -> None:
         headers = {
             "content-type": ("Content-Type", ctype),
             "content-length": ("Content-Length", str(len(body))),
         }
+        for name, value in (validators or {}).items():
+            headers[name.lower()] = (name, value)
         for path in paths:
             for name, value in (
                 _lookup(self.server.portal.meta.get("headers") or {}, path) or {}
@@ -279,6 +306,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if method != "HEAD":
             self.wfile.write(body)
+
+    def _send_not_modified(self, validators: dict[str, str]) -> None:
+        # As nginx: validators only, no Content-Type, Content-Length or body.
+        self.send_response(304)
+        for name, value in validators.items():
+            self.send_header(name, value)
+        self.end_headers()
 
     def _send_error_page(self, method: str, code: int, path: str) -> None:
         try:
@@ -307,6 +341,29 @@ def _lookup(table: dict[str, Any], path: str) -> Any:
         if any(ch in key for ch in "*?[") and fnmatch.fnmatchcase(path, key):
             return value
     return None
+
+
+def _not_modified(request: Message, etag: str, mtime: int) -> bool:
+    """Whether a request's validators say the client's copy of the file is current.
+
+    ``If-None-Match`` decides when present (``*``, or any listed tag equal to ``etag`` once a
+    weak ``W/`` prefix is stripped); otherwise ``If-Modified-Since`` not older than ``mtime``
+    does. An unparseable date is ignored.
+    """
+    if_none_match = request.get("If-None-Match")
+    if if_none_match is not None:
+        tags = [tag.strip() for tag in if_none_match.split(",")]
+        return any(tag == "*" or tag.removeprefix("W/") == etag for tag in tags)
+    if_modified_since = request.get("If-Modified-Since")
+    if if_modified_since is None:
+        return False
+    try:
+        since = parsedate_to_datetime(if_modified_since)
+    except (TypeError, ValueError):
+        return False
+    if since.tzinfo is None:  # "-0000": UTC with no claim about the local zone
+        since = since.replace(tzinfo=UTC)
+    return mtime <= since.timestamp()
 
 
 def _fallback(table: dict[str, str], path: str) -> str | None:
