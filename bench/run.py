@@ -80,6 +80,14 @@ def politeness(per_host: int = 8, total: int = 32) -> dict[str, Any]:
     }
 
 
+def engine_tuning() -> dict[str, Any]:
+    """Scrapy's own knobs that govwatch sets for speed, not politeness (crawler/settings.py):
+    the bare crawl gets them too, so the ceiling is the best Scrapy does, not its defaults."""
+    from crawler.settings import DEFAULTS
+
+    return {name: DEFAULTS[name] for name in ("CONCURRENT_ITEMS", "SCRAPER_SLOT_MAX_ACTIVE_SIZE")}
+
+
 @dataclass
 class Run:
     """The figures of one run, (a) or (b)."""
@@ -390,7 +398,7 @@ def measure(sites: int, pages: int, seed: int, *, server: str = "auto",
             print(f"bench: served by {served.description}", file=log, flush=True)
             urls = [served.urls[site["id"]] for site in truth["sites"]]
             print("bench: (a) bare Scrapy crawl", file=log, flush=True)
-            bare = run_bare(urls, polite, work, timeout)
+            bare = run_bare(urls, {**polite, **engine_tuning()}, work, timeout)
             sites_file = work / "sites.yaml"
             scan_sites(truth, served.urls, sites_file)
             print("bench: (b) govwatch scan", file=log, flush=True)
@@ -410,6 +418,7 @@ def measure(sites: int, pages: int, seed: int, *, server: str = "auto",
             "server": {"kind": served.server, "description": served.description,
                        "fallback": served.fallback},
             "politeness": polite,
+            "engine": engine_tuning(),
             "linkcheck": dict(LOOPBACK_ONLY),
             "runs": {"bare": bare.as_dict(), "govwatch": full.as_dict()},
             "ratio": round(ratio, 3), "rss_mb": full.peak_rss_mb, "pages": full.pages,
@@ -441,6 +450,8 @@ def render_text(figures: Mapping[str, Any]) -> str:
         f"{farm['files']} files ({farm['html_pages']} HTML), {farm['how']}",
         f"server: {figures['server']['description']}",
         f"politeness, the same for (a) and (b): {polite}",
+        "engine tuning govwatch sets, given to (a) too: "
+        + " ".join(f"{k}={v}" for k, v in figures["engine"].items()),
         "  (Scrapy keys a download slot by host name, not port: the sites all share 127.0.0.1,"
         " so the per-host limit holds for the farm as a whole)",
         f"(b) link checks: targets beyond 127.0.0.1 excluded "

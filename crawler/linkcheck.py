@@ -2,8 +2,8 @@
 
 Every unique link target a scan finds is checked once. A target the crawl fetches anyway (a
 page of the site, a document whose headers it asks for) is judged from that crawl response;
-every other target gets a *check request* of its own, made by
-:mod:`crawler.linkcheck_targets` and carried through Scrapy's engine like any request:
+every other target gets a *check request* of its own, made by the spider
+(:mod:`crawler.spider`) and carried through Scrapy's engine like any request:
 :mod:`crawler.linkcheck_requests` (GET after a refused HEAD, body sniffing, redirect loops),
 :mod:`crawler.linkcheck_guard` (no requests to private addresses),
 :mod:`crawler.linkcheck_hosts` (caps and a budget for hosts outside the configured sites) and
@@ -36,7 +36,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import (
@@ -53,8 +53,8 @@ from scrapy.utils.request import RequestFingerprinter
 from twisted.internet import error as tx_error
 from twisted.python.failure import Failure
 from twisted.web.client import ResponseFailed, ResponseNeverReceived
-from w3lib.url import safe_url_string
 
+from crawler.links import WEB_SCHEMES, target_url
 from crawler.records import LinkCheckRecord
 from govwatch.db import LinkResult, now_iso
 
@@ -66,7 +66,6 @@ OWN_SITE = "link_own_site"
 SNIFF = "link_sniff"
 # Check requests wait behind the crawl's own pages on the same host.
 CHECK_PRIORITY = -20
-_WEB_SCHEMES = ("http", "https")
 
 
 class CheckError(enum.StrEnum):
@@ -153,19 +152,6 @@ _FAILURES: tuple[tuple[tuple[type[BaseException], ...], CheckError], ...] = (
 )
 
 
-def target_url(url: str) -> str:
-    """The form a link target is stored, requested and checked under.
-
-    Percent-encoded the way Scrapy requests it, so ``/新闻/`` and ``/%E6%96%B0%E9%97%BB/`` are
-    one target, and with a path, so ``http://a.gov.cn`` and ``http://a.gov.cn/`` are too.
-    Targets that are not web URLs (``mailto:``, ``#``) are returned as written.
-    """
-    if urlsplit(url).scheme.lower() not in _WEB_SCHEMES:
-        return url
-    parts = urlsplit(safe_url_string(url))
-    return urlunsplit(parts._replace(path=parts.path or "/"))
-
-
 def checked_target(request: Request) -> str:
     """The link target a request checks: the URL its redirect chain started from."""
     chain = request.meta.get("redirect_urls")
@@ -189,7 +175,7 @@ def failure_error(failure: Failure) -> CheckError:
 
 def status_error(status: int, blocked: Iterable[int]) -> CheckError | None:
     """The reason an HTTP status gives, or None when the target answered fine (2xx)."""
-    if 200 <= status < 300:
+    if 200 <= status < 300 or status == 304:  # 304: there, unchanged since the last scan
         return None
     if status in blocked:
         return _BLOCKED_STATUS.get(status, CheckError.REFUSED)
@@ -242,7 +228,7 @@ class LinkPolicy:
         if target.startswith("#"):
             return CheckError.FRAGMENT
         scheme = urlsplit(target).scheme.lower()
-        if scheme not in _WEB_SCHEMES:
+        if scheme not in WEB_SCHEMES:
             return _SCHEME_ERRORS.get(scheme, CheckError.SCHEME)
         if any(pattern.search(target) for pattern in self.exclude):
             return CheckError.EXCLUDED
@@ -257,7 +243,7 @@ class LinkPolicy:
         """
         return Request(
             target,
-            method="GET" if html or not self.head_first else "HEAD",
+            method=self._check_method(html),
             callback=spider.checked,
             errback=spider.check_failed,
             priority=CHECK_PRIORITY,
@@ -272,6 +258,17 @@ class LinkPolicy:
                 "dont_obey_robotstxt": not self.obey_robots,
             },
         )
+
+    def check_key(self, target: str, *, html: bool) -> str:
+        """What the check request of *target* is one of: a crawl request of the same method
+        and URL when *target* is on this site's host, else a check of the URL (as
+        :class:`CheckFingerprinter` fingerprints them), for the spider's seen-set."""
+        if urlsplit(target).netloc.lower() == self.own_host:
+            return f"{self._check_method(html)} {target}"
+        return f"check {target}"
+
+    def _check_method(self, html: bool) -> str:
+        return "GET" if html or not self.head_first else "HEAD"
 
     def judge(self, outcome: Response | Failure) -> LinkCheckRecord:
         """The check record of the request behind *outcome* (a response, or a failure)."""

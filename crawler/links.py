@@ -12,7 +12,9 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
+
+from w3lib.url import safe_url_string
 
 from crawler.page import CHROME, Page, clean_text, element_regions
 
@@ -30,7 +32,7 @@ DOCUMENT_EXTENSIONS = frozenset(
     "pdf doc docx xls xlsx ppt pptx wps et dps ofd txt rtf csv zip rar 7z tar gz".split()
 )
 _IMAGE_EXTENSIONS = frozenset("jpg jpeg png gif bmp webp svg ico tif tiff".split())
-_WEB_SCHEMES = ("http", "https")
+WEB_SCHEMES = ("http", "https")
 # Anchor texts that lead from a home-page block to its column's list page.
 _MORE = re.compile(r"^(更多|more|更多>+|>>|更多信息|查看更多|more\s*>+|\+\s*more)$", re.I)
 
@@ -54,7 +56,7 @@ def _extension(url: str) -> str:
 
 def classify_target(url: str, tag: str) -> LinkKind:
     """Kind of a resolved target, from the tag that carries it and the URL's extension."""
-    if urlsplit(url).scheme not in _WEB_SCHEMES:
+    if urlsplit(url).scheme not in WEB_SCHEMES:
         return LinkKind.OTHER
     ext = _extension(url)
     if ext in DOCUMENT_EXTENSIONS:
@@ -97,3 +99,16 @@ def page_links(page: Page) -> list[Link]:
         chrome = not nav and bool(regions & CHROME)
         seen[target] = Link(target, anchor[:200], classify_target(target, el.tag), nav, chrome)
     return list(seen.values())
+
+
+def target_url(url: str) -> str:
+    """The form a link target is stored, requested and checked under.
+
+    Percent-encoded the way Scrapy requests it, so ``/新闻/`` and ``/%E6%96%B0%E9%97%BB/`` are
+    one target, and with a path, so ``http://a.gov.cn`` and ``http://a.gov.cn/`` are too.
+    Targets that are not web URLs (``mailto:``, ``#``) are returned as written.
+    """
+    if urlsplit(url).scheme.lower() not in WEB_SCHEMES:
+        return url
+    parts = urlsplit(safe_url_string(url))
+    return urlunsplit(parts._replace(path=parts.path or "/"))

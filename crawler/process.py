@@ -14,10 +14,9 @@ import sys
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.runner import EXIT_FINISHED, EXIT_INTERRUPTED
 from crawler.settings import DEFAULTS
 from crawler.spider import PortalSpider
-
-EXIT_FINISHED, EXIT_INTERRUPTED = 0, 3
 
 
 def crawl(job: dict) -> int:

@@ -36,9 +36,12 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from crawler.process import EXIT_FINISHED
 from govwatch import db as store
 from govwatch.config import Site
+
+# How the crawl process (crawler/process.py) exits. Kept here, so that the process running
+# scans never imports Scrapy and Twisted (45 MB) for a constant.
+EXIT_FINISHED, EXIT_INTERRUPTED = 0, 3
 
 
 class NothingToResume(Exception):

@@ -28,6 +28,14 @@ DEFAULTS: dict[str, Any] = {
     "AUTOTHROTTLE_START_DELAY": 0.5,
     "AUTOTHROTTLE_MAX_DELAY": 30.0,
     "AUTOTHROTTLE_TARGET_CONCURRENCY": 2.0,
+    # Scrapy starts this many tasks for the output of every response: its default of 100
+    # made task creation the crawl's largest single cost. Output is a few requests and
+    # records, handed on without waiting, so a few tasks keep up.
+    "CONCURRENT_ITEMS": 8,
+    # Responses waiting to be read, in bytes: past it the engine stops taking requests off
+    # the queue, which is the crawl's back-pressure when the reader process is behind.
+    # Scrapy's 5 MB let a thousand small pages pile up (60 MB of objects).
+    "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 1_000_000,
     "DOWNLOAD_TIMEOUT": 30,
     "RETRY_TIMES": 2,
     "COOKIES_ENABLED": False,  # sessions are what traps are made of
@@ -46,14 +54,12 @@ DEFAULTS: dict[str, Any] = {
         "crawler.linkcheck_guard.PrivateAddressMiddleware": 40,  # before anything is asked
         "crawler.linkcheck_hosts.ExternalHostsMiddleware": 45,  # before robots.txt (100)
         "crawler.budget.SiteBudgetMiddleware": 120,  # after robots.txt, before the download
+        "crawler.revalidate.RevalidateMiddleware": 130,  # once the request will be made
         "crawler.linkcheck_requests.LinkCheckRequestMiddleware": 540,  # after retries (550)
         "crawler.linkcheck_backoff.BackoffMiddleware": 560,  # before retries (550)
         "crawler.encoding.EncodingMiddleware": 650,
     },
-    "SPIDER_MIDDLEWARES": {
-        "crawler.linkcheck_targets.LinkTargetsMiddleware": 920,  # below the trap guard
-        "crawler.traps.TrapGuardMiddleware": 950,
-    },
+    "SPIDER_MIDDLEWARES": {"crawler.traps.TrapGuardMiddleware": 950},
     # Link checks are deduplicated by the scheduler, once per target (crawler/linkcheck.py).
     "REQUEST_FINGERPRINTER_CLASS": "crawler.linkcheck.CheckFingerprinter",
     "ITEM_PIPELINES": {"crawler.pipeline.StorePipeline": 300},
@@ -66,6 +72,7 @@ DEFAULTS: dict[str, Any] = {
     "GOVWATCH_TRAP_MAX_SHAPE_CHAIN": 10,
     "GOVWATCH_MAX_LIST_PAGES": 100,  # pages walked per column list
     "GOVWATCH_FOOTER_SAMPLE": 5,  # inner pages whose footer is read besides the home page
+    "GOVWATCH_REVALIDATE": True,  # conditional requests for pages read by an earlier scan
     "GOVWATCH_STORE_BATCH": 1000,  # rows buffered before one transaction
     "GOVWATCH_STORE_FLUSH_SECONDS": 2.0,
     "GOVWATCH_PROGRESS_INTERVAL": 2.0,  # seconds between progress lines; 0 = quiet

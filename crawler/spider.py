@@ -1,78 +1,74 @@
 """The portal spider: crawl each configured site breadth-first and describe what it holds.
 
-For every HTML page it parses the page once (:class:`~crawler.page.Page`) and yields plain
-records: the page, its links, its footer identifiers (home page and a sample of inner
-pages), the dated items it lists and, for a column's list page, the column. It follows
-links within the site's host, list pagination (bounded by ``GOVWATCH_MAX_LIST_PAGES``), and
-asks documents (附件) for their headers only. Per-site caps come from the sites file:
-``max_depth`` (link hops from the home page) here, ``max_pages`` in
-:mod:`crawler.budget`; traps are dropped by :mod:`crawler.traps`.
+The spider fetches; the reader process reads (:mod:`crawler.reader`). Each HTML page is
+handed over as a :class:`~crawler.reading.Visit` and comes back as its
+:class:`~crawler.reading.Leads`: the pages and documents it leads to (links within the
+site's host, list pagination bounded by ``GOVWATCH_MAX_LIST_PAGES``) and every link target
+it carries. The spider asks documents (附件) for their headers only and records them, and
+failures, itself. Per-site caps come from the sites file: ``max_depth`` (link hops from the
+home page) here, ``max_pages`` in :mod:`crawler.budget`; traps are dropped by
+:mod:`crawler.traps`.
+
+Most links of a page lead where the crawl has been (menus, footers, sidebars), so a URL is
+made into a request only the first time the crawl meets it (:class:`SeenUrls`, 64-bit
+hashes): building and filtering a Scrapy request for each of ~35 links a page was a third
+of the crawl's time. Scrapy's duplicate filter still stands behind it, and is what a
+resumed scan relies on.
+
+A page that answers its conditional request (:mod:`crawler.revalidate`) with 304 is not
+read again: the reader reuses the reading stored when it last changed.
 
 A home page that does not answer makes the site ``unreachable``; one that robots.txt
 forbids makes it ``robots_forbidden``: both are recorded, neither stops the scan.
 
 Every link target is checked once (:mod:`crawler.linkcheck`): what the crawl fetches is judged
-from its crawl response or failure here; the rest gets check requests from
-:mod:`crawler.linkcheck_targets`, answered in :meth:`PortalSpider.checked` and
-:meth:`PortalSpider.check_failed`. A page past the site's budget is still checked, not parsed.
+from its crawl response or failure here; every other target gets a skipped record or a check
+request, answered in :meth:`PortalSpider.checked` and :meth:`PortalSpider.check_failed`. A
+page past the site's budget is still checked, not read.
+
+Settings: ``GOVWATCH_LINKCHECK_ENABLED`` (default true; false checks only what the crawl
+fetches), and the reader's (:mod:`crawler.reader`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
-from crawler import dates, pagination
 from crawler.budget import BudgetExceeded
-from crawler.classes import ColumnClass, classify_column, find_empty_note
-from crawler.columns import (
-    DatedList,
-    column_name,
-    dated_lists,
-    has_list_frame,
-    is_landing,
-    main_list,
-    main_text_length,
-)
-from crawler.footer import footer_facts
-from crawler.linkcheck import LinkPolicy, target_url
-from crawler.links import Link, LinkKind, page_links
-from crawler.page import Page
-from crawler.records import (
-    FooterRecord,
-    ItemsRecord,
-    LinkCheckRecord,
-    LinksRecord,
-    ListPageRecord,
-    PageRecord,
-    SiteStatusRecord,
-    TextRecord,
-)
+from crawler.linkcheck import LinkPolicy, skipped_record
+from crawler.links import LinkKind
+from crawler.reader import ReaderClient
+from crawler.reading import READING_META, Leads, Visit
+from crawler.records import LinkCheckRecord, PageRecord, SiteStatusRecord
+from crawler.revalidate import FRESH, REVALIDATED
 from govwatch.db import SiteStatus, now_iso
 
-# A menu page with no list and no list frame needs this much main text to be a text column,
-# unless its menu text names an overview (机构概况, 县情概况), which may be short.
-_BLANK_PAGE_CHARS = 150
-# A list with this many dated items makes a page a column even when an article-like date is
-# printed on it (list pages of some CMSs label each item 发布时间).
-_SURE_LIST_SIZE = 3
-_SITEMAP = re.compile(r"网站地图|站点地图|sitemap", re.I)
 
+class SeenUrls:
+    """Keys (method and URL) the crawl has made a request for, as 64-bit hashes.
 
-def _host(url: str) -> str:
-    """host[:port] of *url*, lower-cased: the same-site test for every link (a hot path)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return f"{host}:{parts.port}" if parts.port else host
+    Compact on purpose: a Python int per URL, not its string, so a site of a hundred
+    thousand pages costs a few megabytes. Two keys sharing a hash (one chance in 10^8 at a
+    million URLs) would cost one request; Scrapy's duplicate filter decides everything else.
+    """
+
+    def __init__(self) -> None:
+        self._hashes: set[int] = set()
+
+    def add(self, key: str) -> bool:
+        """Note *key*; True when it is new."""
+        digest = hash(key)
+        if digest in self._hashes:
+            return False
+        self._hashes.add(digest)
+        return True
 
 
 class PortalSpider(scrapy.Spider):
@@ -84,18 +80,32 @@ class PortalSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.sites = {site["id"]: site for site in sites}
         self.today = date.fromisoformat(as_of)
-        self.footer_sampled: dict[str, int] = {}
+        self.seen = SeenUrls()
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> PortalSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.max_list_pages = crawler.settings.getint("GOVWATCH_MAX_LIST_PAGES")
-        spider.footer_sample = crawler.settings.getint("GOVWATCH_FOOTER_SAMPLE")
+        settings = crawler.settings
+        spider.check_links = settings.getbool("GOVWATCH_LINKCHECK_ENABLED")
         spider.link_policies = {
-            site_id: LinkPolicy.for_site(site, crawler.settings)
+            site_id: LinkPolicy.for_site(site, settings)
             for site_id, site in spider.sites.items()
         }
+        # Started now, before the reactor runs, so it imports while the crawl starts up.
+        spider.reader = ReaderClient.start({
+            "db": settings["GOVWATCH_DB"],
+            "scan_id": settings.getint("GOVWATCH_SCAN_ID"),
+            "as_of": spider.today.isoformat(),
+            "batch": settings.getint("GOVWATCH_STORE_BATCH"),
+            "seconds": settings.getfloat("GOVWATCH_STORE_FLUSH_SECONDS"),
+            "max_list_pages": settings.getint("GOVWATCH_MAX_LIST_PAGES"),
+            "footer_sample": settings.getint("GOVWATCH_FOOTER_SAMPLE"),
+        })
         return spider
+
+    def closed(self, reason: str) -> None:
+        """Wait until the reader has written every row (the pipeline has sent its last)."""
+        self.reader.close()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for site in self.sites.values():
@@ -111,12 +121,14 @@ class PortalSpider(scrapy.Spider):
         hops: int,
         priority: int = 0,
         method: str = "GET",
+        dont_filter: bool = False,
         **meta: Any,
     ) -> scrapy.Request:
         return scrapy.Request(
             url,
             method=method,
             priority=priority,
+            dont_filter=dont_filter,
             errback=self.failed,
             callback=self.parse if method == "GET" else self.parse_document,
             meta={
@@ -130,60 +142,35 @@ class PortalSpider(scrapy.Spider):
 
     # -- responses ---------------------------------------------------------------------
 
-    def parse(self, response: Response) -> Iterator[Any]:
-        """Record one fetched URL and follow what it leads to."""
+    async def parse(self, response: Response) -> AsyncIterator[Any]:
+        """Record one fetched URL (the reader reads an HTML page) and follow its leads."""
         site = self.sites[response.meta["site_id"]]
         home = bool(response.meta.get("home"))
-        yield self._link_check(response)
+        check = self._link_check(response)
         if home:
             status = SiteStatus.OK if response.status < 400 else SiteStatus.UNREACHABLE
             yield SiteStatusRecord(site["id"], status, response.status)
-        if not isinstance(response, HtmlResponse) or response.status >= 400:
+        if response.status == 304 and response.meta.get(REVALIDATED):
+            leads = await self.reader.replay(site["id"], response.url, home, check, now_iso())
+            if leads is None:  # nothing stored to reuse: ask again, without conditions
+                yield self._again(site, response)
+                return
+        elif isinstance(response, HtmlResponse) and response.status < 400:
+            leads = await self.reader.read(self._visit(site, response), check)
+        else:
+            yield check
             yield self._page_record(response, kind=self._kind_of(response))
+            self._count(site["id"])
             return
-        page = Page.parse(response.url, response.text)
-        lists = dated_lists(page, self.today)
-        column = self._list_page(response, page, lists)
-        pub_date = None if column or home else dates.article_date(page.tree, page.url)
-        yield self._page_record(
-            response,
-            kind="html",
-            title=page.title,
-            pub_date=pub_date.isoformat() if pub_date else None,
-            encoding=response.encoding,
-        )
-        yield TextRecord(site["id"], page.url, page.visible_text, response.text if home else None)
-        links = _checkable(page_links(page))
-        yield LinksRecord(site["id"], page.url, [(ln.target, ln.anchor, ln.kind) for ln in links])
-        if home or self.footer_sampled.get(site["id"], 0) < self.footer_sample:
-            if not home:
-                self.footer_sampled[site["id"]] = self.footer_sampled.get(site["id"], 0) + 1
-            facts = [
-                {
-                    "kind": f.kind.value,
-                    "raw": f.raw,
-                    "value": f.value,
-                    "valid": f.valid,
-                    "problem": f.problem,
-                }
-                for f in footer_facts(page.tree)
-            ]
-            yield FooterRecord(site["id"], page.url, facts)
-        yield from self._items(site, page, lists, column)
-        if column is not None:
-            yield column
-            yield from self._pagination(site, response, page, column)
-        hub = (
-            home
-            or is_landing(lists)
-            or _SITEMAP.search(f"{page.title} {response.meta.get('link_text', '')}")
-        )
-        yield from self._follow(site, response, links, hub=bool(hub))
+        self._count(site["id"], column=leads.column)
+        for out in self._follow(site, leads):
+            yield out
 
     def parse_document(self, response: Response) -> Iterator[Any]:
         """Record a document (附件) from its headers; its content is not parsed."""
         yield self._link_check(response)
         yield self._page_record(response, kind="document")
+        self._count(response.meta["site_id"])
 
     def checked(self, response: Response) -> Iterator[LinkCheckRecord]:
         """Record the answer to a link check request."""
@@ -219,156 +206,89 @@ class PortalSpider(scrapy.Spider):
             error=error,
             fetched_at=now_iso(),
         )
-
-    # -- what a page is ----------------------------------------------------------------
-
-    def _list_page(
-        self, response: Response, page: Page, lists: list[DatedList]
-    ) -> ListPageRecord | None:
-        """The column list page *page* is, or None for home, landing and article pages."""
-        meta = response.meta
-        own = main_list(lists)
-        column_url = meta.get("column_url")
-        page_no = meta.get("page_no", 0)
-        if column_url is None and pagination.page_number(page.url) > 0:
-            column_url = pagination.list_key(page.url)  # a later page reached by a plain link
-            page_no = pagination.page_number(page.url)
-        name, source = column_name(page, meta.get("link_text", ""))
-        kind, note = "list", None
-        if column_url is None:
-            if meta.get("home") or is_landing(lists):
-                return None
-            candidate = bool(meta.get("candidate"))
-            sure_list = own is not None and own.dated >= _SURE_LIST_SIZE
-            # an overview reached from a menu may print 更新时间 like an article does
-            overview = candidate and classify_column(name) is ColumnClass.OVERVIEW
-            if not (sure_list or overview) and dates.article_date(page.tree, page.url):
-                return None
-            if own is None:
-                # No dated list: a blank column (空白栏目), a text column such as 机构概况, or
-                # not a column at all (a calendar, a search form, a contact page).
-                if not candidate:
-                    return None
-                note = find_empty_note(page.visible_text)
-                if note is None:
-                    if main_text_length(page) >= _BLANK_PAGE_CHARS:
-                        if not (overview or meta.get("nav")):
-                            return None
-                        kind = "page"  # text, even inside a list-like frame: not blank
-                    elif overview:
-                        kind = "page"  # 领导信息 may be a short table: overviews are text
-                    elif not has_list_frame(page):
-                        return None
-            elif not sure_list and not candidate:
-                return None
-            column_url = pagination.list_key(page.url)
-        return ListPageRecord(
-            site_id=meta["site_id"],
-            column_url=column_url,
-            page_url=page.url,
-            page_no=page_no,
-            name=name,
-            name_source=source,
-            column_class=classify_column(name),
-            kind=kind,
-            empty_note=note,
-            item_count=len(own.items) if own else 0,
-        )
-
-    def _items(
-        self,
-        site: dict[str, Any],
-        page: Page,
-        lists: list[DatedList],
-        column: ListPageRecord | None,
-    ) -> Iterator[ItemsRecord]:
-        """The dated items of a column's own list, or of every list on other pages."""
-        own = main_list(lists)
-        chosen = ([own] if own else []) if column is not None else lists
-        items = {
-            item.url: (item.url, item.title, item.date.isoformat() if item.date else None)
-            for lst in chosen
-            for item in lst.items
-        }
-        if items:
-            yield ItemsRecord(
-                site["id"], page.url, column.column_url if column else None, list(items.values())
-            )
+        self._count(site_id)
 
     # -- what to fetch next ------------------------------------------------------------
 
-    def _pagination(
-        self, site: dict[str, Any], response: Response, page: Page, column: ListPageRecord
-    ) -> Iterator[scrapy.Request]:
-        for url in pagination.continuation_urls(page, self.max_list_pages):
-            yield self._request(
-                site,
-                url,
-                hops=response.meta.get("hops", 0),
-                priority=10,
-                column_url=column.column_url,
-                page_no=pagination.page_number(url),
-                link_text=response.meta.get("link_text", ""),
-            )
-
-    def _follow(
-        self, site: dict[str, Any], response: Response, links: list, *, hub: bool
-    ) -> Iterator[scrapy.Request]:
-        hops = response.meta.get("hops", 0) + 1
-        if hops > site["max_depth"]:
-            return
-        host = _host(site["url"])
-        for link in links:
-            if link.kind not in (LinkKind.PAGE, LinkKind.DOCUMENT) or _host(link.target) != host:
+    def _follow(self, site: dict[str, Any], leads: Leads) -> Iterator[Any]:
+        """Requests for the leads the crawl has not met yet, then the page's link checks."""
+        followed: set[str] = set()
+        for url, method, priority, meta in leads.follow:
+            if meta["hops"] > site["max_depth"]:
                 continue
-            if link.kind is LinkKind.DOCUMENT:
-                yield self._request(site, link.target, hops=hops, method="HEAD", priority=-10)
-            else:
-                # a column is reached from a menu, or from the body of a hub: the home page,
-                # a section's landing page (政务公开 with its blocks and 更多 links), or the
-                # site map, which lists every column (and may be reached first)
-                candidate = link.nav or (hub and not link.chrome)
-                yield self._request(
-                    site,
-                    link.target,
-                    hops=hops,
-                    link_text=link.anchor,
-                    nav=link.nav,
-                    candidate=candidate,
-                )
+            followed.add(url)
+            if self.seen.add(f"{method} {url}"):
+                yield self._request(site, url, method=method, priority=priority, **meta)
+        if not self.check_links:
+            return
+        policy = self.link_policies[site["id"]]
+        for target, kind in leads.targets:
+            if target in followed:
+                continue  # judged from its crawl response
+            reason = policy.skip_reason(target)
+            if reason is not None:
+                if self.seen.add(f"skip {target}"):
+                    yield skipped_record(target, reason)
+                continue
+            html = kind == LinkKind.PAGE
+            if self.seen.add(policy.check_key(target, html=html)):
+                yield policy.check_request(target, html=html, spider=self)
+
+    def _again(self, site: dict[str, Any], response: Response) -> scrapy.Request:
+        """The request of *response* once more, unconditional."""
+        meta = {name: response.meta[name] for name in READING_META if name in response.meta}
+        return self._request(site, response.url, priority=100, dont_filter=True,
+                             **{FRESH: True, **meta})
 
     # -- records -----------------------------------------------------------------------
+
+    def _visit(self, site: dict[str, Any], response: Response) -> Visit:
+        meta = response.meta
+        return Visit(
+            site_id=site["id"],
+            site_url=site["url"],
+            url=response.url,
+            status=response.status,
+            content_type=_header(response, b"Content-Type"),
+            encoding=response.encoding,
+            declared_encoding=meta.get("declared_encoding"),
+            body=response.body,
+            meta={name: meta[name] for name in READING_META if name in meta},
+            fetched_at=now_iso(),
+            etag=_header(response, b"ETag"),
+            last_modified=_header(response, b"Last-Modified"),
+        )
+
+    def _count(self, site_id: str, *, column: bool = False) -> None:
+        """Pages and columns per site, in the stats, for progress lines."""
+        stats = self.crawler.stats
+        stats.inc_value(f"govwatch/pages/{site_id}")
+        if column:
+            stats.inc_value(f"govwatch/columns/{site_id}")
 
     def _link_check(self, outcome: Response | Failure) -> LinkCheckRecord:
         return self.link_policies[outcome.request.meta["site_id"]].judge(outcome)
 
     @staticmethod
     def _kind_of(response: Response) -> str:
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        content_type = (_header(response, b"Content-Type") or "").lower()
         if "html" in content_type:
             return "html"
         return "document" if content_type else "other"
 
     @staticmethod
-    def _page_record(response: Response, *, kind: str, **fields: Any) -> PageRecord:
+    def _page_record(response: Response, *, kind: str) -> PageRecord:
         return PageRecord(
             site_id=response.meta["site_id"],
             url=response.url,
             status=response.status,
-            content_type=response.headers.get(b"Content-Type", b"").decode("latin-1") or None,
+            content_type=_header(response, b"Content-Type"),
             kind=kind,
             depth=response.meta.get("hops", 0),
             declared_encoding=response.meta.get("declared_encoding"),
             fetched_at=now_iso(),
-            **fields,
         )
 
 
-def _checkable(links: list[Link]) -> list[Link]:
-    """*links* under their targets' checked form (:func:`crawler.linkcheck.target_url`), so a
-    ``links`` row meets its ``link_checks`` row and its page's ``pages`` row; the first of
-    two spellings of one target keeps its anchor."""
-    unique: dict[str, Link] = {}
-    for link in links:
-        unique.setdefault(target_url(link.target), link)
-    return [replace(link, target=target) for target, link in unique.items()]
+def _header(response: Response, name: bytes) -> str | None:
+    return response.headers.get(name, b"").decode("latin-1") or None

@@ -9,6 +9,8 @@ ids in URLs, query strings that multiply, and relative links that repeat path se
 - it continues a chain of pages of the same URL shape (digits abstracted) longer than
   ``GOVWATCH_TRAP_MAX_SHAPE_CHAIN`` (default 10): the calendar's signature. List pagination,
   which the spider marks ``meta["column_url"]``, is bounded by the list-page cap instead.
+Link check requests pass untouched: a link the guard keeps the crawl away from is still
+checked, once, under the URL the page wrote.
 The chain length travels in ``meta["shape_chain"]``: no per-URL state is kept in memory.
 Dropped requests are counted in the stats as ``govwatch/trap/<reason>``.
 """
@@ -21,6 +23,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapy import Request
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
+
+from crawler.linkcheck import LINK_CHECK
 
 _SESSION_PARAMS = frozenset(
     "jsessionid phpsessid sid sessionid session_id aspsessionid cfid cftoken".split()
@@ -71,6 +75,8 @@ class TrapGuardMiddleware(BaseSpiderMiddleware):
         return None
 
     def get_processed_request(self, request: Request, response) -> Request | None:
+        if request.meta.get(LINK_CHECK):
+            return request
         url = canonical_url(request.url)
         reason = self.trap_reason(url)
         if reason is None and response is not None and "column_url" not in request.meta:

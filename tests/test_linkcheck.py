@@ -25,7 +25,7 @@ import pytest
 import yaml
 from conftest import scan
 
-from crawler.linkcheck import target_url
+from crawler.links import target_url
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 SLOW_SECONDS = 2.0  # well past the 1 s timeouts below, even on a busy machine

@@ -1,0 +1,368 @@
+"""The reader process: read the crawl's HTML pages and write the scan's rows, beside the crawl.
+
+Profiling the crawl (issue 6) showed its one Python process spending more time reading pages
+(parsing, dated lists, links, footers) and writing rows than Scrapy spent fetching them, and
+Python runs one thread at a time. So reading and writing run in a process of their own, on
+the other core: the crawl hands each HTML page over and gets back its leads (where to go
+next); the reader parses it (:func:`crawler.reading.read_page`), writes its records, and
+remembers its validators and leads in ``page_cache`` for the next scan. It is the one writer
+of scan rows: the crawl's own records (link checks, documents, failures, site statuses) come
+to it too, in batches, through the same channel.
+
+A page that answered a conditional request with 304 is *replayed*: its rows are copied from
+the scan that last read it (:func:`govwatch.db.replay_reading`) and its stored leads are sent
+back, without the page being fetched or parsed again.
+
+The channel is a socket pair carrying frames of a 4-byte length and a pickle. The crawl's
+side (:class:`ReaderClient`) never blocks its event loop: it writes when the socket takes
+bytes and reads replies as they come, in the order of the requests that want one. The
+reader's side (:func:`serve`) is a plain blocking loop. Messages, crawl → reader:
+
+- ``("read", Visit, LinkCheckRecord)`` → :class:`~crawler.reading.Leads`;
+- ``("replay", site_id, url, home, LinkCheckRecord, fetched_at)`` → Leads, or None when
+  nothing stored can be reused;
+- ``("store", [records])``, no reply;
+- ``("close",)`` → None, once every row is committed.
+
+The reader ignores SIGINT: a Ctrl-C stops the crawl, which then closes the reader, so the
+rows of the last seconds are written. If the crawl dies outright, the reader sees the socket
+close, writes what it holds, and exits.
+
+Settings: ``GOVWATCH_STORE_BATCH`` (rows buffered before one transaction, default 1000),
+``GOVWATCH_STORE_FLUSH_SECONDS`` (default 2), ``GOVWATCH_MAX_LIST_PAGES``,
+``GOVWATCH_FOOTER_SAMPLE`` (inner pages whose footer is read, per site).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import pickle
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import time
+import traceback
+from collections import Counter, defaultdict, deque
+from datetime import date
+from typing import Any, BinaryIO
+
+from crawler.reading import Leads, Visit, read_page, reading_key
+from crawler.records import LinkCheckRecord, SiteStatusRecord
+from govwatch import db as store
+
+_LENGTH = struct.Struct("!I")
+
+
+class ReaderError(Exception):
+    """Reading a page failed in the reader process; the message carries its traceback."""
+
+
+class ReaderGone(Exception):
+    """The reader process ended before the crawl did: nothing more can be stored."""
+
+
+# -- the reader's side ---------------------------------------------------------------------
+
+
+class ScanWriter:
+    """Buffer rows and write them, batch by batch, one transaction each.
+
+    A commit per row is what makes naive crawlers slow, while a crawl killed outright should
+    lose seconds of work, not minutes: a batch is written at ``batch`` rows or after
+    ``seconds``. Rows replace rows of the same key, so a resumed scan that fetches a page again
+    does not duplicate it.
+    """
+
+    def __init__(self, db: Any, scan_id: int, batch: int, seconds: float) -> None:
+        self.db = db
+        self.scan_id = scan_id
+        self.batch = batch
+        self.seconds = seconds
+        self.buffer: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.pending = 0  # rows buffered, and copies made, since the last commit
+        self.flushed_at = time.monotonic()
+
+    def add(self, record: Any) -> None:
+        """Buffer the rows of one record; a site status is written at once."""
+        if isinstance(record, SiteStatusRecord):
+            self.flush()
+            with self.db.conn:
+                store.set_site_status(self.db, self.scan_id, record.site_id,
+                                      store.SiteStatus(record.status), record.home_status,
+                                      record.error)
+            return
+        rows = record.rows()
+        for row in rows:
+            row["scan_id"] = self.scan_id
+        self._buffer(record.table, rows)
+
+    def remember(self, visit: Visit, leads: Leads) -> None:
+        """Keep what the next scan needs to reuse this reading of *visit*'s page."""
+        self._buffer("page_cache", [{
+            "url": visit.url, "site_id": visit.site_id, "etag": visit.etag,
+            "last_modified": visit.last_modified, "reading_key": reading_key(visit.meta),
+            "scan_id": self.scan_id, "leads": leads.to_json(),
+        }])
+
+    def replay(self, cached: dict[str, Any], *, footer: bool, fetched_at: str) -> bool:
+        """Copy the stored reading of a page into this scan (see :func:`store.replay_reading`)."""
+        copied = store.replay_reading(self.db, self.scan_id, cached["scan_id"], cached["url"],
+                                      footer=footer, fetched_at=fetched_at)
+        if copied:
+            self._buffer("page_cache", [{**cached, "scan_id": self.scan_id}])
+        return copied
+
+    def _buffer(self, table: str, rows: list[dict[str, Any]]) -> None:
+        self.buffer[table].extend(rows)
+        self.pending += len(rows)
+        if self.pending >= self.batch or time.monotonic() - self.flushed_at > self.seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write every buffered row, and commit the copies made since the last commit."""
+        with self.db.conn:
+            for table, rows in self.buffer.items():
+                store.write_rows(self.db, table, rows)
+        self.buffer.clear()
+        self.pending = 0
+        self.flushed_at = time.monotonic()
+
+
+class PageReader:
+    """Read pages, or replay their stored readings, into the scan's rows."""
+
+    def __init__(self, writer: ScanWriter, *, today: date, max_list_pages: int,
+                 footer_sample: int) -> None:
+        self.writer = writer
+        self.today = today
+        self.max_list_pages = max_list_pages
+        self.footer_sample = footer_sample
+        self.footers: Counter[str] = Counter()  # inner pages whose footer was read, per site
+
+    def read(self, visit: Visit, check: LinkCheckRecord) -> Leads:
+        """Read *visit*, write its records and its own link check; return its leads."""
+        reading = read_page(visit, today=self.today, max_list_pages=self.max_list_pages,
+                            sample_footer=self._sample_footer(visit.site_id, visit.home))
+        self.writer.add(check)
+        for record in reading.records:
+            self.writer.add(record)
+        self.writer.remember(visit, reading.leads)
+        return reading.leads
+
+    def replay(self, site_id: str, url: str, home: bool, check: LinkCheckRecord,
+               fetched_at: str) -> Leads | None:
+        """Reuse the stored reading of an unchanged page; None when there is none to reuse."""
+        cached = store.cached_page(self.writer.db, url)
+        if cached is None:
+            return None
+        footer = self._sample_footer(site_id, home)
+        if not self.writer.replay(cached, footer=footer, fetched_at=fetched_at):
+            return None
+        self.writer.add(check)
+        return Leads.from_json(cached["leads"])
+
+    def _sample_footer(self, site_id: str, home: bool) -> bool:
+        """Whether this page's footer is read: the home page's, and the site's first few."""
+        if home:
+            return True
+        if self.footers[site_id] >= self.footer_sample:
+            return False
+        self.footers[site_id] += 1
+        return True
+
+
+def _read_frame(stream: BinaryIO) -> Any:
+    head = stream.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        raise EOFError
+    (size,) = _LENGTH.unpack(head)
+    body = stream.read(size)
+    if len(body) < size:
+        raise EOFError
+    return pickle.loads(body)
+
+
+def _frame(message: Any) -> bytes:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return _LENGTH.pack(len(data)) + data
+
+
+def serve(sock: socket.socket, config: dict[str, Any]) -> None:
+    """The reader's loop: answer the crawl's messages on *sock* until it closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the crawl says when to stop
+    db = store.open_db(config["db"])
+    writer = ScanWriter(db, config["scan_id"], config["batch"], config["seconds"])
+    reader = PageReader(writer, today=date.fromisoformat(config["as_of"]),
+                        max_list_pages=config["max_list_pages"],
+                        footer_sample=config["footer_sample"])
+    stream = sock.makefile("rb")
+    try:
+        while True:
+            try:
+                kind, *args = _read_frame(stream)
+            except EOFError:
+                return  # the crawl is gone: keep what was read
+            if kind == "store":
+                for record in args[0]:
+                    writer.add(record)
+                continue
+            if kind == "close":
+                writer.flush()
+                sock.sendall(_frame(None))
+                return
+            try:
+                reply = reader.read(*args) if kind == "read" else reader.replay(*args)
+            except Exception:  # one odd page must not end the scan; the crawl logs it
+                reply = ReaderError(traceback.format_exc())
+            sock.sendall(_frame(reply))
+    finally:
+        writer.flush()
+        db.close()
+
+
+# -- the crawl's side ----------------------------------------------------------------------
+
+
+class ReaderClient:
+    """The crawl's handle on its reader process."""
+
+    def __init__(self, process: subprocess.Popen, sock: socket.socket) -> None:
+        self.process = process
+        self.sock = sock
+        self.outgoing = bytearray()
+        self.incoming = bytearray()
+        self.waiting: deque[asyncio.Future] = deque()  # one per message that wants a reply
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.writing = False
+        self.gone = False
+
+    @classmethod
+    def start(cls, config: dict[str, Any]) -> ReaderClient:
+        """Start a reader process for *config* (db, scan_id, as_of, batch, seconds,
+        max_list_pages, footer_sample). It imports while the crawl starts up."""
+        ours, theirs = socket.socketpair()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "crawler.reader", str(theirs.fileno()), json.dumps(config)],
+            pass_fds=(theirs.fileno(),),
+        )
+        theirs.close()
+        ours.setblocking(False)
+        return cls(process, ours)
+
+    def read(self, visit: Visit, check: LinkCheckRecord) -> asyncio.Future:
+        """Have *visit* read and stored, with its own link *check*; resolves to its Leads."""
+        return self._ask(("read", visit, check))
+
+    def replay(self, site_id: str, url: str, home: bool, check: LinkCheckRecord,
+               fetched_at: str) -> asyncio.Future:
+        """Have the stored reading of *url* reused; resolves to its Leads, or None."""
+        return self._ask(("replay", site_id, url, home, check, fetched_at))
+
+    def store(self, records: list[Any]) -> None:
+        """Have *records* written (no reply)."""
+        self._send(("store", records))
+
+    def close(self, timeout: float = 600.0) -> None:
+        """Send what is left, wait until the reader has committed every row, and let it end."""
+        if self.loop is not None:
+            self.loop.remove_reader(self.sock.fileno())
+            if self.writing:
+                self.loop.remove_writer(self.sock.fileno())
+        try:
+            if not self.gone:
+                self.sock.setblocking(True)
+                self.sock.sendall(bytes(self.outgoing) + _frame(("close",)))
+                stream = self.sock.makefile("rb")
+                while self.waiting:  # replies still owed come before the close's
+                    self._resolve(_read_frame(stream))
+                _read_frame(stream)
+        except (OSError, EOFError):
+            pass  # the reader ended on its own: it wrote what it held
+        finally:
+            self.sock.close()
+            self.process.wait(timeout=timeout)
+
+    def _ask(self, message: tuple) -> asyncio.Future:
+        future = self._event_loop().create_future()
+        if self.gone:
+            future.set_exception(ReaderGone("the reader process has ended"))
+            return future
+        self.waiting.append(future)
+        self._send(message)
+        return future
+
+    def _event_loop(self) -> asyncio.AbstractEventLoop:
+        if self.loop is None:
+            self.loop = asyncio.get_event_loop()  # the reactor's loop, first used in a callback
+            self.loop.add_reader(self.sock.fileno(), self._on_readable)
+        return self.loop
+
+    def _send(self, message: tuple) -> None:
+        if self.gone:
+            raise ReaderGone("the reader process has ended")
+        self._event_loop()
+        self.outgoing += _frame(message)
+        self._write()
+
+    def _write(self) -> None:
+        try:
+            sent = self.sock.send(self.outgoing) if self.outgoing else 0
+        except BlockingIOError:
+            sent = 0
+        except OSError:
+            self._lost()
+            return
+        del self.outgoing[:sent]
+        if self.outgoing and not self.writing:
+            self.loop.add_writer(self.sock.fileno(), self._write)
+            self.writing = True
+        elif not self.outgoing and self.writing:
+            self.loop.remove_writer(self.sock.fileno())
+            self.writing = False
+
+    def _on_readable(self) -> None:
+        try:
+            chunk = self.sock.recv(1 << 20)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        if not chunk:
+            self._lost()
+            return
+        self.incoming += chunk
+        while len(self.incoming) >= _LENGTH.size:
+            (size,) = _LENGTH.unpack_from(self.incoming)
+            if len(self.incoming) < _LENGTH.size + size:
+                break
+            payload = bytes(self.incoming[_LENGTH.size:_LENGTH.size + size])
+            del self.incoming[:_LENGTH.size + size]
+            self._resolve(pickle.loads(payload))
+
+    def _resolve(self, reply: Any) -> None:
+        future = self.waiting.popleft()
+        if future.done():
+            return
+        if isinstance(reply, ReaderError):
+            future.set_exception(reply)
+        else:
+            future.set_result(reply)
+
+    def _lost(self) -> None:
+        """The reader ended: every caller waiting for it is told, and nothing more is sent."""
+        self.gone = True
+        self.loop.remove_reader(self.sock.fileno())
+        if self.writing:
+            self.loop.remove_writer(self.sock.fileno())
+            self.writing = False
+        while self.waiting:
+            future = self.waiting.popleft()
+            if not future.done():
+                future.set_exception(ReaderGone("the reader process has ended"))
+
+
+if __name__ == "__main__":
+    serve(socket.socket(fileno=int(sys.argv[1])), json.loads(sys.argv[2]))
