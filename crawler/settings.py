@@ -50,6 +50,10 @@ DEFAULTS: dict[str, Any] = {
     "LOG_LEVEL": "ERROR",  # failures are recorded in the database, not printed
     "RETRY_GIVE_UP_LOG_LEVEL": "INFO",
     "LOGSTATS_INTERVAL": 0,
+    "DOWNLOAD_HANDLERS": {
+        "http": "crawler.connections.PooledHTTPDownloadHandler",
+        "https": "crawler.connections.PooledHTTPDownloadHandler",
+    },
     "DOWNLOADER_MIDDLEWARES": {
         "crawler.linkcheck_guard.PrivateAddressMiddleware": 40,  # before anything is asked
         "crawler.linkcheck_hosts.ExternalHostsMiddleware": 45,  # before robots.txt (100)

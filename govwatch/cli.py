@@ -128,6 +128,8 @@ def sites_check(sites_file: str, fmt: str) -> None:
 @click.option("--site", "site_ids", multiple=True, help="Scan only this site (repeatable).")
 @click.option("--resume", is_flag=True, help="Continue the last interrupted scan.")
 @click.option("--as-of", help="Judge dates at this day (YYYY-MM-DD); default today.")
+@click.option("--full", is_flag=True,
+              help="Read every page again, even those unchanged since the last scan.")
 @click.option("--quiet", is_flag=True, help="No progress lines.")
 @format_option()
 @friendly_errors
@@ -137,13 +139,20 @@ def scan(
     site_ids: tuple[str, ...],
     resume: bool,
     as_of: str | None,
+    full: bool,
     quiet: bool,
     fmt: str,
 ) -> None:
-    """Crawl the sites, evaluate the rules and update the issues."""
+    """Crawl the sites, evaluate the rules and update the issues.
+
+    A page unchanged since the last scan that read it (HTTP 304 to a conditional request)
+    keeps that reading; --full reads every page again.
+    """
     config = load_config(sites_file)
     chosen = config.select(site_ids)
-    run = _scan(chosen, db_path, scan_date(config, as_of), resume=resume, quiet=quiet)
+    settings = {"GOVWATCH_REVALIDATE": False} if full else {}
+    run = _scan(chosen, db_path, scan_date(config, as_of), resume=resume, quiet=quiet,
+                settings=settings)
     report_scan(run, fmt, quiet)
 
 
@@ -169,6 +178,7 @@ def report_scan(run, fmt: str, quiet: bool) -> None:
             "site": r["site"],
             "status": r["status"],
             "pages": r["pages"],
+            "unchanged": r["unchanged"],
             "columns": r["columns"],
             "newest_date": r["newest_date"],
         }

@@ -556,11 +556,15 @@ def column_inventory(
 
 
 def site_summary(db: sqlite_utils.Database, scan_id: int) -> list[dict[str, Any]]:
-    """Per site of one scan: status, pages, columns, newest item date."""
+    """Per site of one scan: status, pages (and how many were unchanged since the last scan
+    that read them), columns, newest item date."""
     return list(
         db.query(
             """
-            select s.site_id as site, s.status, s.pages, s.columns,
+            select s.site_id as site, s.status, s.pages,
+                   (select count(*) from pages p where p.scan_id = s.scan_id
+                     and p.site_id = s.site_id and p.revalidated = 1) as unchanged,
+                   s.columns,
                    (select max(newest_date) from columns c
                      where c.scan_id = s.scan_id and c.site_id = s.site_id) as newest_date,
                    s.error
