@@ -107,11 +107,12 @@ class ScanWriter:
             "scan_id": self.scan_id, "leads": leads.to_json(),
         }])
 
-    def replay(self, cached: dict[str, Any], *, footer: bool, fetched_at: str) -> bool:
-        """Copy the stored reading of a page into this scan (see :func:`store.replay_reading`)."""
+    def replay(self, cached: dict[str, Any], *, fetched_at: str) -> dict[str, int] | None:
+        """Copy the stored reading of a page into this scan (see :func:`store.replay_reading`);
+        the rows copied per table, or None when there was nothing to copy."""
         copied = store.replay_reading(self.db, self.scan_id, cached["scan_id"], cached["url"],
-                                      footer=footer, fetched_at=fetched_at)
-        if copied:
+                                      fetched_at=fetched_at)
+        if copied is not None:
             self._buffer("page_cache", [{**cached, "scan_id": self.scan_id}])
         return copied
 
@@ -158,14 +159,18 @@ class PageReader:
         cached = store.cached_page(self.writer.db, url)
         if cached is None:
             return None
-        footer = self._sample_footer(site_id, home)
-        if not self.writer.replay(cached, footer=footer, fetched_at=fetched_at):
+        copied = self.writer.replay(cached, fetched_at=fetched_at)
+        if copied is None:
             return None
+        if copied["footer_facts"] and not home:
+            # the stored reading sampled its footer: it counts towards this scan's sample
+            self.footers[site_id] += 1
         self.writer.add(check)
         return Leads.from_json(cached["leads"])
 
     def _sample_footer(self, site_id: str, home: bool) -> bool:
-        """Whether this page's footer is read: the home page's, and the site's first few."""
+        """Whether this page's footer is read: the home page's, and the site's first few
+        (pages replayed with their footer facts count too)."""
         if home:
             return True
         if self.footers[site_id] >= self.footer_sample:
@@ -340,7 +345,11 @@ class ReaderClient:
                 break
             payload = bytes(self.incoming[_LENGTH.size:_LENGTH.size + size])
             del self.incoming[:_LENGTH.size + size]
-            self._resolve(pickle.loads(payload))
+            try:
+                reply = pickle.loads(payload)
+            except Exception as error:  # still this caller's reply: the next is the next's
+                reply = ReaderError(f"unreadable reply: {error!r}")
+            self._resolve(reply)
 
     def _resolve(self, reply: Any) -> None:
         future = self.waiting.popleft()
@@ -365,4 +374,8 @@ class ReaderClient:
 
 
 if __name__ == "__main__":
-    serve(socket.socket(fileno=int(sys.argv[1])), json.loads(sys.argv[2]))
+    # Through the module's own name, so that a ReaderError sent back unpickles in the crawl
+    # as crawler.reader.ReaderError, not as __main__'s.
+    from crawler import reader
+
+    reader.serve(socket.socket(fileno=int(sys.argv[1])), json.loads(sys.argv[2]))

@@ -30,6 +30,7 @@ class PageRecord:
     declared_encoding: str | None = None
     error: str | None = None
     fetched_at: str | None = None
+    revalidated: int = 0  # 1 only for rows copied from a stored reading (govwatch.db)
 
     def rows(self) -> list[dict[str, Any]]:
         return [asdict(self)]

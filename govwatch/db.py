@@ -461,18 +461,17 @@ def cached_page(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None:
 
 
 def replay_reading(
-    db: sqlite_utils.Database, scan_id: int, from_scan: int, url: str, *,
-    footer: bool, fetched_at: str,
-) -> bool:
-    """Copy the reading of *url* stored in *from_scan* into *scan_id*, marked ``revalidated``.
+    db: sqlite_utils.Database, scan_id: int, from_scan: int, url: str, *, fetched_at: str,
+) -> dict[str, int] | None:
+    """Copy the reading of *url* stored in *from_scan* into *scan_id*, marked ``revalidated``;
+    return the rows copied per table.
 
-    Set-based: one ``insert … select`` per table, no row crosses into Python. *footer*: copy
-    its footer identifiers too. False, and nothing copied, when *from_scan* holds no row of
-    the page (the cache outlived the scan's rows).
+    Set-based: one ``insert … select`` per table, no row crosses into Python. None, and
+    nothing copied, when *from_scan* holds no row of the page (the cache outlived the scan's
+    rows).
     """
+    copied: dict[str, int] = {}
     for table, key in _READING_TABLES.items():
-        if table == "footer_facts" and not footer:
-            continue
         columns = [c for c in _TABLES[table]["columns"] if c != "scan_id"]
         fresh = {"fetched_at": "?", "revalidated": "1"} if table == "pages" else {}
         values = [fresh.get(c, c) for c in columns]
@@ -482,8 +481,9 @@ def replay_reading(
             [scan_id, *([fetched_at] if table == "pages" else []), from_scan, url],
         )
         if table == "pages" and cursor.rowcount == 0:
-            return False
-    return True
+            return None
+        copied[table] = cursor.rowcount
+    return copied
 
 
 def finalize_scan(db: sqlite_utils.Database, scan_id: int) -> None:
