@@ -225,10 +225,11 @@ class PortalSpider(scrapy.Spider):
         for target, kind in leads.targets:
             if target in followed:
                 continue  # judged from its crawl response
+            if not self.seen.add(f"target {site['id']} {target}"):
+                continue  # this site's policy has had its say (most links: menus, footers)
             reason = policy.skip_reason(target)
             if reason is not None:
-                if self.seen.add(f"skip {target}"):
-                    yield skipped_record(target, reason)
+                yield skipped_record(target, reason)
                 continue
             html = kind == LinkKind.PAGE
             if self.seen.add(policy.check_key(target, html=html)):
