@@ -54,8 +54,6 @@ from crawler.records import LinkCheckRecord, SiteStatusRecord
 from govwatch import db as store
 
 _LENGTH = struct.Struct("!I")
-_CACHE_KIB = 16 * 1024
-_CHECKPOINT_PAGES = 10_000  # 40 MB of log
 
 
 class ReaderError(Exception):
@@ -114,10 +112,8 @@ class ScanWriter:
         the rows copied per table, or None when there was nothing to copy."""
         copied = store.replay_reading(self.db, self.scan_id, cached["scan_id"], cached["url"],
                                       fetched_at=fetched_at)
-        if copied is not None:  # the validators and leads stand; only their scan moves
-            self.db.conn.execute("update page_cache set scan_id = ? where url = ?",
-                                 [self.scan_id, cached["url"]])
-            self.pending += 1
+        if copied is not None:
+            self._buffer("page_cache", [{**cached, "scan_id": self.scan_id}])
         return copied
 
     def _buffer(self, table: str, rows: list[dict[str, Any]]) -> None:
@@ -203,10 +199,6 @@ def serve(sock: socket.socket, config: dict[str, Any]) -> None:
     """The reader's loop: answer the crawl's messages on *sock* until it closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the crawl says when to stop
     db = store.open_db(config["db"])
-    # A re-scan copies rows from all over a database of gigabytes: a larger page cache
-    # than SQLite's 2 MB, and fewer, larger checkpoints of the write-ahead log.
-    db.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
-    db.execute(f"PRAGMA wal_autocheckpoint = {_CHECKPOINT_PAGES}")
     writer = ScanWriter(db, config["scan_id"], config["batch"], config["seconds"])
     reader = PageReader(writer, today=date.fromisoformat(config["as_of"]),
                         max_list_pages=config["max_list_pages"],
