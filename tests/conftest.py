@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -53,15 +54,23 @@ def scan(sites_file: Path, db_path: Path, **kwargs) -> ScanOutcome:
     )
 
 
-@pytest.fixture(scope="session")
-def portal_servers() -> Iterator[dict[str, PortalServer]]:
-    """The three fixture portals (trs, hanweb, gbk), served for the whole session."""
+@contextmanager
+def served_portals() -> Iterator[dict[str, PortalServer]]:
+    """The three fixture portals (trs, hanweb, gbk), each on its own server while the block
+    runs."""
     with (
         PortalServer(PORTALS / "trs") as trs,
         PortalServer(PORTALS / "hanweb") as hanweb,
         PortalServer(PORTALS / "gbk") as gbk,
     ):
         yield {"trs": trs, "hanweb": hanweb, "gbk": gbk}
+
+
+@pytest.fixture(scope="session")
+def portal_servers() -> Iterator[dict[str, PortalServer]]:
+    """The three fixture portals, served for the whole session."""
+    with served_portals() as servers:
+        yield servers
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PORTALS, expected, scan, write_sites
+from conftest import PORTALS, expected, scan, served_portals, write_sites
 
 from govwatch.db import ScanStatus
 from govwatch.portalserver import PortalServer
@@ -146,12 +146,8 @@ def findings(db: Path, scan_id: int) -> list[tuple]:
 def servers() -> Iterator[dict[str, PortalServer]]:
     """The three fixture portals, served for this module only (test_scan counts the
     requests of the session's servers)."""
-    with (
-        PortalServer(PORTALS / "trs") as trs,
-        PortalServer(PORTALS / "hanweb") as hanweb,
-        PortalServer(PORTALS / "gbk") as gbk,
-    ):
-        yield {"trs": trs, "hanweb": hanweb, "gbk": gbk}
+    with served_portals() as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
