@@ -35,8 +35,9 @@ class StorePipeline:
 
     def send(self) -> None:
         """Send the batch to the reader."""
-        if self.batch:
-            self.crawler.spider.reader.store(self.batch)
+        reader = self.crawler.spider.reader
+        if self.batch and not reader.gone:  # gone: the crawl is stopping, the scan fails
+            reader.store(self.batch)
         self.batch = []
         self.sent_at = time.monotonic()
 

@@ -46,6 +46,7 @@ import sys
 import time
 import traceback
 from collections import Counter, defaultdict, deque
+from collections.abc import Callable
 from datetime import date
 from typing import Any, BinaryIO
 
@@ -234,9 +235,11 @@ def serve(sock: socket.socket, config: dict[str, Any]) -> None:
 class ReaderClient:
     """The crawl's handle on its reader process."""
 
-    def __init__(self, process: subprocess.Popen, sock: socket.socket) -> None:
+    def __init__(self, process: subprocess.Popen, sock: socket.socket,
+                 on_lost: Callable[[], None] = lambda: None) -> None:
         self.process = process
         self.sock = sock
+        self.on_lost = on_lost  # the crawl stops: what it fetched could no longer be kept
         self.outgoing = bytearray()
         self.incoming = bytearray()
         self.waiting: deque[asyncio.Future] = deque()  # one per message that wants a reply
@@ -245,9 +248,11 @@ class ReaderClient:
         self.gone = False
 
     @classmethod
-    def start(cls, config: dict[str, Any]) -> ReaderClient:
+    def start(cls, config: dict[str, Any],
+              on_lost: Callable[[], None] = lambda: None) -> ReaderClient:
         """Start a reader process for *config* (db, scan_id, as_of, batch, seconds,
-        max_list_pages, footer_sample). It imports while the crawl starts up."""
+        max_list_pages, footer_sample). It imports while the crawl starts up; *on_lost* is
+        called once if it ends before the crawl closes it."""
         ours, theirs = socket.socketpair()
         process = subprocess.Popen(
             [sys.executable, "-m", "crawler.reader", str(theirs.fileno()), json.dumps(config)],
@@ -255,7 +260,7 @@ class ReaderClient:
         )
         theirs.close()
         ours.setblocking(False)
-        return cls(process, ours)
+        return cls(process, ours, on_lost)
 
     def read(self, visit: Visit, check: LinkCheckRecord) -> asyncio.Future:
         """Have *visit* read and stored, with its own link *check*; resolves to its Leads."""
@@ -361,8 +366,12 @@ class ReaderClient:
             future.set_result(reply)
 
     def _lost(self) -> None:
-        """The reader ended: every caller waiting for it is told, and nothing more is sent."""
+        """The reader ended: every caller waiting for it is told, nothing more is sent, and
+        the crawl is asked to stop."""
+        if self.gone:
+            return
         self.gone = True
+        self.on_lost()
         self.loop.remove_reader(self.sock.fileno())
         if self.writing:
             self.loop.remove_writer(self.sock.fileno())

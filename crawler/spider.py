@@ -44,7 +44,7 @@ from twisted.python.failure import Failure
 from crawler.budget import BudgetExceeded
 from crawler.linkcheck import LinkPolicy, skipped_record
 from crawler.links import LinkKind
-from crawler.reader import ReaderClient
+from crawler.reader import ReaderClient, ReaderGone
 from crawler.reading import READING_META, Leads, Visit
 from crawler.records import LinkCheckRecord, PageRecord, SiteStatusRecord
 from crawler.revalidate import FRESH, REVALIDATED
@@ -100,8 +100,14 @@ class PortalSpider(scrapy.Spider):
             "seconds": settings.getfloat("GOVWATCH_STORE_FLUSH_SECONDS"),
             "max_list_pages": settings.getint("GOVWATCH_MAX_LIST_PAGES"),
             "footer_sample": settings.getint("GOVWATCH_FOOTER_SAMPLE"),
-        })
+        }, on_lost=spider.reader_lost)
         return spider
+
+    def reader_lost(self) -> None:
+        """The reader process died: stop, so the scan ends failed and resumable instead of
+        complete with pages missing."""
+        self.logger.error("the reader process ended; stopping the crawl")
+        self.crawler.engine.close_spider(self, "reader_lost")
 
     def closed(self, reason: str) -> None:
         """Wait until the reader has written every row (the pipeline has sent its last)."""
@@ -150,14 +156,20 @@ class PortalSpider(scrapy.Spider):
         if home:
             status = SiteStatus.OK if response.status < 400 else SiteStatus.UNREACHABLE
             yield SiteStatusRecord(site["id"], status, response.status)
-        if response.status == 304 and response.meta.get(REVALIDATED):
-            leads = await self.reader.replay(site["id"], response.url, home, check, now_iso())
-            if leads is None:  # nothing stored to reuse: ask again, without conditions
-                yield self._again(site, response)
-                return
-        elif isinstance(response, HtmlResponse) and response.status < 400:
-            leads = await self.reader.read(self._visit(site, response), check)
-        else:
+        try:
+            if response.status == 304 and response.meta.get(REVALIDATED):
+                leads = await self.reader.replay(site["id"], response.url, home, check,
+                                                 now_iso())
+                if leads is None:  # nothing stored to reuse: ask again, without conditions
+                    yield self._again(site, response)
+                    return
+            elif isinstance(response, HtmlResponse) and response.status < 400:
+                leads = await self.reader.read(self._visit(site, response), check)
+            else:
+                leads = None
+        except ReaderGone:
+            return  # reader_lost is stopping the crawl: the scan ends failed
+        if leads is None:
             yield check
             yield self._page_record(response, kind=self._kind_of(response))
             self._count(site["id"])

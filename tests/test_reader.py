@@ -19,7 +19,7 @@ from scrapy import Request
 
 from crawler.footer import FactKind
 from crawler.linkcheck import LINK_CHECK
-from crawler.reader import ReaderClient, ReaderError
+from crawler.reader import ReaderClient, ReaderError, ReaderGone
 from crawler.reading import READING_META, Leads, Visit, reading_key
 from crawler.records import LinkCheckRecord, PageRecord
 from crawler.revalidate import FRESH, REVALIDATED, RevalidateMiddleware
@@ -322,3 +322,28 @@ def test_a_replay_keeps_the_footer_facts_of_the_stored_reading(db_path):
     first = scan_rows(db_path, "footer_facts", one)
     assert {(f["page_url"], f["kind"]) for f in first} == {(a, kind.value) for kind in FactKind}
     assert scan_rows(db_path, "footer_facts", two) == first
+
+
+def test_a_reader_that_dies_stops_the_crawl_and_fails_its_callers(db_path):
+    scan_id = new_scan(db_path)
+    lost: list[str] = []
+
+    async def body() -> None:
+        client = ReaderClient.start(reader_config(db_path, scan_id),
+                                    on_lost=lambda: lost.append("lost"))
+        try:
+            assert await answer(client.read(visit(HOME, HOME_HTML, HOME_META), check(HOME))) \
+                == HOME_LEADS
+            client.process.kill()
+            client.process.wait()
+            waiting = client.read(visit(HOME + "a.html", HOME_HTML, INNER_META),
+                                  check(HOME + "a.html"))
+            with pytest.raises(ReaderGone):
+                await answer(waiting)
+            with pytest.raises(ReaderGone):
+                client.store([check(HOME + "b.html")])
+        finally:
+            client.close()
+
+    asyncio.run(body())
+    assert lost == ["lost"]  # told once, however many callers were waiting
