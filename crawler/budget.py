@@ -3,14 +3,14 @@
 Counted where requests reach the downloader, after the scheduler has dropped duplicates, so
 the budget is spent on distinct pages. Requests past the budget are ignored with
 :class:`BudgetExceeded`, which the spider does not record as a failure. The count is kept
-per site, never per URL.
+per site, never per URL, in the crawl's stats.
 
 Per site: ``Site.max_pages`` travels in ``request.meta["max_pages"]``.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from typing import Any
 
 from scrapy.exceptions import IgnoreRequest
 
@@ -19,11 +19,27 @@ class BudgetExceeded(IgnoreRequest):
     """The site's page budget is spent."""
 
 
+def spend_budget(stats: Any, site_id: str, limit: int) -> bool:
+    """Spend one page of *site_id*'s budget of *limit*; False, and nothing spent, once it is
+    spent. The count lives in the crawl's stats (``govwatch/budget/<site>``), so the
+    revalidation walk (:mod:`crawler.revalidate`) and this middleware spend the same one."""
+    key = f"govwatch/budget/{site_id}"
+    if (stats.get_value(key) or 0) >= limit:
+        stats.inc_value("govwatch/budget_exceeded")
+        return False
+    stats.inc_value(key)
+    return True
+
+
+def refund_budget(stats: Any, site_id: str) -> None:
+    """Give back a page spent on a request that is made again another way."""
+    stats.inc_value(f"govwatch/budget/{site_id}", -1)
+
+
 class SiteBudgetMiddleware:
     """Ignore requests of a site once it has used its page budget."""
 
-    def __init__(self, stats) -> None:
-        self.spent: Counter[str] = Counter()
+    def __init__(self, stats: Any) -> None:
         self.stats = stats
 
     @classmethod
@@ -35,7 +51,5 @@ class SiteBudgetMiddleware:
         limit = request.meta.get("max_pages")
         if site is None or limit is None:
             return
-        if self.spent[site] >= limit:
-            self.stats.inc_value("govwatch/budget_exceeded")
+        if not spend_budget(self.stats, site, limit):
             raise BudgetExceeded(f"{site}: page budget of {limit} spent")
-        self.spent[site] += 1
