@@ -9,9 +9,11 @@ remembers its validators and leads in ``page_cache`` for the next scan. It is th
 of scan rows: the crawl's own records (link checks, documents, failures, site statuses) come
 to it too, in batches, through the same channel.
 
-A page that answered a conditional request with 304 is *replayed*: its rows are copied from
-the scan that last read it (:func:`govwatch.db.replay_reading`) and its stored leads are sent
-back, without the page being fetched or parsed again.
+A page that answered a conditional request with 304 is *replayed*: the crawl looks up its
+stored reading and leads itself (``page_cache``, on a read-only connection) and only tells
+the reader, which copies the page's rows from the scan that holds them into this one, a batch
+of pages at a time with the other rows (:func:`govwatch.db.replay_readings`). The page is not
+parsed again, and the crawl waits on nothing.
 
 The channel is a socket pair carrying frames of a 4-byte length and a pickle. The crawl's
 side (:class:`ReaderClient`) never blocks its event loop: it writes when the socket takes
@@ -19,8 +21,7 @@ bytes and reads replies as they come, in the order of the requests that want one
 reader's side (:func:`serve`) is a plain blocking loop. Messages, crawl → reader:
 
 - ``("read", Visit, LinkCheckRecord)`` → :class:`~crawler.reading.Leads`;
-- ``("replay", site_id, url, home, LinkCheckRecord, fetched_at)`` → Leads, or None when
-  nothing stored can be reused;
+- ``("replayed", site_id, url, from_scan, home, LinkCheckRecord, fetched_at)``, no reply;
 - ``("store", [records])``, no reply;
 - ``("close",)`` → None, once every row is committed.
 
@@ -28,8 +29,8 @@ The reader ignores SIGINT: a Ctrl-C stops the crawl, which then closes the reade
 rows of the last seconds are written. If the crawl dies outright, the reader sees the socket
 close, writes what it holds, and exits.
 
-Settings: ``GOVWATCH_STORE_BATCH`` (rows buffered before one transaction, default 1000),
-``GOVWATCH_STORE_FLUSH_SECONDS`` (default 2), ``GOVWATCH_MAX_LIST_PAGES``,
+Settings: ``GOVWATCH_STORE_BATCH`` (rows and replays buffered before one transaction,
+default 1000), ``GOVWATCH_STORE_FLUSH_SECONDS`` (default 2), ``GOVWATCH_MAX_LIST_PAGES``,
 ``GOVWATCH_FOOTER_SAMPLE`` (inner pages whose footer is read, per site).
 """
 
@@ -83,7 +84,8 @@ class ScanWriter:
         self.batch = batch
         self.seconds = seconds
         self.buffer: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        self.pending = 0  # rows buffered, and copies made, since the last commit
+        self.replays: list[tuple[str, int, str]] = []  # (url, from_scan, fetched_at)
+        self.pending = 0  # rows and replays buffered since the last commit
         self.flushed_at = time.monotonic()
 
     def add(self, record: Any) -> None:
@@ -108,27 +110,30 @@ class ScanWriter:
             "scan_id": self.scan_id, "leads": leads.to_json(),
         }])
 
-    def replay(self, cached: dict[str, Any], *, fetched_at: str) -> dict[str, int] | None:
-        """Copy the stored reading of a page into this scan (see :func:`store.replay_reading`);
-        the rows copied per table, or None when there was nothing to copy."""
-        copied = store.replay_reading(self.db, self.scan_id, cached["scan_id"], cached["url"],
-                                      fetched_at=fetched_at)
-        if copied is not None:
-            self._buffer("page_cache", [{**cached, "scan_id": self.scan_id}])
-        return copied
+    def replayed(self, url: str, from_scan: int, fetched_at: str) -> None:
+        """Buffer the copy of *url*'s reading stored in *from_scan* into this scan; copies
+        are made batch by batch with the rows (see :func:`store.replay_readings`)."""
+        self.replays.append((url, from_scan, fetched_at))
+        self._count(1)  # copied set-based with the batch's others: about a row's cost
 
     def _buffer(self, table: str, rows: list[dict[str, Any]]) -> None:
         self.buffer[table].extend(rows)
-        self.pending += len(rows)
+        self._count(len(rows))
+
+    def _count(self, pending: int) -> None:
+        self.pending += pending
         if self.pending >= self.batch or time.monotonic() - self.flushed_at > self.seconds:
             self.flush()
 
     def flush(self) -> None:
-        """Write every buffered row, and commit the copies made since the last commit."""
+        """Write every buffered row and copy every buffered replay, in one transaction."""
         with self.db.conn:
             for table, rows in self.buffer.items():
                 store.write_rows(self.db, table, rows)
+            if self.replays:
+                store.replay_readings(self.db, self.scan_id, self.replays)
         self.buffer.clear()
+        self.replays.clear()
         self.pending = 0
         self.flushed_at = time.monotonic()
 
@@ -154,20 +159,15 @@ class PageReader:
         self.writer.remember(visit, reading.leads)
         return reading.leads
 
-    def replay(self, site_id: str, url: str, home: bool, check: LinkCheckRecord,
-               fetched_at: str) -> Leads | None:
-        """Reuse the stored reading of an unchanged page; None when there is none to reuse."""
-        cached = store.cached_page(self.writer.db, url)
-        if cached is None:
-            return None
-        copied = self.writer.replay(cached, fetched_at=fetched_at)
-        if copied is None:
-            return None
-        if copied["footer_facts"] and not home:
+    def replayed(self, site_id: str, url: str, from_scan: int, home: bool,
+                 check: LinkCheckRecord, fetched_at: str) -> None:
+        """Reuse the reading of an unchanged page stored in *from_scan*, with its own link
+        *check*; the crawl has made sure the reading is there."""
+        if not home and store.has_footer_facts(self.writer.db, from_scan, url):
             # the stored reading sampled its footer: it counts towards this scan's sample
             self.footers[site_id] += 1
         self.writer.add(check)
-        return Leads.from_json(cached["leads"])
+        self.writer.replayed(url, from_scan, fetched_at)
 
     def _sample_footer(self, site_id: str, home: bool) -> bool:
         """Whether this page's footer is read: the home page's, and the site's first few
@@ -215,12 +215,15 @@ def serve(sock: socket.socket, config: dict[str, Any]) -> None:
                 for record in args[0]:
                     writer.add(record)
                 continue
+            if kind == "replayed":
+                reader.replayed(*args)
+                continue
             if kind == "close":
                 writer.flush()
                 sock.sendall(_frame(None))
                 return
             try:
-                reply = reader.read(*args) if kind == "read" else reader.replay(*args)
+                reply = reader.read(*args)
             except Exception:  # one odd page must not end the scan; the crawl logs it
                 reply = ReaderError(traceback.format_exc())
             sock.sendall(_frame(reply))
@@ -266,10 +269,11 @@ class ReaderClient:
         """Have *visit* read and stored, with its own link *check*; resolves to its Leads."""
         return self._ask(("read", visit, check))
 
-    def replay(self, site_id: str, url: str, home: bool, check: LinkCheckRecord,
-               fetched_at: str) -> asyncio.Future:
-        """Have the stored reading of *url* reused; resolves to its Leads, or None."""
-        return self._ask(("replay", site_id, url, home, check, fetched_at))
+    def replayed(self, site_id: str, url: str, from_scan: int, home: bool,
+                 check: LinkCheckRecord, fetched_at: str) -> None:
+        """Have the reading of *url* stored in *from_scan* copied into this scan, with its
+        own link *check*, *fetched_at* when it answered 304 (no reply)."""
+        self._send(("replayed", site_id, url, from_scan, home, check, fetched_at))
 
     def store(self, records: list[Any]) -> None:
         """Have *records* written (no reply)."""

@@ -58,7 +58,6 @@ DEFAULTS: dict[str, Any] = {
         "crawler.linkcheck_guard.PrivateAddressMiddleware": 40,  # before anything is asked
         "crawler.linkcheck_hosts.ExternalHostsMiddleware": 45,  # before robots.txt (100)
         "crawler.budget.SiteBudgetMiddleware": 120,  # after robots.txt, before the download
-        "crawler.revalidate.RevalidateMiddleware": 130,  # once the request will be made
         "crawler.linkcheck_requests.LinkCheckRequestMiddleware": 540,  # after retries (550)
         "crawler.linkcheck_backoff.BackoffMiddleware": 560,  # before retries (550)
         "crawler.encoding.EncodingMiddleware": 650,
@@ -76,7 +75,7 @@ DEFAULTS: dict[str, Any] = {
     "GOVWATCH_TRAP_MAX_SHAPE_CHAIN": 10,
     "GOVWATCH_MAX_LIST_PAGES": 100,  # pages walked per column list
     "GOVWATCH_FOOTER_SAMPLE": 5,  # inner pages whose footer is read besides the home page
-    "GOVWATCH_REVALIDATE": True,  # conditional requests for pages read by an earlier scan
+    "GOVWATCH_REVALIDATE": True,  # pages an earlier scan read are asked for on its validators
     "GOVWATCH_STORE_BATCH": 1000,  # rows buffered before one transaction
     "GOVWATCH_STORE_FLUSH_SECONDS": 2.0,
     "GOVWATCH_PROGRESS_INTERVAL": 2.0,  # seconds between progress lines; 0 = quiet

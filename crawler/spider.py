@@ -15,8 +15,10 @@ hashes): building and filtering a Scrapy request for each of ~35 links a page wa
 of the crawl's time. Scrapy's duplicate filter still stands behind it, and is what a
 resumed scan relies on.
 
-A page that answers its conditional request (:mod:`crawler.revalidate`) with 304 is not
-read again: the reader reuses the reading stored when it last changed.
+A page an earlier scan read is asked for again by the revalidation walk
+(:mod:`crawler.revalidate`), on its stored validators and outside Scrapy's engine: when it
+answers 304 it is not read again, the reader reuses the reading stored when it last changed,
+and the spider follows its stored leads (:meth:`PortalSpider.replayed`).
 
 A home page that does not answer makes the site ``unreachable``; one that robots.txt
 forbids makes it ``robots_forbidden``: both are recorded, neither stops the scan.
@@ -47,7 +49,7 @@ from crawler.links import LinkKind
 from crawler.reader import ReaderClient, ReaderGone
 from crawler.reading import READING_META, Leads, Visit
 from crawler.records import LinkCheckRecord, PageRecord, SiteStatusRecord
-from crawler.revalidate import FRESH, REVALIDATED
+from crawler.revalidate import CachedPage, RevalidationWalk
 from govwatch.db import SiteStatus, now_iso
 
 
@@ -101,6 +103,7 @@ class PortalSpider(scrapy.Spider):
             "max_list_pages": settings.getint("GOVWATCH_MAX_LIST_PAGES"),
             "footer_sample": settings.getint("GOVWATCH_FOOTER_SAMPLE"),
         }, on_lost=spider.reader_lost)
+        spider.walk = RevalidationWalk(spider, crawler)
         return spider
 
     def reader_lost(self) -> None:
@@ -109,15 +112,21 @@ class PortalSpider(scrapy.Spider):
         self.logger.error("the reader process ended; stopping the crawl")
         self.crawler.engine.close_spider(self, "reader_lost")
 
-    def closed(self, reason: str) -> None:
-        """Wait until the reader has written every row (the pipeline has sent its last)."""
+    async def closed(self, reason: str) -> None:
+        """Wait until the reader has written every row (the pipeline and the walk have sent
+        their last)."""
+        await self.walk.close()
         self.reader.close()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for site in self.sites.values():
-            yield self._request(site, site["url"], hops=0, home=True, priority=100)
-            for url in site.get("start_urls", ()):
-                yield self._request(site, url, hops=0, nav=True, priority=50)
+            starts = [self._request(site, site["url"], hops=0, home=True, priority=100)]
+            starts += [self._request(site, url, hops=0, nav=True, priority=50)
+                       for url in site.get("start_urls", ())]
+            for request in starts:
+                # Done before a resumed scan's interruption: the walk follows its leads.
+                if not self.walk.take_done(request):
+                    yield request
 
     def _request(
         self,
@@ -127,14 +136,12 @@ class PortalSpider(scrapy.Spider):
         hops: int,
         priority: int = 0,
         method: str = "GET",
-        dont_filter: bool = False,
         **meta: Any,
     ) -> scrapy.Request:
         return scrapy.Request(
             url,
             method=method,
             priority=priority,
-            dont_filter=dont_filter,
             errback=self.failed,
             callback=self.parse if method == "GET" else self.parse_document,
             meta={
@@ -156,27 +163,45 @@ class PortalSpider(scrapy.Spider):
         if home:
             status = SiteStatus.OK if response.status < 400 else SiteStatus.UNREACHABLE
             yield SiteStatusRecord(site["id"], status, response.status)
-        try:
-            if response.status == 304 and response.meta.get(REVALIDATED):
-                leads = await self.reader.replay(site["id"], response.url, home, check,
-                                                 now_iso())
-                if leads is None:  # nothing stored to reuse: ask again, without conditions
-                    yield self._again(site, response)
-                    return
-            elif isinstance(response, HtmlResponse) and response.status < 400:
+        leads = None
+        if isinstance(response, HtmlResponse) and response.status < 400:
+            try:
                 leads = await self.reader.read(self._visit(site, response), check)
-            else:
-                leads = None
-        except ReaderGone:
-            return  # reader_lost is stopping the crawl: the scan ends failed
+            except ReaderGone:
+                return  # reader_lost is stopping the crawl: the scan ends failed
         if leads is None:
             yield check
             yield self._page_record(response, kind=self._kind_of(response))
             self._count(site["id"])
             return
         self._count(site["id"], column=leads.column)
-        for out in self._follow(site, leads):
+        for out in self._follow(site, leads, response):
             yield out
+
+    def replayed(self, site_id: str, url: str, meta: dict[str, Any], priority: int,
+                 cached: CachedPage) -> Iterator[Any]:
+        """A page the walk found unchanged (304): have the reader copy its stored reading
+        into this scan, and follow its stored leads."""
+        site = self.sites[site_id]
+        response = Response(url, status=304, request=self.page_request(url, priority, meta))
+        self.reader.replayed(site_id, url, cached.scan_id, bool(meta.get("home")),
+                             self._link_check(response), now_iso())
+        leads = Leads.from_json(cached.leads)
+        self._count(site_id, column=leads.column)
+        yield from self._follow(site, leads, response)
+
+    def expand(self, site_id: str, url: str, meta: dict[str, Any], leads: str
+               ) -> Iterator[Any]:
+        """Follow the stored leads of a page done in this scan before it was interrupted."""
+        request = self.page_request(url, 0, meta)
+        yield from self._follow(self.sites[site_id], Leads.from_json(leads),
+                                Response(url, request=request))
+
+    def page_request(self, url: str, priority: int, meta: dict[str, Any], *,
+                     dont_filter: bool = False) -> scrapy.Request:
+        """The crawl's request for a page, with the *meta* it was first asked for with."""
+        return scrapy.Request(url, priority=priority, callback=self.parse, errback=self.failed,
+                              meta=meta, dont_filter=dont_filter)
 
     def parse_document(self, response: Response) -> Iterator[Any]:
         """Record a document (附件) from its headers; its content is not parsed."""
@@ -222,15 +247,19 @@ class PortalSpider(scrapy.Spider):
 
     # -- what to fetch next ------------------------------------------------------------
 
-    def _follow(self, site: dict[str, Any], leads: Leads) -> Iterator[Any]:
-        """Requests for the leads the crawl has not met yet, then the page's link checks."""
+    def _follow(self, site: dict[str, Any], leads: Leads, parent: Response) -> Iterator[Any]:
+        """Requests for the leads the crawl has not met yet, then the page's link checks.
+        The revalidation walk takes the pages it can ask for itself."""
         followed: set[str] = set()
         for url, method, priority, meta in leads.follow:
             if meta["hops"] > site["max_depth"]:
                 continue
             followed.add(url)
             if self.seen.add(f"{method} {url}"):
-                yield self._request(site, url, method=method, priority=priority, **meta)
+                request = self.walk.route(
+                    self._request(site, url, method=method, priority=priority, **meta), parent)
+                if request is not None:
+                    yield request
         if not self.check_links:
             return
         policy = self.link_policies[site["id"]]
@@ -246,12 +275,6 @@ class PortalSpider(scrapy.Spider):
             html = kind == LinkKind.PAGE
             if self.seen.add(policy.check_key(target, html=html)):
                 yield policy.check_request(target, html=html, spider=self)
-
-    def _again(self, site: dict[str, Any], response: Response) -> scrapy.Request:
-        """The request of *response* once more, unconditional."""
-        meta = {name: response.meta[name] for name in READING_META if name in response.meta}
-        return self._request(site, response.url, priority=100, dont_filter=True,
-                             **{FRESH: True, **meta})
 
     # -- records -----------------------------------------------------------------------
 

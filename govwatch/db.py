@@ -460,29 +460,53 @@ def cached_page(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None:
     return dict(zip(names, row, strict=True)) if row else None
 
 
-def replay_reading(
-    db: sqlite_utils.Database, scan_id: int, from_scan: int, url: str, *, fetched_at: str,
-) -> dict[str, int] | None:
-    """Copy the reading of *url* stored in *from_scan* into *scan_id*, marked ``revalidated``;
-    return the rows copied per table.
+def has_footer_facts(db: sqlite_utils.Database, scan_id: int, url: str) -> bool:
+    """Whether the reading of *url* stored in *scan_id* holds footer facts (its footer was
+    sampled)."""
+    return db.conn.execute(
+        "select 1 from footer_facts where scan_id = ? and page_url = ? limit 1", [scan_id, url]
+    ).fetchone() is not None
 
-    Set-based: one ``insert … select`` per table, no row crosses into Python. None, and
-    nothing copied, when *from_scan* holds no row of the page (the cache outlived the scan's
-    rows).
+
+def replay_readings(
+    db: sqlite_utils.Database, scan_id: int, replays: Sequence[tuple[str, int, str]],
+) -> int:
+    """Copy the stored readings of *replays* (url, the scan that holds its reading,
+    fetched_at) into *scan_id*, pages marked ``revalidated``, and point their ``page_cache``
+    rows at *scan_id*; return the pages copied. The caller commits.
+
+    Set-based, whatever the batch's size: the batch goes into a temp table and each reading
+    table gets one ``insert … select``, no row crossing into Python. The join is driven from
+    the batch (``cross join`` fixes SQLite's loop order), so each page's rows are found
+    through the table's primary key, and rows are inserted in primary-key order.
     """
-    copied: dict[str, int] = {}
+    db.conn.execute(
+        "create temp table if not exists replay_batch "
+        "(url text primary key, from_scan integer, fetched_at text)"
+    )
+    db.conn.execute("delete from temp.replay_batch")  # left over if a copy failed midway
+    db.conn.executemany("insert or replace into temp.replay_batch values (?, ?, ?)", replays)
+    copied = 0
     for table, key in _READING_TABLES.items():
         columns = [c for c in _TABLES[table]["columns"] if c != "scan_id"]
-        fresh = {"fetched_at": "?", "revalidated": "1"} if table == "pages" else {}
-        values = [fresh.get(c, c) for c in columns]
+        fresh = {"fetched_at": "b.fetched_at", "revalidated": "1"} if table == "pages" else {}
+        values = [fresh.get(c, f"t.{c}") for c in columns]
+        order = [f"t.{c}" for c in _TABLES[table]["pk"] if c != "scan_id"]
         cursor = db.conn.execute(
             f"insert or replace into {table} (scan_id, {', '.join(columns)}) "
-            f"select ?, {', '.join(values)} from {table} where scan_id = ? and {key} = ?",
-            [scan_id, *([fetched_at] if table == "pages" else []), from_scan, url],
+            f"select ?, {', '.join(values)} from temp.replay_batch b "
+            f"cross join {table} t on t.scan_id = b.from_scan and t.{key} = b.url "
+            f"order by {', '.join(order)}",
+            [scan_id],
         )
-        if table == "pages" and cursor.rowcount == 0:
-            return None
-        copied[table] = cursor.rowcount
+        if table == "pages":
+            copied = cursor.rowcount
+    # the reading now lives in this scan too: the next scan copies it from here
+    db.conn.execute(
+        "update page_cache set scan_id = ? where url in (select url from temp.replay_batch)",
+        [scan_id],
+    )
+    db.conn.execute("delete from temp.replay_batch")
     return copied
 
 

@@ -1,28 +1,26 @@
-"""The reader process and conditional requests, without a crawl.
+"""The reader process and the readings it stores, without a crawl.
 
-RevalidateMiddleware (crawler/revalidate.py) makes a request conditional only when the
-stored reading of its URL was made for the same request; reading_key (crawler/reading.py)
-names what of a request that is; ReaderClient talks to a real reader process
-(crawler/reader.py) over its socket pair and the reader writes a real database.
+reading_key (crawler/reading.py) names what of a request a stored reading depends on;
+ReaderClient talks to a real reader process (crawler/reader.py) over its socket pair, and the
+reader writes a real database: pages it reads, and the stored readings it copies for pages
+that answered 304 (replays).
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Awaitable
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from scrapy import Request
 
 from crawler.footer import FactKind
-from crawler.linkcheck import LINK_CHECK
 from crawler.reader import ReaderClient, ReaderError, ReaderGone
 from crawler.reading import READING_META, Leads, Visit, reading_key
 from crawler.records import LinkCheckRecord, PageRecord
-from crawler.revalidate import FRESH, REVALIDATED, RevalidateMiddleware
 from govwatch import db as store
 from govwatch.config import Site
 
@@ -100,9 +98,10 @@ def new_scan(db_path: Path) -> int:
         db.close()
 
 
-def reader_config(db_path: Path, scan_id: int, footer_sample: int = 5) -> dict[str, Any]:
+def reader_config(db_path: Path, scan_id: int, footer_sample: int = 5,
+                  batch: int = 10_000) -> dict[str, Any]:
     # batch and seconds large: rows reach the database when the client closes the reader
-    return {"db": str(db_path), "scan_id": scan_id, "as_of": AS_OF, "batch": 10_000,
+    return {"db": str(db_path), "scan_id": scan_id, "as_of": AS_OF, "batch": batch,
             "seconds": 600.0, "max_list_pages": 100, "footer_sample": footer_sample}
 
 
@@ -119,68 +118,6 @@ async def answer(future: Awaitable[T]) -> T:
     return await asyncio.wait_for(future, timeout=15)
 
 
-# -- RevalidateMiddleware --------------------------------------------------------------
-
-
-MENU_META = {"hops": 1, "link_text": "通知公告", "nav": True, "candidate": True}
-TZGG = HOME + "tzgg/"
-
-
-@pytest.fixture()
-def middleware(db_path: Path):
-    db = store.open_db(db_path)
-    with db.conn:
-        store.write_rows(db, "page_cache", [{
-            "url": TZGG, "site_id": "t", "etag": ETAG, "last_modified": LAST_MODIFIED,
-            "reading_key": reading_key(MENU_META), "scan_id": 1, "leads": Leads().to_json(),
-        }])
-    db.close()
-    mw = RevalidateMiddleware(str(db_path))
-    yield mw
-    mw.conn.close()
-
-
-def conditions(request: Request) -> dict[bytes, bytes]:
-    return {name: request.headers[name] for name in (b"If-None-Match", b"If-Modified-Since")
-            if name in request.headers}
-
-
-def test_a_request_made_as_the_stored_reading_was_is_conditional(middleware):
-    request = Request(TZGG, meta={"site_id": "t", "depth": 1, **MENU_META})
-    assert middleware.process_request(request) is None
-    assert conditions(request) == {b"If-None-Match": ETAG.encode(),
-                                   b"If-Modified-Since": LAST_MODIFIED.encode()}
-    assert request.meta[REVALIDATED] is True
-
-
-@pytest.mark.parametrize(
-    ("method", "meta"),
-    [
-        ("GET", {**MENU_META, "link_text": "通知公告栏目"}),  # reached another way
-        ("GET", {**MENU_META, "hops": 2}),
-        ("GET", {**MENU_META, LINK_CHECK: True}),  # a link check
-        ("HEAD", MENU_META),  # a document's request
-        ("GET", {**MENU_META, FRESH: True}),  # asked again after a 304 found nothing
-    ],
-    ids=["other-anchor", "other-depth", "link-check", "head", "fresh"],
-)
-def test_other_requests_are_not_conditional(middleware, method, meta):
-    request = Request(TZGG, method=method, meta={"site_id": "t", **meta})
-    middleware.process_request(request)
-    assert conditions(request) == {}
-    assert REVALIDATED not in request.meta
-
-
-def test_conditions_copied_by_a_redirect_are_dropped(middleware):
-    # /tzgg/old → /tzgg/new: the redirect copies headers and meta of the conditional request
-    request = Request(HOME + "tzgg/new.html", meta={"site_id": "t", REVALIDATED: True,
-                                                     **MENU_META},
-                      headers={"If-None-Match": ETAG, "If-Modified-Since": LAST_MODIFIED})
-    middleware.process_request(request)
-    assert conditions(request) == {}
-    assert REVALIDATED not in request.meta
-
-
 # -- reading_key -----------------------------------------------------------------------
 
 
@@ -193,7 +130,7 @@ OTHER_VALUE = {"home": True, "hops": 3, "link_text": "政策文件", "nav": Fals
 def test_reading_key_depends_on_the_reading_meta_only():
     assert set(READ_AS) == set(OTHER_VALUE) == set(READING_META)
     crawl_meta = {"site_id": "t", "depth": 4, "max_pages": 5000, "download_slot": "127.0.0.1",
-                  "dont_obey_robotstxt": True, REVALIDATED: True, FRESH: True}
+                  "dont_obey_robotstxt": True}
     assert reading_key({**READ_AS, **crawl_meta}) == reading_key(dict(READ_AS))
     keys = {name: reading_key({**READ_AS, name: OTHER_VALUE[name]}) for name in READING_META}
     assert reading_key(READ_AS) not in keys.values()
@@ -255,73 +192,163 @@ def test_the_reader_reads_stores_and_commits(db_path):
     assert Leads.from_json(cache[0][6]) == HOME_LEADS
 
 
-def read_then_replay(db_path: Path, pages: list[tuple[str, str, dict]], replay: list[str],
-                     footer_sample: int = 5) -> tuple[int, int, list[Leads | None]]:
-    """Read *pages* (url, html, meta) in one scan, then replay the urls of *replay* in a
-    second scan from a second reader: (first scan, second scan, the replays' leads)."""
-    one, two = new_scan(db_path), None
+# -- replays ---------------------------------------------------------------------------
 
-    async def body() -> list[Leads | None]:
-        nonlocal two
-        client = ReaderClient.start(reader_config(db_path, one, footer_sample))
+
+REPLAYED_AT = "2026-12-01T08:00:00+00:00"  # when the second scan's request answered 304
+# The reading tables (govwatch.db), each with the column naming the page.
+READING_TABLES = {
+    "pages": "url", "page_texts": "url", "links": "source_url", "items": "page_url",
+    "column_pages": "page_url", "footer_facts": "page_url",
+}
+TZGG = HOME + "tzgg/"
+MENU_META = {"hops": 1, "link_text": "通知公告", "nav": True, "candidate": True}
+# A column's list page: its reading has rows in every reading table but footer_facts.
+TZGG_HTML = """<html><head><title>通知公告</title></head><body>
+<div class="nav"><a href="/">首页</a></div>
+<div class="list"><ul>
+<li><a href="/tzgg/1.html">关于开展安全检查的通知</a><span>2026-11-20</span></li>
+<li><a href="/tzgg/2.html">关于做好冬季防火工作的通知</a><span>2026-11-10</span></li>
+<li><a href="/tzgg/3.html">关于调整办公时间的公告</a><span>2026-10-30</span></li>
+</ul></div></body></html>"""
+A, B, C, D = (HOME + f"news/{name}.html" for name in "abcd")
+
+Steps = Callable[[ReaderClient, int, int], Awaitable[None]]
+
+
+def two_scans(db_path: Path, pages: list[tuple[str, str, dict]], second: Steps, *,
+              footer_samples: tuple[int, int] = (5, 5), batch: int = 10_000) -> tuple[int, int]:
+    """Read *pages* (url, html, meta) in one scan, then run *second* (given the second
+    scan's client, the first scan and the second) in a second scan with a second reader,
+    then close it: (first scan, second scan)."""
+    one = new_scan(db_path)
+
+    async def body() -> int:
+        client = ReaderClient.start(reader_config(db_path, one, footer_samples[0]))
         try:
             for url, html, meta in pages:
                 await answer(client.read(visit(url, html, meta), check(url)))
         finally:
             client.close()
         two = new_scan(db_path)
-        client = ReaderClient.start(reader_config(db_path, two, footer_sample))
+        client = ReaderClient.start(reader_config(db_path, two, footer_samples[1], batch))
         try:
-            return [await answer(client.replay("t", url, url == HOME, check(url, 304),
-                                               "2026-12-01T08:00:00+00:00"))
-                    for url in replay]
+            await second(client, one, two)
         finally:
             client.close()
+        assert client.process.returncode == 0
+        return two
 
-    replies = asyncio.run(body())
-    return one, two, replies
+    return one, asyncio.run(body())
 
 
-def scan_rows(db_path: Path, table: str, scan_id: int, ignore: tuple[str, ...] = ()) -> list:
+def read_then_replay(db_path: Path, pages: list[tuple[str, str, dict]],
+                     replays: list[tuple[str, str]]) -> tuple[int, int]:
+    """Read *pages* in one scan, then tell a second scan's reader that each url of *replays*
+    (url, fetched_at) answered 304: (first scan, second scan)."""
+    async def second(client: ReaderClient, one: int, two: int) -> None:
+        for url, fetched_at in replays:
+            client.replayed("t", url, one, url == HOME, check(url, 304), fetched_at)
+
+    return two_scans(db_path, pages, second)
+
+
+def scan_rows(db_path: Path, table: str, scan_id: int, ignore: tuple[str, ...] = (),
+              key: str | None = None, url: str | None = None) -> list:
+    """The rows of *table* in *scan_id* (of page *url* by column *key*), sorted, without
+    scan_id and the *ignore* columns."""
     conn = sqlite3.connect(db_path)
     conn.row_factory = sqlite3.Row
+    where, params = "scan_id = ?", [scan_id]
+    if key is not None:
+        where, params = f"{where} and {key} = ?", [scan_id, url]
     try:
         found = [{k: v for k, v in dict(r).items() if k not in ("scan_id", *ignore)}
-                 for r in conn.execute(f"select * from {table} where scan_id = ?", [scan_id])]
+                 for r in conn.execute(f"select * from {table} where {where}", params)]
     finally:
         conn.close()
     return sorted(found, key=lambda r: [repr(v) for v in r.values()])
 
 
+def assert_copied(db_path: Path, one: int, two: int, url: str, fetched_at: str) -> None:
+    """The reading of *url* in scan *two* is scan *one*'s, its page revalidated at
+    *fetched_at*."""
+    for table, key in READING_TABLES.items():
+        first = scan_rows(db_path, table, one, key=key, url=url)
+        if table == "pages":
+            first = [{**p, "revalidated": 1, "fetched_at": fetched_at} for p in first]
+        assert scan_rows(db_path, table, two, key=key, url=url) == first, (table, url)
+
+
 def test_a_replay_copies_the_stored_reading_into_the_new_scan(db_path):
-    one, two, replies = read_then_replay(
-        db_path, [(HOME, HOME_HTML, HOME_META)], [HOME, HOME + "never-read.html"])
-    assert replies == [HOME_LEADS, None]
-    pages = scan_rows(db_path, "pages", two)
-    assert [(p["url"], p["revalidated"], p["fetched_at"]) for p in pages] == [
-        (HOME, 1, "2026-12-01T08:00:00+00:00")]
-    assert [{**p, "revalidated": 0, "fetched_at": FETCHED} for p in pages] == \
-        scan_rows(db_path, "pages", one)
-    for table in ("links", "page_texts", "footer_facts", "items", "column_pages"):
-        assert scan_rows(db_path, table, two) == scan_rows(db_path, table, one), table
-    assert len(scan_rows(db_path, "links", two)) == len(HOME_LINKS)
+    pages = [(HOME, HOME_HTML, HOME_META), (TZGG, TZGG_HTML, MENU_META),
+             (A, inner_html("新闻一"), INNER_META)]
+    one, two = read_then_replay(db_path, pages, [(url, REPLAYED_AT) for url, _, _ in pages])
+    for table in READING_TABLES:  # every table has rows to copy
+        assert scan_rows(db_path, table, one), table
+    for url, _, _ in pages:
+        assert_copied(db_path, one, two, url, REPLAYED_AT)
+    assert len(scan_rows(db_path, "pages", two)) == 3
+    assert {(p["revalidated"], p["fetched_at"]) for p in scan_rows(db_path, "pages", one)} == {
+        (0, FETCHED)}  # the first scan's rows are left as they were
     assert [(c["target_url"], c["status_code"]) for c in scan_rows(db_path, "link_checks", two)] \
-        == [(HOME, 304)]
-    assert query(db_path, "select url, scan_id from page_cache") == [(HOME, two)]
+        == [(HOME, 304), (A, 304), (TZGG, 304)]
+    # the next scan copies these readings from the second scan, which now holds them
+    assert sorted(query(db_path, "select url, scan_id from page_cache")) == [
+        (HOME, two), (A, two), (TZGG, two)]
+
+
+def test_replays_flushed_together_are_each_copied_with_their_own_fetch_time(db_path):
+    pages = [(url, inner_html(url[-6:]), INNER_META) for url in (A, B, C, D)]
+    times = {A: "2026-12-01T08:00:01+00:00", B: "2026-12-01T08:00:02+00:00",
+             C: "2026-12-01T08:00:03+00:00"}  # D answered 200 in the second scan: no replay
+    one, two = read_then_replay(db_path, pages, list(times.items()))
+    for url, fetched_at in times.items():
+        assert_copied(db_path, one, two, url, fetched_at)
+    assert [(p["url"], p["fetched_at"]) for p in scan_rows(db_path, "pages", two)] == \
+        sorted(times.items())
+    assert sorted(query(db_path, "select url, scan_id from page_cache")) == [
+        (A, two), (B, two), (C, two), (D, one)]
+
+
+def test_a_replay_counts_towards_the_batch_that_writes_it(db_path):
+    # batch 2: the replayed page's link check and its copy fill a batch, which is written at
+    # once, before the reader is closed
+    async def second(client: ReaderClient, one: int, two: int) -> None:
+        client.replayed("t", A, one, False, check(A, 304), REPLAYED_AT)
+        deadline = time.monotonic() + 15
+        while not query(db_path, "select 1 from pages where scan_id = ? and url = ?", two, A):
+            assert time.monotonic() < deadline, "the replay was not written"
+            await asyncio.sleep(0.05)
+
+    one, two = two_scans(db_path, [(A, inner_html("新闻一"), INNER_META)], second, batch=2)
+    assert_copied(db_path, one, two, A, REPLAYED_AT)
 
 
 def test_a_replay_keeps_the_footer_facts_of_the_stored_reading(db_path):
-    # One inner page's footer is sampled per site: in the first scan that is a.html, read
-    # first. The second scan meets b.html first; a.html's stored reading still holds its
-    # footer identifiers, and reusing it must not lose them.
-    a, b = HOME + "news/a.html", HOME + "news/b.html"
-    one, two, replies = read_then_replay(
-        db_path, [(a, inner_html("新闻一"), INNER_META), (b, inner_html("新闻二"), INNER_META)],
-        [b, a], footer_sample=1)
-    assert replies == [Leads(targets=[("https://beian.miit.gov.cn/", "page")])] * 2
+    # The footers of a site's first few inner pages are read (one in the first scan: a.html,
+    # read first; two in the second). A replayed inner page whose stored reading holds its
+    # footer facts keeps them, and takes a place in the sample: after home, b.html (no facts)
+    # and a.html are replayed, c.html's footer is read and d.html's is not.
+    async def second(client: ReaderClient, one: int, two: int) -> None:
+        for url in (HOME, B, A):
+            client.replayed("t", url, one, url == HOME, check(url, 304), REPLAYED_AT)
+        for url in (C, D):
+            await answer(client.read(visit(url, inner_html(url[-6:]), INNER_META), check(url)))
+
+    one, two = two_scans(db_path, [(HOME, HOME_HTML, HOME_META),
+                                   (A, inner_html("新闻一"), INNER_META),
+                                   (B, inner_html("新闻二"), INNER_META)],
+                         second, footer_samples=(1, 2))
     first = scan_rows(db_path, "footer_facts", one)
-    assert {(f["page_url"], f["kind"]) for f in first} == {(a, kind.value) for kind in FactKind}
-    assert scan_rows(db_path, "footer_facts", two) == first
+    assert {f["page_url"] for f in first} == {HOME, A}
+    assert {(f["page_url"], f["kind"]) for f in first if f["page_url"] == A} == {
+        (A, kind.value) for kind in FactKind}
+    for url in (HOME, A, B):
+        assert_copied(db_path, one, two, url, REPLAYED_AT)
+    footers = scan_rows(db_path, "footer_facts", two)
+    assert {f["page_url"] for f in footers} == {HOME, A, C}
+    assert [f for f in footers if f["page_url"] != C] == first
 
 
 def test_a_reader_that_dies_stops_the_crawl_and_fails_its_callers(db_path):
