@@ -195,7 +195,9 @@ def nginx_config(sites: list[tuple[int, Path, str | None]], prefix: Path,
         "    sendfile on;\n"
         "    tcp_nopush on;\n"
         "    keepalive_requests 100000;\n"
-        "    open_file_cache max=20000 inactive=60s;\n"
+        # Cached descriptors stay far below a worker's open-file limit (often 20 000): at
+        # max=20000 a fast re-scan filled it and nginx refused every connection.
+        "    open_file_cache max=4000 inactive=20s;\n"
         f"{temp_lines}" + "".join(servers) + "}\n"
     )
 

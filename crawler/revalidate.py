@@ -23,11 +23,12 @@ hold for them too: the trap guard (:mod:`crawler.traps`), the site's page budget
 robots.txt the crawl has not parsed is left to Scrapy).
 
 Politeness: the walk and Scrapy take turns. The walk runs only while Scrapy is idle, and
-what it leaves to Scrapy waits until its turn ends; it keeps to the crawl's own limits: ``CONCURRENT_REQUESTS`` in all,
-``CONCURRENT_REQUESTS_PER_DOMAIN`` per host, and the host's download delay (AutoThrottle's,
-when it has one). So a host never has more requests in flight than a crawl without the walk
-would send it. The turns are few: home pages (Scrapy, after robots.txt), the unchanged pages
-(the walk), then the documents and changed pages it found (Scrapy), and so on.
+what it leaves to Scrapy waits until its turn ends. It keeps to the crawl's own limits:
+``CONCURRENT_REQUESTS`` in all, ``CONCURRENT_REQUESTS_PER_DOMAIN`` per host (by host name,
+as Scrapy keys its download slots), and the host's download delay (AutoThrottle's, when it
+has one). So a host never has more requests in flight than a crawl without the walk would
+send it. The turns are few: home pages (Scrapy, after robots.txt), the unchanged pages (the
+walk), then the documents and changed pages it found (Scrapy), and so on.
 
 Resuming: a page whose ``page_cache`` row already belongs to the running scan was done
 before the interruption; the walk follows its stored leads without asking for it again, so a
@@ -48,6 +49,7 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
+from urllib.request import getproxies
 
 import aiohttp
 import scrapy
@@ -75,7 +77,7 @@ class CachedPage(NamedTuple):
     last_modified: str | None
     reading_key: str
     scan_id: int  # the scan whose rows hold its reading
-    leads: str  # crawler.reading.Leads as JSON
+    leads: str | None  # crawler.reading.Leads as JSON
 
 
 class Waiting(NamedTuple):
@@ -139,6 +141,8 @@ class RevalidationWalk:
         self.turn: asyncio.Task | None = None
         self.stopping = False  # the crawl is closing: finish what is in flight, start nothing
         self.next_at: dict[str, float] = {}  # host → when its next request may start
+        # host → its requests in flight: by host name, as Scrapy keys its download slots
+        self.hosts: dict[str, asyncio.Semaphore] = {}
         crawler.signals.connect(self.spider_idle, signals.spider_idle)
         crawler.signals.connect(self.robots_parsed, signals.robots_parsed)
 
@@ -154,7 +158,7 @@ class RevalidationWalk:
             return None
         if guarded.url != request.url and not self.spider.seen.add(f"GET {guarded.url}"):
             return None  # a second spelling (a session id the guard removed) of a URL met
-        cached = self._cached(guarded.url)
+        cached = self._cached(guarded.url, leads=False)
         if cached is None or cached.reading_key != reading_key(guarded.meta):
             return guarded
         if cached.scan_id != self.scan_id and not (cached.etag or cached.last_modified):
@@ -175,7 +179,7 @@ class RevalidationWalk:
         pages), so that its stored leads are followed; False otherwise."""
         if not self.enabled:
             return False
-        cached = self._cached(request.url)
+        cached = self._cached(request.url, leads=False)
         if cached is None or cached.scan_id != self.scan_id:
             return False
         self._wait(Waiting(request.url, request.priority, request.meta))
@@ -184,10 +188,12 @@ class RevalidationWalk:
     def _wait(self, waiting: Waiting) -> None:
         self.waiting.setdefault(waiting.meta["site_id"], WaitingPages()).push(waiting)
 
-    def _cached(self, url: str) -> CachedPage | None:
+    def _cached(self, url: str, *, leads: bool = True) -> CachedPage | None:
+        """The ``page_cache`` row of *url*; without its *leads* (much the largest column,
+        read only once the page is replayed) when only deciding whether to take it."""
         row = self.conn.execute(
-            "select etag, last_modified, reading_key, scan_id, leads from page_cache "
-            "where url = ?", [url]).fetchone()
+            f"select etag, last_modified, reading_key, scan_id, {'leads' if leads else 'null'} "
+            "from page_cache where url = ?", [url]).fetchone()
         return CachedPage(*row) if row else None
 
     def _stored(self, scan_id: int, url: str) -> bool:
@@ -215,7 +221,10 @@ class RevalidationWalk:
                                          ssl=False)  # as Scrapy: a portal's certificate is
         # often broken, and a check of it is not what a revalidation is for
         async with aiohttp.ClientSession(
-            connector=connector, headers=self.headers, trust_env=True, auto_decompress=False,
+            # The proxy of the environment, as Scrapy's HttpProxyMiddleware takes it; without
+            # one, not trusting the environment spares a read of ~/.netrc for each request.
+            connector=connector, headers=self.headers, trust_env=bool(getproxies()),
+            auto_decompress=False,
             timeout=aiohttp.ClientTimeout(total=self.timeout),
         ) as session:
             while any(self.waiting.values()) and not self.stopping:
@@ -228,17 +237,14 @@ class RevalidationWalk:
         running: set[asyncio.Future] = set()
         while (queue and not self.stopping) or running:
             while queue and len(running) < self.per_host and not self.stopping:
-                waiting = queue.pop()
-                await self._pace(waiting.url)
-                running.add(asyncio.ensure_future(self._revalidate(waiting, session)))
+                running.add(asyncio.ensure_future(self._revalidate(queue.pop(), session)))
             done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 task.result()
 
-    async def _pace(self, url: str) -> None:
+    async def _pace(self, host: str) -> None:
         """Keep to the host's download delay: AutoThrottle's, when the crawl has a slot
         for the host, else ``DOWNLOAD_DELAY``."""
-        host = urlsplit(url).hostname or ""
         slot = self.crawler.engine.downloader.slots.get(host)
         delay = slot.download_delay() if slot is not None else self.delay
         if delay <= 0:
@@ -266,10 +272,13 @@ class RevalidationWalk:
             headers["If-None-Match"] = cached.etag
         if cached.last_modified:
             headers["If-Modified-Since"] = cached.last_modified
+        host = urlsplit(url).hostname or ""
         try:
-            # The body of anything but a 304 is left unread: Scrapy asks again and reads it.
-            async with session.get(url, headers=headers, allow_redirects=False) as response:
-                status = response.status
+            async with self.hosts.setdefault(host, asyncio.Semaphore(self.per_host)):
+                await self._pace(host)
+                # The body of anything but a 304 is left unread: Scrapy asks again, reads it.
+                async with session.get(url, headers=headers, allow_redirects=False) as answer:
+                    status = answer.status
         except (aiohttp.ClientError, TimeoutError, OSError, ValueError):
             status = None
         if status != 304 or not self._stored(cached.scan_id, url):
