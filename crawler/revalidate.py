@@ -22,13 +22,14 @@ hold for them too: the trap guard (:mod:`crawler.traps`), the site's page budget
 (:mod:`crawler.budget`), robots.txt as the crawl last parsed it for the host (a host whose
 robots.txt the crawl has not parsed is left to Scrapy).
 
-Politeness: the walk and Scrapy take turns. The walk runs only while Scrapy is idle, and
-what it leaves to Scrapy waits until its turn ends. It keeps to the crawl's own limits:
-``CONCURRENT_REQUESTS`` in all, ``CONCURRENT_REQUESTS_PER_DOMAIN`` per host (by host name,
-as Scrapy keys its download slots), and the host's download delay (AutoThrottle's, when it
-has one). So a host never has more requests in flight than a crawl without the walk would
-send it. The turns are few: home pages (Scrapy, after robots.txt), the unchanged pages (the
-walk), then the documents and changed pages it found (Scrapy), and so on.
+Politeness: the walk and Scrapy take turns of a few seconds (:data:`_TURN_SECONDS`). For
+the walk's turn Scrapy's engine is paused, and the walk starts once Scrapy's requests to the
+hosts it will ask have finished; what the walk leaves to Scrapy waits in Scrapy's scheduler
+until the turn ends. So a host never sees the two at once, and Scrapy's own work (documents,
+changed pages, link checks of other hosts) goes on between the walk's turns. Within its turn
+the walk keeps to the crawl's limits: ``CONCURRENT_REQUESTS`` in all,
+``CONCURRENT_REQUESTS_PER_DOMAIN`` per host (by host name, as Scrapy keys its download
+slots), and the host's download delay (AutoThrottle's, when it has one).
 
 Resuming: a page whose ``page_cache`` row already belongs to the running scan was done
 before the interruption; the walk follows its stored leads without asking for it again, so a
@@ -43,6 +44,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+import json
 import logging
 import sqlite3
 import time
@@ -56,6 +58,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
+from twisted.internet import task
 
 from crawler.budget import refund_budget, spend_budget
 from crawler.linkcheck import LINK_CHECK
@@ -68,6 +71,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _RECORD_BATCH = 500  # records of the walk's pages sent to the reader at once
+# The walk and Scrapy take turns of this long at most (Scrapy's ends early when it is idle,
+# the walk's when no page waits), so neither keeps the other waiting for long.
+_TURN_SECONDS = 5.0
 
 
 class CachedPage(NamedTuple):
@@ -94,21 +100,26 @@ class WaitingPages:
 
     In the order Scrapy's scheduler would take them: which page first leads to a URL decides
     how the URL is reached (its depth, its anchor text), and so whether its stored reading
-    can be reused.
+    can be reused. Compact: a portal's list pages lead to most of its pages at once, so a
+    re-scan has tens of thousands waiting; each is kept as one UTF-8 string of JSON, not as
+    a dict of Python objects (a third of the memory).
     """
 
     def __init__(self) -> None:
-        self._heap: list[tuple[int, int, Waiting]] = []
+        self._heap: list[tuple[int, int, bytes]] = []
         self._order = itertools.count()
 
     def __len__(self) -> int:
         return len(self._heap)
 
     def push(self, waiting: Waiting) -> None:
-        heapq.heappush(self._heap, (-waiting.priority, next(self._order), waiting))
+        packed = json.dumps([waiting.url, waiting.meta], ensure_ascii=False).encode()
+        heapq.heappush(self._heap, (-waiting.priority, next(self._order), packed))
 
     def pop(self) -> Waiting:
-        return heapq.heappop(self._heap)[2]
+        priority, _, packed = heapq.heappop(self._heap)
+        url, meta = json.loads(packed)
+        return Waiting(url, -priority, meta)
 
 
 class RevalidationWalk:
@@ -136,13 +147,20 @@ class RevalidationWalk:
                         "Accept-Encoding": "gzip, deflate"}
         self.waiting: dict[str, WaitingPages] = {}  # per site
         self.robots: dict[str, Any] = {}  # host → robots.txt parser, as the crawl parsed it
-        self.for_crawl: list[scrapy.Request] = []  # handed to Scrapy when the turn ends
+        # The last request left to Scrapy in a turn: the others wait in its scheduler (on
+        # disk, in a job directory) and this one, made once the turn ends, wakes the engine.
+        self.held: scrapy.Request | None = None
         self.records: list[Any] = []
         self.turn: asyncio.Task | None = None
         self.stopping = False  # the crawl is closing: finish what is in flight, start nothing
+        self.draining = False  # Scrapy is paused, its requests to the walk's hosts finishing
+        self.walk_until = self.scrapy_until = 0.0  # when the turn under way ends
         self.next_at: dict[str, float] = {}  # host → when its next request may start
         # host → its requests in flight: by host name, as Scrapy keys its download slots
         self.hosts: dict[str, asyncio.Semaphore] = {}
+        self.site_hosts = {site_id: urlsplit(site["url"]).hostname or ""
+                           for site_id, site in spider.sites.items()}
+        self.ticker: task.LoopingCall | None = None  # made once the reactor runs
         crawler.signals.connect(self.spider_idle, signals.spider_idle)
         crawler.signals.connect(self.robots_parsed, signals.robots_parsed)
 
@@ -187,6 +205,9 @@ class RevalidationWalk:
 
     def _wait(self, waiting: Waiting) -> None:
         self.waiting.setdefault(waiting.meta["site_id"], WaitingPages()).push(waiting)
+        if self.ticker is None:
+            self.ticker = task.LoopingCall(self._take_turn)
+            self.ticker.start(0.5, now=False)
 
     def _cached(self, url: str, *, leads: bool = True) -> CachedPage | None:
         """The ``page_cache`` row of *url*; without its *leads* (much the largest column,
@@ -207,14 +228,37 @@ class RevalidationWalk:
         self.robots[urlsplit(request.url).netloc] = robotparser
 
     def spider_idle(self) -> None:
-        """Scrapy has nothing left: the walk's turn, if it has pages waiting."""
-        if self.turn is not None:
+        """Scrapy has nothing left: the walk's turn comes now, if pages wait for it."""
+        if self._take_turn(scrapy_idle=True):
             raise DontCloseSpider
-        if not any(self.waiting.values()):
-            return
+
+    def _take_turn(self, *, scrapy_idle: bool = False) -> bool:
+        """Give the walk its turn when pages wait and Scrapy has had its own (or is idle):
+        pause Scrapy's engine, let its requests to the walk's hosts finish, then walk.
+        Whether a turn is under way or coming. Checked every half second."""
+        if self.turn is not None:
+            return True
+        hosts = {self.site_hosts[site_id] for site_id, queue in self.waiting.items() if queue}
+        if not hosts or self.stopping:
+            return False
+        engine = self.crawler.engine
+        if not self.draining:
+            if not scrapy_idle and time.monotonic() < self.scrapy_until:
+                return False  # Scrapy's turn: documents, changed pages, link checks
+            engine.pause()  # Scrapy starts nothing more; what it has under way finishes
+            self.draining = True
+        slots = engine.downloader.slots
+        if any(host in slots and slots[host].active for host in hosts):
+            return True
+        self.draining = False
+        self.walk_until = time.monotonic() + _TURN_SECONDS
         self.turn = asyncio.ensure_future(self._walk())
         self.turn.add_done_callback(self._turn_ended)
-        raise DontCloseSpider
+        return True
+
+    def _walking(self) -> bool:
+        """Whether the walk's turn goes on: the crawl is not closing, its time is not up."""
+        return not self.stopping and time.monotonic() < self.walk_until
 
     async def _walk(self) -> None:
         connector = aiohttp.TCPConnector(limit=self.in_all, limit_per_host=self.per_host,
@@ -227,7 +271,7 @@ class RevalidationWalk:
             auto_decompress=False,
             timeout=aiohttp.ClientTimeout(total=self.timeout),
         ) as session:
-            while any(self.waiting.values()) and not self.stopping:
+            while any(self.waiting.values()) and self._walking():
                 sites = [site_id for site_id, queue in self.waiting.items() if queue]
                 await asyncio.gather(*(self._walk_site(site_id, session) for site_id in sites))
 
@@ -235,12 +279,14 @@ class RevalidationWalk:
         """Ask for the site's waiting pages, ``per_host`` at a time, until none waits."""
         queue = self.waiting[site_id]
         running: set[asyncio.Future] = set()
-        while (queue and not self.stopping) or running:
-            while queue and len(running) < self.per_host and not self.stopping:
+        while (queue and self._walking()) or running:
+            while queue and len(running) < self.per_host and self._walking():
                 running.add(asyncio.ensure_future(self._revalidate(queue.pop(), session)))
+            if not running:
+                break
             done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                task.result()
+            for finished in done:
+                finished.result()
 
     async def _pace(self, host: str) -> None:
         """Keep to the host's download delay: AutoThrottle's, when the crawl has a slot
@@ -302,7 +348,7 @@ class RevalidationWalk:
         records to the reader."""
         for out in outputs:
             if isinstance(out, scrapy.Request):
-                self.for_crawl.append(out)
+                self._leave_to_scrapy(out)
             else:
                 self.records.append(out)
         if len(self.records) >= _RECORD_BATCH:
@@ -310,8 +356,14 @@ class RevalidationWalk:
 
     def _hand_over(self, waiting: Waiting) -> None:
         # past the duplicate filter, which has seen it: the walk took it
-        self.for_crawl.append(self.spider.page_request(waiting.url, waiting.priority,
+        self._leave_to_scrapy(self.spider.page_request(waiting.url, waiting.priority,
                                                        waiting.meta, dont_filter=True))
+
+    def _leave_to_scrapy(self, request: scrapy.Request) -> None:
+        """Schedule *request*; the engine, paused for the turn, makes it once the turn ends."""
+        if self.held is not None:
+            self.crawler.engine.crawl(self.held)
+        self.held = request
 
     def _send_records(self) -> None:
         if self.records and not self.spider.reader.gone:
@@ -321,6 +373,9 @@ class RevalidationWalk:
     def _turn_ended(self, turn: asyncio.Task) -> None:
         """Give Scrapy back the engine and what the walk left to it."""
         self.turn = None
+        self.scrapy_until = time.monotonic() + _TURN_SECONDS
+        engine = self.crawler.engine
+        engine.unpause()
         if self.stopping or self.spider.reader.gone:
             return  # what was left is found again by a resumed scan (see the module's doc)
         self._send_records()
@@ -332,16 +387,19 @@ class RevalidationWalk:
             for queue in self.waiting.values():
                 while queue:
                     self._hand_over(queue.pop())
-        engine = self.crawler.engine
-        requests, self.for_crawl = self.for_crawl, []
-        for request in requests:
-            engine.crawl(request)
-        # With nothing handed over, the engine's heartbeat (5 s) notices it is idle.
+        if self.held is not None:
+            engine.crawl(self.held)  # also wakes the engine, for what its scheduler holds
+            self.held = None
+        # With nothing left to Scrapy, the engine's heartbeat (5 s) notices it is idle.
 
     async def close(self) -> None:
         """The crawl is closing: let the requests in flight finish (so that a resumed scan
         need not ask for them again), start no more, and send the last records."""
         self.stopping = True
+        if self.ticker is not None and self.ticker.running:
+            self.ticker.stop()
+        if self.draining:
+            self.crawler.engine.unpause()
         if self.turn is not None:
             await asyncio.wait([self.turn])
         self._send_records()

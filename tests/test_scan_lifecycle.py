@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from conftest import PORTALS, scan, write_sites
@@ -80,8 +81,10 @@ def run_driver(
     resume: bool,
     settings: dict,
     interrupt_after: float | None = None,
+    interrupt_when: Callable[[], bool] | None = None,
 ) -> dict:
-    """Run a scan in its own process, as `govwatch scan` would; optionally Ctrl-C it."""
+    """Run a scan in its own process, as `govwatch scan` would; optionally Ctrl-C it, after
+    some seconds or once *interrupt_when* holds (asked every 0.1 s for up to a minute)."""
     job = json.dumps({"sites": str(sites), "db": str(db), "resume": resume, "settings": settings})
     proc = subprocess.Popen(
         [sys.executable, "-c", DRIVER, job],
@@ -92,6 +95,11 @@ def run_driver(
     )
     if interrupt_after is not None:
         time.sleep(interrupt_after)
+        proc.send_signal(signal.SIGINT)
+    if interrupt_when is not None:
+        deadline = time.monotonic() + 60
+        while not interrupt_when() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
         proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=300)
     return json.loads(out.strip().splitlines()[-1])
@@ -111,13 +119,17 @@ def test_an_interrupted_scan_keeps_the_last_complete_one_and_resumes(tmp_path):
             "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
             "RANDOMIZE_DOWNLOAD_DELAY": False,
         }
-        cut = run_driver(tmp_path, sites, db, resume=False, settings=slow, interrupt_after=3)
+        # cut while the revalidation walk asks for unchanged pages (the reader commits
+        # their rows every 2 s)
+        cut = run_driver(tmp_path, sites, db, resume=False, settings=slow,
+                         interrupt_when=lambda: _revalidated(db, first.scan_id + 1) > 0)
         assert cut["status"] == "failed"
         conn = store.open_db(db)
         assert store.latest_complete_scan(conn) == first.scan_id  # still the one readers see
         fetched_before = {p for m, p in server.requests if m == "GET"}
         partial = set(_pages(db, cut["scan"]))
         assert 0 < len(partial) < len(first_pages)
+        assert _revalidated(db, cut["scan"]) > 0
         server.requests.clear()
         resumed = run_driver(tmp_path, sites, db, resume=True, settings={"DOWNLOAD_DELAY": 0})
     assert resumed == {"scan": cut["scan"], "status": "complete"}
@@ -134,3 +146,13 @@ def _pages(db: Path, scan_id: int) -> list[str]:
             u.split(":", 2)[2].split("/", 1)[1] if u.startswith(base) else u
             for (u,) in conn.execute("select url from pages where scan_id = ?", [scan_id])
         ]
+
+
+def _revalidated(db: Path, scan_id: int) -> int:
+    """Pages of *scan_id* whose stored reading was reused, as committed so far."""
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("select count(*) from pages where scan_id = ? and revalidated = 1",
+                            [scan_id]).fetchone()[0]
+    finally:
+        conn.close()
