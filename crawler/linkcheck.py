@@ -66,6 +66,8 @@ OWN_SITE = "link_own_site"
 SNIFF = "link_sniff"
 # Check requests wait behind the crawl's own pages on the same host.
 CHECK_PRIORITY = -20
+# How check_key names a check that no crawl request shares (a target on another host).
+CHECK_KEY = "check"
 
 
 class CheckError(enum.StrEnum):
@@ -265,7 +267,7 @@ class LinkPolicy:
         :class:`CheckFingerprinter` fingerprints them), for the spider's seen-set."""
         if urlsplit(target).netloc.lower() == self.own_host:
             return f"{self._check_method(html)} {target}"
-        return f"check {target}"
+        return f"{CHECK_KEY} {target}"
 
     def _check_method(self, html: bool) -> str:
         return "GET" if html or not self.head_first else "HEAD"

@@ -44,7 +44,7 @@ from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
 from crawler.budget import BudgetExceeded
-from crawler.linkcheck import LinkPolicy, skipped_record
+from crawler.linkcheck import CHECK_KEY, LinkPolicy, skipped_record
 from crawler.links import LinkKind
 from crawler.reader import ReaderClient, ReaderGone
 from crawler.reading import READING_META, Leads, Visit
@@ -72,6 +72,14 @@ class SeenUrls:
         self._hashes.add(digest)
         return True
 
+    def take(self, key: str) -> bool:
+        """Forget *key*; True when it was noted."""
+        digest = hash(key)
+        if digest not in self._hashes:
+            return False
+        self._hashes.discard(digest)
+        return True
+
 
 class PortalSpider(scrapy.Spider):
     """Crawl the configured sites of one scan."""
@@ -83,6 +91,9 @@ class PortalSpider(scrapy.Spider):
         self.sites = {site["id"]: site for site in sites}
         self.today = date.fromisoformat(as_of)
         self.seen = SeenUrls()
+        # Requests the crawl would make for a page or document, made as link checks instead
+        # (met as a link first: beyond the depth limit, say); met later as a lead, still crawled.
+        self.checked_only = SeenUrls()
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -136,12 +147,14 @@ class PortalSpider(scrapy.Spider):
         hops: int,
         priority: int = 0,
         method: str = "GET",
+        dont_filter: bool = False,
         **meta: Any,
     ) -> scrapy.Request:
         return scrapy.Request(
             url,
             method=method,
             priority=priority,
+            dont_filter=dont_filter,
             errback=self.failed,
             callback=self.parse if method == "GET" else self.parse_document,
             meta={
@@ -255,9 +268,13 @@ class PortalSpider(scrapy.Spider):
             if meta["hops"] > site["max_depth"]:
                 continue
             followed.add(url)
-            if self.seen.add(f"{method} {url}"):
-                request = self.walk.route(
-                    self._request(site, url, method=method, priority=priority, **meta), parent)
+            key = f"{method} {url}"
+            first = self.seen.add(key)
+            if first or self.checked_only.take(key):
+                # only checked so far: past the duplicate filter, which took the check for it
+                request = self.walk.route(self._request(
+                    site, url, method=method, priority=priority, dont_filter=not first, **meta),
+                    parent)
                 if request is not None:
                     yield request
         if not self.check_links:
@@ -273,7 +290,10 @@ class PortalSpider(scrapy.Spider):
                 yield skipped_record(target, reason)
                 continue
             html = kind == LinkKind.PAGE
-            if self.seen.add(policy.check_key(target, html=html)):
+            key = policy.check_key(target, html=html)
+            if self.seen.add(key):
+                if not key.startswith(f"{CHECK_KEY} "):  # a crawl request's: see checked_only
+                    self.checked_only.add(key)
                 yield policy.check_request(target, html=html, spider=self)
 
     # -- records -----------------------------------------------------------------------
