@@ -152,8 +152,8 @@ class RevalidationWalk:
                         "User-Agent": settings.get("USER_AGENT"),
                         "Accept-Encoding": "gzip, deflate"}
         self.waiting: dict[str, WaitingPages] = {}  # per site
-        job = settings.get("JOBDIR")
-        self.folder = Path(job) / "revalidate" if job else Path(tempfile.mkdtemp())
+        job = settings.get("JOBDIR")  # else a temporary folder, made when first needed
+        self.folder: Path | None = Path(job) / "revalidate" if job else None
         self.robots: dict[str, Any] = {}  # host → robots.txt parser, as the crawl parsed it
         # The last request left to Scrapy in a turn: the others wait in its scheduler (on
         # disk, in a job directory) and this one, made once the turn ends, wakes the engine.
@@ -213,6 +213,8 @@ class RevalidationWalk:
 
     def _wait(self, waiting: Waiting) -> None:
         site_id = waiting.meta["site_id"]
+        if self.folder is None:
+            self.folder = Path(tempfile.mkdtemp(prefix="govwatch-walk-"))
         if site_id not in self.waiting:
             self.waiting[site_id] = WaitingPages(self.folder / site_id)
         self.waiting[site_id].push(waiting)
@@ -318,7 +320,8 @@ class RevalidationWalk:
         site_id = meta["site_id"]
         cached = self._cached(url)
         if cached is not None and cached.scan_id == self.scan_id:
-            self._follow(self.spider.expand(site_id, url, meta, cached.leads))
+            self._follow(self.spider.follow_stored(site_id, url, meta, waiting.priority, cached,
+                                                   replay=False))
             return
         if cached is None or not self._allowed(url, meta) \
                 or not spend_budget(self.crawler.stats, site_id, meta["max_pages"]):
@@ -342,7 +345,8 @@ class RevalidationWalk:
             refund_budget(self.crawler.stats, site_id)  # Scrapy's request spends it
             self._hand_over(waiting)
             return
-        self._follow(self.spider.replayed(site_id, url, meta, waiting.priority, cached))
+        self._follow(self.spider.follow_stored(site_id, url, meta, waiting.priority, cached,
+                                               replay=True))
 
     def _allowed(self, url: str, meta: dict[str, Any]) -> bool:
         """Whether robots.txt, as the crawl parsed it for the host, lets the walk ask."""
@@ -416,6 +420,7 @@ class RevalidationWalk:
         self._send_records()
         for queue in self.waiting.values():
             queue.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
         if self.conn is not None:
             self.conn.close()

@@ -18,7 +18,7 @@ resumed scan relies on.
 A page an earlier scan read is asked for again by the revalidation walk
 (:mod:`crawler.revalidate`), on its stored validators and outside Scrapy's engine: when it
 answers 304 it is not read again, the reader reuses the reading stored when it last changed,
-and the spider follows its stored leads (:meth:`PortalSpider.replayed`).
+and the spider follows its stored leads (:meth:`PortalSpider.follow_stored`).
 
 A home page that does not answer makes the site ``unreachable``; one that robots.txt
 forbids makes it ``robots_forbidden``: both are recorded, neither stops the scan.
@@ -191,24 +191,20 @@ class PortalSpider(scrapy.Spider):
         for out in self._follow(site, leads, response):
             yield out
 
-    def replayed(self, site_id: str, url: str, meta: dict[str, Any], priority: int,
-                 cached: CachedPage) -> Iterator[Any]:
-        """A page the walk found unchanged (304): have the reader copy its stored reading
-        into this scan, and follow its stored leads."""
+    def follow_stored(self, site_id: str, url: str, meta: dict[str, Any], priority: int,
+                      cached: CachedPage, *, replay: bool) -> Iterator[Any]:
+        """Follow the stored leads of a page. *replay*: the walk found it unchanged (304), and
+        the reader copies its stored reading into this scan; otherwise it was done in this
+        scan before an interruption."""
         site = self.sites[site_id]
-        response = Response(url, status=304, request=self.page_request(url, priority, meta))
-        self.reader.replayed(site_id, url, cached.scan_id, bool(meta.get("home")),
-                             self._link_check(response), now_iso())
+        response = Response(url, status=304 if replay else 200,
+                            request=self.page_request(url, priority, meta))
         leads = Leads.from_json(cached.leads)
-        self._count(site_id, column=leads.column)
+        if replay:
+            self.reader.replayed(site_id, url, cached.scan_id, bool(meta.get("home")),
+                                 self._link_check(response), now_iso())
+            self._count(site_id, column=leads.column)
         yield from self._follow(site, leads, response)
-
-    def expand(self, site_id: str, url: str, meta: dict[str, Any], leads: str
-               ) -> Iterator[Any]:
-        """Follow the stored leads of a page done in this scan before it was interrupted."""
-        request = self.page_request(url, 0, meta)
-        yield from self._follow(self.sites[site_id], Leads.from_json(leads),
-                                Response(url, request=request))
 
     def page_request(self, url: str, priority: int, meta: dict[str, Any], *,
                      dont_filter: bool = False) -> scrapy.Request:

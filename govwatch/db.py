@@ -452,14 +452,6 @@ _READING_TABLES = {
 }
 
 
-def cached_page(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None:
-    """The ``page_cache`` row of *url*, or None when the page was never read."""
-    rows = db.execute("select * from page_cache where url = ?", [url])
-    names = [d[0] for d in rows.description]
-    row = rows.fetchone()
-    return dict(zip(names, row, strict=True)) if row else None
-
-
 def has_footer_facts(db: sqlite_utils.Database, scan_id: int, url: str) -> bool:
     """Whether the reading of *url* stored in *scan_id* holds footer facts (its footer was
     sampled)."""
