@@ -315,7 +315,17 @@ class RevalidationWalk:
             await asyncio.sleep(start - now)
 
     async def _revalidate(self, waiting: Waiting, session: aiohttp.ClientSession) -> None:
-        """Ask for one page on its stored validators; replay it, or leave it to Scrapy."""
+        """Ask for one page on its stored validators; replay it, or leave it to Scrapy. A page
+        the walk fails on (an unreadable stored entry, say) is left to Scrapy, to be read
+        afresh: one odd page neither stops the walk nor goes missing."""
+        try:
+            await self._ask(waiting, session)
+        except Exception as error:
+            logger.error("revalidating %s failed (%r); the crawl reads it again",
+                         waiting.url, error)
+            self._hand_over(waiting)
+
+    async def _ask(self, waiting: Waiting, session: aiohttp.ClientSession) -> None:
         url, meta = waiting.url, waiting.meta
         site_id = meta["site_id"]
         cached = self._cached(url)
@@ -345,8 +355,12 @@ class RevalidationWalk:
             refund_budget(self.crawler.stats, site_id)  # Scrapy's request spends it
             self._hand_over(waiting)
             return
-        self._follow(self.spider.follow_stored(site_id, url, meta, waiting.priority, cached,
-                                               replay=True))
+        try:
+            self._follow(self.spider.follow_stored(site_id, url, meta, waiting.priority, cached,
+                                                   replay=True))
+        except Exception:
+            refund_budget(self.crawler.stats, site_id)  # left to Scrapy: its request spends it
+            raise
 
     def _allowed(self, url: str, meta: dict[str, Any]) -> bool:
         """Whether robots.txt, as the crawl parsed it for the host, lets the walk ask."""

@@ -397,3 +397,22 @@ def test_the_walk_spends_the_sites_page_budget(first, servers, tmp_path):
         "group by site_id", [outcome.scan_id]))
     assert fetched == dict.fromkeys(servers, budget)  # no more, and none lost to the walk
     assert sum(revalidated(conn, outcome.scan_id).values()) >= budget
+
+
+def test_an_unreadable_cache_entry_is_read_afresh_and_nothing_is_lost(first, servers, tmp_path):
+    sites, first_db, one = first
+    db = copy_db(first_db, tmp_path / "g.db")
+    column = servers["trs"].url + "tzgg/"
+    with connect(db) as conn:
+        conn.execute("update page_cache set leads = '[not json' where url = ?", [column])
+    outcome = scan(sites, db, settings=SERIAL)
+    assert outcome.status is ScanStatus.COMPLETE
+    two = outcome.scan_id
+    conn = connect(db)
+    flags = revalidated(conn, two)
+    assert flags[column] == 0  # read again, by Scrapy
+    assert {url for url, flag in flags.items() if flag} == \
+        served_pages(conn, one) - {column} - set(homes(servers).values())
+    assert_tables_equal(conn, one, two)
+    assert conn.execute("select scan_id from page_cache where url = ?", [column]).fetchone()[0] \
+        == two
