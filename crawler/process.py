@@ -2,13 +2,21 @@
 
 Twisted's reactor runs once per process, so every scan runs here, started by
 :mod:`crawler.runner`. The single argument is a JSON object (database, scan id, sites,
-scan date, job directory, progress interval). Exit status: 0 when the crawl finished,
-3 when it was interrupted (resumable from its job directory).
+scan date, job directory, progress interval, the pid of the process that started it and
+the descriptor of the scan lock it shares, :mod:`crawler.scanlock`). Exit status: 0 when the
+crawl finished, 3 when it was interrupted (resumable).
+
+When the process that started the crawl dies, the crawl is sent SIGTERM (Linux's parent-death
+signal) and stops as on a Ctrl-C: no orphan crawl goes on writing into a scan that nobody
+will finish.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
+import os
+import signal
 import sys
 
 from scrapy.crawler import CrawlerProcess
@@ -17,6 +25,18 @@ from scrapy.settings import Settings
 from crawler.runner import EXIT_FINISHED, EXIT_INTERRUPTED
 from crawler.settings import DEFAULTS
 from crawler.spider import PortalSpider
+
+_PR_SET_PDEATHSIG = 1  # prctl(2)
+
+
+def stop_with_parent(parent: int) -> None:
+    """Have the system send SIGTERM to this process when *parent* dies; exit now if it has
+    died already (between the fork and this call)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:
+        sys.exit(EXIT_INTERRUPTED)
 
 
 def crawl(job: dict) -> int:
@@ -28,6 +48,7 @@ def crawl(job: dict) -> int:
             "GOVWATCH_SCAN_ID": job["scan_id"],
             "JOBDIR": job["jobdir"],
             "GOVWATCH_PROGRESS_INTERVAL": job["progress_interval"],
+            "GOVWATCH_LOCK_FD": job.get("lock_fd"),
             **job.get("settings", {}),
         }
     )
@@ -40,4 +61,7 @@ def crawl(job: dict) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(crawl(json.loads(sys.argv[1])))
+    job = json.loads(sys.argv[1])
+    if job.get("parent"):
+        stop_with_parent(job["parent"])
+    sys.exit(crawl(job))

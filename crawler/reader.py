@@ -254,12 +254,15 @@ class ReaderClient:
     def start(cls, config: dict[str, Any],
               on_lost: Callable[[], None] = lambda: None) -> ReaderClient:
         """Start a reader process for *config* (db, scan_id, as_of, batch, seconds,
-        max_list_pages, footer_sample). It imports while the crawl starts up; *on_lost* is
+        max_list_pages, footer_sample, lock_fd). It imports while the crawl starts up; *on_lost* is
         called once if it ends before the crawl closes it."""
         ours, theirs = socket.socketpair()
+        # The scan lock (crawler/scanlock.py) too: the database stays locked until the
+        # reader, the last writer of the scan, has ended.
+        lock = (config["lock_fd"],) if config.get("lock_fd") is not None else ()
         process = subprocess.Popen(
             [sys.executable, "-m", "crawler.reader", str(theirs.fileno()), json.dumps(config)],
-            pass_fds=(theirs.fileno(),),
+            pass_fds=(theirs.fileno(), *lock),
         )
         theirs.close()
         ours.setblocking(False)
