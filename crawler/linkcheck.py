@@ -105,6 +105,8 @@ class CheckError(enum.StrEnum):
     EXCLUDED = "excluded"  # link_exclude
     PRIVATE_ADDRESS = "private-address"  # would reach a loopback, private, link-local address
     EXTERNAL_BUDGET = "external-budget"  # the scan's time for external hosts was spent
+    TRAP = "trap"  # the trap guard keeps the crawl away from it (crawler/traps.py)
+    SESSION_ID = "session-id"  # fetched without its session id: final_url is what was asked
 
     @property
     def result(self) -> LinkResult:
@@ -120,7 +122,8 @@ _BLOCKED = frozenset({CheckError.UNAUTHORIZED, CheckError.FORBIDDEN, CheckError.
                       CheckError.REFUSED, CheckError.CHALLENGE, CheckError.ROBOTS})
 _SKIPPED = frozenset({CheckError.MAILTO, CheckError.TEL, CheckError.JAVASCRIPT, CheckError.DATA,
                       CheckError.FRAGMENT, CheckError.SCHEME, CheckError.EXCLUDED,
-                      CheckError.PRIVATE_ADDRESS, CheckError.EXTERNAL_BUDGET})
+                      CheckError.PRIVATE_ADDRESS, CheckError.EXTERNAL_BUDGET, CheckError.TRAP,
+                      CheckError.SESSION_ID})
 _SCHEME_ERRORS = {"mailto": CheckError.MAILTO, "tel": CheckError.TEL,
                   "javascript": CheckError.JAVASCRIPT, "data": CheckError.DATA}
 _BLOCKED_STATUS = {401: CheckError.UNAUTHORIZED, 403: CheckError.FORBIDDEN,
@@ -319,9 +322,11 @@ def _record(
     )
 
 
-def skipped_record(target: str, reason: CheckError) -> LinkCheckRecord:
-    """The record of a target that is not requested at all."""
-    return _record(target, reason)
+def skipped_record(target: str, reason: CheckError,
+                   instead: str | None = None) -> LinkCheckRecord:
+    """The record of a target that is not requested at all (the URL asked for *instead*, if
+    any, as its final URL)."""
+    return _record(target, reason, final_url=instead)
 
 
 class SitesAwareMiddleware:

@@ -31,12 +31,15 @@ the walk keeps to the crawl's limits: ``CONCURRENT_REQUESTS`` in all,
 ``CONCURRENT_REQUESTS_PER_DOMAIN`` per host (by host name, as Scrapy keys its download
 slots), and the host's download delay (AutoThrottle's, when it has one).
 
-Resuming: a page whose ``page_cache`` row already belongs to the running scan was done
-before the interruption; the walk follows its stored leads without asking for it again, so a
-resumed scan finds the pages that were waiting in the walk when it stopped.
+Resuming: a page whose ``page_cache`` row already belongs to the running scan was read
+before the interruption; the walk follows its stored leads without asking for it again. That
+is how a resumed scan rebuilds its frontier from the database, whether or not it revalidates
+(``--full``): from the start pages down through every page already read, to the pages that
+were waiting, in Scrapy's queue or in the walk's, when it stopped.
 
 Settings: ``GOVWATCH_REVALIDATE`` (default true; ``govwatch scan --full`` turns it off),
-``GOVWATCH_DB``, ``GOVWATCH_SCAN_ID``.
+``GOVWATCH_RESUME`` (the walk then follows the pages read in this scan, even without
+revalidation), ``GOVWATCH_DB``, ``GOVWATCH_SCAN_ID``.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
@@ -137,7 +140,11 @@ class RevalidationWalk:
         self.crawler = crawler
         self.scan_id = settings.getint("GOVWATCH_SCAN_ID")
         db_path = settings.get("GOVWATCH_DB")
-        self.enabled = bool(settings.getbool("GOVWATCH_REVALIDATE") and db_path)
+        # Conditional requests for pages earlier scans read; and, resuming, the stored leads
+        # of pages this scan read before it was interrupted.
+        self.revalidate = settings.getbool("GOVWATCH_REVALIDATE")
+        self.enabled = bool((self.revalidate or settings.getbool("GOVWATCH_RESUME"))
+                            and db_path)
         # Reads only; the reader process is the writer (WAL lets both work at once).
         self.conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) if self.enabled \
             else None
@@ -174,21 +181,31 @@ class RevalidationWalk:
 
     # -- what the walk takes -------------------------------------------------------------
 
-    def route(self, request: scrapy.Request, parent: Response | None) -> scrapy.Request | None:
-        """The request Scrapy should make for *request* (a page request of the spider's), or
-        None when the walk has taken it or the trap guard dropped it."""
+    def route(self, request: scrapy.Request, parent: Response | None) -> Iterator[Any]:
+        """What the crawl makes of *request* (a page request of the spider's): the request
+        Scrapy should make, unless the walk has taken it or the trap guard dropped it, and
+        the guard's record of a spelling not fetched as written."""
         if not self.enabled or request.method != "GET" or request.meta.get(LINK_CHECK):
-            return request
-        guarded = self.traps.get_processed_request(request, parent)
+            yield request
+            return
+        guarded = None
+        for out in self.traps.screen(request, parent):
+            if isinstance(out, scrapy.Request):
+                guarded = out
+            else:
+                yield out
         if guarded is None:
-            return None
+            return
         if guarded.url != request.url and not self.spider.seen.add(f"GET {guarded.url}"):
-            return None  # a second spelling (a session id the guard removed) of a URL met
+            return  # a second spelling (a session id the guard removed) of a URL met
         cached = self._cached(guarded.url, leads=False)
         if cached is None or cached.reading_key != reading_key(guarded.meta):
-            return guarded
-        if cached.scan_id != self.scan_id and not (cached.etag or cached.last_modified):
-            return guarded
+            yield guarded
+            return
+        if cached.scan_id != self.scan_id and not (
+                self.revalidate and (cached.etag or cached.last_modified)):
+            yield guarded
+            return
         # Scrapy's duplicate filter learns what the walk takes, so that a redirect to it is
         # not followed, as if Scrapy had asked for it itself.
         self.crawler.engine.scheduler.df.request_seen(guarded)
@@ -198,7 +215,6 @@ class RevalidationWalk:
         guarded.meta["depth"] = depth
         self._wait(Waiting(guarded.url, guarded.priority - depth * self.depth_priority,
                            guarded.meta))
-        return None
 
     def take_done(self, request: scrapy.Request) -> bool:
         """Take *request* when its page is done in this scan already (a resumed scan's start
@@ -208,6 +224,8 @@ class RevalidationWalk:
         cached = self._cached(request.url, leads=False)
         if cached is None or cached.scan_id != self.scan_id:
             return False
+        # as Scrapy's own start request would: a lead to it later is not fetched again
+        self.crawler.engine.scheduler.df.request_seen(request)
         self._wait(Waiting(request.url, request.priority, request.meta))
         return True
 

@@ -9,10 +9,22 @@ into the same scan without duplicating rows.
 The crawl itself runs in a child process (:mod:`crawler.process`) because Twisted's reactor
 cannot be restarted: so a scheduler or a test can run scan after scan in one process.
 
-One scan of a database at a time: a scan holds a file lock beside the database
-(``<db>.scan.lock``, released by the system if the process dies) and a second one, from this
-process or another (``govwatch scan`` by hand while the scheduler scans), raises
-:class:`ScanBusy` without touching the database. Running crawl children are registered, so
+A resumed scan does not trust Scrapy's job state: Scrapy writes its queue's index only on a
+clean shutdown, so after kill -9 or a power cut its queue looks empty while its duplicate
+filter remembers every URL asked for, and the crawl would end at once, "complete". So every
+run starts with an empty job directory and the crawl rebuilds its frontier from the database
+(``GOVWATCH_RESUME``): a page read in this scan is expanded from its stored leads without
+being fetched, a URL recorded in this scan is not asked for again, and everything else is.
+When the crawl finishes, :func:`govwatch.db.finalize_scan` checks that every link target the
+scan discovered was fetched or recorded (checked, or skipped with a reason); a site where
+one was not is ``partial``, and the scan stays resumable instead of becoming ``complete``.
+
+One scan of a database at a time, whoever dies: see :mod:`crawler.scanlock`. A second scan,
+from this process or another (``govwatch scan`` by hand while the scheduler scans), raises
+:class:`ScanBusy` without touching the database; a ``running`` scan found once the lock is
+taken was left by a process that died, and is marked failed (resumable). The crawl process
+is told to stop (SIGTERM) when the process that started it dies. Running crawl children are
+registered, so
 :func:`interrupt_running` can stop them cleanly from any thread: a scheduler runs scans in
 worker threads, where no signal handler can be installed, and calls it from its own SIGTERM
 handler. In the main thread ``run_scan`` forwards SIGTERM to its crawl itself.
@@ -21,6 +33,7 @@ handler. In the main thread ``run_scan`` forwards SIGTERM to its crawl itself.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -34,10 +47,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
+from crawler.scanlock import ScanBusy, ScanLock
+from crawler.settings import DEFAULTS
 from govwatch import db as store
 from govwatch.config import Site
+
+__all__ = ["NothingToResume", "ScanBusy", "ScanOutcome", "interrupt_running", "run_scan"]
 
 # How the crawl process (crawler/process.py) exits. Kept here, so that the process running
 # scans never imports Scrapy and Twisted (45 MB) for a constant.
@@ -48,28 +63,11 @@ class NothingToResume(Exception):
     """``resume`` was asked for but no interrupted scan is newer than the last complete one."""
 
 
-class ScanBusy(Exception):
-    """Another scan of the same database is running, in this process or another."""
-
-
-def lock_path(db_path: Path) -> Path:
-    """The file lock held while a scan of *db_path* runs."""
-    return db_path.with_name(f"{db_path.name}.scan.lock")
-
-
 @contextmanager
-def scan_lock(db_path: Path) -> Iterator[None]:
+def scan_lock(db_path: Path) -> Iterator[ScanLock]:
     """Hold the scan lock of *db_path*; ScanBusy at once if another scan holds it."""
-    lock = FileLock(lock_path(db_path))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise ScanBusy(f"another scan of {db_path} is running "
-                       f"(it holds {lock_path(db_path)})") from None
-    try:
-        yield
-    finally:
-        lock.release()
+    with ScanLock(db_path) as lock:
+        yield lock
 
 
 _children: dict[int, subprocess.Popen] = {}  # pid → running crawl child
@@ -105,15 +103,23 @@ class ScanOutcome:
     seconds: float
     resumed: bool
     sites: list[dict[str, Any]] = field(default_factory=list)  # store.site_summary rows
+    # scans left ``running`` by a process that died, marked failed when this run began
+    stale: list[int] = field(default_factory=list)
+    had_complete: bool = False  # a complete scan older than this one exists (readers see it)
 
     @property
     def pages(self) -> int:
         """Pages recorded across all sites."""
         return sum(row["pages"] or 0 for row in self.sites)
 
+    @property
+    def unsettled(self) -> int:
+        """Link targets the scan discovered but neither fetched nor recorded, in all sites."""
+        return sum(row.get("unsettled") or 0 for row in self.sites)
+
 
 def job_dir(db_path: Path, scan_id: int) -> Path:
-    """Where the crawl of *scan_id* keeps its resumable state (Scrapy JOBDIR)."""
+    """Where the crawl of *scan_id* keeps Scrapy's job state (its queue on disk)."""
     return db_path.with_name(f"{db_path.name}.jobs") / f"scan-{scan_id}"
 
 
@@ -147,16 +153,19 @@ def run_scan(
     when another scan of the database is running.
     """
     db_path = Path(db_path)
-    with scan_lock(db_path):
-        return _run_locked(sites, db_path, as_of, resume, progress_interval, settings)
+    with ScanLock(db_path) as lock:
+        return _run_locked(sites, db_path, as_of, resume, progress_interval, settings, lock)
 
 
 def _run_locked(
     sites: Sequence[Site], db_path: Path, as_of: date, resume: bool, progress_interval: float,
-    settings: dict[str, Any] | None,
+    settings: dict[str, Any] | None, lock: ScanLock,
 ) -> ScanOutcome:
     db = store.open_db(db_path)
     started = time.monotonic()
+    # We hold the lock, so no process of a scan is alive: a scan still "running" was left
+    # by one that died (kill -9, a power cut) and can only be resumed.
+    stale = store.fail_running_scans(db)
     if resume:
         row = store.resumable_scan(db)
         if row is None:
@@ -167,6 +176,10 @@ def _run_locked(
         store.mark_scan(db, scan_id, store.ScanStatus.RUNNING)
     else:
         scan_id, as_of_text = store.start_scan(db, sites, as_of.isoformat()), as_of.isoformat()
+    had_complete = store.latest_complete_scan(db) is not None
+    # Scrapy's job state cannot be trusted after a crash (see the module's doc): the crawl
+    # rebuilds its frontier from the database instead.
+    shutil.rmtree(job_dir(db_path, scan_id), ignore_errors=True)
     job = {
         "db": str(db_path),
         "scan_id": scan_id,
@@ -174,12 +187,15 @@ def _run_locked(
         "sites": [_site_job(s) for s in sites],
         "jobdir": str(job_dir(db_path, scan_id)),
         "progress_interval": progress_interval,
-        "settings": settings or {},
+        "settings": {**(settings or {}), "GOVWATCH_RESUME": resume},
+        "parent": os.getpid(),
+        "lock_fd": lock.fd,
     }
     # Its own session: a Ctrl-C reaches only us, and we pass it on once (twice would make
-    # Scrapy stop without saving its job state).
+    # Scrapy stop without saving its job state). It holds the scan lock with us.
     child = subprocess.Popen(
-        [sys.executable, "-m", "crawler.process", json.dumps(job)], start_new_session=True
+        [sys.executable, "-m", "crawler.process", json.dumps(job)], start_new_session=True,
+        pass_fds=(lock.fd,),
     )
     with _children_lock:
         _children[child.pid] = child
@@ -194,16 +210,17 @@ def _run_locked(
         with _children_lock:
             _children.pop(child.pid, None)
             _interrupted.discard(child.pid)
-    if code == EXIT_FINISHED:
-        store.finalize_scan(db, scan_id)
-        store.mark_scan(db, scan_id, store.ScanStatus.COMPLETE)
-        shutil.rmtree(job_dir(db_path, scan_id), ignore_errors=True)
+    status = store.ScanStatus.FAILED
+    # Complete only when every link target it discovered was fetched or recorded; else the
+    # sites missing some are partial and the scan stays resumable.
+    verify = {**DEFAULTS, **(settings or {})}["GOVWATCH_LINKCHECK_ENABLED"]
+    if code == EXIT_FINISHED and store.finalize_scan(db, scan_id, verify_links=verify) == 0:
         status = store.ScanStatus.COMPLETE
-    else:
-        store.mark_scan(db, scan_id, store.ScanStatus.FAILED)
-        status = store.ScanStatus.FAILED
+    store.mark_scan(db, scan_id, status)
+    shutil.rmtree(job_dir(db_path, scan_id), ignore_errors=True)  # never read again
     outcome = ScanOutcome(
-        scan_id, status, time.monotonic() - started, resume, store.site_summary(db, scan_id)
+        scan_id, status, time.monotonic() - started, resume, store.site_summary(db, scan_id),
+        stale, had_complete,
     )
     db.close()
     return outcome

@@ -76,6 +76,9 @@ DEFAULTS: dict[str, Any] = {
     "GOVWATCH_MAX_LIST_PAGES": 100,  # pages walked per column list
     "GOVWATCH_FOOTER_SAMPLE": 5,  # inner pages whose footer is read besides the home page
     "GOVWATCH_REVALIDATE": True,  # pages an earlier scan read are asked for on its validators
+    # The run continues an interrupted scan: its frontier is rebuilt from the database (what
+    # this scan stored is not asked for again). crawler/runner.py sets it.
+    "GOVWATCH_RESUME": False,
     "GOVWATCH_STORE_BATCH": 1000,  # rows buffered before one transaction
     "GOVWATCH_STORE_FLUSH_SECONDS": 2.0,
     "GOVWATCH_PROGRESS_INTERVAL": 2.0,  # seconds between progress lines; 0 = quiet

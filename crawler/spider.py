@@ -20,6 +20,11 @@ A page an earlier scan read is asked for again by the revalidation walk
 answers 304 it is not read again, the reader reuses the reading stored when it last changed,
 and the spider follows its stored leads (:meth:`PortalSpider.follow_stored`).
 
+A resumed scan (``GOVWATCH_RESUME``) rebuilds its frontier from the database, not from
+Scrapy's job state: the walk follows the stored leads of pages this scan read already, and
+the spider neither fetches a URL this scan recorded without a reading (a document, a
+failure, an error page) nor checks a link target it recorded (:class:`RecordedInScan`).
+
 A home page that does not answer makes the site ``unreachable``; one that robots.txt
 forbids makes it ``robots_forbidden``: both are recorded, neither stops the scan.
 
@@ -34,6 +39,7 @@ fetches), and the reader's (:mod:`crawler.reader`).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Any
@@ -72,6 +78,9 @@ class SeenUrls:
         self._hashes.add(digest)
         return True
 
+    def __contains__(self, key: str) -> bool:
+        return hash(key) in self._hashes
+
     def take(self, key: str) -> bool:
         """Forget *key*; True when it was noted."""
         digest = hash(key)
@@ -79,6 +88,30 @@ class SeenUrls:
             return False
         self._hashes.discard(digest)
         return True
+
+
+class RecordedInScan:
+    """What the running scan recorded before it was interrupted, so a resumed crawl asks for
+    none of it again: URLs fetched without a reading to follow (documents, failures, error
+    and non-HTML pages; a page that was read is the walk's, which follows its stored leads),
+    and link targets checked or skipped."""
+
+    def __init__(self, db_path: str | None = None, scan_id: int = 0) -> None:
+        self.fetched = SeenUrls()
+        self.checked = SeenUrls()
+        if db_path is None:
+            return
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            for (url,) in conn.execute(
+                    "select url from pages where scan_id = ? and url not in "
+                    "(select url from page_cache where scan_id = ?)", [scan_id, scan_id]):
+                self.fetched.add(url)
+            for (target,) in conn.execute(
+                    "select target_url from link_checks where scan_id = ?", [scan_id]):
+                self.checked.add(target)
+        finally:
+            conn.close()
 
 
 class PortalSpider(scrapy.Spider):
@@ -94,6 +127,7 @@ class PortalSpider(scrapy.Spider):
         # Requests the crawl would make for a page or document, made as link checks instead
         # (met as a link first: beyond the depth limit, say); met later as a lead, still crawled.
         self.checked_only = SeenUrls()
+        self.recorded = RecordedInScan()  # a resumed scan's: see from_crawler
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -113,8 +147,12 @@ class PortalSpider(scrapy.Spider):
             "seconds": settings.getfloat("GOVWATCH_STORE_FLUSH_SECONDS"),
             "max_list_pages": settings.getint("GOVWATCH_MAX_LIST_PAGES"),
             "footer_sample": settings.getint("GOVWATCH_FOOTER_SAMPLE"),
+            "lock_fd": settings.get("GOVWATCH_LOCK_FD"),
         }, on_lost=spider.reader_lost)
         spider.walk = RevalidationWalk(spider, crawler)
+        if settings.getbool("GOVWATCH_RESUME"):
+            spider.recorded = RecordedInScan(settings["GOVWATCH_DB"],
+                                             settings.getint("GOVWATCH_SCAN_ID"))
         return spider
 
     def reader_lost(self) -> None:
@@ -135,7 +173,9 @@ class PortalSpider(scrapy.Spider):
             starts += [self._request(site, url, hops=0, nav=True, priority=50)
                        for url in site.get("start_urls", ())]
             for request in starts:
-                # Done before a resumed scan's interruption: the walk follows its leads.
+                if request.url in self.recorded.fetched:
+                    continue  # recorded before a resumed scan's interruption: nothing to follow
+                # Read before a resumed scan's interruption: the walk follows its leads.
                 if not self.walk.take_done(request):
                     yield request
 
@@ -264,15 +304,15 @@ class PortalSpider(scrapy.Spider):
             if meta["hops"] > site["max_depth"]:
                 continue
             followed.add(url)
+            if url in self.recorded.fetched:
+                continue  # recorded before a resumed scan's interruption
             key = f"{method} {url}"
             first = self.seen.add(key)
             if first or self.checked_only.take(key):
                 # only checked so far: past the duplicate filter, which took the check for it
-                request = self.walk.route(self._request(
+                yield from self.walk.route(self._request(
                     site, url, method=method, priority=priority, dont_filter=not first, **meta),
                     parent)
-                if request is not None:
-                    yield request
         if not self.check_links:
             return
         policy = self.link_policies[site["id"]]
@@ -281,6 +321,8 @@ class PortalSpider(scrapy.Spider):
                 continue  # judged from its crawl response
             if not self.seen.add(f"target {site['id']} {target}"):
                 continue  # this site's policy has had its say (most links: menus, footers)
+            if target in self.recorded.checked:
+                continue  # checked before a resumed scan's interruption
             reason = policy.skip_reason(target)
             if reason is not None:
                 yield skipped_record(target, reason)

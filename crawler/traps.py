@@ -9,8 +9,10 @@ ids in URLs, query strings that multiply, and relative links that repeat path se
 - it continues a chain of pages of the same URL shape (digits abstracted) longer than
   ``GOVWATCH_TRAP_MAX_SHAPE_CHAIN`` (default 10): the calendar's signature. List pagination,
   which the spider marks ``meta["column_url"]``, is bounded by the list-page cap instead.
-Link check requests pass untouched: a link the guard keeps the crawl away from is still
-checked, once, under the URL the page wrote.
+Link check requests pass untouched. A page or document the guard keeps the crawl away from
+is recorded as a skipped link target (``trap``), and a spelling fetched under its canonical URL
+as skipped (``session-id``, with the URL asked for as its final URL): every link target the
+crawl meets is settled, so a finished scan can prove it is whole (crawler/runner.py).
 The chain length travels in ``meta["shape_chain"]``: no per-URL state is kept in memory.
 Dropped requests are counted in the stats as ``govwatch/trap/<reason>``.
 """
@@ -19,12 +21,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapy import Request
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
-from crawler.linkcheck import LINK_CHECK
+from crawler.linkcheck import LINK_CHECK, CheckError, skipped_record
+from crawler.links import target_url
 
 _SESSION_PARAMS = frozenset(
     "jsessionid phpsessid sid sessionid session_id aspsessionid cfid cftoken".split()
@@ -74,9 +79,12 @@ class TrapGuardMiddleware(BaseSpiderMiddleware):
             return "repeated_segment"
         return None
 
-    def get_processed_request(self, request: Request, response) -> Request | None:
+    def screen(self, request: Request, response) -> Iterator[Any]:
+        """What the crawl makes of *request*: the request to make (its URL canonical) unless it
+        is a trap, and the skipped record of a spelling that is not fetched as written."""
         if request.meta.get(LINK_CHECK):
-            return request
+            yield request
+            return
         url = canonical_url(request.url)
         reason = self.trap_reason(url)
         if reason is None and response is not None and "column_url" not in request.meta:
@@ -87,5 +95,32 @@ class TrapGuardMiddleware(BaseSpiderMiddleware):
             request.meta["shape_chain"] = chain
         if reason:
             self.crawler.stats.inc_value(f"govwatch/trap/{reason}")
-            return None
-        return request.replace(url=url) if url != request.url else request
+            yield skipped_record(target_url(request.url), CheckError.TRAP)
+            return
+        if url == request.url:
+            yield request
+            return
+        yield skipped_record(target_url(request.url), CheckError.SESSION_ID, url)
+        yield request.replace(url=url)
+
+    def _screened(self, result: Iterable[Any], response) -> Iterator[Any]:
+        for out in result:
+            if isinstance(out, Request):
+                yield from self.screen(out, response)
+            else:
+                yield out
+
+    def process_spider_output(self, response, result: Iterable[Any],
+                              spider: Any = None) -> Iterable[Any]:
+        yield from self._screened(result, response)
+
+    async def process_spider_output_async(self, response, result: AsyncIterator[Any],
+                                          spider: Any = None) -> AsyncIterator[Any]:
+        async for out in result:
+            for screened in self._screened((out,), response):
+                yield screened
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for out in start:
+            for screened in self._screened((out,), None):
+                yield screened

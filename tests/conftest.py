@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -52,6 +53,17 @@ def scan(sites_file: Path, db_path: Path, **kwargs) -> ScanOutcome:
     return run_scan(
         config.sites, db_path, as_of=SCAN_DATE, progress_interval=0, settings=settings, **kwargs
     )
+
+
+def copy_db(source: Path, target: Path) -> Path:
+    """A copy of the database at *source* (WAL included), so each test re-scans its own."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return target
 
 
 @contextmanager

@@ -308,6 +308,6 @@ def test_sigterm_during_a_scheduled_scan_leaves_the_database_consistent(tmp_path
         assert statuses == {first.scan_id: "complete", first.scan_id + 1: "failed"}
         assert store.latest_complete_scan(db) == first.scan_id  # still what readers see
         assert store.resumable_scan(db)["id"] == first.scan_id + 1
-        assert job_dir(db_path, first.scan_id + 1).is_dir()  # Scrapy saved its state
+        assert not job_dir(db_path, first.scan_id + 1).exists()  # resumed from the database
         resumed = scan(config, db_path, resume=True)
     assert (resumed.scan_id, resumed.status) == (first.scan_id + 1, "complete")

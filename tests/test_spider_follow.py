@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from scrapy import Request
 from scrapy.http import Response
 from scrapy.settings import Settings
@@ -20,8 +22,8 @@ HOME = Response(SITE["url"], request=Request(SITE["url"]))
 class TakesNothing:
     """The revalidation walk of a first scan: every request goes to Scrapy."""
 
-    def route(self, request: Request, parent: Response) -> Request:
-        return request
+    def route(self, request: Request, parent: Response) -> Iterator[Request]:
+        yield request
 
 
 def a_spider() -> PortalSpider:

@@ -14,10 +14,29 @@ def guard() -> TrapGuardMiddleware:
     return TrapGuardMiddleware(get_crawler(settings_dict=DEFAULTS))
 
 
-def follow(guard, from_url: str, to_url: str, chain: int = 0, **meta):
+def screen(guard, from_url: str, to_url: str, chain: int = 0, **meta) -> list:
     response = HtmlResponse(from_url, body=b"<html></html>", request=Request(from_url))
     response.meta["shape_chain"] = chain
-    return guard.get_processed_request(Request(to_url, meta=meta), response)
+    return list(guard.screen(Request(to_url, meta=meta), response))
+
+
+def follow(guard, from_url: str, to_url: str, chain: int = 0, **meta):
+    """The request the guard lets the crawl make, or None."""
+    made = [o for o in screen(guard, from_url, to_url, chain, **meta) if isinstance(o, Request)]
+    return made[0] if made else None
+
+
+def test_a_trap_is_recorded_as_a_skipped_link_target(guard):
+    url = "http://h/a/a/a/index.html"
+    (record,) = screen(guard, "http://h/", url)
+    assert (record.target_url, record.result, record.error) == (url, "skipped", "trap")
+
+
+def test_a_spelling_with_a_session_id_is_recorded_and_fetched_canonical(guard):
+    url = "http://h/a.jsp;jsessionid=ABC123?id=3"
+    record, request = screen(guard, "http://h/", url)
+    assert (record.target_url, record.result, record.error) == (url, "skipped", "session-id")
+    assert record.final_url == request.url == "http://h/a.jsp?id=3"
 
 
 def test_session_ids_are_stripped():
