@@ -10,7 +10,9 @@ Tables (one row per …):
 - ``sites``: configured site (id, name, url, unit).
 - ``scans``: scan run; ``status`` is ``running`` → ``complete`` | ``failed``.
 - ``scan_sites``: site within a scan: how the home page answered (``ok``, ``unreachable``,
-  ``robots_forbidden``) and what was found (pages, columns).
+  ``robots_forbidden``; ``partial`` when the crawl did not settle every link target it
+  discovered) and what was found: pages, columns, link targets discovered, and how many of
+  those were ``unsettled`` (neither fetched nor recorded as checked or skipped).
 - ``pages``: fetched URL (HTML page or document) with status, type, title, publication date,
   encoding; ``revalidated`` when the page answered 304 and its stored reading was reused.
 - ``links``: (source page, target) pair with anchor text and link kind.
@@ -71,6 +73,9 @@ class SiteStatus(enum.StrEnum):
     OK = "ok"
     UNREACHABLE = "unreachable"  # 站点无法访问: the home page did not answer with a page
     ROBOTS_FORBIDDEN = "robots_forbidden"  # robots.txt forbids crawling the home page
+    # 巡检不完整: link targets the crawl discovered were neither fetched nor recorded, so
+    # what the scan says of the site is not whole; the tracker fixes nothing on its strength
+    PARTIAL = "partial"
 
 
 class LinkResult(enum.StrEnum):
@@ -166,7 +171,7 @@ _TABLES: dict[str, dict[str, Any]] = {
     "scan_sites": {
         "columns": {
             "scan_id": int, "site_id": str, "status": str, "home_status": int, "error": str,
-            "pages": int, "columns": int,
+            "pages": int, "columns": int, "discovered": int, "unsettled": int,
         },
         "pk": ("scan_id", "site_id"),
         "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
@@ -408,6 +413,17 @@ def resumable_scan(db: sqlite_utils.Database) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+def fail_running_scans(db: sqlite_utils.Database) -> list[int]:
+    """Mark failed every scan still ``running`` and return their ids. Called with the scan
+    lock held (crawler/scanlock.py): no process of any scan is alive, so such a scan was left
+    by one that died, and can only be resumed."""
+    ids = [row["id"] for row in db.query("select id from scans where status = ? order by id",
+                                         [ScanStatus.RUNNING])]
+    for scan_id in ids:
+        mark_scan(db, scan_id, ScanStatus.FAILED)
+    return ids
+
+
 def mark_scan(db: sqlite_utils.Database, scan_id: int, status: ScanStatus) -> None:
     """Set a scan's status; a scan that stops running gets its finishing time."""
     finished = None if status is ScanStatus.RUNNING else now_iso()
@@ -502,8 +518,15 @@ def replay_readings(
     return copied
 
 
-def finalize_scan(db: sqlite_utils.Database, scan_id: int) -> None:
-    """Aggregate columns from their list pages and count pages and columns per site.
+def finalize_scan(db: sqlite_utils.Database, scan_id: int, *, verify_links: bool = True) -> int:
+    """Aggregate columns from their list pages, count pages and columns per site, and prove
+    the crawl whole: return how many discovered link targets are unsettled, in all sites.
+
+    A link target is settled when this scan fetched it (``pages``) or recorded it
+    (``link_checks``: checked, or skipped with a reason such as the page budget, a trap,
+    robots.txt, an exclusion). A site with unsettled targets is ``partial``. With
+    *verify_links* false (link checks switched off, so most targets are never recorded)
+    nothing is counted unsettled.
 
     Set-based SQL, so it costs the same whether a site has a hundred pages or a hundred
     thousand. The column's name, class and kind come from its first list page.
@@ -539,11 +562,32 @@ def finalize_scan(db: sqlite_utils.Database, scan_id: int) -> None:
               columns = (select count(*) from columns c
                           where c.scan_id = scan_sites.scan_id
                             and c.site_id = scan_sites.site_id),
-              status = case when status = 'pending' then 'ok' else status end
-            where scan_id = ?
+              discovered = (select count(distinct target_url) from links l
+                             where l.scan_id = scan_sites.scan_id
+                               and l.site_id = scan_sites.site_id),
+              unsettled = case when :verify then
+                (select count(distinct l.target_url) from links l
+                  where l.scan_id = scan_sites.scan_id and l.site_id = scan_sites.site_id
+                    and not exists (select 1 from link_checks c
+                                     where c.scan_id = l.scan_id
+                                       and c.target_url = l.target_url)
+                    and not exists (select 1 from pages p
+                                     where p.scan_id = l.scan_id and p.url = l.target_url))
+                else 0 end,
+              -- judged afresh: a resumed scan settles what its last run left partial
+              status = case when status in ('pending', 'partial') then 'ok' else status end
+            where scan_id = :scan
             """,
-            [scan_id],
+            {"scan": scan_id, "verify": int(verify_links)},
         )
+        db.execute(
+            "update scan_sites set status = :partial "
+            "where scan_id = :scan and unsettled > 0 and status = :ok",
+            {"scan": scan_id, "partial": SiteStatus.PARTIAL, "ok": SiteStatus.OK},
+        )
+    row = db.execute("select coalesce(sum(unsettled), 0) from scan_sites where scan_id = ?",
+                     [scan_id]).fetchone()
+    return int(row[0])
 
 
 def latest_complete_scan(db: sqlite_utils.Database) -> int | None:
@@ -573,11 +617,11 @@ def column_inventory(
 
 def site_summary(db: sqlite_utils.Database, scan_id: int) -> list[dict[str, Any]]:
     """Per site of one scan: status, pages (and how many were unchanged since the last scan
-    that read them), columns, newest item date."""
+    that read them), columns, newest item date, link targets discovered and unsettled."""
     return list(
         db.query(
             """
-            select s.site_id as site, s.status, s.pages,
+            select s.site_id as site, s.status, s.pages, s.discovered, s.unsettled,
                    (select count(*) from pages p where p.scan_id = s.scan_id
                      and p.site_id = s.site_id and p.revalidated = 1) as unchanged,
                    s.columns,
@@ -629,26 +673,33 @@ def scan_findings(db: sqlite_utils.Database, scan_id: int) -> list[dict[str, Any
 def absent_covered_issues(db: sqlite_utils.Database, scan_id: int) -> list[dict[str, Any]]:
     """Active issues that scan *scan_id* covered but did not find again.
 
-    Covered: the site answered (``scan_sites.status = ok``) in that scan, and for a page-level
-    subject the subject URL or the site's home page was fetched in it. Only issues last seen
-    in an earlier scan qualify. The caller checks that the scan is complete.
+    Covered: the site answered and was crawled whole (``scan_sites.status = ok``, so not
+    ``partial``) in that scan, and the issue's own subject page, or the page carrying its
+    link (``source_url``), was fetched again in it and answered (status below 400). Never on
+    the strength of the home page alone: a scan cut short fetches the home page and little
+    else. A link target that scan skipped (budget, exclusion) was not judged, so it is not
+    covered either. Only issues last seen in an earlier scan qualify. The caller checks that
+    the scan is complete.
     """
     states = {f"s{n}": str(state) for n, state in enumerate(ACTIVE_STATES)}
     return list(db.query(
         f"""
         select i.* from issues i
         join scan_sites ss on ss.scan_id = :scan and ss.site_id = i.site_id
-        join sites s on s.id = i.site_id
         where i.state in ({", ".join(f":{name}" for name in states)})
           and ss.status = :ok and i.last_seen_scan < :scan
           and not exists (select 1 from findings f
                            where f.scan_id = :scan and f.fingerprint = i.fingerprint)
-          and (coalesce(i.subject_url, '') = ''
-               or exists (select 1 from pages p where p.scan_id = :scan and p.url in
-                          (i.subject_url, s.url, rtrim(s.url, '/'), s.url || '/')))
+          and exists (select 1 from pages p
+                       where p.scan_id = :scan and p.status < 400
+                         and p.url in (i.subject_url, rtrim(i.subject_url, '/'),
+                                       i.subject_url || '/', i.source_url))
+          and not exists (select 1 from link_checks c
+                           where c.scan_id = :scan and c.target_url = i.subject_url
+                             and c.result = :skipped)
         order by i.id
         """,
-        {"scan": scan_id, "ok": SiteStatus.OK, **states},
+        {"scan": scan_id, "ok": SiteStatus.OK, "skipped": LinkResult.SKIPPED, **states},
     ))
 
 

@@ -11,9 +11,11 @@ audit trail (``issue_events``) with its time and :class:`govwatch.db.IssueCause`
                                                    disputed ─withdraw→ withdrawn (for good)
 
 Only complete scans are tracked, in order. A scan fixes an issue only if it covered the
-subject: the site answered in that scan, and for a page-level subject the subject URL or the
-site's home page was fetched. A failed scan, or one where the site was unreachable, forbidden
-by robots.txt or not included, fixes nothing.
+subject (:func:`govwatch.db.absent_covered_issues`): the site answered and was crawled whole
+in that scan, and the issue's own subject page, or the page carrying its link, was fetched
+again and answered; never on the strength of the home page alone, and never for a link
+target the scan skipped. A failed scan, or one where the site was unreachable, forbidden by
+robots.txt, crawled only in part or not included, fixes nothing.
 
 Setting: ``rectification.deadline_working_days`` (see :mod:`reports.settings`).
 """

@@ -142,12 +142,53 @@ def test_robots_forbidden_site_fixes_nothing(world: World) -> None:
     assert issue_of(world, ICP)["state"] == IssueState.NEW
 
 
-def test_a_page_subject_is_covered_by_its_page_or_the_home_page(world: World) -> None:
-    page = Finding("xy-jtj", "link.broken", "http://other.example/gone.html",
-                   source="http://jtj.xianyang.example/tzgg/1.html")
-    tracked(world, "2026-09-28", [page])
-    tracked(world, "2026-10-05", [])  # the home page was fetched: the link is gone
-    assert issue_of(world, page)["state"] == IssueState.FIXED
+LINK = Finding("xy-jtj", "link.broken", "http://other.example/gone.html",
+               source="http://jtj.xianyang.example/tzgg/1.html")
+
+
+def test_a_link_is_fixed_when_the_page_carrying_it_was_fetched_again_without_it(world):
+    tracked(world, "2026-09-28", [LINK])
+    tracked(world, "2026-10-05", [])  # a whole crawl: the carrying page, now without the link
+    assert issue_of(world, LINK)["state"] == IssueState.FIXED
+
+
+def test_the_home_page_alone_fixes_nothing(world):
+    """A scan cut short fetches the home page and little else: no problem of a page it did
+    not fetch again is fixed on its strength."""
+    tracked(world, "2026-09-28", [LINK, STALE])
+    tracked(world, "2026-10-05", [], unfetched={
+        "xy-jtj": [LINK.subject, LINK.source, STALE.subject]})
+    assert issue_of(world, LINK)["state"] == IssueState.NEW
+    assert issue_of(world, STALE)["state"] == IssueState.NEW
+    tracked(world, "2026-10-12", [], unfetched={"xy-jtj": [LINK.source]})
+    assert issue_of(world, STALE)["state"] == IssueState.FIXED  # its own page, fetched
+
+
+def test_a_subject_page_that_answered_an_error_fixes_nothing(world):
+    tracked(world, "2026-09-28", [STALE])
+    scan_id = world.scan("2026-10-05", [])
+    world.db.execute("update pages set status = 503 where scan_id = ? and url = ?",
+                     [scan_id, STALE.subject])
+    track_scan(world.db, scan_id)
+    assert issue_of(world, STALE)["state"] == IssueState.NEW
+
+
+def test_a_link_target_the_scan_skipped_is_not_fixed(world):
+    """Unchecked for lack of budget (or excluded since) is not judged, so not fixed."""
+    tracked(world, "2026-09-28", [LINK])
+    scan_id = world.scan("2026-10-05", [])
+    store.write_rows(world.db, "link_checks", [{
+        "scan_id": scan_id, "target_url": LINK.subject, "result": "skipped",
+        "error": "budget"}])
+    track_scan(world.db, scan_id)
+    assert issue_of(world, LINK)["state"] == IssueState.NEW
+
+
+def test_a_partial_site_fixes_nothing(world):
+    tracked(world, "2026-09-28", [STALE, ICP])
+    tracked(world, "2026-10-05", [], site_status={"xy-jtj": SiteStatus.PARTIAL})
+    assert issue_of(world, STALE)["state"] == IssueState.NEW
+    assert issue_of(world, ICP)["state"] == IssueState.FIXED  # its site was crawled whole
 
 
 def test_tracking_is_once_and_in_order(world: World) -> None:

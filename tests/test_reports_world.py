@@ -55,17 +55,21 @@ class World:
         self.path = path
         self.db = store.open_db(path)
         self.sites = {site.id: site for site in sites}
+        # every page a scan has fetched of each site: a whole crawl fetches them all again
+        self.known: dict[str, set[str]] = {site.id: {site.url} for site in self.sites.values()}
 
     def scan(
         self, as_of: str, findings: Iterable[Finding] = (), *,
         status: ScanStatus = ScanStatus.COMPLETE,
         site_status: Mapping[str, SiteStatus] | None = None,
         pages: Mapping[str, Iterable[str]] | None = None, only: Iterable[str] = (),
+        unfetched: Mapping[str, Iterable[str]] | None = None,
     ) -> int:
         """Record one scan of every site (or *only* those) judged on *as_of*; return its id.
 
-        A site answers (``ok``) unless *site_status* says otherwise; a site that answers has
-        its home page fetched, plus the subject of each of its findings, plus *pages*.
+        A site answers (``ok``) unless *site_status* says otherwise. A site that answers is
+        crawled whole: every page any scan of it fetched (its home page, the subjects and
+        sources of its findings, *pages*) is fetched again, but those in *unfetched*.
         """
         site_status = site_status or {}
         sites = [s for s in self.sites.values() if s.id in only] if only else self.sites.values()
@@ -74,14 +78,21 @@ class World:
         for site in sites:
             answered = site_status.get(site.id, SiteStatus.OK)
             store.set_site_status(self.db, scan_id, site.id, answered)
-            if answered != SiteStatus.OK:
-                continue
-            urls = {site.url, *(pages or {}).get(site.id, ())}
-            urls |= {f.subject for f in findings if f.site == site.id and f.subject}
+            if answered not in (SiteStatus.OK, SiteStatus.PARTIAL):
+                continue  # nothing fetched (a partial crawl fetched some pages)
+            known = self.known[site.id]
+            known |= set((pages or {}).get(site.id, ()))
+            known |= {url for f in findings if f.site == site.id for url in (f.subject, f.source)
+                      if url}
+            urls = known - set((unfetched or {}).get(site.id, ()))
             store.write_rows(self.db, "pages", [
                 {"scan_id": scan_id, "site_id": site.id, "url": url, "status": 200,
                  "kind": "html", "depth": 0 if url == site.url else 1} for url in sorted(urls)
             ])
+            if answered == SiteStatus.PARTIAL:  # a link the crawl found but never settled
+                store.write_rows(self.db, "links", [
+                    {"scan_id": scan_id, "site_id": site.id, "source_url": site.url,
+                     "target_url": site.url + "never-fetched.html", "kind": "page"}])
         store.write_findings(self.db, scan_id, [f.row(scan_id) for f in findings],
                              {"as_of": as_of, "packs": "gov-2019", "evaluated_at": as_of})
         store.finalize_scan(self.db, scan_id)
