@@ -2,18 +2,22 @@
 
 Commands produce lists of plain dicts and hand them here, so every listing behaves the same.
 Tables are aligned for Chinese text (wide characters count double) by tabulate and wcwidth.
+CSV is opened in spreadsheets, so its cells go through :func:`govwatch.cells.neutralise`
+(crawled text or a claimant name starting with ``=`` must not become a formula).
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Callable, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import click
 from tabulate import tabulate
+
+from govwatch.cells import neutralise_row
 
 FORMATS = ("table", "json", "csv")
 
@@ -37,11 +41,14 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] = ()
         return json.dumps([dict(r) for r in rows], ensure_ascii=False, indent=2)
     picked = [[r.get(k) for k in keys] for r in rows]
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(keys)
-        writer.writerows(picked)
-        return buffer.getvalue().rstrip("\n")
+        # Rows are written ending in "\r\n" so that the writer quotes a field holding a
+        # carriage return: ending in "\n" it would not, and a spreadsheet would start a new
+        # row at that \r, whose first cell could be a formula. They are then joined by "\n"
+        # as before (writerow makes one write call per row).
+        lines: list[str] = []
+        writer = csv.writer(SimpleNamespace(write=lines.append), lineterminator="\r\n")
+        writer.writerows(neutralise_row(row) for row in [keys, *picked])
+        return "\n".join(line.removesuffix("\r\n") for line in lines)
     if not rows:
         return "(none)"
     return tabulate(picked, headers=keys, tablefmt="simple", missingval="-")

@@ -1,7 +1,9 @@
 """Report sections as an Excel workbook (offices work in Excel): one sheet per section,
 a bold header row frozen above the data, autofilter on, column widths set, long text wrapped.
 
-The cells are exactly the JSON's rows, column by column (:meth:`Section.values`).
+The cells are the JSON's rows, column by column (:meth:`Section.values`), except that text
+which would start a formula is neutralised (:func:`govwatch.cells.neutralise`): claimant
+names and crawled titles go to every unit, and must not run in their Excel.
 """
 
 from __future__ import annotations
@@ -13,12 +15,28 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
+from govwatch.cells import neutralise_row
 from reports.tables import Section
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="B22222")  # the red of an official header
 _WRAP_FROM = 30  # columns this wide or wider wrap their text
+
+
+def _append(sheet: Worksheet, values: Sequence[Any]) -> None:
+    """Append one row to *sheet*, no text cell of which can act as a formula."""
+    sheet.append(neutralise_row(values))
+    # Both the quote and the string type, because each guards a different reader. The
+    # leading quote from neutralise() is part of the text, so it survives a unit saving the
+    # sheet as CSV or opening it in WPS or LibreOffice (Excel's quotePrefix cell style would
+    # not: it is lost on export, and the text would be live again). The string type makes
+    # openpyxl write a text cell whatever the text starts with, never a formula, so the
+    # workbook does not rest on the prefix list alone.
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def write_workbook(path: Path, sections: Sequence[Section], content: Mapping[str, Any]) -> Path:
@@ -27,9 +45,9 @@ def write_workbook(path: Path, sections: Sequence[Section], content: Mapping[str
     book.remove(book.active)
     for section in sections:
         sheet = book.create_sheet(section.title)
-        sheet.append([column.header for column in section.columns])
+        _append(sheet, [column.header for column in section.columns])
         for row in section.table(content):
-            sheet.append(row)
+            _append(sheet, row)
         for index, column in enumerate(section.columns, start=1):
             letter = get_column_letter(index)
             sheet.column_dimensions[letter].width = column.width
