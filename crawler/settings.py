@@ -55,6 +55,7 @@ DEFAULTS: dict[str, Any] = {
         "https": "crawler.connections.PooledHTTPDownloadHandler",
     },
     "DOWNLOADER_MIDDLEWARES": {
+        "crawler.linkcheck_guard.SkippedTargetMiddleware": 30,  # link_exclude: nothing is sent
         "crawler.linkcheck_guard.PrivateAddressMiddleware": 40,  # before anything is asked
         "crawler.linkcheck_hosts.ExternalHostsMiddleware": 45,  # before robots.txt (100)
         "crawler.budget.SiteBudgetMiddleware": 120,  # after robots.txt, before the download
