@@ -25,9 +25,9 @@ default false). Hosts are resolved with the reactor's resolver, asynchronously, 
 address judged is the one the download connects to (Scrapy's DNS cache serves both), and
 cached per host (``DNSCACHE_SIZE`` hosts).
 
-Both guards come before robots.txt (100): an excluded or private
-host does not even get asked for its robots.txt; the exclusions before the private-address
-guard, so an excluded host is not even looked up.
+Both guards come before robots.txt (100): an excluded or private host does not even get
+asked for its robots.txt; the exclusions before the private-address guard, so an excluded
+host is not even looked up.
 """
 
 from __future__ import annotations
