@@ -5,7 +5,7 @@ page of the site, a document whose headers it asks for) is judged from that craw
 every other target gets a *check request* of its own, made by the spider
 (:mod:`crawler.spider`) and carried through Scrapy's engine like any request:
 :mod:`crawler.linkcheck_requests` (GET after a refused HEAD, body sniffing, redirect loops),
-:mod:`crawler.linkcheck_guard` (no requests to private addresses),
+:mod:`crawler.linkcheck_guard` (no requests to excluded targets or private addresses),
 :mod:`crawler.linkcheck_hosts` (caps and a budget for hosts outside the configured sites) and
 :mod:`crawler.linkcheck_backoff` (Retry-After and backoff) shape it on the way.
 
@@ -15,7 +15,8 @@ middlewares raise, the per-site :class:`LinkPolicy` that judges a response or a 
 :class:`~crawler.records.LinkCheckRecord`, and :class:`CheckFingerprinter`, which makes the
 scheduler's dupefilter the once-per-scan guarantee.
 
-Settings: ``GOVWATCH_LINKCHECK_EXCLUDE`` (URL regexes never checked; default none),
+Settings: ``GOVWATCH_LINKCHECK_EXCLUDE`` (URL regexes never requested, by a check or by the
+crawl, nor followed to by a redirect; default none),
 ``GOVWATCH_LINKCHECK_ACCEPT`` (status codes counted ok; default none),
 ``GOVWATCH_LINKCHECK_BLOCKED_CODES`` (codes that refuse the checker rather than mark the
 target broken; default 401, 403, 412, 429, 999), ``GOVWATCH_LINKCHECK_CHALLENGE_MARKERS``
@@ -130,6 +131,16 @@ _BLOCKED_STATUS = {401: CheckError.UNAUTHORIZED, 403: CheckError.FORBIDDEN,
                    429: CheckError.RATE_LIMITED}
 
 
+class SkippedTarget(IgnoreRequest):
+    """The request is not made: its URL is one its site's policy skips
+    (:meth:`LinkPolicy.skip_reason`: ``link_exclude``, a scheme other than http and https).
+    :attr:`reason` is the :class:`CheckError` its target is recorded with."""
+
+    def __init__(self, url: str, reason: CheckError) -> None:
+        super().__init__(f"{url} is not requested: {reason}")
+        self.reason = reason
+
+
 class PrivateAddress(IgnoreRequest):
     """The request would reach a loopback, private, link-local or multicast address."""
 
@@ -165,6 +176,8 @@ def checked_target(request: Request) -> str:
 
 def failure_error(failure: Failure) -> CheckError:
     """The reason a request that failed to download gives."""
+    if failure.check(SkippedTarget):
+        return failure.value.reason
     message = failure.getErrorMessage()
     reason = next((reason for kinds, reason in _FAILURES if failure.check(*kinds)), None)
     if reason is None and failure.check(IgnoreRequest):
@@ -280,7 +293,9 @@ class LinkPolicy:
         request: Request = outcome.request
         target = checked_target(request)
         redirects = len(request.meta.get("redirect_urls", ()))
-        skipped = self.skip_reason(target)  # excluded targets stay skipped when crawled
+        # Not requested at all (the guard stops it), whatever got it judged; a redirect to a
+        # skipped URL is a SkippedTarget failure of a target that is not, judged below.
+        skipped = self.skip_reason(target)
         if skipped is not None:
             return _record(target, skipped)
         if isinstance(outcome, Response):

@@ -1,17 +1,33 @@
-"""Downloader middleware: a page cannot turn the scanner into a probe of the office's intranet.
+"""Downloader middlewares: nothing is sent where the config says not to, nor to the intranet.
 
-A request to a host that is not one of the configured sites is let through only when the host
-resolves to a global address. One that resolves to a loopback, private, link-local, multicast
-or otherwise non-global address is ignored with :class:`~crawler.linkcheck.PrivateAddress`
-(the link is recorded ``skipped``, reason ``private-address``), unless the address is one of
-a configured site's own, or the config allows private addresses: per site
-(``allow_private: true`` in the sites file, for the links found on that site's pages) or for
-the whole scan (``GOVWATCH_LINKCHECK_ALLOW_PRIVATE``, default false).
+Every request the crawl makes passes here before anything is sent for it: the spider's pages,
+documents and link checks, each redirect hop (Scrapy's RedirectMiddleware and
+MetaRefreshMiddleware make a new request of the Location, which comes through again before it
+is followed), retries, and the robots.txt requests made on their behalf. Requests the
+revalidation walk makes outside Scrapy (:mod:`crawler.revalidate`) are for pages the spider
+let through (:meth:`crawler.spider.PortalSpider._follow` judges its leads the same way).
 
-Hosts are resolved with the reactor's resolver, asynchronously, so the address judged is the
-one the download connects to (Scrapy's DNS cache serves both), and cached per host
-(``DNSCACHE_SIZE`` hosts). Redirect hops pass through here too. At 40, before robots.txt
-(100): a private host does not even get asked for its robots.txt.
+:class:`SkippedTargetMiddleware`, at 30: a request whose URL its site's
+:class:`~crawler.linkcheck.LinkPolicy` skips (``link_exclude`` in the sites file,
+``GOVWATCH_LINKCHECK_EXCLUDE``, a scheme other than http and https) is ignored with
+:class:`~crawler.linkcheck.SkippedTarget`, its target recorded ``skipped`` with the policy's
+reason. A request without a site (robots.txt) is judged by the global settings alone.
+
+:class:`PrivateAddressMiddleware`, at 40: a page cannot turn the scanner into a probe of the
+office's intranet. A request to a host that is not one of the configured sites is let
+through only when the host resolves to a global address. One that resolves to a loopback,
+private, link-local, multicast or otherwise non-global address is ignored with
+:class:`~crawler.linkcheck.PrivateAddress` (the link is recorded ``skipped``, reason
+``private-address``), unless the address is one of a configured site's own, or the config
+allows private addresses: per site (``allow_private: true`` in the sites file, for the links
+found on that site's pages) or for the whole scan (``GOVWATCH_LINKCHECK_ALLOW_PRIVATE``,
+default false). Hosts are resolved with the reactor's resolver, asynchronously, so the
+address judged is the one the download connects to (Scrapy's DNS cache serves both), and
+cached per host (``DNSCACHE_SIZE`` hosts).
+
+Both guards come before robots.txt (100): an excluded or private host does not even get
+asked for its robots.txt; the exclusions before the private-address guard, so an excluded
+host is not even looked up.
 """
 
 from __future__ import annotations
@@ -27,7 +43,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.error import DNSLookupError
 from twisted.internet.error import TimeoutError as DNSTimeoutError
 
-from crawler.linkcheck import PrivateAddress, SitesAwareMiddleware
+from crawler.linkcheck import LinkPolicy, PrivateAddress, SitesAwareMiddleware, SkippedTarget
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -46,6 +62,26 @@ def literal_address(host: str) -> IPAddress | None:
         return ipaddress.ip_address(host)
     except ValueError:
         return None
+
+
+class SkippedTargetMiddleware(SitesAwareMiddleware):
+    """Ignore requests whose URL their site's link policy skips: excluded, or not http(s)."""
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self.policies: dict[str, LinkPolicy] = {}
+        # A request of no site (robots.txt) is held to the exclusions every site shares.
+        self.no_site = LinkPolicy.for_site({"id": "", "url": ""}, crawler.settings)
+
+    def spider_opened(self, spider: Any) -> None:
+        super().spider_opened(spider)
+        self.policies = spider.link_policies
+
+    def process_request(self, request: Request) -> None:
+        policy = self.policies.get(request.meta.get("site_id"), self.no_site)
+        reason = policy.skip_reason(request.url)
+        if reason is not None:
+            raise SkippedTarget(request.url, reason)
 
 
 class PrivateAddressMiddleware(SitesAwareMiddleware):

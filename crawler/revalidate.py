@@ -18,9 +18,10 @@ Which pages: the spider offers each page request it makes (:meth:`RevalidationWa
 the walk keeps those that an earlier scan read *the same way* — how a page was reached (home
 page, menu link, its anchor text, list pagination, depth) shapes what it is read as
 (:func:`crawler.reading.reading_key`) — and that have validators. The crawl's other rules
-hold for them too: the trap guard (:mod:`crawler.traps`), the site's page budget
-(:mod:`crawler.budget`), robots.txt as the crawl last parsed it for the host (a host whose
-robots.txt the crawl has not parsed is left to Scrapy).
+hold for them too: ``link_exclude`` (the spider never offers an excluded page), the trap
+guard (:mod:`crawler.traps`), the site's page budget (:mod:`crawler.budget`), robots.txt as
+the crawl last parsed it for the host (a host whose robots.txt the crawl has not parsed is
+left to Scrapy).
 
 Politeness: the walk and Scrapy take turns of a few seconds (:data:`_TURN_SECONDS`). For
 the walk's turn Scrapy's engine is paused, and the walk starts once Scrapy's requests to the

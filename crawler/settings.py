@@ -46,7 +46,12 @@ DEFAULTS: dict[str, Any] = {
     "DEPTH_PRIORITY": 1,
     "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
     "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
+    # No open doors: Scrapy's extensions that listen on a port are off. The telnet console,
+    # and the remote-control HTTP server (new in Scrapy 2.19, on by default), which runs any
+    # Python code sent to it and leaves its port and token in a file under the user's home.
+    # A scan is watched through its progress lines and database, never from outside.
     "TELNETCONSOLE_ENABLED": False,
+    "REMOTE_CONTROL_ENABLED": False,
     "LOG_LEVEL": "ERROR",  # failures are recorded in the database, not printed
     "RETRY_GIVE_UP_LOG_LEVEL": "INFO",
     "LOGSTATS_INTERVAL": 0,
@@ -55,6 +60,7 @@ DEFAULTS: dict[str, Any] = {
         "https": "crawler.connections.PooledHTTPDownloadHandler",
     },
     "DOWNLOADER_MIDDLEWARES": {
+        "crawler.linkcheck_guard.SkippedTargetMiddleware": 30,  # link_exclude: nothing is sent
         "crawler.linkcheck_guard.PrivateAddressMiddleware": 40,  # before anything is asked
         "crawler.linkcheck_hosts.ExternalHostsMiddleware": 45,  # before robots.txt (100)
         "crawler.budget.SiteBudgetMiddleware": 120,  # after robots.txt, before the download

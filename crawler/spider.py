@@ -31,7 +31,10 @@ forbids makes it ``robots_forbidden``: both are recorded, neither stops the scan
 Every link target is checked once (:mod:`crawler.linkcheck`): what the crawl fetches is judged
 from its crawl response or failure here; every other target gets a skipped record or a check
 request, answered in :meth:`PortalSpider.checked` and :meth:`PortalSpider.check_failed`. A
-page past the site's budget is still checked, not read.
+page past the site's budget is still checked, not read. A lead the site's link policy skips
+(``link_exclude``) is neither crawled nor offered to the revalidation walk: it gets a skipped
+record, as the link would (redirects to such a URL are stopped by
+:mod:`crawler.linkcheck_guard`).
 
 Settings: ``GOVWATCH_LINKCHECK_ENABLED`` (default true; false checks only what the crawl
 fetches), and the reader's (:mod:`crawler.reader`).
@@ -51,7 +54,7 @@ from twisted.python.failure import Failure
 
 from crawler.budget import BudgetExceeded
 from crawler.linkcheck import CHECK_KEY, LinkPolicy, skipped_record
-from crawler.links import LinkKind
+from crawler.links import LinkKind, target_url
 from crawler.reader import ReaderClient, ReaderGone
 from crawler.reading import READING_META, Leads, Visit
 from crawler.records import LinkCheckRecord, PageRecord, SiteStatusRecord
@@ -300,14 +303,21 @@ class PortalSpider(scrapy.Spider):
         """Requests for the leads the crawl has not met yet, then the page's link checks.
         The revalidation walk takes the pages it can ask for itself."""
         followed: set[str] = set()
+        policy = self.link_policies[site["id"]]
         for url, method, priority, meta in leads.follow:
             if meta["hops"] > site["max_depth"]:
+                continue
+            key = f"{method} {url}"
+            first = self.seen.add(key)
+            if first and (reason := policy.skip_reason(url)) is not None:
+                # link_exclude: neither Scrapy nor the revalidation walk asks for it
+                target = target_url(url)
+                if self.seen.add(f"target {site['id']} {target}"):
+                    yield skipped_record(target, reason)
                 continue
             followed.add(url)
             if url in self.recorded.fetched:
                 continue  # recorded before a resumed scan's interruption
-            key = f"{method} {url}"
-            first = self.seen.add(key)
             if first or self.checked_only.take(key):
                 # only checked so far: past the duplicate filter, which took the check for it
                 yield from self.walk.route(self._request(
@@ -315,7 +325,6 @@ class PortalSpider(scrapy.Spider):
                     parent)
         if not self.check_links:
             return
-        policy = self.link_policies[site["id"]]
         for target, kind in leads.targets:
             if target in followed:
                 continue  # judged from its crawl response
