@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -27,7 +28,10 @@ _WRAP_FROM = 30  # columns this wide or wider wrap their text
 
 def _append(sheet: Worksheet, values: Sequence[Any]) -> None:
     """Append one row to *sheet*, no text cell of which can act as a formula."""
-    sheet.append(neutralise_row(values))
+    # Control characters (a crawled title with \x0b, say) are not allowed in XLSX and made
+    # openpyxl refuse the whole workbook: a hostile page must not stop the bulletin.
+    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+                  for value in neutralise_row(values)])
     # Both the quote and the string type, because each guards a different reader. The
     # leading quote from neutralise() is part of the text, so it survives a unit saving the
     # sheet as CSV or opening it in WPS or LibreOffice (Excel's quotePrefix cell style would

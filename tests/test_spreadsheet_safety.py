@@ -115,6 +115,16 @@ def test_workbook_text_is_typed_text_even_without_its_quote(tmp_path: Path,
     assert (cell.value, cell.data_type) == (PAYLOADS[0], "s")
 
 
+def test_a_crawled_control_character_does_not_stop_the_workbook(tmp_path: Path) -> None:
+    # XLSX forbids most control characters; a page title carrying one must not cost the
+    # bulletin its spreadsheet.
+    section = Section("rows", "问题", columns(("title", "问题", 20)))
+    path = xlsx.write_workbook(tmp_path / "ctl.xlsx", [section],
+                               {"rows": [{"title": "通知\x0b公告\x1f"}]})
+    (cell,) = [c for c in workbook_cells(path) if c.row == 2]
+    assert cell.value == "通知公告"
+
+
 @pytest.mark.parametrize("command", ["issues", "findings", "columns"])
 def test_csv_output_holds_no_formula(db_path: str, command: str) -> None:
     code, out, err = run(command, "--db", db_path, "--format", "csv")
