@@ -31,6 +31,12 @@ def spend_budget(stats: Any, site_id: str, limit: int) -> bool:
     return True
 
 
+def spent_before(stats: Any, site_id: str, pages: int) -> None:
+    """Count *pages* as spent already: what a resumed scan fetched before its interruption,
+    so that it stops where an uninterrupted scan would."""
+    stats.set_value(f"govwatch/budget/{site_id}", pages)
+
+
 def refund_budget(stats: Any, site_id: str) -> None:
     """Give back a page spent on a request that is made again another way."""
     stats.inc_value(f"govwatch/budget/{site_id}", -1)

@@ -52,7 +52,7 @@ from datetime import date
 from typing import Any, BinaryIO
 
 from crawler.reading import Leads, Visit, read_page, reading_key
-from crawler.records import LinkCheckRecord, SiteStatusRecord
+from crawler.records import LinkCheckRecord, SiteCappedRecord, SiteStatusRecord
 from govwatch import db as store
 
 _LENGTH = struct.Struct("!I")
@@ -96,6 +96,10 @@ class ScanWriter:
                 store.set_site_status(self.db, self.scan_id, record.site_id,
                                       store.SiteStatus(record.status), record.home_status,
                                       record.error)
+            return
+        if isinstance(record, SiteCappedRecord):
+            with self.db.conn:
+                store.mark_site_capped(self.db, self.scan_id, record.site_id)
             return
         rows = record.rows()
         for row in rows:

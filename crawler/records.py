@@ -158,6 +158,13 @@ class SiteStatusRecord:
     error: str | None = None
 
 
+@dataclass
+class SiteCappedRecord:
+    """The site's page budget (``max_pages``) cut its crawl: a status update, not a row."""
+
+    site_id: str
+
+
 ScanRecord = (
     PageRecord | LinksRecord | ListPageRecord | ItemsRecord | FooterRecord | LinkCheckRecord
 )

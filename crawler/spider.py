@@ -48,16 +48,17 @@ from datetime import date
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
-from crawler.budget import BudgetExceeded
+from crawler.budget import BudgetExceeded, spent_before
 from crawler.linkcheck import CHECK_KEY, LinkPolicy, skipped_record
 from crawler.links import LinkKind, target_url
 from crawler.reader import ReaderClient, ReaderGone
 from crawler.reading import READING_META, Leads, Visit
-from crawler.records import LinkCheckRecord, PageRecord, SiteStatusRecord
+from crawler.records import LinkCheckRecord, PageRecord, SiteCappedRecord, SiteStatusRecord
 from crawler.revalidate import CachedPage, RevalidationWalk
 from govwatch.db import SiteStatus, now_iso
 
@@ -97,11 +98,12 @@ class RecordedInScan:
     """What the running scan recorded before it was interrupted, so a resumed crawl asks for
     none of it again: URLs fetched without a reading to follow (documents, failures, error
     and non-HTML pages; a page that was read is the walk's, which follows its stored leads),
-    and link targets checked or skipped."""
+    link targets checked or skipped, and the pages each site's budget has paid for."""
 
     def __init__(self, db_path: str | None = None, scan_id: int = 0) -> None:
         self.fetched = SeenUrls()
         self.checked = SeenUrls()
+        self.pages: dict[str, int] = {}  # site → pages stored: the budget they spent
         if db_path is None:
             return
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
@@ -113,6 +115,9 @@ class RecordedInScan:
             for (target,) in conn.execute(
                     "select target_url from link_checks where scan_id = ?", [scan_id]):
                 self.checked.add(target)
+            self.pages = dict(conn.execute(
+                "select site_id, count(*) from pages where scan_id = ? group by site_id",
+                [scan_id]))
         finally:
             conn.close()
 
@@ -131,6 +136,7 @@ class PortalSpider(scrapy.Spider):
         # (met as a link first: beyond the depth limit, say); met later as a lead, still crawled.
         self.checked_only = SeenUrls()
         self.recorded = RecordedInScan()  # a resumed scan's: see from_crawler
+        self.capped: set[str] = set()  # sites whose page budget cut the crawl
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -156,7 +162,14 @@ class PortalSpider(scrapy.Spider):
         if settings.getbool("GOVWATCH_RESUME"):
             spider.recorded = RecordedInScan(settings["GOVWATCH_DB"],
                                              settings.getint("GOVWATCH_SCAN_ID"))
+            crawler.signals.connect(spider.budget_spent_before, signals.spider_opened)
         return spider
+
+    def budget_spent_before(self) -> None:
+        """A resumed scan's pages fetched before its interruption were paid for (the
+        stats, which hold the budget, exist once the spider opens)."""
+        for site_id, pages in self.recorded.pages.items():
+            spent_before(self.crawler.stats, site_id, pages)
 
     def reader_lost(self) -> None:
         """The reader process died: stop, so the scan ends failed and resumable instead of
@@ -273,8 +286,12 @@ class PortalSpider(scrapy.Spider):
         """Record a URL that could not be fetched; a dead home page makes the site unreachable."""
         request = failure.request
         if failure.check(BudgetExceeded):
+            site_id = request.meta["site_id"]
+            if site_id not in self.capped:
+                self.capped.add(site_id)
+                yield SiteCappedRecord(site_id)
             # Not crawled, but whoever links to it is told whether it works.
-            policy = self.link_policies[request.meta["site_id"]]
+            policy = self.link_policies[site_id]
             check = policy.check_request(request.url, html=request.method == "GET", spider=self)
             yield check.replace(dont_filter=True)  # its URL is in the dupefilter already
             return

@@ -12,7 +12,8 @@ Tables (one row per …):
 - ``scan_sites``: site within a scan: how the home page answered (``ok``, ``unreachable``,
   ``robots_forbidden``; ``partial`` when the crawl did not settle every link target it
   discovered) and what was found: pages, columns, link targets discovered, and how many of
-  those were ``unsettled`` (neither fetched nor recorded as checked or skipped).
+  those were ``unsettled`` (neither fetched nor recorded as checked or skipped), and whether
+  the page budget ``capped`` the crawl.
 - ``pages``: fetched URL (HTML page or document) with status, type, title, publication date,
   encoding; ``revalidated`` when the page answered 304 and its stored reading was reused.
 - ``links``: (source page, target) pair with anchor text and link kind.
@@ -171,7 +172,7 @@ _TABLES: dict[str, dict[str, Any]] = {
     "scan_sites": {
         "columns": {
             "scan_id": int, "site_id": str, "status": str, "home_status": int, "error": str,
-            "pages": int, "columns": int, "discovered": int, "unsettled": int,
+            "pages": int, "columns": int, "discovered": int, "unsettled": int, "capped": int,
         },
         "pk": ("scan_id", "site_id"),
         "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
@@ -445,6 +446,12 @@ def set_site_status(
     )
 
 
+def mark_site_capped(db: sqlite_utils.Database, scan_id: int, site_id: str) -> None:
+    """Record that the site's page budget cut its crawl in this scan."""
+    db.execute("update scan_sites set capped = 1 where scan_id = ? and site_id = ?",
+               [scan_id, site_id])
+
+
 def write_rows(db: sqlite_utils.Database, table: str, rows: Iterable[Mapping[str, Any]]) -> None:
     """Insert or replace scan rows; replacing keeps a resumed scan free of duplicates.
 
@@ -621,7 +628,7 @@ def site_summary(db: sqlite_utils.Database, scan_id: int) -> list[dict[str, Any]
     return list(
         db.query(
             """
-            select s.site_id as site, s.status, s.pages, s.discovered, s.unsettled,
+            select s.site_id as site, s.status, s.pages, s.discovered, s.unsettled, s.capped,
                    (select count(*) from pages p where p.scan_id = s.scan_id
                      and p.site_id = s.site_id and p.revalidated = 1) as unchanged,
                    s.columns,

@@ -282,3 +282,28 @@ def test_a_finished_crawl_with_a_link_target_unsettled_is_not_complete(reference
     assert conn.execute("select count(*) from link_checks where scan_id = ? and "
                         "target_url = ?", [first, target]).fetchone()[0] == 1
     conn.close()
+
+
+def test_a_resumed_scan_keeps_to_the_page_budget_and_says_it_was_capped(portal, tmp_path):
+    """The pages fetched before the interruption were paid for: the resumed crawl stops at
+    the site's max_pages as an uninterrupted one does, and the site is marked capped."""
+    sites = write_sites(tmp_path / "sites.yaml", {"trs": portal}, trs={"max_pages": 40})
+    whole = run_driver(sites, tmp_path / "whole.db", resume=False, settings=SERIAL)
+    conn = store.open_db(tmp_path / "whole.db")
+    (expected,) = store.site_summary(conn, whole["scan"])
+    conn.close()
+    assert (expected["pages"], expected["capped"]) == (40, 1)
+
+    db = tmp_path / "g.db"
+    driver = start_driver(sites, db, resume=False, settings=SLOW)
+    pids = scan_processes(driver)
+    while committed_pages(db, 1) < 20:
+        time.sleep(0.02)
+    os.kill(pids["crawl"], signal.SIGKILL)
+    driver.communicate(timeout=120)
+    wait_until_gone(pids.values())
+    assert run_driver(sites, db, resume=True, settings=SERIAL)["status"] == "complete"
+    conn = store.open_db(db)
+    (resumed,) = store.site_summary(conn, 1)
+    conn.close()
+    assert (resumed["pages"], resumed["capped"], resumed["unsettled"]) == (40, 1, 0)
