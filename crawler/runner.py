@@ -105,6 +105,7 @@ class ScanOutcome:
     seconds: float
     resumed: bool
     sites: list[dict[str, Any]] = field(default_factory=list)  # store.site_summary rows
+    latest_complete: int | None = None  # the complete scan readers see now (None: none yet)
 
     @property
     def pages(self) -> int:
@@ -203,7 +204,8 @@ def _run_locked(
         store.mark_scan(db, scan_id, store.ScanStatus.FAILED)
         status = store.ScanStatus.FAILED
     outcome = ScanOutcome(
-        scan_id, status, time.monotonic() - started, resume, store.site_summary(db, scan_id)
+        scan_id, status, time.monotonic() - started, resume, store.site_summary(db, scan_id),
+        store.latest_complete_scan(db),
     )
     db.close()
     return outcome
