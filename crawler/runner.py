@@ -59,7 +59,10 @@ def lock_path(db_path: Path) -> Path:
 
 @contextmanager
 def scan_lock(db_path: Path) -> Iterator[None]:
-    """Hold the scan lock of *db_path*; ScanBusy at once if another scan holds it."""
+    """Hold the scan lock of *db_path*; ScanBusy at once if another scan holds it, OSError
+    (naming the file) if the lock cannot be made there."""
+    # FileLock reports a lock file it cannot create as held by another scan: make it first.
+    lock_path(db_path).touch()
     lock = FileLock(lock_path(db_path))
     try:
         lock.acquire(timeout=0)

@@ -660,10 +660,11 @@ def schedule_command(config_file: str, db_path: str, out_dir: str, dry_run: bool
         click.echo(f"\ntimezone {service.config.timezone}; job store {service.job_store_path}; "
                    f"bulletins into {service.out_dir}/")
         return
-    if not dry_run:
+    if not dry_run:  # refused now, not at the first job
         from reports.render import writable_dir
 
-        writable_dir(service.out_dir)  # refused now, not at the first bulletin
+        writable_dir(service.out_dir)
+        store.open_db(db_path).close()
     scheduler.configure_logging(log_file)
     if run_now:
         sys.exit(EXIT_JOB[service.run_now(run_now)])

@@ -418,14 +418,14 @@ def open_db(path: str | Path) -> Store:
     """
     try:
         db = Store(path)
-    except sqlite3.Error as error:
-        raise _store_error(path, error) from None
-    db.execute("PRAGMA busy_timeout = 10000")  # first: even switching to WAL may wait
-    schema_version(db.conn, path)
-    db.enable_wal()
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA synchronous = NORMAL")
-    ensure_schema(db)
+        db.execute("PRAGMA busy_timeout = 10000")  # first: even switching to WAL may wait
+        schema_version(db.conn, path)
+        db.enable_wal()
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA synchronous = NORMAL")
+        ensure_schema(db)
+    except sqlite3.Error as error:  # one that opens but cannot be written, too (a read-only
+        raise _store_error(path, error) from None  # folder: no WAL file beside it)
     return db
 
 

@@ -97,7 +97,8 @@ def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     for command in (["scan", "--sites", str(sites), "--quiet"], ["columns"], ["findings"],
                     ["issues"], ["evaluate"], ["track"], ["claim", "1", "--by", "王伟"],
                     ["reject", "1", "--by", "王伟", "--reason", "已整改"],
-                    ["bulletin", "--out", out], ["scorecard", "--out", out]):
+                    ["bulletin", "--out", out], ["scorecard", "--out", out],
+                    ["schedule", "--config", str(sites), "--out", out, "--run-now", "probe"]):
         err = bad_input(*command, "--db", str(text))
         assert f"{text} is not a SQLite database" in err, (command, err)
     assert text.read_bytes() == before
@@ -125,6 +126,14 @@ def test_unwritable_output_paths_name_the_path_and_the_reason(tmp_path: Path,
     assert str(nowhere / "govwatch.log") in err and "Not a directory" in err
     err = bad_input("demo", "--dir", str(nowhere), "--quiet")
     assert str(nowhere) in err and "Not a directory" in err
+    err = bad_input("scan", "--sites", str(config), "--db", str(nowhere / "g.db"), "--quiet")
+    assert str(nowhere / "g.db") in err and "Not a directory" in err
+    assert "another scan" not in err  # the lock that cannot be made is not one held
+
+
+def test_a_database_that_cannot_be_written(tmp_path: Path) -> None:
+    err = bad_input("issues", "--db", "/proc/self/status")  # readable, but no WAL beside it
+    assert "/proc/self/status: cannot open the database there" in err
 
 
 def test_bulletin_into_proc(db_path: str) -> None:
