@@ -25,8 +25,10 @@ an HTML answer is read for them; default 8192), ``GOVWATCH_LINKCHECK_TIMEOUT`` (
 check request; default 15), ``GOVWATCH_LINKCHECK_HEAD`` (HEAD first for targets that are not
 pages; default true), ``GOVWATCH_LINKCHECK_OBEY_ROBOTS`` (check requests consult robots.txt;
 default false: a check is one visit to a URL a page publishes, as a reader's click is, and
-the crawl itself obeys robots.txt). Per site, from the sites file: ``link_exclude`` and
-``link_accept`` add to the global lists; ``obey_robots: false`` also frees check requests.
+the crawl itself obeys robots.txt); Scrapy's ``DOWNLOAD_MAXSIZE`` (default 32 MB): a larger
+answer is cut off and its target skipped, ``too-large``. Per site, from the sites file:
+``link_exclude`` and ``link_accept`` add to the global lists; ``obey_robots: false`` also
+frees check requests.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadFailedError,
     DownloadTimeoutError,
@@ -108,6 +111,10 @@ class CheckError(enum.StrEnum):
     EXTERNAL_BUDGET = "external-budget"  # the scan's time for external hosts was spent
     TRAP = "trap"  # the trap guard keeps the crawl away from it (crawler/traps.py)
     SESSION_ID = "session-id"  # fetched without its session id: final_url is what was asked
+    # The answer outgrew DOWNLOAD_MAXSIZE and was cut off unread. The target answered, so it
+    # is no broken link (a working 100 MB file is not); but its answer was not judged, and no
+    # status code is kept: skipped, not ok.
+    TOO_LARGE = "too-large"
 
     @property
     def result(self) -> LinkResult:
@@ -124,7 +131,7 @@ _BLOCKED = frozenset({CheckError.UNAUTHORIZED, CheckError.FORBIDDEN, CheckError.
 _SKIPPED = frozenset({CheckError.MAILTO, CheckError.TEL, CheckError.JAVASCRIPT, CheckError.DATA,
                       CheckError.FRAGMENT, CheckError.SCHEME, CheckError.EXCLUDED,
                       CheckError.PRIVATE_ADDRESS, CheckError.EXTERNAL_BUDGET, CheckError.TRAP,
-                      CheckError.SESSION_ID})
+                      CheckError.SESSION_ID, CheckError.TOO_LARGE})
 _SCHEME_ERRORS = {"mailto": CheckError.MAILTO, "tel": CheckError.TEL,
                   "javascript": CheckError.JAVASCRIPT, "data": CheckError.DATA}
 _BLOCKED_STATUS = {401: CheckError.UNAUTHORIZED, 403: CheckError.FORBIDDEN,
@@ -158,6 +165,9 @@ _FAILURES: tuple[tuple[tuple[type[BaseException], ...], CheckError], ...] = (
     ((PrivateAddress,), CheckError.PRIVATE_ADDRESS),
     ((ExternalBudgetSpent,), CheckError.EXTERNAL_BUDGET),
     ((RedirectLoop,), CheckError.REDIRECT_LOOP),
+    # Scrapy's HTTP handler cancels a download only when it passes DOWNLOAD_MAXSIZE (by its
+    # Content-Length, or as it streams in); a timeout is its own error.
+    ((DownloadCancelledError,), CheckError.TOO_LARGE),
     ((DownloadTimeoutError, tx_error.TimeoutError, tx_error.TCPTimedOutError), CheckError.TIMEOUT),
     ((DownloadConnectionRefusedError, tx_error.ConnectionRefusedError),
      CheckError.CONNECTION_REFUSED),

@@ -105,7 +105,7 @@ class ScanOutcome:
     sites: list[dict[str, Any]] = field(default_factory=list)  # store.site_summary rows
     # scans left ``running`` by a process that died, marked failed when this run began
     stale: list[int] = field(default_factory=list)
-    had_complete: bool = False  # a complete scan older than this one exists (readers see it)
+    latest_complete: int | None = None  # the complete scan readers see now (None: none yet)
 
     @property
     def pages(self) -> int:
@@ -176,7 +176,6 @@ def _run_locked(
         store.mark_scan(db, scan_id, store.ScanStatus.RUNNING)
     else:
         scan_id, as_of_text = store.start_scan(db, sites, as_of.isoformat()), as_of.isoformat()
-    had_complete = store.latest_complete_scan(db) is not None
     # Scrapy's job state cannot be trusted after a crash (see the module's doc): the crawl
     # rebuilds its frontier from the database instead.
     shutil.rmtree(job_dir(db_path, scan_id), ignore_errors=True)
@@ -220,7 +219,7 @@ def _run_locked(
     shutil.rmtree(job_dir(db_path, scan_id), ignore_errors=True)  # never read again
     outcome = ScanOutcome(
         scan_id, status, time.monotonic() - started, resume, store.site_summary(db, scan_id),
-        stale, had_complete,
+        stale, store.latest_complete_scan(db),
     )
     db.close()
     return outcome

@@ -52,7 +52,9 @@ DEFAULTS: dict[str, Any] = {
     # A scan is watched through its progress lines and database, never from outside.
     "TELNETCONSOLE_ENABLED": False,
     "REMOTE_CONTROL_ENABLED": False,
-    "LOG_LEVEL": "ERROR",  # failures are recorded in the database, not printed
+    # Failures are recorded in the database, not printed: Scrapy's own error lines (with
+    # their tracebacks) stay off the operator's terminal. ``govwatch scan --verbose``: INFO.
+    "LOG_LEVEL": "CRITICAL",
     "RETRY_GIVE_UP_LOG_LEVEL": "INFO",
     "LOGSTATS_INTERVAL": 0,
     "DOWNLOAD_HANDLERS": {

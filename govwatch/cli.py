@@ -2,7 +2,8 @@
 
 Each command parses its options, calls one library function and renders the result with
 :mod:`govwatch.output`. Exit status: 0 success; 1 internal error; 2 bad input (sites file,
-options, missing database); 3 scan interrupted (resume it with ``govwatch scan --resume``).
+options, a missing or unusable database, a path that cannot be written); 3 scan interrupted
+(resume it with ``govwatch scan --resume``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import click
 
 from govwatch import __version__
 from govwatch import db as store
-from govwatch.config import Config, ConfigError, load_config
+from govwatch.config import Config, ConfigError, check_site_ids, load_config
 from govwatch.output import format_option, render
 from govwatch.schedule import JOB_NAMES
 from reports import ReportError
@@ -60,9 +61,12 @@ def friendly_errors(func: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (ConfigError, ReportError) as error:
+        except (ConfigError, ReportError, store.StoreError) as error:
             fail(str(error))
         except Exception as error:  # a bug: say so in one line unless debugging
+            if isinstance(error, OSError) and error.filename is not None:
+                # not a bug: the system refuses a path given (--out, --log-file, --dir)
+                fail(f"{error.filename}: {error.strerror or error}")
             if os.environ.get("GOVWATCH_DEBUG"):
                 raise
             fail(f"internal error: {type(error).__name__}: {error}", EXIT_INTERNAL)
@@ -70,21 +74,38 @@ def friendly_errors(func: Callable) -> Callable:
     return wrapper
 
 
-def scan_date(config: Config, as_of: str | None) -> date:
+# The days a scan may be judged at and a report dated (every date option): wide enough for
+# any real use, and far from the ends of the calendar, where the date arithmetic (deadlines
+# in working days, look-backs of years) fails.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def _day(_ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """Click callback: a YYYY-MM-DD option as a date from FIRST_DAY to LAST_DAY."""
+    if value is None:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        fail(f"{param.opts[0]} must be YYYY-MM-DD, not {value!r}")
+    if not FIRST_DAY <= day <= LAST_DAY:
+        fail(f"{param.opts[0]} must be a day from {FIRST_DAY} to {LAST_DAY}, not {value}")
+    return day
+
+
+def scan_date(config: Config, as_of: date | None) -> date:
     """The date a scan is judged at: *as_of*, or today in the configured timezone."""
-    if as_of:
-        try:
-            return date.fromisoformat(as_of)
-        except ValueError:
-            fail(f"--as-of must be YYYY-MM-DD, not {as_of!r}")
-    return datetime.now(ZoneInfo(config.timezone)).date()
+    return as_of or datetime.now(ZoneInfo(config.timezone)).date()
 
 
-def open_existing_db(db_path: str):
-    """Open a database that must already exist (listings never create one)."""
+def open_existing_db(db_path: str, site_ids: tuple[str, ...] = ()):
+    """Open a database that must already exist (listings never create one); ConfigError for
+    any of *site_ids* it does not know."""
     if not Path(db_path).exists():
         fail(f"{db_path}: no such database; run 'govwatch scan' first")
-    return store.open_db(db_path)
+    db = store.open_db(db_path)
+    check_site_ids(site_ids, store.sites_by_id(db), db_path)
+    return db
 
 
 @click.group()
@@ -127,10 +148,13 @@ def sites_check(sites_file: str, fmt: str) -> None:
 @db_option
 @click.option("--site", "site_ids", multiple=True, help="Scan only this site (repeatable).")
 @click.option("--resume", is_flag=True, help="Continue the last interrupted scan.")
-@click.option("--as-of", help="Judge dates at this day (YYYY-MM-DD); default today.")
+@click.option("--as-of", callback=_day,
+              help="Judge dates at this day (YYYY-MM-DD); default today.")
 @click.option("--full", is_flag=True,
               help="Read every page again, even those unchanged since the last scan.")
 @click.option("--quiet", is_flag=True, help="No progress lines.")
+@click.option("--verbose", is_flag=True,
+              help="Show the crawler's log (download errors and their tracebacks) on stderr.")
 @format_option()
 @friendly_errors
 def scan(
@@ -138,19 +162,23 @@ def scan(
     db_path: str,
     site_ids: tuple[str, ...],
     resume: bool,
-    as_of: str | None,
+    as_of: date | None,
     full: bool,
     quiet: bool,
+    verbose: bool,
     fmt: str,
 ) -> None:
     """Crawl the sites, evaluate the rules and update the issues.
 
     A page unchanged since the last scan that read it (HTTP 304 to a conditional request)
-    keeps that reading; --full reads every page again.
+    keeps that reading; --full reads every page again. What failed is recorded in the
+    database (a site unreachable, a page's error); --verbose also shows the crawler's log.
     """
     config = load_config(sites_file)
     chosen = config.select(site_ids)
-    settings = {"GOVWATCH_REVALIDATE": False} if full else {}
+    settings: dict[str, Any] = {"GOVWATCH_REVALIDATE": False} if full else {}
+    if verbose:
+        settings["LOG_LEVEL"] = "INFO"
     run = _scan(chosen, db_path, scan_date(config, as_of), resume=resume, quiet=quiet,
                 settings=settings)
     report_scan(run, fmt, quiet)
@@ -213,8 +241,10 @@ def report_scan(run, fmt: str, quiet: bool) -> None:
             if run.tracking:
                 click.echo(f"issues: {_tracking_line(run.tracking)}; list them: govwatch issues")
     if outcome.status != store.ScanStatus.COMPLETE:
+        kept = (f"the last complete scan ({outcome.latest_complete}) is intact"
+                if outcome.latest_complete else "there is no complete scan yet")
         click.echo(
-            f"scan {outcome.scan_id} was interrupted; the previous complete scan is intact. "
+            f"scan {outcome.scan_id} was interrupted; {kept}. "
             "Continue it with: govwatch scan --resume",
             err=True,
         )
@@ -228,7 +258,7 @@ def report_scan(run, fmt: str, quiet: bool) -> None:
 @friendly_errors
 def columns(db_path: str, site_ids: tuple[str, ...], fmt: str) -> None:
     """List the column inventory (栏目清单) of the latest complete scan."""
-    db = open_existing_db(db_path)
+    db = open_existing_db(db_path, site_ids)
     scan_id = store.latest_complete_scan(db)
     if scan_id is None:
         fail(f"{db_path}: no complete scan yet")
@@ -306,16 +336,6 @@ pack_option = click.option(
 scan_option = click.option(
     "--scan", "scan_id", type=int, help="The scan (default: the latest complete one)."
 )
-
-
-def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    """Click callback: a YYYY-MM-DD option as a date."""
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"must be YYYY-MM-DD, not {value!r}") from None
 
 
 def _evaluation_line(summary: dict[str, Any]) -> str:
@@ -422,7 +442,7 @@ def evaluate(db_path: str, scan_id: int | None, as_of: date | None, packs: tuple
 @friendly_errors
 def findings(db_path: str, scan_id: int | None, site_ids: tuple[str, ...], fmt: str) -> None:
     """List the findings of a scan (default: the latest complete one)."""
-    db = open_existing_db(db_path)
+    db = open_existing_db(db_path, site_ids)
     scan_id = scan_id or store.latest_complete_scan(db)
     if scan_id is None:
         fail(f"{db_path}: no complete scan yet")
@@ -452,14 +472,9 @@ def report_config(sites_file: str | None) -> tuple[Any, str]:
     return ReportSettings.from_mapping(config.rectification), config.timezone
 
 
-def report_day(text: str | None, timezone: str) -> date:
-    """The date a report is for: *text* (YYYY-MM-DD), or today in *timezone*."""
-    if text is None:
-        return datetime.now(ZoneInfo(timezone)).date()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"--date must be YYYY-MM-DD, not {text!r}")
+def report_day(day: date | None, timezone: str) -> date:
+    """The date a report is for: *day*, or today in *timezone*."""
+    return day or datetime.now(ZoneInfo(timezone)).date()
 
 
 def local_now(timezone: str) -> str:
@@ -478,7 +493,8 @@ def issues_command(db_path: str, status: str | None, site_id: str | None, fmt: s
     """List tracked issues (withdrawn ones only with --status withdrawn)."""
     from reports.tracker import issue_list
 
-    rows = issue_list(open_existing_db(db_path), status, site_id)
+    db = open_existing_db(db_path, (site_id,) if site_id else ())
+    rows = issue_list(db, status, site_id)
     click.echo(render(rows, fmt, ISSUE_TABLE if fmt == "table" else ()))
 
 
@@ -559,23 +575,25 @@ def track(db_path: str, scan_id: int | None, fmt: str) -> None:
 @cli.command()
 @db_option
 @report_sites_option
-@click.option("--date", "day", help="Publication date YYYY-MM-DD [default: today].")
+@click.option("--date", "day", callback=_day,
+              help="Publication date YYYY-MM-DD [default: today].")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="bulletins",
               show_default=True, help="Where to write the files.")
 @click.option("--format", "formats", default="html,xlsx,md,json", show_default=True,
               help="Comma-separated formats: html, xlsx, md, json.")
 @friendly_errors
-def bulletin(db_path: str, sites_file: str | None, day: str | None, out_dir: str,
+def bulletin(db_path: str, sites_file: str | None, day: date | None, out_dir: str,
              formats: str) -> None:
     """Publish the 纠错 bulletin (第N期) of a date; the same date gives the same bulletin."""
     from reports.bulletin import BULLETIN, publish_bulletin
-    from reports.render import FORMATS, write_report
+    from reports.render import FORMATS, writable_dir, write_report
 
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
     if not chosen or set(chosen) - set(FORMATS):
         fail(f"--format takes a comma-separated list of {', '.join(FORMATS)}: {formats!r}")
     settings, timezone = report_config(sites_file)
     db = open_existing_db(db_path)
+    writable_dir(out_dir)  # before the bulletin is recorded as published
     content = publish_bulletin(db, report_day(day, timezone), settings)
     stem = f"bulletin-{content['number']:03d}-{content['date']}"
     for path in write_report(BULLETIN, content, chosen, out_dir, stem):
@@ -590,14 +608,14 @@ def bulletin(db_path: str, sites_file: str | None, day: str | None, out_dir: str
 @cli.command()
 @db_option
 @report_sites_option
-@click.option("--date", "day", help="Score the latest complete scan up to this date "
-              "YYYY-MM-DD [default: today].")
+@click.option("--date", "day", callback=_day, help="Score the latest complete scan up to "
+              "this date YYYY-MM-DD [default: today].")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="scorecards",
               show_default=True, help="Where to write the file.")
 @click.option("--format", "fmt", type=click.Choice(["html", "json", "xlsx"]), default="html",
               show_default=True, help="Output format.")
 @friendly_errors
-def scorecard(db_path: str, sites_file: str | None, day: str | None, out_dir: str,
+def scorecard(db_path: str, sites_file: str | None, day: date | None, out_dir: str,
               fmt: str) -> None:
     """Score every site of the latest complete scan: vetoes, deductions, 合格率."""
     from reports.render import write_report
@@ -642,6 +660,11 @@ def schedule_command(config_file: str, db_path: str, out_dir: str, dry_run: bool
         click.echo(f"\ntimezone {service.config.timezone}; job store {service.job_store_path}; "
                    f"bulletins into {service.out_dir}/")
         return
+    if not dry_run:  # refused now, not at the first job
+        from reports.render import writable_dir
+
+        writable_dir(service.out_dir)
+        store.open_db(db_path).close()
     scheduler.configure_logging(log_file)
     if run_now:
         sys.exit(EXIT_JOB[service.run_now(run_now)])

@@ -3,7 +3,8 @@
 Top-level keys (a bare YAML list of sites is also accepted, as a sites-only file):
 
     timezone       zoneinfo name                  default "Asia/Shanghai"
-    schedule       mapping, passed on raw         default {}  (read by scheduler.py)
+    schedule       mapping, kept raw              default {}  (read by scheduler.py; checked
+                                                  here by govwatch.schedule)
     rectification  mapping, passed on raw         default {}  (read by reports/)
     mail           mapping of mail keys           default none (bulletins are not mailed)
     sites          non-empty list of site mappings (required)
@@ -51,7 +52,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -62,7 +63,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-__all__ = ["Config", "ConfigError", "MailSettings", "Site", "load_config"]
+__all__ = ["Config", "ConfigError", "MailSettings", "Site", "check_site_ids", "load_config"]
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 TOP_KEYS = ("timezone", "schedule", "rectification", "mail", "sites")
@@ -163,11 +164,18 @@ class Config:
         if not site_ids:
             return self.sites
         by_id = {s.id: s for s in self.sites}
-        unknown = [i for i in site_ids if i not in by_id]
-        if unknown:
-            raise ConfigError(f"unknown site id {', '.join(map(repr, unknown))} "
-                              f"(known: {', '.join(by_id)})", self.path)
+        check_site_ids(site_ids, by_id, self.path)
         return tuple(by_id[i] for i in dict.fromkeys(site_ids))
+
+
+def check_site_ids(site_ids: Iterable[str], known: Iterable[str], where: str | Path) -> None:
+    """ConfigError naming each of *site_ids* not among the *known* ids of *where* (a sites
+    file, or a database), and the known ones, so a mistyped id never selects nothing."""
+    known = list(known)
+    unknown = [i for i in site_ids if i not in known]
+    if unknown:
+        raise ConfigError(f"unknown site id {', '.join(map(repr, unknown))} "
+                          f"(known: {', '.join(known) or 'none'})", where)
 
 
 def load_config(path: str | Path) -> Config:
@@ -185,7 +193,12 @@ def load_config(path: str | Path) -> Config:
         line = data[:e.start].count(b"\n") + 1
         raise ConfigError(f"file is not UTF-8 (byte 0x{data[e.start]:02x}); save it as UTF-8",
                           path, line) from None
-    return _Reader(path, text).config()
+    config = _Reader(path, text).config()
+    # The scheduler's own validator, so a file that passes here never fails at start-up.
+    from govwatch.schedule import Schedule  # it imports this module
+
+    Schedule.from_config(config)
+    return config
 
 
 def _regex_problem(pattern: Any) -> str | None:

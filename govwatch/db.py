@@ -53,7 +53,9 @@ Tables (one row per …):
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -85,7 +87,8 @@ class LinkResult(enum.StrEnum):
     OK = "ok"
     BROKEN = "broken"  # 错链断链: the target does not answer with a usable response
     BLOCKED = "blocked"  # the target refuses the checker (robots, 403 to bots, rate limits)
-    SKIPPED = "skipped"  # not checked (a scheme or host the checker leaves alone)
+    SKIPPED = "skipped"  # not checked (a scheme or host the checker leaves alone, an answer
+    # too large to read)
 
     @property
     def label(self) -> str:
@@ -353,23 +356,88 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def open_db(path: str | Path) -> sqlite_utils.Database:
+# The schema's version, kept in the database (PRAGMA user_version). Raise it when the schema
+# changes in a way an older govwatch must not read or write; new tables and columns, which
+# ensure_schema adds, do not need it. 0: a database from before versions were recorded.
+SCHEMA_VERSION = 1
+
+
+class StoreError(Exception):
+    """A database govwatch cannot use (not SQLite, not openable, written by a newer
+    govwatch): str(e) is one line naming the file."""
+
+
+class Store(sqlite_utils.Database):
+    """The database, whose write transactions take the write lock when they begin.
+
+    A deferred transaction (plain ``BEGIN``) that reads and then writes cannot wait for the
+    lock in WAL mode: when another process committed after its read, SQLite answers
+    "database is locked" at once, whatever the busy timeout. ``BEGIN IMMEDIATE`` waits (up
+    to the busy timeout) before reading, so its reads are of the latest state.
+    """
+
+    @contextmanager
+    def atomic(self) -> Iterator[Store]:
+        """A transaction (a savepoint inside one) that holds the write lock from its start."""
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.rollback()  # a no-op when the error ended the transaction already
+            raise
+
+
+def schema_version(conn: sqlite3.Connection, path: str | Path) -> int:
+    """The schema version of the database open on *conn* (at *path*); StoreError when the
+    file is not a SQLite database or a newer govwatch wrote it (it is never read or
+    written then)."""
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.DatabaseError as error:
+        raise _store_error(path, error) from None
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"{path} was written by a newer govwatch (schema {version} > "
+                         f"{SCHEMA_VERSION}); upgrade govwatch")
+    return version
+
+
+def _store_error(path: str | Path, error: sqlite3.Error) -> Exception:
+    """The StoreError for a file SQLite cannot open or read as a database; *error* itself
+    for anything else (a locked database is not the file's fault)."""
+    if error.sqlite_errorcode == sqlite3.SQLITE_NOTADB:
+        return StoreError(f"{path} is not a SQLite database")
+    if error.sqlite_errorcode == sqlite3.SQLITE_CANTOPEN:
+        return StoreError(f"{path}: cannot open the database there")
+    return error
+
+
+def open_db(path: str | Path) -> Store:
     """Open (creating if needed) the govwatch database at *path*, in WAL mode with the schema.
 
-    WAL lets a reader query (``govwatch columns``, Datasette) while a scan writes.
+    WAL lets a reader query (``govwatch columns``, Datasette) while a scan writes. StoreError
+    for a file that is not a govwatch database this version can use.
     """
-    db = sqlite_utils.Database(path)
-    db.enable_wal()
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA synchronous = NORMAL")
-    db.execute("PRAGMA busy_timeout = 10000")
-    ensure_schema(db)
+    try:
+        db = Store(path)
+        db.execute("PRAGMA busy_timeout = 10000")  # first: even switching to WAL may wait
+        schema_version(db.conn, path)
+        db.enable_wal()
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA synchronous = NORMAL")
+        ensure_schema(db)
+    except sqlite3.Error as error:  # one that opens but cannot be written, too (a read-only
+        raise _store_error(path, error) from None  # folder: no WAL file beside it)
     return db
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create every table, column and index that does not exist yet (a database made by an
-    older version gains the columns added since)."""
+    older version gains the columns added since), and record :data:`SCHEMA_VERSION`."""
     for name, spec in _TABLES.items():
         table = db[name]
         if not table.exists():
@@ -382,6 +450,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     for name, indexes in _INDEXES.items():
         for columns in indexes:
             db[name].create_index(columns, if_not_exists=True)
+    if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def start_scan(db: sqlite_utils.Database, sites: Sequence[Site], as_of: str) -> int:

@@ -46,7 +46,8 @@ class JobOutcome(enum.StrEnum):
 
 
 # Failures with a cause a person can act on: logged in one line, without a traceback.
-EXPECTED_ERRORS = (ConfigError, ReportError, MailError, smtplib.SMTPException, OSError)
+EXPECTED_ERRORS = (ConfigError, ReportError, MailError, smtplib.SMTPException, OSError,
+                   store.StoreError)
 
 
 def interrupted_scan(service: Service) -> dict[str, Any] | None:

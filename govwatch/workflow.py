@@ -80,9 +80,10 @@ def publish(
     """Publish the bulletin of *day* (the same day twice gives the same bulletin) and the
     scorecard of the latest complete scan up to *day*, as files in *out_dir*."""
     from reports.bulletin import BULLETIN, publish_bulletin
-    from reports.render import write_report
+    from reports.render import writable_dir, write_report
     from reports.scorecard import SCORECARD, build_scorecard
 
+    writable_dir(out_dir)  # before the bulletin is recorded as published
     db = store.open_db(db_path)
     try:
         bulletin = publish_bulletin(db, day, report_settings)

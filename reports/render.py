@@ -10,6 +10,7 @@ a bulletin opens offline. Markdown escapes the characters that would break a tab
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -106,18 +107,37 @@ def write_report(
     if unknown or not formats:
         raise ReportError(f"unknown format {', '.join(unknown) or '(none)'}; "
                           f"choose from {', '.join(FORMATS)}")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = writable_dir(out_dir)
     paths = []
     for fmt in formats:
         path = out / f"{stem}.{fmt}"
-        if fmt == "xlsx":
-            write_workbook(path, report.sections, content)
-        elif fmt == "html":
-            path.write_text(render_html(report, content), encoding="utf-8")
-        elif fmt == "md":
-            path.write_text(render_markdown(report, content), encoding="utf-8")
-        else:
-            path.write_text(render_json(content), encoding="utf-8")
+        try:
+            if fmt == "xlsx":
+                write_workbook(path, report.sections, content)
+            elif fmt == "html":
+                path.write_text(render_html(report, content), encoding="utf-8")
+            elif fmt == "md":
+                path.write_text(render_markdown(report, content), encoding="utf-8")
+            else:
+                path.write_text(render_json(content), encoding="utf-8")
+        except OSError as error:
+            raise _cannot_write(path, error) from None
         paths.append(path)
     return paths
+
+
+def writable_dir(out_dir: str | Path) -> Path:
+    """*out_dir*, created if missing, once a file could be made in it; ReportError naming
+    the folder and the system's reason otherwise. Publishing checks this first, so a
+    bulletin is never recorded as published when its files cannot be written."""
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=out).close()
+    except OSError as error:
+        raise _cannot_write(out, error) from None
+    return out
+
+
+def _cannot_write(path: Path, error: OSError) -> ReportError:
+    return ReportError(f"cannot write {path}: {error.strerror or error}")

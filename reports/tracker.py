@@ -164,8 +164,9 @@ def claim(
     at: str | None = None,
 ) -> list[int]:
     """The unit claims (认领) published issues: open → claimed; an overdue one stays overdue
-    but carries the claim. All or none: ReportError if any issue cannot be claimed."""
-    at = at or store.now_iso()
+    but carries the claim. All or none: ReportError if any issue cannot be claimed, or *by*
+    is blank."""
+    at, by = at or store.now_iso(), _named(by, "by")
     issues = [_require(db, issue_id, _CLAIMABLE, "claimed") for issue_id in issue_ids]
     for issue in issues:
         if issue["claimed_by"]:
@@ -184,7 +185,9 @@ def claim(
 def reject(
     db: sqlite_utils.Database, issue_id: int, by: str, reason: str, at: str | None = None
 ) -> None:
-    """The unit disputes an issue: it stays listed as disputed until an auditor decides."""
+    """The unit disputes an issue: it stays listed as disputed until an auditor decides.
+    ReportError without who disputes it or why."""
+    by, reason = _named(by, "by"), _named(reason, "reason")
     issue = _require(db, issue_id, _DISPUTABLE, "disputed")
     store.change_issue_state(
         db, issue_id, IssueState.DISPUTED,
@@ -218,6 +221,14 @@ def withdraw(
         db, issue_id, IssueState.WITHDRAWN,
         {"at": at or store.now_iso(), "cause": IssueCause.WITHDRAWN, "actor": by, "note": note},
     )
+
+
+def _named(text: str | None, name: str) -> str:
+    """*text* without surrounding blanks; ReportError naming the argument when nothing is
+    left, since the audit trail must say who acted and why."""
+    if text is None or not text.strip():
+        raise ReportError(f"{name} must not be blank")
+    return text.strip()
 
 
 def _require(

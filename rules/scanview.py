@@ -23,7 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from govwatch.db import ScanStatus, SiteStatus
+from govwatch.db import ScanStatus, SiteStatus, schema_version
 
 HOME_PAGES = """
     select p.site_id, p.url from pages p join sites s on s.id = p.site_id
@@ -80,7 +80,8 @@ class ScanView:
     def open(cls, db_path: str | Path, scan_id: int | None = None,
              as_of: date | None = None) -> ScanView:
         """The view of scan *scan_id* (default: the latest complete one) judged at *as_of*
-        (default: the scan's own date). ScanError if there is no such complete scan."""
+        (default: the scan's own date). ScanError if there is no such complete scan,
+        StoreError if the file is not a database this govwatch can read."""
         path = Path(db_path)
         if not path.exists():
             raise ScanError(f"{db_path}: no such database")
@@ -88,6 +89,7 @@ class ScanView:
         try:
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA query_only = ON")
+            schema_version(conn, db_path)  # StoreError: not SQLite, or from a newer govwatch
             conn.create_function("regexp", 2, _regexp, deterministic=True)
             scan = _complete_scan(conn, scan_id)
             sites = {

@@ -379,3 +379,28 @@ def test_external_hosts_stop_when_their_budget_is_spent(tmp_path):
     assert (external["result"], external["error"]) == ("skipped", "external-budget")
     assert found[other.url + "/logo.png"]["result"] == "ok"  # a configured site's host
     assert not [e for e in other.log if e[3].startswith("localhost")]
+
+
+# -- answers over the download size limit ----------------------------------------------------
+
+def test_an_answer_over_the_size_limit_is_skipped_too_large_not_broken(tmp_path, monkeypatch):
+    big = html("大文件", "x" * 30_000)  # over the 20 000 bytes allowed below
+
+    def streamed(h: _Handler, n: int) -> None:  # no Content-Length: found too large on the way
+        h.send_response(200)
+        h.send_header("Content-Type", "text/html; charset=utf-8")
+        h.end_headers()
+        h.wfile.write(big)
+
+    monkeypatch.setitem(BEHAVIOURS, "/streamed.html", (streamed, None))
+    with Lab({"/big.html": big}) as other:
+        home = html("首页", '<a href="/big.html">大</a><a href="/streamed.html">流</a>'
+                           f'<a href="{other.url}/big.html">外</a><a href="/ok.html">好</a>')
+        with Lab({"/": home, "/big.html": big}) as site:
+            outcome = scan(write_sites(tmp_path / "s.yaml", site), tmp_path / "g.db",
+                           settings={"DOWNLOAD_MAXSIZE": 20_000})
+    assert outcome.status == "complete"
+    found = checks(tmp_path / "g.db")
+    for target in (site.url + "/big.html", site.url + "/streamed.html", other.url + "/big.html"):
+        assert (found[target]["result"], found[target]["error"]) == ("skipped", "too-large")
+    assert found[site.url + "/ok.html"]["result"] == "ok"  # the limit spares what is smaller
