@@ -209,9 +209,17 @@ def report_scan(run, fmt: str, quiet: bool) -> None:
             "unchanged": r["unchanged"],
             "columns": r["columns"],
             "newest_date": r["newest_date"],
+            # what the scan covered: link targets found, those neither fetched nor
+            # recorded (0 in a complete scan), and whether max_pages cut the crawl
+            "discovered": r["discovered"],
+            "unsettled": r["unsettled"],
+            "capped": bool(r["capped"]),
         }
         for r in outcome.sites
     ]
+    for scan_id in outcome.stale:
+        click.echo(f"scan {scan_id} was left running by a process that died; it is marked "
+                   "failed (resume it with: govwatch scan --resume)", err=True)
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -219,6 +227,7 @@ def report_scan(run, fmt: str, quiet: bool) -> None:
                     "scan": outcome.scan_id,
                     "status": outcome.status,
                     "resumed": outcome.resumed,
+                    "stale": outcome.stale,
                     "seconds": round(outcome.seconds, 1),
                     "sites": rows,
                     "evaluation": run.evaluation,
@@ -243,8 +252,11 @@ def report_scan(run, fmt: str, quiet: bool) -> None:
     if outcome.status != store.ScanStatus.COMPLETE:
         kept = (f"the last complete scan ({outcome.latest_complete}) is intact"
                 if outcome.latest_complete else "there is no complete scan yet")
+        # A crawl that finished with link targets unsettled is not complete either.
+        why = (f"ended with {outcome.unsettled} discovered link targets neither fetched nor "
+               "recorded" if outcome.unsettled else "was interrupted")
         click.echo(
-            f"scan {outcome.scan_id} was interrupted; {kept}. "
+            f"scan {outcome.scan_id} {why}; {kept}. "
             "Continue it with: govwatch scan --resume",
             err=True,
         )

@@ -82,3 +82,26 @@ def test_scan_then_columns_as_json(tmp_path):
     assert by_name["部门动态"]["class"] == "news"
     csv_out = run("columns", "--db", db, "--site", "hanweb", "--format", "csv").output
     assert csv_out.splitlines()[0].startswith("site,name,class,url,newest_date,items")
+
+
+def test_a_scan_left_running_by_a_dead_process_is_said_stale_and_resumed(tmp_path):
+    from govwatch import db as store
+    from govwatch.config import load_config
+
+    with PortalServer(PORTALS / "hanweb") as hanweb:
+        sites = write_sites(tmp_path / "s.yaml", {"hanweb": hanweb})
+        db = str(tmp_path / "g.db")
+        conn = store.open_db(db)  # as a scan killed with -9 leaves it: running, no lock
+        scan_id = store.start_scan(conn, load_config(sites).sites, "2026-11-24")
+        conn.close()
+        result = run("scan", "--sites", str(sites), "--db", db, "--resume", "--quiet",
+                     "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert (f"scan {scan_id} was left running by a process that died; it is marked failed"
+            in result.output)
+    summary = json.loads(result.output[result.output.index("{"):])
+    assert (summary["scan"], summary["status"], summary["stale"]) == (
+        scan_id, "complete", [scan_id])
+    (site,) = summary["sites"]
+    assert site["unsettled"] == 0 and site["discovered"] > site["pages"] / 2
+    assert site["capped"] is False
