@@ -199,7 +199,9 @@ def test_a_killed_scan_resumes_to_what_an_uninterrupted_one_finds(
     while committed_pages(db, scan_id) < after:
         assert driver.poll() is None and time.monotonic() < deadline, "ended before the kill"
         time.sleep(0.02)
-    for role in (["writer", "crawl", "parent"] if victim == "tree" else [victim]):
+    # The whole tree parent first: a parent that saw its crawl die first would mark the scan
+    # failed itself, which is the "crawl" case, not a power cut.
+    for role in (["parent", "crawl", "writer"] if victim == "tree" else [victim]):
         os.kill(pids[role], signal.SIGKILL)
     if victim in ("crawl", "writer"):  # the driver sees the crawl end, and says so
         cut = json.loads(driver.communicate(timeout=120)[0].strip().splitlines()[-1])
