@@ -2,7 +2,7 @@
 
 `footer_facts` returns one `FooterFact` per `FactKind`: ICP备案号, 公安机关备案号, 政府网站标识码
 (footer text and `<meta name="SiteIDCode">`), 党政机关网站标识 (conac badge), the
-「我为政府网站找错」 entry and the 网站主办单位 (domain.md §5).
+「我为政府网站找错」 entry and the 网站主办单位 (docs/identifiers.md).
 
 Extraction is tolerant (full-width colons, NBSP, spaces inside numbers, numbers inside links,
 badge scripts written through `document.write(unescape(...))`); validation is strict. A fact

@@ -1,9 +1,9 @@
 """The availability probe (可用性监测): one timed GET of each site's home page.
 
-站点无法访问 (domain.md §3) is judged over a week of probes, at least 20 a day: a probe fails
-when the home page has not opened within 15 s, and the veto falls when failures reach 5 % of
-the probes. This module only measures and records; the rule ``site.availability``
-(:mod:`rules.checks.availability`) judges, from the ``probes`` table.
+站点无法访问 (docs/indicators.md#availability) is judged over a week of probes, at least
+20 a day: a probe fails when the home page has not opened within 15 s, and the veto falls
+when failures reach 5 % of the probes. This module only measures and records; the rule
+``site.availability`` (:mod:`rules.checks.availability`) judges, from the ``probes`` table.
 
 A probe GETs the configured home page URL (redirects followed, as a browser would), reads
 the body (up to ``MAX_BODY`` bytes) and succeeds when the final answer is a 2xx page and all

@@ -1,6 +1,6 @@
 """The reader process: read the crawl's HTML pages and write the scan's rows, beside the crawl.
 
-Profiling the crawl (issue 6) showed its one Python process spending more time reading pages
+Profiling the crawl showed its one Python process spending more time reading pages
 (parsing, dated lists, links, footers) and writing rows than Scrapy spent fetching them, and
 Python runs one thread at a time. So reading and writing run in a process of their own, on
 the other core: the crawl hands each HTML page over and gets back its leads (where to go

@@ -93,7 +93,7 @@ DEFAULTS: dict[str, Any] = {
     # Link checks (错链断链): crawler/linkcheck*.py. Per site: link_exclude, link_accept,
     # allow_private in the sites file add to these.
     "GOVWATCH_LINKCHECK_ENABLED": True,  # false: only what the crawl fetches is judged
-    "GOVWATCH_LINKCHECK_TIMEOUT": 15.0,  # seconds per check request (the 15 s of domain.md §3)
+    "GOVWATCH_LINKCHECK_TIMEOUT": 15.0,  # seconds per check (docs/indicators.md#availability)
     "GOVWATCH_LINKCHECK_HEAD": True,  # HEAD first for targets that are not pages
     "GOVWATCH_LINKCHECK_OBEY_ROBOTS": False,  # check requests consult robots.txt
     # HEAD refused (405, 501), or answered in a way a GET may contradict

@@ -101,13 +101,13 @@ class ProbeOutcome(enum.StrEnum):
     """How one availability probe of a home page ended (``probes.outcome``)."""
 
     OK = "ok"  # the home page opened (a 2xx page) within the time limit
-    TIMEOUT = "timeout"  # not opened within the limit (15 s, domain.md §3)
+    TIMEOUT = "timeout"  # not opened within the limit (15 s, docs/indicators.md#availability)
     HTTP_ERROR = "http_error"  # the server answered with an error status
     UNREACHABLE = "unreachable"  # no answer: DNS, refused connection, TLS or protocol error
 
 
 class Severity(enum.StrEnum):
-    """How much a finding (``findings.severity``) weighs in scoring (domain.md §2)."""
+    """How much a finding (``findings.severity``) weighs in scoring (docs/indicators.md#scoring)."""
 
     VETO = "veto"  # 单项否决: the site is 不合格 whatever else it scores
     DEDUCTION = "deduction"  # 扣分: points off the 100, capped per indicator

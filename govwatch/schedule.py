@@ -4,7 +4,8 @@ Keys (all optional; times are in the config's ``timezone``, default Asia/Shangha
 
     scan            "DAYS HH:MM", a list of them, or false    default "mon 02:00"
     bulletins       the same                                  default ["wed 09:00", "fri 09:00"]
-    probes_per_day  integer 0..1440 (0: no probes)            default 24 (domain.md §3: ≥ 20)
+    probes_per_day  integer 0..1440 (0: no probes)            default 24 (≥ 20 a day:
+                                                              docs/indicators.md#availability)
     probe_timeout   seconds a home page has to open            default 15
     probe_workers   home pages probed at once                  default 16
     misfire_grace   how late a missed scan or bulletin may     default 6h

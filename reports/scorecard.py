@@ -2,8 +2,8 @@
 indicator, the score and pass/fail, and the overall 合格率 — the table a quarterly 监管通报
 prints — with a chart of outstanding problems per unit over the last bulletins.
 
-Scoring (domain.md §2): any veto item → 不合格, no further scoring. Otherwise the findings'
-points are summed per indicator (the part of the rule id before the first dot, e.g.
+Scoring (docs/indicators.md#scoring): any veto item → 不合格, no further scoring. Otherwise
+the findings' points are summed per indicator (the part of the rule id before the first dot, e.g.
 ``column`` for ``column.stale``), each indicator capped at its total, the sum capped at
 ``total_points``; score = total_points − deductions; below ``pass_line`` → 不合格. Advisory
 findings are counted, never scored; findings an auditor withdrew never count. A site the
@@ -76,7 +76,7 @@ def build_scorecard(
                    for f in hit]
         deductions += lines
         deducted = min(settings.total_points, sum(line["counted"] for line in lines))
-        scored = not hit and summary["status"] == SiteStatus.OK  # else no score (§2)
+        scored = not hit and summary["status"] == SiteStatus.OK  # vetoed or unread: no score
         score = round(settings.total_points - deducted, 2) if scored else None
         site_rows.append({
             "no": no, "site": site["id"], "name": site["name"],

@@ -19,7 +19,7 @@ from govwatch import db as store
 from govwatch.config import Site
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-LIMIT = 0.2  # stands in for the 15 s of domain.md §3
+LIMIT = 0.2  # stands in for the 15 s of docs/indicators.md#availability
 HOME = "<html><head><title>首页</title></head><body>要闻</body></html>".encode()
 
 

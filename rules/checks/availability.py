@@ -1,8 +1,8 @@
 """The ``availability`` check: 站点无法访问 judged over a week of availability probes.
 
 The scheduler probes every home page many times a day (:mod:`crawler.probe`, the
-``probes`` table); domain.md §3: a probe fails when the home page has not opened within
-15 s, and the site is vetoed when failures reach 5 % of the probes of a week.
+``probes`` table); docs/indicators.md#availability: a probe fails when the home page has
+not opened within 15 s, and the site is vetoed when failures reach 5 % of the probes of a week.
 
 Params: ``window`` (such as ``7d``): the probes counted are those of the local days
 ``as_of - window`` up to the day before the judging date, so a scan judged on Monday counts

@@ -8,8 +8,8 @@ narrows the classes further. The finding carries the column's class as a fact, s
 ``count_at_least`` can count stale news and notice columns together.
 
 ``column_empty`` (no params) reports a list column with no item and no 暂无信息-style note
-(a column that says it has nothing to publish is exempt, domain.md §4). Text pages
-(``kind = page``, such as 机构概况) are never empty columns.
+(a column that says it has nothing to publish is exempt, docs/indicators.md#empty-columns).
+Text pages (``kind = page``, such as 机构概况) are never empty columns.
 
 Both are one SQL query per scan over ``columns``.
 """

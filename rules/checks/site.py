@@ -6,9 +6,9 @@ check that runs over sites that did not answer.
 
 ``homepage_freshness`` (param ``window``, such as ``14d``; ``navigation_fallback``) reports
 a home page whose newest dated item is older than the window ends at the judging date. An
-item without a date counts as not updated (domain.md §3). A home page that lists no items
-at all is a navigation page: with ``navigation_fallback`` its level-2 pages (depth 1) are
-judged instead.
+item without a date counts as not updated (docs/indicators.md#home-page-updates). A home
+page that lists no items at all is a navigation page: with ``navigation_fallback`` its
+level-2 pages (depth 1) are judged instead.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ Deterministic: no clock, no randomness, images and zip files stored uncompressed
 run gives the same bytes (tests/test_portalserver.py checks this). expected.yaml is written
 from the same site data the pages are written from; it is never produced by a crawler.
 The output is meant to look like what TRS WCM, Hanweb 大汉 jcms and a generic county GBK CMS
-publish (domain.md §8); edit the data or the templates here and run the script again.
+publish (docs/cms.md); edit the data or the templates here and run the script again.
 """
 
 from __future__ import annotations
