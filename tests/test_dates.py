@@ -332,3 +332,36 @@ def test_article_info_line_digits_do_not_fuse_across_tags() -> None:
 def test_article_body_dates_without_label_are_not_publication_dates() -> None:
     tree = page("<div class='content'><p>办法自2024年12月1日起施行。</p></div>")
     assert article_date(tree, NO_DATE_URL) is None
+
+
+def test_article_labelled_date_wins_over_the_page_generation_meta() -> None:
+    # TRS "others" meta is when the page was generated (templates regenerate old pages).
+    others = '<meta name="others" content="页面生成时间 2026-05-20 10:19:03">'
+    tree = page("<div>发布时间：2025-02-25</div><p>正文。</p>", head=others)
+    assert article_date(tree, NO_DATE_URL) == date(2025, 2, 25)
+
+
+def test_item_date_month_day_in_a_month_folder_takes_the_folders_year() -> None:
+    url = "http://www.example.gov.cn/202401/0f9a20e07913debeb920f9a08c3cf0dc.shtml"
+    assert item_date("[01-20]", url=url, today=TODAY) == date(2024, 1, 20)
+    assert item_date("[01-20]", url=None, today=TODAY) == date(2026, 1, 20)
+
+
+def padded(text: str, length: int) -> str:
+    """*text* followed by full stops up to exactly *length* characters."""
+    return text + "。" * (length - len(text))
+
+
+@pytest.mark.parametrize(("length", "dated"), [(300, True), (301, False)])
+def test_an_info_line_is_at_most_300_characters(length: int, dated: bool) -> None:
+    info = padded("来源：市政府办公室 2025-02-25 ", length)
+    tree = page(f"<div class='info'>{info}</div>")
+    assert article_date(tree, NO_DATE_URL) == (date(2025, 2, 25) if dated else None)
+
+
+@pytest.mark.parametrize(("length", "dated"), [(500, False), (501, True)])
+def test_a_copyright_block_is_at_most_500_characters(length: int, dated: bool) -> None:
+    # Up to 500 characters, 版权所有 marks page chrome; longer, it is a container of the page.
+    block = padded("发布时间：2025-02-25 版权所有 某某市人民政府", length)
+    tree = page(f"<div>{block}</div>")
+    assert article_date(tree, NO_DATE_URL) == (date(2025, 2, 25) if dated else None)
