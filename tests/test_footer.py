@@ -287,3 +287,37 @@ def test_sponsor_mentioned_in_prose_is_not_a_sponsor_label():
 def test_provinces_map_region_codes_to_abbreviations():
     assert len(PROVINCES) == 31
     assert (PROVINCES["11"], PROVINCES["51"], PROVINCES["62"]) == ("京", "川蜀", "甘陇")
+
+
+def test_a_commented_out_old_icp_number_is_not_read_beside_a_malformed_visible_one():
+    found = facts(
+        """<html><body><div id="footer"><!-- <p>陇ICP备05000123号</p> -->
+        <p>陇ICP备0500012号</p></div></body></html>"""
+    )
+    assert found[FactKind.ICP] == FooterFact(
+        FactKind.ICP, "陇ICP备0500012号", "陇ICP备0500012号", False,
+        "ICP number must be 8 or 10 digits",
+    )
+
+
+FOREIGN_JIUCUO = "https://jiucuo.example.com/exposure/jiucuo.js"
+
+
+def test_a_jiucuo_script_from_a_foreign_host_is_malformed():
+    tag = f'<script id="_jiucuo_" sitecode="6200000038" src="{FOREIGN_JIUCUO}"></script>'
+    fact = facts(f"<html><body><div class='foot'>{tag}</div></body></html>")[FactKind.JIUCUO]
+    assert (fact.value, fact.valid, fact.problem) == (
+        "6200000038", False, "unknown jiucuo host jiucuo.example.com")
+
+
+def test_a_jiucuo_script_from_a_foreign_host_written_by_document_write_is_malformed():
+    script = (
+        "<script>document.write(unescape(\"%3Cscript id='_jiucuo_' sitecode='6200000038' "
+        f"src='{FOREIGN_JIUCUO}'%3E%3C/script%3E\"));</script>"
+    )
+    fact = facts(f"<html><body><footer>{script}</footer></body></html>")[FactKind.JIUCUO]
+    assert fact == FooterFact(
+        FactKind.JIUCUO,
+        f'<script id="_jiucuo_" sitecode="6200000038" src="{FOREIGN_JIUCUO}">',
+        "6200000038", False, "unknown jiucuo host jiucuo.example.com",
+    )

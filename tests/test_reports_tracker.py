@@ -12,7 +12,7 @@ from govwatch import db as store
 from govwatch.db import IssueCause, IssueState, ScanStatus, SiteStatus
 from reports import ReportError
 from reports.bulletin import publish_bulletin
-from reports.tracker import claim, confirm, issue_list, reject, track_scan, withdraw
+from reports.tracker import claim, confirm, issue_list, mark_overdue, reject, track_scan, withdraw
 from reports.workdays import Deadline, add_working_days, is_working_day, known_years
 
 STALE = Finding("xy-jtj", "column.stale", "http://jtj.xianyang.example/gzdt/",
@@ -114,8 +114,9 @@ def test_one_issue_walks_through_every_state(world: World) -> None:
         ("open", "disputed", IssueCause.REJECTED),
         ("disputed", "withdrawn", IssueCause.WITHDRAWN),
     ]
-    assert [e["at"] for e in trail][:4] == [
-        "2026-09-28", "2026-09-30", "2026-10-08T09:30:00+08:00", "2026-10-14"]
+    assert [e["at"] for e in trail] == [
+        "2026-09-28", "2026-09-30", "2026-10-08T09:30:00+08:00", "2026-10-14", "2026-10-16",
+        "2026-10-19", "2026-10-21", "2026-10-22", "2026-10-23", "2026-10-24", "2026-10-26"]
     assert trail[2]["actor"] == "王伟" and trail[2]["note"] == "已安排信息科更新"
     assert trail[1]["bulletin"] == 1 and trail[4]["scan_id"] == 4
 
@@ -140,6 +141,29 @@ def test_robots_forbidden_site_fixes_nothing(world: World) -> None:
     tracked(world, "2026-09-28", [ICP])
     tracked(world, "2026-10-05", [], site_status={"xy-sx": SiteStatus.ROBOTS_FORBIDDEN})
     assert issue_of(world, ICP)["state"] == IssueState.NEW
+
+
+def test_a_site_whose_home_page_answered_503_fixes_nothing(world: World) -> None:
+    tracked(world, "2026-09-28", [ICP])
+    scan_id = world.scan("2026-10-05", [], site_status={"xy-sx": SiteStatus.UNREACHABLE})
+    # The crawler keeps the error page it was given: the subject's URL *was* fetched.
+    store.set_site_status(world.db, scan_id, "xy-sx", SiteStatus.UNREACHABLE, 503,
+                          "HTTP 503")
+    store.write_rows(world.db, "pages", [{"scan_id": scan_id, "site_id": "xy-sx",
+                                          "url": ICP.subject, "status": 503, "kind": "html",
+                                          "depth": 0}])
+    assert track_scan(world.db, scan_id).fixed == 0
+    assert issue_of(world, ICP)["state"] == IssueState.NEW
+
+
+def test_an_issue_on_its_deadline_day_is_not_yet_overdue(world: World) -> None:
+    tracked(world, "2026-09-28", [ICP])
+    publish_bulletin(world.db, day("2026-09-30"))
+    assert issue_of(world, ICP)["deadline"] == "2026-10-13"
+    assert mark_overdue(world.db, day("2026-10-13")) == 0
+    assert issue_of(world, ICP)["state"] == IssueState.OPEN
+    assert mark_overdue(world.db, day("2026-10-14")) == 1
+    assert issue_of(world, ICP)["state"] == IssueState.OVERDUE
 
 
 def test_a_page_subject_is_covered_by_its_page_or_the_home_page(world: World) -> None:

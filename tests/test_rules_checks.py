@@ -92,6 +92,22 @@ def test_column_stale_by_class_window(scan, column_class, newest, stale):
         assert found[0].facts["class"] == column_class and newest in found[0].detail
 
 
+@pytest.mark.parametrize(("as_of", "cutoff"), [
+    ("2026-08-31", "2026-02-28"),  # 6 months before 31 August: 28 February
+    ("2026-03-01", "2025-09-01"),  # and before 1 March: 1 September
+])
+def test_a_calendar_month_window_judged_on_a_months_last_and_first_day(tmp_path, as_of, cutoff):
+    from datetime import date, timedelta
+
+    scan = ScanBuilder(tmp_path / "g.db", as_of=date.fromisoformat(as_of))
+    day_before = (date.fromisoformat(cutoff) - timedelta(days=1)).isoformat()
+    scan.column("a", "通知公告", "notice-policy", [cutoff])
+    stale = scan.column("a", "政策文件", "notice-policy", [day_before])
+    found = scan.findings("column.stale")
+    assert [f.subject_url for f in found] == [stale]
+    assert found[0].detail.endswith(f"超过 6个月 更新期限（{cutoff} 以来无更新）")
+
+
 def test_a_column_of_undated_items_is_stale_and_an_empty_one_is_left_to_column_empty(scan):
     undated = scan.column("a", "工作动态", "news", [None, None])
     scan.column("a", "部门动态", "news", [])
@@ -176,6 +192,40 @@ def test_a_report_published_only_as_an_attachment_counts(tmp_path):
               pub_date="2026-01-30")  # the report's own page, Chinese numerals
     assert scan.findings("annual_report.missing") == []
     assert scan.findings("annual_report.late") == []
+
+
+def test_a_site_that_never_published_an_annual_report_is_missing_it(tmp_path):
+    scan = ScanBuilder(tmp_path / "g.db", sites=("a", "b"))
+    scan.column("a", "通知公告", "notice-policy", ["2026-11-01"], titles=["关于开展检查的通知"])
+    scan.column("b", "年报", "annual-report", ["2026-01-20"], titles=[REPORT_2025])
+    found = scan.findings("annual_report.missing")
+    assert [f.site_id for f in found] == ["a"]
+    assert found[0].detail == "检查日 2026-11-24 已过期限 2026-01-31，未找到 2025 年度的文件"
+    assert scan.findings("annual_report.late") == []
+
+
+def test_a_report_year_written_with_a_white_circle_is_recognised(tmp_path):
+    # 二○二五: U+25CB WHITE CIRCLE, which CMS editors type for 〇 (U+3007)
+    scan = ScanBuilder(tmp_path / "g.db", sites=("a", "b"))
+    scan.column("a", "年报", "annual-report", ["2026-01-20"],
+                titles=["某某县二\u25cb二五年政府信息公开工作年度报告"])
+    scan.column("b", "年报", "annual-report", ["2026-02-03"],
+                titles=["某某县二\u25cb二五年政府信息公开工作年度报告"])
+    assert scan.findings("annual_report.missing") == []
+    assert [f.site_id for f in scan.findings("annual_report.late")] == ["b"]
+
+
+def test_a_late_report_published_only_as_an_attachment_on_a_later_page(tmp_path):
+    scan = ScanBuilder(tmp_path / "g.db", sites=("a",))
+    article = home_url("a") + "gk/202602/t20260210_1.html"
+    attachment = home_url("a") + "gk/P0202602.pdf"
+    scan.page("a", article, title="信息公开", pub_date="2026-02-10")
+    scan.link("a", article, attachment, anchor=REPORT_2025 + ".pdf", kind="document")
+    assert scan.findings("annual_report.missing") == []
+    (late,) = scan.findings("annual_report.late")
+    assert late.subject_url == attachment
+    assert late.detail == (f"2025 年度文件「{REPORT_2025}.pdf」发布于 2026-02-10，"
+                           "晚于期限 2026-01-31")
 
 
 @pytest.mark.parametrize(("published", "late"), [("2026-01-31", False), ("2026-02-01", True)])
