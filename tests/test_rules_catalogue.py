@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from rules.catalogue import SiteRules, check_pack_files, load_catalogue
+from rules.examples import run_examples
 from rules.model import RuleError
 from rules.packfile import load_pack
 from rules.registry import registered
@@ -245,6 +246,15 @@ def test_a_bad_override_is_a_rule_error(override, message):
     with pytest.raises(RuleError) as caught:
         load_catalogue().variants(["a", "b"], {"b": override})
     assert message in str(caught.value)
+
+
+def test_every_example_of_the_shipped_packs_holds():
+    rules = load_catalogue([EXAMPLE_PACK]).rules
+    results = run_examples(rules)
+    assert len(results) == sum(len(r.examples) for r in rules) > 40
+    assert [r.row() for r in results if not r.ok] == []
+    judged = {r.rule.check for r in results}
+    assert judged == set(registered())  # every check has examples in the shipped packs
 
 
 def test_every_check_declares_its_params_and_judges_examples():
