@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import chinese_calendar
 import pytest
 from test_reports_world import Finding, World, day
 
@@ -12,7 +13,16 @@ from govwatch import db as store
 from govwatch.db import IssueCause, IssueState, ScanStatus, SiteStatus
 from reports import ReportError
 from reports.bulletin import publish_bulletin
-from reports.tracker import claim, confirm, issue_list, mark_overdue, reject, track_scan, withdraw
+from reports.tracker import (
+    TrackResult,
+    claim,
+    confirm,
+    issue_list,
+    mark_overdue,
+    reject,
+    track_scan,
+    withdraw,
+)
 from reports.workdays import Deadline, add_working_days, is_working_day, known_years
 
 STALE = Finding("xy-jtj", "column.stale", "http://jtj.xianyang.example/gzdt/",
@@ -53,7 +63,8 @@ def test_one_issue_walks_through_every_state(world: World) -> None:
     assert (stale["state"], stale["deadline"], stale["published_in"]) == ("open", "2026-10-13", 1)
     assert [row["issue"] for row in first["new"]] == sorted([stale["id"], issue_of(world, ICP)["id"]])
 
-    claim(db, [stale["id"]], by="王伟", note="已安排信息科更新", at="2026-10-08T09:30:00+08:00")
+    assert claim(db, [stale["id"]], by="王伟", note="已安排信息科更新",
+                 at="2026-10-08T09:30:00+08:00") == [stale["id"]]
     assert issue_of(world, STALE)["state"] == IssueState.CLAIMED
 
     # A failed scan that misses the problem fixes nothing, and cannot be tracked at all.
@@ -99,6 +110,7 @@ def test_one_issue_walks_through_every_state(world: World) -> None:
     listed = [r["issue"] for key in ("new", "open", "fixed") for r in sixth[key]]
     assert stale["id"] not in listed
     assert stale["id"] not in [r["id"] for r in issue_list(db)]
+    assert [r["id"] for r in issue_list(db, "withdrawn")] == [stale["id"]]
 
     trail = store.issue_events(db, stale["id"])
     assert [(e["from_state"], e["to_state"], e["cause"]) for e in trail] == [
@@ -174,6 +186,19 @@ def test_a_page_subject_is_covered_by_its_page_or_the_home_page(world: World) ->
     assert issue_of(world, page)["state"] == IssueState.FIXED
 
 
+def test_a_tracked_scan_counts_what_it_saw_found_reopened_fixed_and_made_overdue(
+        world: World) -> None:
+    first = world.scan("2026-09-28", [STALE, ICP])
+    assert track_scan(world.db, first) == TrackResult(first, "2026-09-28", 2, 2, 0, 0, 0)
+    publish_bulletin(world.db, day("2026-09-30"))  # deadline 2026-10-13
+    second = world.scan("2026-10-14", [STALE])
+    assert track_scan(world.db, second) == TrackResult(second, "2026-10-14", 1, 0, 0, 1, 1)
+    third = world.scan("2026-10-19", [STALE, ICP])
+    assert track_scan(world.db, third) == TrackResult(third, "2026-10-19", 2, 0, 1, 0, 0)
+    assert track_scan(world.db, third) == TrackResult(third, "2026-10-19", 2, 0, 1, 0,
+                                                      already=True)
+
+
 def test_tracking_is_once_and_in_order(world: World) -> None:
     first = world.scan("2026-09-28", [STALE])
     second = world.scan("2026-10-05", [STALE])
@@ -216,6 +241,18 @@ def test_an_overdue_issue_claimed_late_stays_overdue(world: World) -> None:
         claim(world.db, [icp["id"]], by="王伟")
 
 
+def test_actions_without_a_time_are_recorded_now(world: World) -> None:
+    tracked(world, "2026-09-28", [ICP])
+    icp = issue_of(world, ICP)["id"]
+    reject(world.db, icp, by="李娜", reason="已标注")
+    confirm(world.db, icp)
+    reject(world.db, icp, by="李娜", reason="已标注")
+    withdraw(world.db, icp)
+    times = [e["at"] for e in store.issue_events(world.db, icp)][1:]
+    assert len(times) == 4
+    assert all(datetime.fromisoformat(t).tzinfo is not None for t in times)
+
+
 def test_a_dispute_pauses_publication_of_a_new_issue(world: World) -> None:
     tracked(world, "2026-09-28", [ICP])
     icp = issue_of(world, ICP)["id"]
@@ -243,3 +280,12 @@ def test_beyond_the_known_years_weekdays_stand_in_and_say_so() -> None:
     wednesday = next(date(last + 1, 3, d) for d in range(1, 8) if date(last + 1, 3, d).weekday() == 2)
     assert add_working_days(wednesday, 5) == Deadline(wednesday + timedelta(days=7), True)
     assert not add_working_days(date(last, 6, 1), 5).estimated
+
+
+def test_the_schedule_is_read_for_every_year_the_calendar_publishes() -> None:
+    first, last = min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year
+    assert is_working_day(date(first, 1, 1))[1] is False  # New Year: a known holiday
+    assert is_working_day(date(last, 12, 31))[1] is False
+    assert is_working_day(date(first - 1, 12, 31))[1] is True
+    assert is_working_day(date(last + 1, 1, 1)) == (date(last + 1, 1, 1).weekday() < 5, True)
+    assert add_working_days(day("2026-09-30"), 5) == Deadline(day("2026-10-13"))

@@ -240,6 +240,15 @@ def test_site_overrides_merge_params_and_switch_packs(tmp_path):
         (SiteRules(packs={"gov-2018": True}), "site b: unknown pack 'gov-2018'"),
         (SiteRules(params={"column.stale": {"windows": {"news": "soon"}}}),
          "rule column.stale: site b: param windows: must be a window"),
+        # the lower and upper bounds the checks declare for their params
+        (SiteRules(params={"site.availability": {"failure_percent": 100.5}}),
+         "param failure_percent: must be a number from 0 to 100, not 100.5"),
+        (SiteRules(params={"site.availability": {"failure_percent": -1}}),
+         "param failure_percent: must be a number from 0 to 100, not -1"),
+        (SiteRules(params={"site.availability": {"min_probes": 0}}),
+         "param min_probes: must be an integer >= 1, not 0"),
+        (SiteRules(params={"column.stale_veto": {"at_least": 0}}),
+         "param at_least: must be an integer >= 1, not 0"),
     ],
 )
 def test_a_bad_override_is_a_rule_error(override, message):
