@@ -365,3 +365,41 @@ def test_a_copyright_block_is_at_most_500_characters(length: int, dated: bool) -
     block = padded("发布时间：2025-02-25 版权所有 某某市人民政府", length)
     tree = page(f"<div>{block}</div>")
     assert article_date(tree, NO_DATE_URL) == (date(2025, 2, 25) if dated else None)
+
+
+def test_item_date_feb_29_reaches_back_eight_years_over_2100() -> None:
+    # 2100 is no leap year: from 2104-02-28 the latest 02-29 is 2096's.
+    assert item_date("[02-29]", url=None, today=date(2104, 2, 28)) == date(2096, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("folder", "expected"),
+    [
+        ("199001", date(1990, 1, 20)),
+        ("210001", date(2100, 1, 20)),
+        ("198901", date(2026, 1, 20)),  # out of range: the year is implied instead
+        ("210101", date(2026, 1, 20)),
+    ],
+)
+def test_item_date_believes_month_folders_of_1990_to_2100(folder: str, expected: date) -> None:
+    url = f"http://www.example.gov.cn/{folder}/0f9a20e07913debeb920f9a08c3cf0dc.shtml"
+    assert item_date("[01-20]", url=url, today=TODAY) == expected
+
+
+def test_article_info_line_inside_a_long_article() -> None:
+    # The first info line found wins; the article around it is far longer than one.
+    tree = page(
+        "<div class='content'><h1>标题</h1>"
+        "<div class='info'><span>来源：市政府办公室</span> 2025-02-25</div>"
+        "<div class='info2'><span>作者：某某</span></div>"
+        f"<p>{'会议指出，' * 80}</p></div>"
+    )
+    assert article_date(tree, NO_DATE_URL) == date(2025, 2, 25)
+
+
+def test_article_dates_in_other_metas_are_not_publication_dates() -> None:
+    head = '<meta name="description" content="2019-01-01 会议纪要">'
+    assert article_date(page("<p>正文。</p>", head=head), NO_DATE_URL) is None
+    two = ('<meta name="others" content="页面生成时间 2026-05-20">'
+           '<meta name="others" content="页面生成时间 2026-05-21">')
+    assert article_date(page("<p>正文。</p>", head=two), NO_DATE_URL) == date(2026, 5, 20)
