@@ -135,6 +135,18 @@ def test_pattern_params_are_checked_together(tmp_path, params, message):
     assert str(error).startswith(f"{path}:8: rule t.p: ") and message in str(error)
 
 
+def test_a_home_page_pattern_cannot_be_narrowed_to_column_classes(tmp_path):
+    path = write(tmp_path, HEAD + """\
+  - id: t.p
+    title: 模式
+    severity: advisory
+    check: pattern
+    params: {scope: text, pages: home, must_match: a}
+    applies_to: {column_classes: [news]}
+""")
+    assert "pages: home cannot be combined with applies_to.column_classes" in str(error_of(path))
+
+
 def test_a_deadline_regex_needs_a_year_group_and_a_real_month_day(tmp_path):
     rule = """\
   - id: t.report

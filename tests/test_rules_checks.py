@@ -7,7 +7,10 @@ from datetime import date
 import pytest
 from rules_fixtures.scanbuilder import AS_OF, ScanBuilder, days_ago, home_url
 
+from rules.catalogue import load_catalogue
 from rules.checks.idnumber import birth_date, check_character, is_id_number, mask
+from rules.checks.site import newest_home_date
+from rules.examples import run_examples
 
 VALID_ID = "620102198502131239"  # born 1985-02-13, check character 9
 WRONG_CHECK_DIGIT = "620102198502131230"
@@ -39,27 +42,31 @@ def probes(scan: ScanBuilder, site: str, day: str, count: int, failures: int = 0
 
 
 def week(scan: ScanBuilder, site: str, failures: int, per_day: int = 20) -> None:
-    """A week of probes before AS_OF (2026-11-17..23), the failures on its first day."""
-    for n, day in enumerate(days_ago(d) for d in range(7, 0, -1)):
-        probes(scan, site, day, per_day, failures if n == 0 else 0)
+    """A week of probes before AS_OF (2026-11-17..23), the failures on its first days."""
+    for day in (days_ago(d) for d in range(7, 0, -1)):
+        probes(scan, site, day, per_day, min(failures, per_day))
+        failures -= min(failures, per_day)
 
 
 def test_availability_veto_at_five_percent_of_the_week_before_the_judging_day(tmp_path):
-    scan = bare(tmp_path, "a", "b", "c")
-    for site in "abc":
+    scan = bare(tmp_path, "a", "b", "c", "d")
+    for site in "abcd":
         scan.home(site, items=[("要闻", days_ago(1))])
-    week(scan, "a", 7)  # 7 of 140: exactly 5 %
-    week(scan, "b", 6)  # 6 of 140
-    probes(scan, "b", days_ago(8), 20, 20)  # the day before the window
-    probes(scan, "b", days_ago(0), 20, 20)  # the judging day itself
-    week(scan, "c", 140, per_day=19)  # 133 probes: too few to judge, failed or not
+    week(scan, "a", 7)  # 7 of 141: 4.96 %
+    probes(scan, "a", days_ago(1), 1)
+    probes(scan, "a", days_ago(8), 20, 20)  # the day before the window
+    probes(scan, "a", days_ago(0), 20, 20)  # the judging day itself
+    week(scan, "b", 70)  # half
+    week(scan, "c", 7)  # 7 of 140: exactly 5 %
+    week(scan, "d", 140, per_day=19)  # 133 probes: too few to judge, failed or not
     found = scan.findings("site.availability")
-    assert [f.site_id for f in found] == ["a"]
-    assert found[0].detail == ("2026-11-17 至 2026-11-23 首页可用性监测 140 次，失败 7 次"
+    assert [f.site_id for f in found] == ["b", "c"]
+    assert "失败 70 次（50.0%）" in found[0].detail
+    assert found[1].detail == ("2026-11-17 至 2026-11-23 首页可用性监测 140 次，失败 7 次"
                                "（5.0%），达到 5% 的否决线")
-    assert found[0].evidence == " ".join(
+    assert found[1].evidence == " ".join(
         f"2026-11-17T00:{m:02d}:00+08:00 timeout" for m in range(0, 50, 10)) + " (+2 more)"
-    assert found[0].facts == {"probes": 140, "failures": 7}
+    assert found[1].facts == {"probes": 140, "failures": 7}
 
 
 def test_availability_judges_a_site_that_did_not_answer_this_scan(tmp_path):
@@ -172,6 +179,10 @@ CUSTOM_PACK = """\
 pack: custom
 version: "1"
 rules:
+  - {id: x.broken_documents, title: 附件链接, severity: advisory, check: link_status,
+     params: {results: [broken], kinds: [document]},
+     examples: {fail: [{result: broken, kind: document}],
+                pass: [{result: broken, kind: page}, {result: broken}, {result: ok}]}}
   - {id: x.news_only, title: 动态栏目不更新, severity: advisory, check: column_freshness,
      params: {windows: {news: 14d, notice-policy: 14d}}, applies_to: {column_classes: [news]}}
   - {id: x.sponsor, title: 主办单位, severity: advisory, check: footer_fact,
@@ -185,6 +196,17 @@ def custom_pack(tmp_path) -> str:
     path = tmp_path / "custom.yaml"
     path.write_text(CUSTOM_PACK, encoding="utf-8")
     return str(path)
+
+
+def test_a_link_rule_for_some_kinds_judges_those_kinds_only(tmp_path, scan):
+    results = run_examples(load_catalogue([custom_pack(tmp_path)]).rules)
+    mine = [r for r in results if r.rule.id == "x.broken_documents"]
+    assert len(mine) == 4 and [r.row() for r in mine if not r.ok] == []
+
+
+def test_the_newest_home_item_is_the_latest_dated_one():
+    assert newest_home_date([date(2026, 11, 1), None, date(2026, 11, 20)]) == date(2026, 11, 20)
+    assert newest_home_date([None]) is None
 
 
 def test_applies_to_narrows_the_column_classes_a_freshness_rule_judges(tmp_path, scan):
@@ -502,6 +524,15 @@ def test_evidence_is_twenty_characters_either_side_of_three_matches(scan):
     assert found["many.html"].detail.endswith("4 处")
     assert found["many.html"].evidence.count("【110105********002X】") == 3
     assert found["many.html"].evidence.count(" | ") == 2
+
+
+def test_numbers_at_the_edges_of_the_evidence_are_masked_whole(scan):
+    gap = "，" * 12  # the neighbours' inner 8 characters fall inside the evidence
+    scan.page("a", home_url("a") + "row.html", title="名单",
+              text=f"{VALID_ID}{gap}{VALID_ID}{gap}{VALID_ID}")
+    (found,) = scan.findings("privacy.id_number")
+    middle = found.evidence.split(" | ")[1]
+    assert middle == f"****1239{gap}【620102********1239】{gap}620102**"
 
 
 def test_a_pattern_over_the_html_reads_the_source_not_the_text(tmp_path, scan):
