@@ -205,12 +205,14 @@ def _visible_text(el: lxml.html.HtmlElement) -> tuple[str, date | None]:
 def article_date(tree: lxml.html.HtmlElement, url: str) -> date | None:
     """Publication date of an article page, or None. In order:
 
-    1. ``<meta name>`` PubDate / publishdate / firstpublishedtime (any case), then "others";
+    1. ``<meta name>`` PubDate / publishdate / firstpublishedtime (any case);
     2. a labelled date in the page text: 发布时间 / 发布日期 / 发稿时间 / 发文日期, then the
        generic 日期 / 时间, followed by ':' or '：' and a date;
     3. the date in the article's info line (a short element that also carries 来源 / 作者 /
        浏览 / 点击 / 字号 / 阅读);
-    4. ``url_date(url)``.
+    4. ``<meta name="others">`` (TRS: when the page was generated, which a template change
+       moves, so anything the page itself says comes first);
+    5. ``url_date(url)``.
 
     Text inside <head>, <script>, <style>, <header>, <footer>, elements whose id/class contains
     header/top/banner/date-bar/today/foot/bottom/copyright, and short blocks saying 今天是 /
@@ -225,8 +227,6 @@ def article_date(tree: lxml.html.HtmlElement, url: str) -> date | None:
                 return found
         elif name in _FALLBACK_METAS and fallback is None:
             fallback = find_date(meta.get("content") or "")
-    if fallback:
-        return fallback
 
     # A tree whose root is itself chrome has no article text.
     text, info = ("", None) if _is_chrome(tree) else _visible_text(tree)
@@ -234,5 +234,6 @@ def article_date(tree: lxml.html.HtmlElement, url: str) -> date | None:
         _first_ymd(_SPECIFIC_LABEL_RE, text)
         or _first_ymd(_GENERIC_LABEL_RE, text)
         or info
+        or fallback
         or url_date(url)
     )

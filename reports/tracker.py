@@ -55,11 +55,11 @@ class TrackResult:
 
     scan_id: int
     as_of: str
-    seen: int = 0
-    found: int = 0
-    reopened: int = 0
-    fixed: int = 0
-    overdue: int = 0
+    seen: int
+    found: int
+    reopened: int
+    fixed: int
+    overdue: int = 0  # a scan tracked before moves nothing to overdue
     already: bool = False  # the scan had been tracked before: nothing changed this time
 
 

@@ -161,3 +161,127 @@ def test_links_are_classified_and_nav_marked():
     assert links["mailto:a@b.cn"].kind is LinkKind.OTHER
     assert links["#"].kind is LinkKind.OTHER
     assert not links["https://www.gov.cn/"].nav
+
+
+def own_items(html: str, url: str = "http://h/tzgg/") -> list[tuple[str, date | None]]:
+    """(title, date) of the items of the page's own list."""
+    own = main_list(dated_lists(Page.parse(url, html), TODAY))
+    return [(i.title, i.date) for i in own.items] if own else []
+
+
+def test_a_flat_list_dates_each_item_by_the_text_up_to_the_next_link():
+    html = """<div class="list"><p>
+    <a href="/a1.html">第一条通知标题</a><!-- 2020-01-01 --><span>2026-11-01</span><br>
+    <a href="/a2.html">第二条通知标题</a><br> 2026-10-02 <br>
+    <a href="/a3.html">第三条通知标题</a><br>
+    <a href="/a4.html">第四条通知标题</a><span>2026-09-04</span></p></div>"""
+    assert own_items(html) == [
+        ("第一条通知标题", date(2026, 11, 1)), ("第二条通知标题", date(2026, 10, 2)),
+        ("第三条通知标题", None), ("第四条通知标题", date(2026, 9, 4))]
+
+
+def test_an_item_with_a_short_category_link_is_one_item_titled_by_its_title_link():
+    html = """<ul class="list">
+    <li><a href="/tz/">通知类</a><a href="/tz/1.html">关于开展检查的通知</a><span>2026-11-01</span></li>
+    <li><a href="/tz/2.html" title="关于假期安排的通知"><img src="t.png"></a><a href="/tz/">更多</a>
+        <span>2026-10-01</span></li>
+    <li><a href="/gz/">工作动态</a><a href="/gz/3.html">某某局召开会议</a><span>2026-09-01</span></li>
+    </ul>"""
+    assert own_items(html) == [
+        ("关于开展检查的通知", date(2026, 11, 1)), ("关于假期安排的通知", date(2026, 10, 1)),
+        ("工作动态", None), ("某某局召开会议", date(2026, 9, 1))]  # two titles: a flat item
+
+
+def test_links_that_lead_nowhere_and_links_outside_lists_are_no_items():
+    html = """<body><a href="/lone.html">孤立链接 2026-11-20</a>
+    <div class="top"><ul><li><a href="/banner.html">头部链接</a><span>2026-11-20</span></li></ul></div>
+    <noscript><ul><li><a href="/ns.html">无脚本链接</a><span>2026-11-20</span></li></ul></noscript>
+    <ul class="list">
+      <li><a href="javascript:void(0)">收藏本页</a><span>2026-11-19</span></li>
+      <li><a href="#top">返回顶部</a><span>2026-11-19</span></li>
+      <li><a href="mailto:a@h.gov.cn">联系我们</a><span>2026-11-19</span></li>
+      <li><a href="/tz/1.html#content">关于开展检查的通知</a><span>2026-11-01</span></li>
+    </ul></body>"""
+    page = Page.parse("http://h/tzgg/", html)
+    lists = dated_lists(page, TODAY)
+    assert [[(i.title, i.url) for i in lst.items] for lst in lists] == [
+        [("关于开展检查的通知", "http://h/tz/1.html")]]
+
+
+def test_a_table_dates_its_rows_by_the_publication_column_not_the_written_date():
+    html = """<table class="list"><tr><th>标题</th><th>成文日期</th><th>发布日期</th></tr>
+    <tr><td><a href="a.shtml">关于印发某某办法的通知</a></td><td>2026-08-01</td><td>2026-09-01</td></tr>
+    <tr><td><a href="b.shtml">只有成文日期的规定</a></td><td>2026-07-01</td></tr></table>"""
+    assert own_items(html) == [("关于印发某某办法的通知", date(2026, 9, 1)),
+                               ("只有成文日期的规定", date(2026, 7, 1))]
+
+
+def test_the_main_list_is_the_largest_outside_sidebars():
+    side = "".join(f'<li><a href="/h{n}.html">热点新闻{n}</a><span>2026-11-0{n}</span></li>'
+                   for n in range(1, 6))
+    small = '<li><a href="/s1.html">小列表条目</a><span>2026-10-01</span></li>'
+    big = "".join(f'<li><a href="/b{n}.html">大列表条目{n}</a><span>2026-10-0{n}</span></li>'
+                  for n in range(1, 3))
+    html = (f'<div class="hot"><ul>{side}</ul></div><div class="l1"><ul>{small}</ul></div>'
+            f'<div class="l2"><ul>{big}</ul></div>')
+    assert main_list(dated_lists(Page.parse("http://h/", html), TODAY)).dated == 2
+    only_side = Page.parse("http://h/", f'<div class="hot"><ul>{side}</ul></div>')
+    assert main_list(dated_lists(only_side, TODAY)).dated == 5
+
+
+def blocks(*sizes: int, side: str = "") -> str:
+    """Blocks of dated items, one per size, each in its own (optionally side) container."""
+    return "".join(
+        f'<div class="{side or "b"}{b}"><ul>'
+        + "".join(f'<li><a href="/{b}/{n}.html">标题{b}{n}</a><span>2026-11-0{n + 1}</span></li>'
+                  for n in range(size))
+        + "</ul></div>"
+        for b, size in enumerate(sizes))
+
+
+def test_a_landing_page_has_two_blocks_of_three_dated_items_outside_sidebars():
+    def landing(html: str) -> bool:
+        return is_landing(dated_lists(Page.parse("http://h/", html), TODAY))
+
+    assert landing(blocks(3, 3))
+    assert not landing(blocks(3, 2))
+    assert not landing(blocks(3) + blocks(3, 3, side="hot"))
+
+
+def test_the_breadcrumb_is_found_by_its_lead_words_or_its_class():
+    wrapper = "<div class='wrap'>{}<p>" + "正文内容。" * 30 + "</p></div>"
+    lead = Page.parse("http://h/x/", wrapper.format(
+        "<div>当前位置：首页 &gt; 政务公开 &gt; 通知公告</div>"))
+    assert column_name(lead) == ("通知公告", "breadcrumb")
+    by_class = Page.parse("http://h/x/", wrapper.format(
+        "<div class='position'>首页 &gt; 政务公开 &gt; 工作动态</div>"))
+    assert column_name(by_class) == ("工作动态", "breadcrumb")
+
+
+def test_a_breadcrumb_is_at_most_120_characters():
+    def crumb(length: int) -> Page:
+        return Page.parse("http://h/x/", "<title>标题栏目</title><div class='crumb'>首页 &gt; "
+                          + "栏" * (length - 5) + "</div>")
+
+    assert column_name(crumb(120)) == ("栏" * 115, "breadcrumb")
+    assert column_name(crumb(121)) == ("标题栏目", "title")
+
+
+def test_a_list_frame_is_a_pager_script_or_a_list_container_outside_chrome():
+    def frame(html: str) -> bool:
+        return has_list_frame(Page.parse("http://h/x/", html))
+
+    assert frame('<script>createPageHTML(1, 0, "index", "html");</script>') is True
+    assert frame("<div class='news'></div>") is True
+    assert frame("<script>var x = 1;</script><div class='content'>正文</div>") is False
+    assert frame("<div class='footer'><ul class='list'></ul></div>") is False
+
+
+def test_main_text_counts_element_and_tail_text_but_no_comments_scripts_or_chrome():
+    page = Page.parse(
+        "http://h/jggk/",
+        "<div class='nav'>首页 工作动态</div><div class='content'><!-- 模板注释很长很长 -->"
+        "<script>var t = '脚本文字';</script><p>机构职能</p>本局主管交通运输工作。</div>",
+    )
+    assert main_text_length(page) == len("机构职能") + len("本局主管交通运输工作。")
+    assert main_text_length(Page.parse("http://h/", "")) == 0

@@ -332,3 +332,74 @@ def test_article_info_line_digits_do_not_fuse_across_tags() -> None:
 def test_article_body_dates_without_label_are_not_publication_dates() -> None:
     tree = page("<div class='content'><p>办法自2024年12月1日起施行。</p></div>")
     assert article_date(tree, NO_DATE_URL) is None
+
+
+def test_article_labelled_date_wins_over_the_page_generation_meta() -> None:
+    # TRS "others" meta is when the page was generated (templates regenerate old pages).
+    others = '<meta name="others" content="页面生成时间 2026-05-20 10:19:03">'
+    tree = page("<div>发布时间：2025-02-25</div><p>正文。</p>", head=others)
+    assert article_date(tree, NO_DATE_URL) == date(2025, 2, 25)
+
+
+def test_item_date_month_day_in_a_month_folder_takes_the_folders_year() -> None:
+    url = "http://www.example.gov.cn/202401/0f9a20e07913debeb920f9a08c3cf0dc.shtml"
+    assert item_date("[01-20]", url=url, today=TODAY) == date(2024, 1, 20)
+    assert item_date("[01-20]", url=None, today=TODAY) == date(2026, 1, 20)
+
+
+def padded(text: str, length: int) -> str:
+    """*text* followed by full stops up to exactly *length* characters."""
+    return text + "。" * (length - len(text))
+
+
+@pytest.mark.parametrize(("length", "dated"), [(300, True), (301, False)])
+def test_an_info_line_is_at_most_300_characters(length: int, dated: bool) -> None:
+    info = padded("来源：市政府办公室 2025-02-25 ", length)
+    tree = page(f"<div class='info'>{info}</div>")
+    assert article_date(tree, NO_DATE_URL) == (date(2025, 2, 25) if dated else None)
+
+
+@pytest.mark.parametrize(("length", "dated"), [(500, False), (501, True)])
+def test_a_copyright_block_is_at_most_500_characters(length: int, dated: bool) -> None:
+    # Up to 500 characters, 版权所有 marks page chrome; longer, it is a container of the page.
+    block = padded("发布时间：2025-02-25 版权所有 某某市人民政府", length)
+    tree = page(f"<div>{block}</div>")
+    assert article_date(tree, NO_DATE_URL) == (date(2025, 2, 25) if dated else None)
+
+
+def test_item_date_feb_29_reaches_back_eight_years_over_2100() -> None:
+    # 2100 is no leap year: from 2104-02-28 the latest 02-29 is 2096's.
+    assert item_date("[02-29]", url=None, today=date(2104, 2, 28)) == date(2096, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("folder", "expected"),
+    [
+        ("199001", date(1990, 1, 20)),
+        ("210001", date(2100, 1, 20)),
+        ("198901", date(2026, 1, 20)),  # out of range: the year is implied instead
+        ("210101", date(2026, 1, 20)),
+    ],
+)
+def test_item_date_believes_month_folders_of_1990_to_2100(folder: str, expected: date) -> None:
+    url = f"http://www.example.gov.cn/{folder}/0f9a20e07913debeb920f9a08c3cf0dc.shtml"
+    assert item_date("[01-20]", url=url, today=TODAY) == expected
+
+
+def test_article_info_line_inside_a_long_article() -> None:
+    # The first info line found wins; the article around it is far longer than one.
+    tree = page(
+        "<div class='content'><h1>标题</h1>"
+        "<div class='info'><span>来源：市政府办公室</span> 2025-02-25</div>"
+        "<div class='info2'><span>作者：某某</span></div>"
+        f"<p>{'会议指出，' * 80}</p></div>"
+    )
+    assert article_date(tree, NO_DATE_URL) == date(2025, 2, 25)
+
+
+def test_article_dates_in_other_metas_are_not_publication_dates() -> None:
+    head = '<meta name="description" content="2019-01-01 会议纪要">'
+    assert article_date(page("<p>正文。</p>", head=head), NO_DATE_URL) is None
+    two = ('<meta name="others" content="页面生成时间 2026-05-20">'
+           '<meta name="others" content="页面生成时间 2026-05-21">')
+    assert article_date(page("<p>正文。</p>", head=two), NO_DATE_URL) == date(2026, 5, 20)

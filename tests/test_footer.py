@@ -94,6 +94,8 @@ def test_messy_footer_is_read_tolerantly_and_judged_strictly():
         ("海ICP备05070218号", "海ICP备05070218号", "unknown province abbreviation 海"),
         ("京ICP备0507021号", "京ICP备0507021号", "ICP number must be 8 or 10 digits"),
         ("ICP备案号：05070218号", "ICP备05070218号", "missing province abbreviation"),
+        ("网站ICP备案号：05070218号", "ICP备05070218号", "missing province abbreviation"),
+        ("ICP备05070218号", "ICP备05070218号", "missing province abbreviation"),
     ],
 )
 def test_icp_validation(text, value, problem):
@@ -130,6 +132,11 @@ def test_psb_validation(text, value, problem):
 def test_site_code_validation(text, value, problem):
     fact = facts(f"<div class='copyright'>{text}</div>")[FactKind.SITE_CODE]
     assert (fact.value, fact.valid, fact.problem) == (value, problem is None, problem)
+
+
+def test_an_empty_site_code_label_does_not_hide_a_later_code():
+    found = facts("<div class='copyright'>网站标识码：<br>网站标识码：6200000038</div>")
+    assert found[FactKind.SITE_CODE].value == "6200000038"
 
 
 def test_missing_identifiers_are_reported_as_missing():
@@ -284,6 +291,46 @@ def test_sponsor_mentioned_in_prose_is_not_a_sponsor_label():
     assert fact == FooterFact(FactKind.SPONSOR, None, None, False, "missing")
 
 
+def test_a_sponsor_label_after_prose_mentioning_the_sponsor_is_read():
+    fact = facts("<footer>本网站由庆阳市人民政府主办 主办单位：庆阳市人民政府办公室</footer>")
+    assert fact[FactKind.SPONSOR] == ok(
+        FactKind.SPONSOR, "主办单位：庆阳市人民政府办公室", "庆阳市人民政府办公室")
+
+
 def test_provinces_map_region_codes_to_abbreviations():
     assert len(PROVINCES) == 31
     assert (PROVINCES["11"], PROVINCES["51"], PROVINCES["62"]) == ("京", "川蜀", "甘陇")
+
+
+def test_a_commented_out_old_icp_number_is_not_read_beside_a_malformed_visible_one():
+    found = facts(
+        """<html><body><div id="footer"><!-- <p>陇ICP备05000123号</p> -->
+        <p>陇ICP备0500012号</p></div></body></html>"""
+    )
+    assert found[FactKind.ICP] == FooterFact(
+        FactKind.ICP, "陇ICP备0500012号", "陇ICP备0500012号", False,
+        "ICP number must be 8 or 10 digits",
+    )
+
+
+FOREIGN_JIUCUO = "https://jiucuo.example.com/exposure/jiucuo.js"
+
+
+def test_a_jiucuo_script_from_a_foreign_host_is_malformed():
+    tag = f'<script id="_jiucuo_" sitecode="6200000038" src="{FOREIGN_JIUCUO}"></script>'
+    fact = facts(f"<html><body><div class='foot'>{tag}</div></body></html>")[FactKind.JIUCUO]
+    assert (fact.value, fact.valid, fact.problem) == (
+        "6200000038", False, "unknown jiucuo host jiucuo.example.com")
+
+
+def test_a_jiucuo_script_from_a_foreign_host_written_by_document_write_is_malformed():
+    script = (
+        "<script>document.write(unescape(\"%3Cscript id='_jiucuo_' sitecode='6200000038' "
+        f"src='{FOREIGN_JIUCUO}'%3E%3C/script%3E\"));</script>"
+    )
+    fact = facts(f"<html><body><footer>{script}</footer></body></html>")[FactKind.JIUCUO]
+    assert fact == FooterFact(
+        FactKind.JIUCUO,
+        f'<script id="_jiucuo_" sitecode="6200000038" src="{FOREIGN_JIUCUO}">',
+        "6200000038", False, "unknown jiucuo host jiucuo.example.com",
+    )

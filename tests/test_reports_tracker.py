@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import astuple
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import chinese_calendar
 import pytest
 from test_reports_world import Finding, World, day
 
@@ -12,7 +14,15 @@ from govwatch import db as store
 from govwatch.db import IssueCause, IssueState, ScanStatus, SiteStatus
 from reports import ReportError
 from reports.bulletin import publish_bulletin
-from reports.tracker import claim, confirm, issue_list, reject, track_scan, withdraw
+from reports.tracker import (
+    claim,
+    confirm,
+    issue_list,
+    mark_overdue,
+    reject,
+    track_scan,
+    withdraw,
+)
 from reports.workdays import Deadline, add_working_days, is_working_day, known_years
 
 STALE = Finding("xy-jtj", "column.stale", "http://jtj.xianyang.example/gzdt/",
@@ -53,7 +63,8 @@ def test_one_issue_walks_through_every_state(world: World) -> None:
     assert (stale["state"], stale["deadline"], stale["published_in"]) == ("open", "2026-10-13", 1)
     assert [row["issue"] for row in first["new"]] == sorted([stale["id"], issue_of(world, ICP)["id"]])
 
-    claim(db, [stale["id"]], by="王伟", note="已安排信息科更新", at="2026-10-08T09:30:00+08:00")
+    assert claim(db, [stale["id"]], by="王伟", note="已安排信息科更新",
+                 at="2026-10-08T09:30:00+08:00") == [stale["id"]]
     assert issue_of(world, STALE)["state"] == IssueState.CLAIMED
 
     # A failed scan that misses the problem fixes nothing, and cannot be tracked at all.
@@ -99,6 +110,7 @@ def test_one_issue_walks_through_every_state(world: World) -> None:
     listed = [r["issue"] for key in ("new", "open", "fixed") for r in sixth[key]]
     assert stale["id"] not in listed
     assert stale["id"] not in [r["id"] for r in issue_list(db)]
+    assert [r["id"] for r in issue_list(db, "withdrawn")] == [stale["id"]]
 
     trail = store.issue_events(db, stale["id"])
     assert [(e["from_state"], e["to_state"], e["cause"]) for e in trail] == [
@@ -114,8 +126,9 @@ def test_one_issue_walks_through_every_state(world: World) -> None:
         ("open", "disputed", IssueCause.REJECTED),
         ("disputed", "withdrawn", IssueCause.WITHDRAWN),
     ]
-    assert [e["at"] for e in trail][:4] == [
-        "2026-09-28", "2026-09-30", "2026-10-08T09:30:00+08:00", "2026-10-14"]
+    assert [e["at"] for e in trail] == [
+        "2026-09-28", "2026-09-30", "2026-10-08T09:30:00+08:00", "2026-10-14", "2026-10-16",
+        "2026-10-19", "2026-10-21", "2026-10-22", "2026-10-23", "2026-10-24", "2026-10-26"]
     assert trail[2]["actor"] == "王伟" and trail[2]["note"] == "已安排信息科更新"
     assert trail[1]["bulletin"] == 1 and trail[4]["scan_id"] == 4
 
@@ -191,6 +204,45 @@ def test_a_partial_site_fixes_nothing(world):
     assert issue_of(world, ICP)["state"] == IssueState.FIXED  # its site was crawled whole
 
 
+def test_a_site_whose_home_page_answered_503_fixes_nothing(world: World) -> None:
+    tracked(world, "2026-09-28", [ICP])
+    scan_id = world.scan("2026-10-05", [], site_status={"xy-sx": SiteStatus.UNREACHABLE})
+    # The crawler keeps the error page it was given: the subject's URL *was* fetched.
+    store.set_site_status(world.db, scan_id, "xy-sx", SiteStatus.UNREACHABLE, 503,
+                          "HTTP 503")
+    store.write_rows(world.db, "pages", [{"scan_id": scan_id, "site_id": "xy-sx",
+                                          "url": ICP.subject, "status": 503, "kind": "html",
+                                          "depth": 0}])
+    assert track_scan(world.db, scan_id).fixed == 0
+    assert issue_of(world, ICP)["state"] == IssueState.NEW
+
+
+def test_an_issue_on_its_deadline_day_is_not_yet_overdue(world: World) -> None:
+    tracked(world, "2026-09-28", [ICP])
+    publish_bulletin(world.db, day("2026-09-30"))
+    assert issue_of(world, ICP)["deadline"] == "2026-10-13"
+    assert mark_overdue(world.db, day("2026-10-13")) == 0
+    assert issue_of(world, ICP)["state"] == IssueState.OPEN
+    assert mark_overdue(world.db, day("2026-10-14")) == 1
+    assert issue_of(world, ICP)["state"] == IssueState.OVERDUE
+
+
+def test_a_tracked_scan_counts_what_it_saw_found_reopened_fixed_and_made_overdue(
+        world: World) -> None:
+    def counts(scan_id: int) -> tuple:
+        """(scan, as_of, seen, found, reopened, fixed, overdue, already) of tracking it."""
+        return astuple(track_scan(world.db, scan_id))
+
+    first = world.scan("2026-09-28", [STALE, ICP])
+    assert counts(first) == (first, "2026-09-28", 2, 2, 0, 0, 0, False)
+    publish_bulletin(world.db, day("2026-09-30"))  # deadline 2026-10-13
+    second = world.scan("2026-10-14", [STALE])
+    assert counts(second) == (second, "2026-10-14", 1, 0, 0, 1, 1, False)
+    third = world.scan("2026-10-19", [STALE, ICP])
+    assert counts(third) == (third, "2026-10-19", 2, 0, 1, 0, 0, False)
+    assert counts(third) == (third, "2026-10-19", 2, 0, 1, 0, 0, True)
+
+
 def test_tracking_is_once_and_in_order(world: World) -> None:
     first = world.scan("2026-09-28", [STALE])
     second = world.scan("2026-10-05", [STALE])
@@ -233,6 +285,18 @@ def test_an_overdue_issue_claimed_late_stays_overdue(world: World) -> None:
         claim(world.db, [icp["id"]], by="王伟")
 
 
+def test_actions_without_a_time_are_recorded_now(world: World) -> None:
+    tracked(world, "2026-09-28", [ICP])
+    icp = issue_of(world, ICP)["id"]
+    reject(world.db, icp, by="李娜", reason="已标注")
+    confirm(world.db, icp)
+    reject(world.db, icp, by="李娜", reason="已标注")
+    withdraw(world.db, icp)
+    times = [e["at"] for e in store.issue_events(world.db, icp)][1:]
+    assert len(times) == 4
+    assert all(datetime.fromisoformat(t).tzinfo is not None for t in times)
+
+
 def test_a_dispute_pauses_publication_of_a_new_issue(world: World) -> None:
     tracked(world, "2026-09-28", [ICP])
     icp = issue_of(world, ICP)["id"]
@@ -260,3 +324,12 @@ def test_beyond_the_known_years_weekdays_stand_in_and_say_so() -> None:
     wednesday = next(date(last + 1, 3, d) for d in range(1, 8) if date(last + 1, 3, d).weekday() == 2)
     assert add_working_days(wednesday, 5) == Deadline(wednesday + timedelta(days=7), True)
     assert not add_working_days(date(last, 6, 1), 5).estimated
+
+
+def test_the_schedule_is_read_for_every_year_the_calendar_publishes() -> None:
+    first, last = min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year
+    assert is_working_day(date(first, 1, 1))[1] is False  # New Year: a known holiday
+    assert is_working_day(date(last, 12, 31))[1] is False
+    assert is_working_day(date(first - 1, 12, 31))[1] is True
+    assert is_working_day(date(last + 1, 1, 1)) == (date(last + 1, 1, 1).weekday() < 5, True)
+    assert add_working_days(day("2026-09-30"), 5) == Deadline(day("2026-10-13"))

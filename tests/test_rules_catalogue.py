@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from rules.catalogue import SiteRules, check_pack_files, load_catalogue
+from rules.examples import run_examples
 from rules.model import RuleError
 from rules.packfile import load_pack
 from rules.registry import registered
@@ -134,6 +135,18 @@ def test_pattern_params_are_checked_together(tmp_path, params, message):
     assert str(error).startswith(f"{path}:8: rule t.p: ") and message in str(error)
 
 
+def test_a_home_page_pattern_cannot_be_narrowed_to_column_classes(tmp_path):
+    path = write(tmp_path, HEAD + """\
+  - id: t.p
+    title: 模式
+    severity: advisory
+    check: pattern
+    params: {scope: text, pages: home, must_match: a}
+    applies_to: {column_classes: [news]}
+""")
+    assert "pages: home cannot be combined with applies_to.column_classes" in str(error_of(path))
+
+
 def test_a_deadline_regex_needs_a_year_group_and_a_real_month_day(tmp_path):
     rule = """\
   - id: t.report
@@ -239,12 +252,30 @@ def test_site_overrides_merge_params_and_switch_packs(tmp_path):
         (SiteRules(packs={"gov-2018": True}), "site b: unknown pack 'gov-2018'"),
         (SiteRules(params={"column.stale": {"windows": {"news": "soon"}}}),
          "rule column.stale: site b: param windows: must be a window"),
+        # the lower and upper bounds the checks declare for their params
+        (SiteRules(params={"site.availability": {"failure_percent": 100.5}}),
+         "param failure_percent: must be a number from 0 to 100, not 100.5"),
+        (SiteRules(params={"site.availability": {"failure_percent": -1}}),
+         "param failure_percent: must be a number from 0 to 100, not -1"),
+        (SiteRules(params={"site.availability": {"min_probes": 0}}),
+         "param min_probes: must be an integer >= 1, not 0"),
+        (SiteRules(params={"column.stale_veto": {"at_least": 0}}),
+         "param at_least: must be an integer >= 1, not 0"),
     ],
 )
 def test_a_bad_override_is_a_rule_error(override, message):
     with pytest.raises(RuleError) as caught:
         load_catalogue().variants(["a", "b"], {"b": override})
     assert message in str(caught.value)
+
+
+def test_every_example_of_the_shipped_packs_holds():
+    rules = load_catalogue([EXAMPLE_PACK]).rules
+    results = run_examples(rules)
+    assert len(results) == sum(len(r.examples) for r in rules) > 40
+    assert [r.row() for r in results if not r.ok] == []
+    judged = {r.rule.check for r in results}
+    assert judged == set(registered())  # every check has examples in the shipped packs
 
 
 def test_every_check_declares_its_params_and_judges_examples():

@@ -94,8 +94,5 @@ def column_empty(scan: ScanView, rule: Rule) -> Iterator[Hit]:
 
 
 def _class_label(value: str) -> str:
-    """The Chinese name of a column class as the crawler stored it."""
-    try:
-        return ColumnClass(value).label
-    except ValueError:
-        return value
+    """The Chinese name of a column class (both queries select known classes only)."""
+    return ColumnClass(value).label

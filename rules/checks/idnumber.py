@@ -36,7 +36,7 @@ def birth_date(number: str) -> date | None:
 
 def mask(number: str) -> str:
     """*number* with all but the first 6 and last 4 characters replaced by ``*``."""
-    return number[:6] + "*" * max(0, len(number) - 10) + number[-4:]
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]  # "*" * -n is ""
 
 
 @match_validator("id_number", mask=mask)
