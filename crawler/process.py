@@ -23,6 +23,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.runner import EXIT_FINISHED, EXIT_INTERRUPTED
+from crawler.scanlock import join
 from crawler.settings import DEFAULTS
 from crawler.spider import PortalSpider
 
@@ -64,4 +65,6 @@ if __name__ == "__main__":
     job = json.loads(sys.argv[1])
     if job.get("parent"):
         stop_with_parent(job["parent"])
+    if job.get("lock_fd") is not None:
+        join(job["lock_fd"], "crawl")
     sys.exit(crawl(job))

@@ -53,6 +53,7 @@ from typing import Any, BinaryIO
 
 from crawler.reading import Leads, Visit, read_page, reading_key
 from crawler.records import LinkCheckRecord, SiteCappedRecord, SiteStatusRecord
+from crawler.scanlock import join
 from govwatch import db as store
 
 _LENGTH = struct.Struct("!I")
@@ -203,6 +204,8 @@ def _frame(message: Any) -> bytes:
 def serve(sock: socket.socket, config: dict[str, Any]) -> None:
     """The reader's loop: answer the crawl's messages on *sock* until it closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the crawl says when to stop
+    if config.get("lock_fd") is not None:
+        join(config["lock_fd"], "writer")
     db = store.open_db(config["db"])
     writer = ScanWriter(db, config["scan_id"], config["batch"], config["seconds"])
     reader = PageReader(writer, today=date.fromisoformat(config["as_of"]),

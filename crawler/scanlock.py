@@ -12,9 +12,11 @@ locked until every process of the scan has ended, whichever of them dies first a
 (the system closes a killed process's descriptors). No process ever unlocks it explicitly:
 that would release it for the others too.
 
-The file names the process that took it (pid and time). A lock that can be taken while the
-file still names a holder was left by a scan that ended without finishing (kill -9, a power
-cut): :attr:`ScanLock.stale` says so, and the runner marks that scan's ``running`` row failed.
+The file names the process that took it (pid and time), and the crawl and the reader add
+their own pids (:func:`join`), so a scan refused as busy is told which processes to wait for.
+A lock that can be taken while the file still names a holder was left by a scan that ended
+without finishing (kill -9, a power cut): :attr:`ScanLock.stale` says so, and the runner
+marks that scan's ``running`` row failed.
 """
 
 from __future__ import annotations
@@ -81,5 +83,11 @@ class ScanLock:
         self.release()
 
 
+def join(fd: int, role: str) -> None:
+    """Add this process (a *role* of the scan: crawl, writer) to the holders the lock file
+    names."""
+    os.pwrite(fd, f"{role} pid {os.getpid()}\n".encode(), os.fstat(fd).st_size)
+
+
 def _read(fd: int) -> str:
-    return os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+    return "; ".join(os.pread(fd, 400, 0).decode("utf-8", "replace").split("\n")).strip("; ")

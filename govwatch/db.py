@@ -698,7 +698,12 @@ def site_summary(db: sqlite_utils.Database, scan_id: int) -> list[dict[str, Any]
     return list(
         db.query(
             """
-            select s.site_id as site, s.status, s.pages, s.discovered, s.unsettled, s.capped,
+            select s.site_id as site, s.status,
+                   -- counted at the end of a crawl; an interrupted one has what it stored
+                   coalesce(s.pages, (select count(*) from pages p
+                                       where p.scan_id = s.scan_id
+                                         and p.site_id = s.site_id)) as pages,
+                   s.discovered, s.unsettled, s.capped,
                    (select count(*) from pages p where p.scan_id = s.scan_id
                      and p.site_id = s.site_id and p.revalidated = 1) as unchanged,
                    s.columns,

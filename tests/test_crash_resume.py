@@ -49,7 +49,7 @@ DRIVER = textwrap.dedent("""
                               as_of=date(2026, 11, 24), resume=job["resume"],
                               progress_interval=0, settings=job["settings"])
     print(json.dumps({"scan": run.outcome.scan_id, "status": run.outcome.status,
-                      "stale": run.outcome.stale,
+                      "stale": run.outcome.stale, "pages": run.outcome.pages,
                       "fixed": run.tracking.fixed if run.tracking else None}))
 """)
 
@@ -164,6 +164,7 @@ def references(portal, tmp_path_factory) -> dict:
             continue
         db = copy_db(first_db, work / f"{kind}.db")
         again = run_driver(sites, db, resume=False, settings={**SERIAL, **settings})
+        assert again.pop("pages") > 60
         assert again == {"scan": first["scan"] + 1, "status": "complete", "stale": [],
                          "fixed": 0}
         found[kind] = (pages_of(db, again["scan"]), findings_of(db, again["scan"]))
@@ -206,11 +207,15 @@ def test_a_killed_scan_resumes_to_what_an_uninterrupted_one_finds(
     if victim in ("crawl", "writer"):  # the driver sees the crawl end, and says so
         cut = json.loads(driver.communicate(timeout=120)[0].strip().splitlines()[-1])
         assert (cut["scan"], cut["status"]) == (scan_id, "failed")
+        cut_reported = cut["pages"]
     else:
         driver.wait(timeout=60)
     wait_until_gone(pids.values())
     cut_pages = committed_pages(db, scan_id)
     assert after <= cut_pages < len(references[kind][0])  # cut short indeed
+    if victim in ("crawl", "writer"):  # the summary counts what the cut scan stored (the
+        # writer, if alive, may still commit its last rows after the crawl died)
+        assert 0 < cut_reported <= cut_pages
 
     conn = store.open_db(db)
     # Nothing of the cut scan is what readers see: the previous complete scan is.
@@ -222,6 +227,7 @@ def test_a_killed_scan_resumes_to_what_an_uninterrupted_one_finds(
     resumed = run_driver(sites, db, resume=True, settings={**SERIAL, **(KINDS[kind] or {})})
     # A scan left running by a process that died is found stale, said so, and resumed.
     stale = [scan_id] if victim in ("tree", "parent") else []
+    assert resumed.pop("pages") == len(references[kind][0])
     assert resumed == {"scan": scan_id, "status": "complete", "stale": stale, "fixed": 0}
     assert pages_of(db, scan_id) == references[kind][0]
     assert findings_of(db, scan_id) == references[kind][1]
@@ -242,8 +248,9 @@ def test_an_orphaned_crawl_keeps_the_database_locked_until_it_ends(references, t
     os.kill(pids["crawl"], signal.SIGSTOP)  # hold it still while its parent dies
     os.kill(pids["parent"], signal.SIGKILL)
     driver.wait(timeout=60)
-    with pytest.raises(ScanBusy):
-        ScanLock(db).acquire()
+    with pytest.raises(ScanBusy, match=f"crawl pid {pids['crawl']}; writer pid "
+                                       f"{pids['writer']}"):
+        ScanLock(db).acquire()  # and it names the processes that hold it
     os.kill(pids["crawl"], signal.SIGCONT)  # it was told to stop when its parent died
     wait_until_gone(pids.values())
     stopped_at = committed_pages(db, scan_id)
