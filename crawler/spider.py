@@ -26,10 +26,13 @@ forbids makes it ``robots_forbidden``: both are recorded, neither stops the scan
 Every link target is checked once (:mod:`crawler.linkcheck`): what the crawl fetches is judged
 from its crawl response or failure here; every other target gets a skipped record or a check
 request, answered in :meth:`PortalSpider.checked` and :meth:`PortalSpider.check_failed`. A
-page past the site's budget is still checked, not read.
+page past the site's budget is still checked, not read. One page starts at most
+``GOVWATCH_LINKCHECK_MAX_PER_PAGE`` new check requests (default 500; 0 = no cap): the rest
+of its targets are recorded ``skipped``, reason ``budget``, and left for any other page
+carrying them to check.
 
 Settings: ``GOVWATCH_LINKCHECK_ENABLED`` (default true; false checks only what the crawl
-fetches), and the reader's (:mod:`crawler.reader`).
+fetches), ``GOVWATCH_LINKCHECK_MAX_PER_PAGE``, and the reader's (:mod:`crawler.reader`).
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
 from crawler.budget import BudgetExceeded
-from crawler.linkcheck import CHECK_KEY, LinkPolicy, skipped_record
+from crawler.linkcheck import CHECK_KEY, CheckError, LinkPolicy, skipped_record
 from crawler.links import LinkKind
 from crawler.reader import ReaderClient, ReaderGone
 from crawler.reading import READING_META, Leads, Visit
@@ -100,6 +103,7 @@ class PortalSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.check_links = settings.getbool("GOVWATCH_LINKCHECK_ENABLED")
+        spider.checks_per_page = settings.getint("GOVWATCH_LINKCHECK_MAX_PER_PAGE")
         spider.link_policies = {
             site_id: LinkPolicy.for_site(site, settings)
             for site_id, site in spider.sites.items()
@@ -276,10 +280,12 @@ class PortalSpider(scrapy.Spider):
         if not self.check_links:
             return
         policy = self.link_policies[site["id"]]
+        started = 0  # check requests this page started
         for target, kind in leads.targets:
             if target in followed:
                 continue  # judged from its crawl response
-            if not self.seen.add(f"target {site['id']} {target}"):
+            noted = f"target {site['id']} {target}"
+            if not self.seen.add(noted):
                 continue  # this site's policy has had its say (most links: menus, footers)
             reason = policy.skip_reason(target)
             if reason is not None:
@@ -287,10 +293,18 @@ class PortalSpider(scrapy.Spider):
                 continue
             html = kind == LinkKind.PAGE
             key = policy.check_key(target, html=html)
-            if self.seen.add(key):
-                if not key.startswith(f"{CHECK_KEY} "):  # a crawl request's: see checked_only
-                    self.checked_only.add(key)
-                yield policy.check_request(target, html=html, spider=self)
+            if not self.seen.add(key):
+                continue
+            if self.checks_per_page and started >= self.checks_per_page:
+                # This page has had its share; another page carrying the target may check it.
+                self.seen.take(key)
+                self.seen.take(noted)
+                yield skipped_record(target, CheckError.BUDGET)
+                continue
+            started += 1
+            if not key.startswith(f"{CHECK_KEY} "):  # a crawl request's: see checked_only
+                self.checked_only.add(key)
+            yield policy.check_request(target, html=html, spider=self)
 
     # -- records -----------------------------------------------------------------------
 

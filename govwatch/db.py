@@ -79,7 +79,7 @@ class LinkResult(enum.StrEnum):
     OK = "ok"
     BROKEN = "broken"  # 错链断链: the target does not answer with a usable response
     BLOCKED = "blocked"  # the target refuses the checker (robots, 403 to bots, rate limits)
-    SKIPPED = "skipped"  # not checked (a scheme or host the checker leaves alone)
+    SKIPPED = "skipped"  # not checked (a scheme or host the checker leaves alone, a cap)
 
     @property
     def label(self) -> str:
