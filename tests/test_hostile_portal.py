@@ -4,10 +4,10 @@ The portal is a home page, a few news pages and, linked from one of them at the 
 limit, a page carrying 10 000 links to distinct URLs of the site's own host. Every one of
 those targets answers 429 with a ``Retry-After`` and every tenth only after two seconds: left
 alone, the scan would check them for hours. Each scan makes one cap small through the scan's
-settings and turns the others off, so each test fails when its cap does not hold: the server
-sees no more target requests than the cap, the targets left unchecked are recorded
-``skipped``, reason ``budget``, none is called broken, and the scan completes with every page
-crawled.
+settings and leaves the others off or far above it, so each test fails when its cap does not
+hold: the server sees no more target requests than the cap, the targets left unchecked are
+recorded ``skipped``, reason ``budget``, none is called broken, and the scan completes with
+every page crawled.
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ HANG_GUARD = 120.0
 # Every cap off; each scan turns one on.
 UNCAPPED = {"GOVWATCH_LINKCHECK_MAX_PER_PAGE": 0, "GOVWATCH_LINKCHECK_MAX_PER_HOST": 0,
             "GOVWATCH_LINKCHECK_HOST_BUDGET": 0}
+# Far above the host caps under test (40 checks, a few seconds' worth), and out of reach of
+# the uncapped slow targets' hours: it only spares the engine 9000 refusals.
+ROOMY_PAGE = {"GOVWATCH_LINKCHECK_MAX_PER_PAGE": 1000}
 
 
 def rate_limited(retry_after: str) -> Behaviour:
@@ -80,24 +83,24 @@ def guarded_scan(sites: Path, db: Path, settings: dict[str, Any]) -> ScanOutcome
     return ended[0]
 
 
-# (cap setting, its value, the Retry-After the targets send). A Retry-After of 100 s is within
+# (cap setting, its value, the Retry-After the targets send, other caps). A Retry-After of 100 s is within
 # GOVWATCH_RETRY_AFTER_MAX and waited for: it holds the host's slot, so only the time budget
 # can end the checks queued in it; 86400 is not waited for, each target is asked once.
 CASES = {
-    "page": ("GOVWATCH_LINKCHECK_MAX_PER_PAGE", 40, "86400"),
-    "host": ("GOVWATCH_LINKCHECK_MAX_PER_HOST", 40, "86400"),
-    "time": ("GOVWATCH_LINKCHECK_HOST_BUDGET", 2.0, "100"),
+    "page": ("GOVWATCH_LINKCHECK_MAX_PER_PAGE", 40, "86400", {}),
+    "host": ("GOVWATCH_LINKCHECK_MAX_PER_HOST", 40, "86400", ROOMY_PAGE),
+    "time": ("GOVWATCH_LINKCHECK_HOST_BUDGET", 2.0, "100", ROOMY_PAGE),
 }
 
 
 @pytest.fixture(scope="module", params=list(CASES))
 def hostile_scan(request, tmp_path_factory) -> tuple[str, ScanOutcome, Lab, Path]:
     """One scan of the hostile portal with one cap on: (case, outcome, server, database)."""
-    setting, value, retry_after = CASES[request.param]
+    setting, value, retry_after, others = CASES[request.param]
     work = tmp_path_factory.mktemp(f"hostile-{request.param}")
     with hostile_portal(retry_after) as lab:
         sites = write_sites(work / "sites.yaml", lab, max_depth=2)
-        outcome = guarded_scan(sites, work / "g.db", {**UNCAPPED, setting: value})
+        outcome = guarded_scan(sites, work / "g.db", {**UNCAPPED, **others, setting: value})
     return request.param, outcome, lab, work / "g.db"
 
 
@@ -121,7 +124,7 @@ def test_the_server_gets_no_more_target_requests_than_the_cap(hostile_scan):
     if case == "time":
         # Which requests fit in two seconds is the machine's business; that the rest were
         # never made, and the scan ended, is the budget's.
-        assert 0 < len(asked) < N_TARGETS
+        assert 0 < len(asked) < ROOMY_PAGE["GOVWATCH_LINKCHECK_MAX_PER_PAGE"]
     else:
         assert 0 < len(asked) <= CASES[case][1]
         assert len(set(asked)) == len(asked)  # each asked once: 86400 s is not waited for
