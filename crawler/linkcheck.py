@@ -6,7 +6,7 @@ every other target gets a *check request* of its own, made by the spider
 (:mod:`crawler.spider`) and carried through Scrapy's engine like any request:
 :mod:`crawler.linkcheck_requests` (GET after a refused HEAD, body sniffing, redirect loops),
 :mod:`crawler.linkcheck_guard` (no requests to excluded targets or private addresses),
-:mod:`crawler.linkcheck_hosts` (caps and a budget for hosts outside the configured sites) and
+:mod:`crawler.linkcheck_hosts` (caps and time budgets per host) and
 :mod:`crawler.linkcheck_backoff` (Retry-After and backoff) shape it on the way.
 
 This module holds what they share: the reason a check gives (:class:`CheckError`, each
@@ -115,6 +115,7 @@ class CheckError(enum.StrEnum):
     # is no broken link (a working 100 MB file is not); but its answer was not judged, and no
     # status code is kept: skipped, not ok.
     TOO_LARGE = "too-large"
+    BUDGET = "budget"  # its page's or its host's share of link checks was spent
 
     @property
     def result(self) -> LinkResult:
@@ -131,7 +132,7 @@ _BLOCKED = frozenset({CheckError.UNAUTHORIZED, CheckError.FORBIDDEN, CheckError.
 _SKIPPED = frozenset({CheckError.MAILTO, CheckError.TEL, CheckError.JAVASCRIPT, CheckError.DATA,
                       CheckError.FRAGMENT, CheckError.SCHEME, CheckError.EXCLUDED,
                       CheckError.PRIVATE_ADDRESS, CheckError.EXTERNAL_BUDGET, CheckError.TRAP,
-                      CheckError.SESSION_ID, CheckError.TOO_LARGE})
+                      CheckError.SESSION_ID, CheckError.TOO_LARGE, CheckError.BUDGET})
 _SCHEME_ERRORS = {"mailto": CheckError.MAILTO, "tel": CheckError.TEL,
                   "javascript": CheckError.JAVASCRIPT, "data": CheckError.DATA}
 _BLOCKED_STATUS = {401: CheckError.UNAUTHORIZED, 403: CheckError.FORBIDDEN,
@@ -152,7 +153,11 @@ class PrivateAddress(IgnoreRequest):
     """The request would reach a loopback, private, link-local or multicast address."""
 
 
-class ExternalBudgetSpent(IgnoreRequest):
+class BudgetSpent(IgnoreRequest):
+    """A host's share of link checks (a number of them, or its time) is spent."""
+
+
+class ExternalBudgetSpent(BudgetSpent):
     """The scan's time for checking links on external hosts is spent."""
 
 
@@ -164,6 +169,7 @@ class RedirectLoop(IgnoreRequest):
 _FAILURES: tuple[tuple[tuple[type[BaseException], ...], CheckError], ...] = (
     ((PrivateAddress,), CheckError.PRIVATE_ADDRESS),
     ((ExternalBudgetSpent,), CheckError.EXTERNAL_BUDGET),
+    ((BudgetSpent,), CheckError.BUDGET),
     ((RedirectLoop,), CheckError.REDIRECT_LOOP),
     # Scrapy's HTTP handler cancels a download only when it passes DOWNLOAD_MAXSIZE (by its
     # Content-Length, or as it streams in); a timeout is its own error.

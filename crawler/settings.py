@@ -64,7 +64,7 @@ DEFAULTS: dict[str, Any] = {
     "DOWNLOADER_MIDDLEWARES": {
         "crawler.linkcheck_guard.SkippedTargetMiddleware": 30,  # link_exclude: nothing is sent
         "crawler.linkcheck_guard.PrivateAddressMiddleware": 40,  # before anything is asked
-        "crawler.linkcheck_hosts.ExternalHostsMiddleware": 45,  # before robots.txt (100)
+        "crawler.linkcheck_hosts.LinkCheckHostsMiddleware": 45,  # before robots.txt (100)
         "crawler.budget.SiteBudgetMiddleware": 120,  # after robots.txt, before the download
         "crawler.linkcheck_requests.LinkCheckRequestMiddleware": 540,  # after retries (550)
         "crawler.linkcheck_backoff.BackoffMiddleware": 560,  # before retries (550)
@@ -117,6 +117,20 @@ DEFAULTS: dict[str, Any] = {
     "GOVWATCH_LINKCHECK_HOST_CONCURRENCY": 2,  # per external host
     "GOVWATCH_LINKCHECK_HOST_DELAY": 1.0,  # seconds between requests to an external host
     "GOVWATCH_LINKCHECK_EXTERNAL_BUDGET": 1800.0,  # seconds of the scan for external hosts
+    # Bounded link checks (0 = no cap): what a cap leaves is recorded skipped, reason budget,
+    # never broken; the crawl itself is not capped. One page of 10 000 links to slow,
+    # rate-limiting targets held a 14-page site for over 14 minutes (issue 12).
+    # New link checks one page may start (targets checked already do not count; one left
+    # here is still checked from another page carrying it). A portal page carries a few
+    # dozen links, a site map a few hundred, most of them met before on other pages.
+    "GOVWATCH_LINKCHECK_MAX_PER_PAGE": 500,
+    # Link checks per host per scan, the sites' own hosts included: a site's page budget
+    # (max_pages, default 5000) is the scale of what one scan looks at on one host.
+    "GOVWATCH_LINKCHECK_MAX_PER_HOST": 5000,
+    # Seconds one host's link checks may take (while a check waits in its slot or downloads;
+    # crawl time does not count): at the ~3 checks a second a polite slot makes, the 5000
+    # above, and the same half hour the external hosts get together.
+    "GOVWATCH_LINKCHECK_HOST_BUDGET": 1800.0,
     # Politeness on trouble, for every request (crawler/linkcheck_backoff.py)
     "GOVWATCH_BACKOFF_BASE": 1.0,  # seconds: first wait after a retryable failure
     "GOVWATCH_BACKOFF_MAX": 30.0,

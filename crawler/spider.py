@@ -34,10 +34,12 @@ request, answered in :meth:`PortalSpider.checked` and :meth:`PortalSpider.check_
 page past the site's budget is still checked, not read. A lead the site's link policy skips
 (``link_exclude``) is neither crawled nor offered to the revalidation walk: it gets a skipped
 record, as the link would (redirects to such a URL are stopped by
-:mod:`crawler.linkcheck_guard`).
+:mod:`crawler.linkcheck_guard`). One page starts at most ``GOVWATCH_LINKCHECK_MAX_PER_PAGE``
+new check requests (default 500; 0 = no cap): the rest of its targets are recorded
+``skipped``, reason ``budget``, and left for any other page carrying them to check.
 
 Settings: ``GOVWATCH_LINKCHECK_ENABLED`` (default true; false checks only what the crawl
-fetches), and the reader's (:mod:`crawler.reader`).
+fetches), ``GOVWATCH_LINKCHECK_MAX_PER_PAGE``, and the reader's (:mod:`crawler.reader`).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
 from crawler.budget import BudgetExceeded, spent_before
-from crawler.linkcheck import CHECK_KEY, LinkPolicy, skipped_record
+from crawler.linkcheck import CHECK_KEY, CheckError, LinkPolicy, skipped_record
 from crawler.links import LinkKind, target_url
 from crawler.reader import ReaderClient, ReaderGone
 from crawler.reading import READING_META, Leads, Visit
@@ -112,8 +114,10 @@ class RecordedInScan:
                     "select url from pages where scan_id = ? and url not in "
                     "(select url from page_cache where scan_id = ?)", [scan_id, scan_id]):
                 self.fetched.add(url)
+            # a target left for lack of budget is open to the next page that carries it
             for (target,) in conn.execute(
-                    "select target_url from link_checks where scan_id = ?", [scan_id]):
+                    "select target_url from link_checks where scan_id = ? and not "
+                    "(result = 'skipped' and coalesce(error, '') = 'budget')", [scan_id]):
                 self.checked.add(target)
             self.pages = dict(conn.execute(
                 "select site_id, count(*) from pages where scan_id = ? group by site_id",
@@ -143,6 +147,7 @@ class PortalSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.check_links = settings.getbool("GOVWATCH_LINKCHECK_ENABLED")
+        spider.checks_per_page = settings.getint("GOVWATCH_LINKCHECK_MAX_PER_PAGE")
         spider.link_policies = {
             site_id: LinkPolicy.for_site(site, settings)
             for site_id, site in spider.sites.items()
@@ -342,10 +347,12 @@ class PortalSpider(scrapy.Spider):
                     parent)
         if not self.check_links:
             return
+        started = 0  # check requests this page started
         for target, kind in leads.targets:
             if target in followed:
                 continue  # judged from its crawl response
-            if not self.seen.add(f"target {site['id']} {target}"):
+            noted = f"target {site['id']} {target}"
+            if not self.seen.add(noted):
                 continue  # this site's policy has had its say (most links: menus, footers)
             if target in self.recorded.checked:
                 continue  # checked before a resumed scan's interruption
@@ -355,10 +362,18 @@ class PortalSpider(scrapy.Spider):
                 continue
             html = kind == LinkKind.PAGE
             key = policy.check_key(target, html=html)
-            if self.seen.add(key):
-                if not key.startswith(f"{CHECK_KEY} "):  # a crawl request's: see checked_only
-                    self.checked_only.add(key)
-                yield policy.check_request(target, html=html, spider=self)
+            if not self.seen.add(key):
+                continue
+            if self.checks_per_page and started >= self.checks_per_page:
+                # This page has had its share; another page carrying the target may check it.
+                self.seen.take(key)
+                self.seen.take(noted)
+                yield skipped_record(target, CheckError.BUDGET)
+                continue
+            started += 1
+            if not key.startswith(f"{CHECK_KEY} "):  # a crawl request's: see checked_only
+                self.checked_only.add(key)
+            yield policy.check_request(target, html=html, spider=self)
 
     # -- records -----------------------------------------------------------------------
 

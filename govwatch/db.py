@@ -87,8 +87,8 @@ class LinkResult(enum.StrEnum):
     OK = "ok"
     BROKEN = "broken"  # 错链断链: the target does not answer with a usable response
     BLOCKED = "blocked"  # the target refuses the checker (robots, 403 to bots, rate limits)
-    SKIPPED = "skipped"  # not checked (a scheme or host the checker leaves alone, an answer
-    # too large to read)
+    SKIPPED = "skipped"  # not checked (a scheme or host the checker leaves alone, a cap, an
+    # answer too large to read)
 
     @property
     def label(self) -> str:

@@ -141,11 +141,14 @@ LINKED = [path for path, (_, want) in BEHAVIOURS.items() if want]
 
 
 class Lab:
-    """A loopback web server: pages given as HTML, everything else from BEHAVIOURS; it logs
-    each request as (time, method, path, Host header)."""
+    """A loopback web server: pages given as HTML, paths under a prefix of *routes* by its
+    behaviour, everything else from BEHAVIOURS; it logs each request as (time, method, path,
+    Host header)."""
 
-    def __init__(self, pages: dict[str, bytes] | None = None) -> None:
+    def __init__(self, pages: dict[str, bytes] | None = None,
+                 routes: dict[str, Behaviour] | None = None) -> None:
         self.pages = pages or {}
+        self.routes = routes or {}
         self.log: list[tuple[float, str, str, str]] = []
         self.times_asked = Counter[str]()
         self.in_flight = 0
@@ -171,8 +174,11 @@ class Lab:
             asked = self.times_asked[path]
             self.times_asked[path] += 1
             self.log.append((time.monotonic(), h.command, path, h.headers.get("Host", "")))
+        route = next((b for prefix, b in self.routes.items() if path.startswith(prefix)), None)
         if path in self.pages:
             h.send(200, self.pages[path])
+        elif route is not None:
+            route(h, asked)
         elif path in BEHAVIOURS:
             BEHAVIOURS[path][0](h, asked)
         elif path.startswith("/cap/"):

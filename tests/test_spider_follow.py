@@ -29,6 +29,7 @@ class TakesNothing:
 def a_spider() -> PortalSpider:
     spider = PortalSpider(sites=[SITE], as_of="2026-11-24")
     spider.check_links = True
+    spider.checks_per_page = DEFAULTS["GOVWATCH_LINKCHECK_MAX_PER_PAGE"]
     spider.link_policies = {"t": LinkPolicy.for_site(SITE, Settings(DEFAULTS))}
     spider.walk = TakesNothing()
     return spider
