@@ -82,13 +82,15 @@ def alive(pid: int) -> bool:
         return False
 
 
-def scan_processes(driver: subprocess.Popen) -> dict[str, int]:
-    """The pids of the scan's three processes, once all three run."""
+def scan_processes(driver: subprocess.Popen, reap: list[int]) -> dict[str, int]:
+    """The pids of the scan's three processes, once all three run (noted in *reap*)."""
+    reap.append(driver.pid)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         crawls = children(driver.pid)
         readers = children(crawls[0]) if crawls else []
         if readers:
+            reap.extend([crawls[0], readers[0]])
             return {"parent": driver.pid, "crawl": crawls[0], "writer": readers[0]}
         time.sleep(0.05)
     raise AssertionError("the scan's processes did not start")
@@ -142,6 +144,17 @@ def assert_no_false_fix(db: Path) -> None:
     assert unproven == []
 
 
+@pytest.fixture
+def reap() -> Iterator[list[int]]:
+    """The pids of the scan processes a test started: none outlives the test, whatever its
+    outcome (a test failing before its kill would leave a crawl of a portal that is gone)."""
+    pids: list[int] = []
+    yield pids
+    for pid in pids:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
 @pytest.fixture(scope="module")
 def portal() -> Iterator[PortalServer]:
     with PortalServer(PORTALS / "trs") as server:
@@ -184,7 +197,7 @@ CASES = [
 
 @pytest.mark.parametrize(("victim", "kind", "after"), CASES)
 def test_a_killed_scan_resumes_to_what_an_uninterrupted_one_finds(
-        references, tmp_path, victim, kind, after):
+        references, tmp_path, reap, victim, kind, after):
     sites = references["sites"]
     db = tmp_path / "g.db"
     previous = None
@@ -195,7 +208,7 @@ def test_a_killed_scan_resumes_to_what_an_uninterrupted_one_finds(
         scan_id = references["first_scan"] + 1
         previous = snapshot(db, references["first_scan"])
     driver = start_driver(sites, db, resume=False, settings={**SLOW, **(KINDS[kind] or {})})
-    pids = scan_processes(driver)
+    pids = scan_processes(driver, reap)
     deadline = time.monotonic() + 60
     while committed_pages(db, scan_id) < after:
         assert driver.poll() is None and time.monotonic() < deadline, "ended before the kill"
@@ -236,13 +249,13 @@ def test_a_killed_scan_resumes_to_what_an_uninterrupted_one_finds(
     assert_no_false_fix(db)
 
 
-def test_an_orphaned_crawl_keeps_the_database_locked_until_it_ends(references, tmp_path):
+def test_an_orphaned_crawl_keeps_the_database_locked_until_it_ends(references, tmp_path, reap):
     """Killing only the process that runs a scan leaves no crawl writing unlocked: while the
     crawl lives no second scan can start, and the crawl stops by itself."""
     db = copy_db(references["first_db"], tmp_path / "g.db")
     scan_id = references["first_scan"] + 1
     driver = start_driver(references["sites"], db, resume=False, settings=SLOW)
-    pids = scan_processes(driver)
+    pids = scan_processes(driver, reap)
     while committed_pages(db, scan_id) < 10:
         time.sleep(0.02)
     os.kill(pids["crawl"], signal.SIGSTOP)  # hold it still while its parent dies
@@ -293,7 +306,8 @@ def test_a_finished_crawl_with_a_link_target_unsettled_is_not_complete(reference
     conn.close()
 
 
-def test_a_resumed_scan_keeps_to_the_page_budget_and_says_it_was_capped(portal, tmp_path):
+def test_a_resumed_scan_keeps_to_the_page_budget_and_says_it_was_capped(portal, tmp_path,
+                                                                         reap):
     """The pages fetched before the interruption were paid for: the resumed crawl stops at
     the site's max_pages as an uninterrupted one does, and the site is marked capped."""
     sites = write_sites(tmp_path / "sites.yaml", {"trs": portal}, trs={"max_pages": 40})
@@ -305,7 +319,7 @@ def test_a_resumed_scan_keeps_to_the_page_budget_and_says_it_was_capped(portal, 
 
     db = tmp_path / "g.db"
     driver = start_driver(sites, db, resume=False, settings=SLOW)
-    pids = scan_processes(driver)
+    pids = scan_processes(driver, reap)
     while committed_pages(db, 1) < 20:
         time.sleep(0.02)
     os.kill(pids["crawl"], signal.SIGKILL)
