@@ -3,7 +3,7 @@
 ``govwatch schedule`` runs a :class:`Service` in the foreground (under systemd or in a
 container): APScheduler 3 runs the jobs of :mod:`govwatch.schedule_jobs` (``scan``,
 ``bulletin``, ``probe``) at the times of the config's ``schedule:`` section
-(:mod:`govwatch.schedule`), in the config's ``timezone``. It knows time only: the jobs
+(:mod:`govwatch.core.schedule`), in the config's ``timezone``. It knows time only: the jobs
 call the library and hold none of its logic.
 
 Config read: ``timezone``; ``schedule:`` (scan, bulletins, probes_per_day, probe_timeout,
@@ -60,8 +60,8 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from govwatch.config import Config, load_config
-from govwatch.schedule import DAYS, At, Schedule
+from govwatch.core.config import Config, load_config
+from govwatch.core.schedule import DAYS, At, Schedule
 from govwatch.schedule_jobs import EXPECTED_ERRORS, JOBS, JobOutcome, interrupted_scan
 from reports.settings import ReportSettings
 
@@ -197,7 +197,7 @@ class Service:
 
     def job_store(self) -> BaseJobStore:
         """The persistent job store (APScheduler's SQLAlchemyJobStore on a SQLite file)."""
-        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore  # loads SQLAlchemy
+        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
         return SQLAlchemyJobStore(url=f"sqlite:///{self.job_store_path.resolve()}")
 

@@ -36,7 +36,7 @@ import yaml
 from bench.proctree import peak_rss
 from bench.serve import roomy_backlog
 from crawler.runner import run_scan
-from govwatch.config import load_config
+from govwatch.core.config import load_config
 from govwatch.portalserver import PortalServer
 
 SCAN_DATE = date(2026, 11, 24)

@@ -269,7 +269,7 @@ def scan_child(job: Mapping[str, Any]) -> dict[str, Any]:
     import crawler.runner
     import reports.tracker
     import rules.engine
-    from govwatch.config import load_config
+    from govwatch.core.config import load_config
     from govwatch.workflow import scan_evaluate_track
 
     parts: dict[str, float | None] = {}

@@ -36,7 +36,7 @@ from typing import Any
 import yaml
 
 from govwatch import portalserver
-from govwatch.config import Site, load_config
+from govwatch.core.config import Site, load_config
 from govwatch.portalserver import CONTENT_TYPES, INDEX_FILES, PortalServer, read_portal_meta
 
 __all__ = [

@@ -7,35 +7,15 @@ an office can teach govwatch its own column names without touching Python.
 
 from __future__ import annotations
 
-import enum
 import re
 from functools import cache
 from pathlib import Path
 
 import yaml
 
+from govwatch.core.vocabulary import ColumnClass
+
 VOCABULARY_FILE = Path(__file__).with_name("columns.yaml")
-
-
-class ColumnClass(enum.StrEnum):
-    NEWS = "news"  # 动态要闻
-    NOTICE_POLICY = "notice-policy"  # 通知公告 / 政策文件
-    PERSONNEL_PLANNING = "personnel-planning"  # 人事 / 规划计划
-    OVERVIEW = "overview"  # 概况: must exist, not freshness-checked
-    ANNUAL_REPORT = "annual-report"  # 政府信息公开年报
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        """The class's name in bulletins and findings."""
-        return _LABELS[self]
-
-
-_LABELS = {
-    ColumnClass.NEWS: "动态要闻类", ColumnClass.NOTICE_POLICY: "通知公告/政策文件类",
-    ColumnClass.PERSONNEL_PLANNING: "人事/规划计划类", ColumnClass.OVERVIEW: "概况类",
-    ColumnClass.ANNUAL_REPORT: "年报类", ColumnClass.OTHER: "其他类",
-}
 
 
 @cache

@@ -20,25 +20,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import lxml.html
 from lxml import etree
 
+from govwatch.core.vocabulary import FactKind
+
 __all__ = ["PROVINCES", "FactKind", "FooterFact", "footer_facts"]
-
-
-class FactKind(StrEnum):
-    """The footer identifiers, in the order `footer_facts` reports them."""
-
-    ICP = "icp"  # ICP备案号
-    PSB = "psb"  # 公安机关备案号
-    SITE_CODE = "site_code"  # 政府网站标识码 printed in the footer
-    SITE_CODE_META = "site_code_meta"  # <meta name="SiteIDCode" content="...">
-    CONAC = "conac"  # 党政机关网站标识
-    JIUCUO = "jiucuo"  # 我为政府网站找错 entry
-    SPONSOR = "sponsor"  # 网站主办单位
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ every other target gets a *check request* of its own, made by the spider
 :mod:`crawler.linkcheck_backoff` (Retry-After and backoff) shape it on the way.
 
 This module holds what they share: the reason a check gives (:class:`CheckError`, each
-reason belonging to one :class:`~govwatch.db.LinkResult` class), the exceptions the
+reason belonging to one :class:`~govwatch.core.vocabulary.LinkResult` class), the exceptions the
 middlewares raise, the per-site :class:`LinkPolicy` that judges a response or a failure into a
 :class:`~crawler.records.LinkCheckRecord`, and :class:`CheckFingerprinter`, which makes the
 scheduler's dupefilter the once-per-scan guarantee.
@@ -33,7 +33,6 @@ frees check requests.
 
 from __future__ import annotations
 
-import enum
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
@@ -60,7 +59,8 @@ from twisted.web.client import ResponseFailed, ResponseNeverReceived
 
 from crawler.links import WEB_SCHEMES, target_url
 from crawler.records import LinkCheckRecord
-from govwatch.db import LinkResult, now_iso
+from govwatch.core.schema import now_iso
+from govwatch.core.vocabulary import CheckError, LinkResult
 
 # Request meta keys. LINK_CHECK marks a check request (not parsed, only judged); OWN_SITE a
 # check request for a target on the checking site's own host; SNIFF any request whose body is
@@ -74,65 +74,6 @@ CHECK_PRIORITY = -20
 CHECK_KEY = "check"
 
 
-class CheckError(enum.StrEnum):
-    """Why a target is not plainly ok (``link_checks.error``); :attr:`result` is its class."""
-
-    # broken (错链断链): the target does not answer with something usable
-    NOT_FOUND = "not-found"  # 404
-    GONE = "gone"  # 410
-    CLIENT_ERROR = "client-error"  # another 4xx
-    SERVER_ERROR = "server-error"  # 5xx, still after the retries
-    BAD_STATUS = "bad-status"  # no HTTP status at all (600 and up)
-    BAD_REDIRECT = "bad-redirect"  # a 3xx without a Location that can be followed
-    REDIRECT_LOOP = "redirect-loop"
-    TOO_MANY_REDIRECTS = "too-many-redirects"
-    DNS = "dns"
-    CONNECTION_REFUSED = "connection-refused"
-    TIMEOUT = "timeout"  # still after the retries
-    CONNECTION_LOST = "connection-lost"  # reset, closed early, body cut off
-    TLS = "tls"
-    DOWNLOAD_ERROR = "download-error"  # any other failure to download
-    # blocked: the target refuses the checker, which says nothing of whether it works
-    UNAUTHORIZED = "unauthorized"  # 401
-    FORBIDDEN = "forbidden"  # 403, on GET as well as HEAD
-    RATE_LIMITED = "rate-limited"  # 429 that did not clear
-    REFUSED = "refused"  # another blocked code
-    CHALLENGE = "challenge"  # a WAF / anti-bot challenge page
-    ROBOTS = "robots.txt"
-    # skipped: not requested
-    MAILTO = "mailto"
-    TEL = "tel"
-    JAVASCRIPT = "javascript"
-    DATA = "data"
-    FRAGMENT = "fragment"  # '#', '#top': a place on the same page
-    SCHEME = "unsupported-scheme"  # ftp:, sms:, …
-    EXCLUDED = "excluded"  # link_exclude
-    PRIVATE_ADDRESS = "private-address"  # would reach a loopback, private, link-local address
-    EXTERNAL_BUDGET = "external-budget"  # the scan's time for external hosts was spent
-    TRAP = "trap"  # the trap guard keeps the crawl away from it (crawler/traps.py)
-    SESSION_ID = "session-id"  # fetched without its session id: final_url is what was asked
-    # The answer outgrew DOWNLOAD_MAXSIZE and was cut off unread. The target answered, so it
-    # is no broken link (a working 100 MB file is not); but its answer was not judged, and no
-    # status code is kept: skipped, not ok.
-    TOO_LARGE = "too-large"
-    BUDGET = "budget"  # its page's or its host's share of link checks was spent
-
-    @property
-    def result(self) -> LinkResult:
-        """The class (``link_checks.result``) this reason puts a target in."""
-        if self in _BLOCKED:
-            return LinkResult.BLOCKED
-        if self in _SKIPPED:
-            return LinkResult.SKIPPED
-        return LinkResult.BROKEN
-
-
-_BLOCKED = frozenset({CheckError.UNAUTHORIZED, CheckError.FORBIDDEN, CheckError.RATE_LIMITED,
-                      CheckError.REFUSED, CheckError.CHALLENGE, CheckError.ROBOTS})
-_SKIPPED = frozenset({CheckError.MAILTO, CheckError.TEL, CheckError.JAVASCRIPT, CheckError.DATA,
-                      CheckError.FRAGMENT, CheckError.SCHEME, CheckError.EXCLUDED,
-                      CheckError.PRIVATE_ADDRESS, CheckError.EXTERNAL_BUDGET, CheckError.TRAP,
-                      CheckError.SESSION_ID, CheckError.TOO_LARGE, CheckError.BUDGET})
 _SCHEME_ERRORS = {"mailto": CheckError.MAILTO, "tel": CheckError.TEL,
                   "javascript": CheckError.JAVASCRIPT, "data": CheckError.DATA}
 _BLOCKED_STATUS = {401: CheckError.UNAUTHORIZED, 403: CheckError.FORBIDDEN,

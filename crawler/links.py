@@ -9,7 +9,6 @@ checker (later) verifies every target. Non-web schemes (``mailto:``, ``tel:``,
 
 from __future__ import annotations
 
-import enum
 import re
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
@@ -17,16 +16,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 from w3lib.url import safe_url_string
 
 from crawler.page import CHROME, Page, clean_text, element_regions
-
-
-class LinkKind(enum.StrEnum):
-    PAGE = "page"
-    DOCUMENT = "document"  # 附件: PDF, DOC, XLS, archives
-    IMAGE = "image"
-    SCRIPT = "script"
-    STYLESHEET = "stylesheet"
-    OTHER = "other"  # mailto:, tel:, javascript:, bare '#', data:
-
+from govwatch.core.vocabulary import LinkKind
 
 DOCUMENT_EXTENSIONS = frozenset(
     "pdf doc docx xls xlsx ppt pptx wps et dps ofd txt rtf csv zip rar 7z tar gz".split()

@@ -9,12 +9,12 @@ A probe GETs the configured home page URL (redirects followed, as a browser woul
 the body (up to ``MAX_BODY`` bytes) and succeeds when the final answer is a 2xx page and all
 of it arrived within the limit. Like the crawl, it honours the ``http_proxy``/``https_proxy``
 environment variables and does not verify TLS certificates (availability is measured here,
-not certificate hygiene). Every probe is a :class:`~govwatch.db.ProbeOutcome`.
+not certificate hygiene). Every probe is a :class:`~govwatch.core.vocabulary.ProbeOutcome`.
 
 Settings (the ``schedule:`` section of govwatch.yaml, read by the scheduler and passed in):
 
-    probe_timeout  seconds a home page has to open   default 15 (DEFAULT_TIMEOUT)
-    probe_workers  home pages probed at once          default 16 (DEFAULT_WORKERS)
+    probe_timeout  seconds a home page has to open   default 15 (PROBE_TIMEOUT)
+    probe_workers  home pages probed at once          default 16 (PROBE_WORKERS)
 """
 
 from __future__ import annotations
@@ -35,10 +35,11 @@ from zoneinfo import ZoneInfo
 
 from crawler.settings import USER_AGENT
 from govwatch import db as store
-from govwatch.config import Site
+from govwatch.core.config import Site
+from govwatch.core.defaults import PROBE_TIMEOUT, PROBE_WORKERS, TIMEZONE
+from govwatch.core.schema import open_db
+from govwatch.core.vocabulary import ProbeOutcome
 
-DEFAULT_TIMEOUT = 15.0
-DEFAULT_WORKERS = 16
 MAX_BODY = 2 * 1024 * 1024  # a home page larger than this has opened well enough
 _CHUNK = 64 * 1024
 # http.client writes headers as latin-1: hand it the UTF-8 bytes of the crawl's User-Agent
@@ -69,7 +70,7 @@ class ProbeResult:
     site_id: str
     url: str
     probed_at: datetime  # timezone-aware: when the probe started
-    outcome: store.ProbeOutcome
+    outcome: ProbeOutcome
     seconds: float
     status_code: int | None = None
     error: str | None = None
@@ -77,7 +78,7 @@ class ProbeResult:
     @property
     def ok(self) -> bool:
         """Whether the home page opened in time."""
-        return self.outcome is store.ProbeOutcome.OK
+        return self.outcome is ProbeOutcome.OK
 
     def row(self, timezone: tzinfo) -> dict[str, Any]:
         """The ``probes`` row; ``day`` is the local date in *timezone* (what rules count)."""
@@ -102,37 +103,37 @@ def _read_until(response: Any, deadline: float) -> None:
         received += len(chunk)
 
 
-def probe_site(site: Site, timeout: float = DEFAULT_TIMEOUT, clock: Clock = utc_now
+def probe_site(site: Site, timeout: float = PROBE_TIMEOUT, clock: Clock = utc_now
                ) -> ProbeResult:
     """Open *site*'s home page once, within *timeout* seconds, and say how it went."""
     probed_at, start = clock(), time.monotonic()
-    outcome, status, error = store.ProbeOutcome.OK, None, None
+    outcome, status, error = ProbeOutcome.OK, None, None
     try:
         request = Request(site.url, headers={"User-Agent": _USER_AGENT})
         with _opener().open(request, timeout=timeout) as response:
             status = response.status
             _read_until(response, start + timeout)
     except HTTPError as answer:  # before URLError, its base class
-        outcome, status, error = store.ProbeOutcome.HTTP_ERROR, answer.code, f"HTTP {answer.code}"
+        outcome, status, error = ProbeOutcome.HTTP_ERROR, answer.code, f"HTTP {answer.code}"
         answer.close()
     except TimeoutError:
-        outcome, error = store.ProbeOutcome.TIMEOUT, f"not opened within {timeout:g} s"
+        outcome, error = ProbeOutcome.TIMEOUT, f"not opened within {timeout:g} s"
     except URLError as failure:
         reason = failure.reason
         if isinstance(reason, TimeoutError):
-            outcome, error = store.ProbeOutcome.TIMEOUT, f"not opened within {timeout:g} s"
+            outcome, error = ProbeOutcome.TIMEOUT, f"not opened within {timeout:g} s"
         else:
-            outcome, error = store.ProbeOutcome.UNREACHABLE, f"{type(reason).__name__}: {reason}"
+            outcome, error = ProbeOutcome.UNREACHABLE, f"{type(reason).__name__}: {reason}"
     except (OSError, http.client.HTTPException, ValueError) as failure:
-        outcome, error = store.ProbeOutcome.UNREACHABLE, f"{type(failure).__name__}: {failure}"
+        outcome, error = ProbeOutcome.UNREACHABLE, f"{type(failure).__name__}: {failure}"
     seconds = time.monotonic() - start
-    if outcome is store.ProbeOutcome.OK and seconds > timeout:
-        outcome, error = store.ProbeOutcome.TIMEOUT, f"not opened within {timeout:g} s"
+    if outcome is ProbeOutcome.OK and seconds > timeout:
+        outcome, error = ProbeOutcome.TIMEOUT, f"not opened within {timeout:g} s"
     return ProbeResult(site.id, site.url, probed_at, outcome, seconds, status, error)
 
 
 def probe_sites(
-    sites: Sequence[Site], timeout: float = DEFAULT_TIMEOUT, workers: int = DEFAULT_WORKERS,
+    sites: Sequence[Site], timeout: float = PROBE_TIMEOUT, workers: int = PROBE_WORKERS,
     clock: Clock = utc_now,
 ) -> list[ProbeResult]:
     """Probe every site's home page once, *workers* at a time; results in site order."""
@@ -144,14 +145,14 @@ def probe_sites(
 
 
 def run_probes(
-    sites: Sequence[Site], db_path: str | Path, *, timezone: str = "Asia/Shanghai",
-    timeout: float = DEFAULT_TIMEOUT, workers: int = DEFAULT_WORKERS, clock: Clock = utc_now,
+    sites: Sequence[Site], db_path: str | Path, *, timezone: str = TIMEZONE,
+    timeout: float = PROBE_TIMEOUT, workers: int = PROBE_WORKERS, clock: Clock = utc_now,
 ) -> list[ProbeResult]:
     """Probe every site once and record the results in the database at *db_path*; the
     library entry point behind the scheduler's ``probe`` job."""
     results = probe_sites(sites, timeout, workers, clock)
     zone = ZoneInfo(timezone)
-    db = store.open_db(db_path)
+    db = open_db(db_path)
     try:
         store.record_probes(db, sites, [result.row(zone) for result in results])
     finally:

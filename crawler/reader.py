@@ -55,6 +55,8 @@ from crawler.reading import Leads, Visit, read_page, reading_key
 from crawler.records import LinkCheckRecord, SiteCappedRecord, SiteStatusRecord
 from crawler.scanlock import join
 from govwatch import db as store
+from govwatch.core.schema import open_db
+from govwatch.core.vocabulary import SiteStatus
 
 _LENGTH = struct.Struct("!I")
 
@@ -95,7 +97,7 @@ class ScanWriter:
             self.flush()
             with self.db.conn:
                 store.set_site_status(self.db, self.scan_id, record.site_id,
-                                      store.SiteStatus(record.status), record.home_status,
+                                      SiteStatus(record.status), record.home_status,
                                       record.error)
             return
         if isinstance(record, SiteCappedRecord):
@@ -206,7 +208,7 @@ def serve(sock: socket.socket, config: dict[str, Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the crawl says when to stop
     if config.get("lock_fd") is not None:
         join(config["lock_fd"], "writer")
-    db = store.open_db(config["db"])
+    db = open_db(config["db"])
     writer = ScanWriter(db, config["scan_id"], config["batch"], config["seconds"])
     reader = PageReader(writer, today=date.fromisoformat(config["as_of"]),
                         max_list_pages=config["max_list_pages"],

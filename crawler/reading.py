@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from w3lib.encoding import html_to_unicode
 
 from crawler import dates, pagination
-from crawler.classes import ColumnClass, classify_column, find_empty_note
+from crawler.classes import classify_column, find_empty_note
 from crawler.columns import (
     DatedList,
     column_name,
@@ -38,7 +38,7 @@ from crawler.columns import (
     main_text_length,
 )
 from crawler.footer import footer_facts
-from crawler.links import Link, LinkKind, page_links, target_url
+from crawler.links import Link, page_links, target_url
 from crawler.page import Page
 from crawler.records import (
     FooterRecord,
@@ -49,6 +49,7 @@ from crawler.records import (
     ScanRecord,
     TextRecord,
 )
+from govwatch.core.vocabulary import ColumnClass, LinkKind
 
 # A menu page with no list and no list frame needs this much main text to be a text column,
 # unless its menu text names an overview (机构概况, 县情概况), which may be short.

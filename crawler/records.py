@@ -137,7 +137,7 @@ class LinkCheckRecord:
 
     table: ClassVar[str] = "link_checks"
     target_url: str
-    result: str  # govwatch.db.LinkResult
+    result: str  # govwatch.core.vocabulary.LinkResult
     status_code: int | None = None
     error: str | None = None  # crawler.linkcheck.CheckError
     final_url: str | None = None

@@ -50,7 +50,9 @@ from typing import Any
 from crawler.scanlock import ScanBusy, ScanLock
 from crawler.settings import DEFAULTS
 from govwatch import db as store
-from govwatch.config import Site
+from govwatch.core.config import Site
+from govwatch.core.schema import open_db
+from govwatch.core.vocabulary import ScanStatus
 
 __all__ = ["NothingToResume", "ScanBusy", "ScanOutcome", "interrupt_running", "run_scan"]
 
@@ -99,7 +101,7 @@ class ScanOutcome:
     """What a scan run ended with."""
 
     scan_id: int
-    status: store.ScanStatus
+    status: ScanStatus
     seconds: float
     resumed: bool
     sites: list[dict[str, Any]] = field(default_factory=list)  # store.site_summary rows
@@ -161,7 +163,7 @@ def _run_locked(
     sites: Sequence[Site], db_path: Path, as_of: date, resume: bool, progress_interval: float,
     settings: dict[str, Any] | None, lock: ScanLock,
 ) -> ScanOutcome:
-    db = store.open_db(db_path)
+    db = open_db(db_path)
     started = time.monotonic()
     # We hold the lock, so no process of a scan is alive: a scan still "running" was left
     # by one that died (kill -9, a power cut) and can only be resumed.
@@ -173,7 +175,7 @@ def _run_locked(
         scan_id, as_of_text = row["id"], row["as_of"]
         by_id = {s.id: s for s in sites}
         sites = [by_id[i] for i in row["site_ids"].split(",") if i in by_id]
-        store.mark_scan(db, scan_id, store.ScanStatus.RUNNING)
+        store.mark_scan(db, scan_id, ScanStatus.RUNNING)
     else:
         scan_id, as_of_text = store.start_scan(db, sites, as_of.isoformat()), as_of.isoformat()
     # Scrapy's job state cannot be trusted after a crash (see the module's doc): the crawl
@@ -209,12 +211,12 @@ def _run_locked(
         with _children_lock:
             _children.pop(child.pid, None)
             _interrupted.discard(child.pid)
-    status = store.ScanStatus.FAILED
+    status = ScanStatus.FAILED
     # Complete only when every link target it discovered was fetched or recorded; else the
     # sites missing some are partial and the scan stays resumable.
     verify = {**DEFAULTS, **(settings or {})}["GOVWATCH_LINKCHECK_ENABLED"]
     if code == EXIT_FINISHED and store.finalize_scan(db, scan_id, verify_links=verify) == 0:
-        status = store.ScanStatus.COMPLETE
+        status = ScanStatus.COMPLETE
     store.mark_scan(db, scan_id, status)
     shutil.rmtree(job_dir(db_path, scan_id), ignore_errors=True)  # never read again
     outcome = ScanOutcome(

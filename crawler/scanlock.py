@@ -26,7 +26,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from govwatch.db import now_iso
+from govwatch.core.schema import now_iso
 
 
 class ScanBusy(Exception):

@@ -56,13 +56,14 @@ from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
 from crawler.budget import BudgetExceeded, spent_before
-from crawler.linkcheck import CHECK_KEY, CheckError, LinkPolicy, skipped_record
-from crawler.links import LinkKind, target_url
+from crawler.linkcheck import CHECK_KEY, LinkPolicy, skipped_record
+from crawler.links import target_url
 from crawler.reader import ReaderClient, ReaderGone
 from crawler.reading import READING_META, Leads, Visit
 from crawler.records import LinkCheckRecord, PageRecord, SiteCappedRecord, SiteStatusRecord
 from crawler.revalidate import CachedPage, RevalidationWalk
-from govwatch.db import SiteStatus, now_iso
+from govwatch.core.schema import now_iso
+from govwatch.core.vocabulary import CheckError, LinkKind, SiteStatus
 
 
 class SeenUrls:

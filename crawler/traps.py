@@ -28,8 +28,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from scrapy import Request
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
-from crawler.linkcheck import LINK_CHECK, CheckError, skipped_record
+from crawler.linkcheck import LINK_CHECK, skipped_record
 from crawler.links import target_url
+from govwatch.core.vocabulary import CheckError
 
 _SESSION_PARAMS = frozenset(
     "jsessionid phpsessid sid sessionid session_id aspsessionid cfid cftoken".split()

@@ -23,9 +23,12 @@ import click
 
 from govwatch import __version__
 from govwatch import db as store
-from govwatch.config import Config, ConfigError, check_site_ids, load_config
+from govwatch.core.config import Config, ConfigError, check_site_ids, load_config
+from govwatch.core.defaults import TIMEZONE, bulletin_stem
+from govwatch.core.schedule import JOB_NAMES
+from govwatch.core.schema import StoreError, open_db
+from govwatch.core.vocabulary import IssueState, ScanStatus
 from govwatch.output import format_option, render
-from govwatch.schedule import JOB_NAMES
 from reports import ReportError
 
 EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 3
@@ -61,7 +64,7 @@ def friendly_errors(func: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (ConfigError, ReportError, store.StoreError) as error:
+        except (ConfigError, ReportError, StoreError) as error:
             fail(str(error))
         except Exception as error:  # a bug: say so in one line unless debugging
             if isinstance(error, OSError) and error.filename is not None:
@@ -103,7 +106,7 @@ def open_existing_db(db_path: str, site_ids: tuple[str, ...] = ()):
     any of *site_ids* it does not know."""
     if not Path(db_path).exists():
         fail(f"{db_path}: no such database; run 'govwatch scan' first")
-    db = store.open_db(db_path)
+    db = open_db(db_path)
     check_site_ids(site_ids, store.sites_by_id(db), db_path)
     return db
 
@@ -249,7 +252,7 @@ def report_scan(run, fmt: str, quiet: bool) -> None:
                 click.echo(f"{_evaluation_line(run.evaluation)}; list them: govwatch findings")
             if run.tracking:
                 click.echo(f"issues: {_tracking_line(run.tracking)}; list them: govwatch issues")
-    if outcome.status != store.ScanStatus.COMPLETE:
+    if outcome.status != ScanStatus.COMPLETE:
         kept = (f"the last complete scan ({outcome.latest_complete}) is intact"
                 if outcome.latest_complete else "there is no complete scan yet")
         # A crawl that finished with link targets unsettled is not complete either.
@@ -479,7 +482,7 @@ def report_config(sites_file: str | None) -> tuple[Any, str]:
     from reports.settings import ReportSettings
 
     if sites_file is None and not Path("govwatch.yaml").exists():
-        return ReportSettings(), "Asia/Shanghai"
+        return ReportSettings(), TIMEZONE
     config = load_config(sites_file or "govwatch.yaml")
     return ReportSettings.from_mapping(config.rectification), config.timezone
 
@@ -496,7 +499,7 @@ def local_now(timezone: str) -> str:
 
 @cli.command("issues")
 @db_option
-@click.option("--status", type=click.Choice([state.value for state in store.IssueState]),
+@click.option("--status", type=click.Choice([state.value for state in IssueState]),
               help="Only issues in this state.")
 @click.option("--site", "site_id", help="Only issues of this site id.")
 @format_option()
@@ -607,7 +610,7 @@ def bulletin(db_path: str, sites_file: str | None, day: date | None, out_dir: st
     db = open_existing_db(db_path)
     writable_dir(out_dir)  # before the bulletin is recorded as published
     content = publish_bulletin(db, report_day(day, timezone), settings)
-    stem = f"bulletin-{content['number']:03d}-{content['date']}"
+    stem = bulletin_stem(content["number"], content["date"])
     for path in write_report(BULLETIN, content, chosen, out_dir, stem):
         click.echo(path)
     totals = content["totals"]
@@ -676,7 +679,7 @@ def schedule_command(config_file: str, db_path: str, out_dir: str, dry_run: bool
         from reports.render import writable_dir
 
         writable_dir(service.out_dir)
-        store.open_db(db_path).close()
+        open_db(db_path).close()
     scheduler.configure_logging(log_file)
     if run_now:
         sys.exit(EXIT_JOB[service.run_now(run_now)])

@@ -1,6 +1,6 @@
 """Mail a published bulletin and scorecard to the people who act on them (SMTP).
 
-Reads the ``mail:`` section of govwatch.yaml (:class:`govwatch.config.MailSettings`):
+Reads the ``mail:`` section of govwatch.yaml (:class:`govwatch.core.config.MailSettings`):
 ``host``, ``port``, ``from``, ``to``, ``starttls`` (upgrade a plain connection, port 587),
 ``ssl`` (implicit TLS, port 465), ``username`` and ``password_env``. The password is read
 when mailing from the environment variable that ``password_env`` names, so it never sits in
@@ -18,7 +18,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from govwatch.config import MailSettings
+from govwatch.core.config import MailSettings
 
 TIMEOUT = 60.0  # seconds for each SMTP exchange
 

@@ -2,7 +2,7 @@
 
 Commands produce lists of plain dicts and hand them here, so every listing behaves the same.
 Tables are aligned for Chinese text (wide characters count double) by tabulate and wcwidth.
-CSV is opened in spreadsheets, so its cells go through :func:`govwatch.cells.neutralise`
+CSV is opened in spreadsheets, so its cells go through :func:`govwatch.core.cells.neutralise`
 (crawled text or a claimant name starting with ``=`` must not become a formula).
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 import click
 from tabulate import tabulate
 
-from govwatch.cells import neutralise_row
+from govwatch.core.cells import neutralise_row
 
 FORMATS = ("table", "json", "csv")
 

@@ -26,7 +26,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from govwatch import db as store
-from govwatch.config import ConfigError
+from govwatch.core.config import ConfigError
+from govwatch.core.schema import StoreError, open_db
 from govwatch.mail import MailError, publication_message, send
 from reports import ReportError
 
@@ -47,13 +48,13 @@ class JobOutcome(enum.StrEnum):
 
 # Failures with a cause a person can act on: logged in one line, without a traceback.
 EXPECTED_ERRORS = (ConfigError, ReportError, MailError, smtplib.SMTPException, OSError,
-                   store.StoreError)
+                   StoreError)
 
 
 def interrupted_scan(service: Service) -> dict[str, Any] | None:
     """The interrupted scan (newer than the last complete one) that started less than
     ``misfire_grace`` ago, if any: the scan job resumes it rather than start afresh."""
-    db = store.open_db(service.db_path)
+    db = open_db(service.db_path)
     try:
         row = store.resumable_scan(db)
     finally:

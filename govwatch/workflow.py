@@ -16,8 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from govwatch import db as store
-from govwatch.config import Site
+from govwatch.core.config import Site
+from govwatch.core.defaults import bulletin_stem
+from govwatch.core.schema import open_db
+from govwatch.core.vocabulary import ScanStatus
 
 BULLETIN_FORMATS = ("html", "xlsx", "md", "json")
 SCORECARD_FORMATS = ("html", "json", "xlsx")
@@ -35,7 +37,7 @@ class ScanRun:
     @property
     def complete(self) -> bool:
         """Whether the crawl finished (only then were rules and tracker run)."""
-        return self.outcome.status == store.ScanStatus.COMPLETE
+        return self.outcome.status == ScanStatus.COMPLETE
 
 
 def scan_evaluate_track(
@@ -43,7 +45,7 @@ def scan_evaluate_track(
     progress_interval: float = 2.0, settings: Mapping[str, Any] | None = None,
 ) -> ScanRun:
     """Crawl *sites* (or resume the interrupted scan), then evaluate and track it."""
-    from crawler.runner import run_scan  # Scrapy loads only when crawling
+    from crawler.runner import run_scan
     from reports.tracker import track_scan
     from rules.engine import evaluate_scan
 
@@ -55,7 +57,7 @@ def scan_evaluate_track(
     if not run.complete:
         return run
     run.evaluation = evaluate_scan(db_path, outcome.scan_id)
-    db = store.open_db(db_path)
+    db = open_db(db_path)
     try:
         run.tracking = track_scan(db, outcome.scan_id)
     finally:
@@ -84,7 +86,7 @@ def publish(
     from reports.scorecard import SCORECARD, build_scorecard
 
     writable_dir(out_dir)  # before the bulletin is recorded as published
-    db = store.open_db(db_path)
+    db = open_db(db_path)
     try:
         bulletin = publish_bulletin(db, day, report_settings)
         scorecard = build_scorecard(db, day, report_settings)
@@ -92,7 +94,7 @@ def publish(
         db.close()
     paths = write_report(
         BULLETIN, bulletin, bulletin_formats, out_dir,
-        f"bulletin-{bulletin['number']:03d}-{bulletin['date']}",
+        bulletin_stem(bulletin["number"], bulletin["date"]),
     )
     paths += write_report(
         SCORECARD, scorecard, scorecard_formats, out_dir, f"scorecard-{scorecard['date']}"

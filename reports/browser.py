@@ -60,7 +60,7 @@ def dump_dom(page: Path) -> str:
 
 def page_text(page: Path) -> str:
     """The visible text of the rendered page, whitespace collapsed to single spaces."""
-    from lxml import html  # lxml is a dependency already (the crawler's parser)
+    from lxml import html
 
     tree = html.fromstring(dump_dom(page))
     for hidden in tree.xpath("//style|//script|//title"):

@@ -22,7 +22,7 @@ from typing import Any
 import sqlite_utils
 
 from govwatch import db as store
-from govwatch.db import IssueState
+from govwatch.core.vocabulary import IssueState, SiteStatus
 from reports import ReportError
 from reports.render import Report
 from reports.settings import ReportSettings
@@ -118,7 +118,7 @@ def bulletin_content(
         "calendar_note": _calendar_note(
             i for i in issues if i["id"] in shown or i["state"] in _OUTSTANDING),
         "totals": {
-            "sites": len(sites), "sites_ok": sum(s["status"] == store.SiteStatus.OK for s in sites),
+            "sites": len(sites), "sites_ok": sum(s["status"] == SiteStatus.OK for s in sites),
             "units": len(units), "new": len(new), "outstanding": len(new) + len(still_open),
             "overdue": len(overdue), "unclaimed": len(unclaimed), "fixed": len(fixed),
             "named": sum(1 for u in units if u["overdue"] or u["unclaimed"]),

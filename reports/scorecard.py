@@ -23,7 +23,7 @@ from typing import Any
 import sqlite_utils
 
 from govwatch import db as store
-from govwatch.db import Severity, SiteStatus
+from govwatch.core.vocabulary import Severity, SiteStatus
 from reports import ReportError
 from reports.chart import line_chart
 from reports.render import Report

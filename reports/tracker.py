@@ -1,8 +1,9 @@
 """The issue tracker: the findings of complete scans become issues that live across scans.
 
 An issue is the life of one finding fingerprint (site + rule + normalised subject); its id
-never changes. States are :class:`govwatch.db.IssueState`, and every change is written to the
-audit trail (``issue_events``) with its time and :class:`govwatch.db.IssueCause`::
+never changes. States are :class:`govwatch.core.vocabulary.IssueState`, and every change is
+written to the audit trail (``issue_events``) with its time and
+:class:`govwatch.core.vocabulary.IssueCause`::
 
     (found) → new ─publish→ open ─claim→ claimed      open, claimed ─deadline passed→ overdue
     new, open, claimed, overdue, reopened, disputed ─absent from a covering scan→ fixed
@@ -30,7 +31,8 @@ from typing import Any
 import sqlite_utils
 
 from govwatch import db as store
-from govwatch.db import IssueCause, IssueState, ScanStatus
+from govwatch.core.schema import now_iso
+from govwatch.core.vocabulary import IssueCause, IssueState, ScanStatus
 from reports import ReportError
 from reports.workdays import add_working_days
 
@@ -115,7 +117,7 @@ def _apply_finding(
             db,
             {**facts, **seen, "fingerprint": finding["fingerprint"], "state": IssueState.NEW,
              "first_seen_scan": event["scan_id"], "first_seen_on": event["at"],
-             "updated_at": store.now_iso()},
+             "updated_at": now_iso()},
             {**event, "cause": IssueCause.FOUND},
         )
         return "found"
@@ -166,7 +168,7 @@ def claim(
     """The unit claims (认领) published issues: open → claimed; an overdue one stays overdue
     but carries the claim. All or none: ReportError if any issue cannot be claimed, or *by*
     is blank."""
-    at, by = at or store.now_iso(), _named(by, "by")
+    at, by = at or now_iso(), _named(by, "by")
     issues = [_require(db, issue_id, _CLAIMABLE, "claimed") for issue_id in issue_ids]
     for issue in issues:
         if issue["claimed_by"]:
@@ -191,7 +193,7 @@ def reject(
     issue = _require(db, issue_id, _DISPUTABLE, "disputed")
     store.change_issue_state(
         db, issue_id, IssueState.DISPUTED,
-        {"at": at or store.now_iso(), "cause": IssueCause.REJECTED, "actor": by, "note": reason},
+        {"at": at or now_iso(), "cause": IssueCause.REJECTED, "actor": by, "note": reason},
         {"prior_state": issue["state"], "disputed_by": by, "dispute_reason": reason},
     )
 
@@ -205,7 +207,7 @@ def confirm(
     back = IssueState(issue["prior_state"])
     store.change_issue_state(
         db, issue_id, back,
-        {"at": at or store.now_iso(), "cause": IssueCause.CONFIRMED, "actor": by, "note": note},
+        {"at": at or now_iso(), "cause": IssueCause.CONFIRMED, "actor": by, "note": note},
         _NO_DISPUTE,
     )
     return back
@@ -219,7 +221,7 @@ def withdraw(
     _require(db, issue_id, (IssueState.DISPUTED,), "withdrawn")
     store.change_issue_state(
         db, issue_id, IssueState.WITHDRAWN,
-        {"at": at or store.now_iso(), "cause": IssueCause.WITHDRAWN, "actor": by, "note": note},
+        {"at": at or now_iso(), "cause": IssueCause.WITHDRAWN, "actor": by, "note": note},
     )
 
 

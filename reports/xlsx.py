@@ -2,7 +2,7 @@
 a bold header row frozen above the data, autofilter on, column widths set, long text wrapped.
 
 The cells are the JSON's rows, column by column (:meth:`Section.values`), except that text
-which would start a formula is neutralised (:func:`govwatch.cells.neutralise`): claimant
+which would start a formula is neutralised (:func:`govwatch.core.cells.neutralise`): claimant
 names and crawled titles go to every unit, and must not run in their Excel.
 """
 
@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from govwatch.cells import neutralise_row
+from govwatch.core.cells import neutralise_row
 from reports.tables import Section
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from govwatch import db as store
+from govwatch.core.schema import now_iso, open_db
 from rules.catalogue import Catalogue, SiteRules, load_catalogue
 from rules.model import Finding, Hit, Rule
 from rules.registry import CheckKind, registered
@@ -99,11 +100,11 @@ def evaluate_scan(
         findings = evaluate(scan, catalogue, overrides)
         scan_id, judged_at = scan.scan_id, scan.as_of
     versions = {pack.name: pack.version for pack in catalogue.packs}
-    db = store.open_db(db_path)
+    db = open_db(db_path)
     try:
         store.write_findings(db, scan_id, (f.row() for f in findings), {
             "as_of": judged_at.isoformat(), "packs": json.dumps(versions, ensure_ascii=False),
-            "evaluated_at": store.now_iso(),
+            "evaluated_at": now_iso(),
         })
     finally:
         db.close()

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from govwatch.config import ConfigError
-from govwatch.db import Severity
+from govwatch.core.config import ConfigError
+from govwatch.core.vocabulary import Severity
 
 __all__ = [
     "AppliesTo", "Example", "Finding", "Hit", "Pack", "Rule", "RuleError", "Severity",

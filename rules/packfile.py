@@ -33,7 +33,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from crawler.classes import ColumnClass
+from govwatch.core.vocabulary import ColumnClass
 from rules.model import AppliesTo, Example, Pack, Rule, RuleError, Severity
 from rules.params import convert_params
 from rules.registry import Check, registered

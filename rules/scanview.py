@@ -23,7 +23,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from govwatch.db import ScanStatus, SiteStatus, schema_version
+from govwatch.core.schema import schema_version
+from govwatch.core.vocabulary import ScanStatus, SiteStatus
 
 HOME_PAGES = """
     select p.site_id, p.url from pages p join sites s on s.id = p.site_id

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from crawler.runner import ScanOutcome, run_scan
-from govwatch.config import load_config
+from govwatch.core.config import load_config
 from govwatch.portalserver import PortalServer
 
 PORTALS = Path(__file__).parent / "portals"

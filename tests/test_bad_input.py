@@ -21,6 +21,7 @@ from test_reports_world import SITES, Finding, World, city, day
 
 from govwatch import db as store
 from govwatch.cli import cli
+from govwatch.core.schema import SCHEMA_VERSION, open_db
 from reports import ReportError
 
 ROOT = Path(__file__).parent.parent
@@ -113,7 +114,7 @@ def test_unwritable_output_paths_name_the_path_and_the_reason(tmp_path: Path,
     nowhere = blocker / "out"  # under a regular file: no system lets anyone write there
     err = bad_input("bulletin", "--db", db_path, "--out", str(nowhere), "--date", "2026-10-16")
     assert str(nowhere) in err and "Not a directory" in err
-    assert store.bulletin(store.open_db(db_path), "2026-10-16") is None  # nothing published
+    assert store.bulletin(open_db(db_path), "2026-10-16") is None  # nothing published
     err = bad_input("scorecard", "--db", db_path, "--out", str(nowhere))
     assert str(nowhere) in err and "Not a directory" in err
     config = sites_file(tmp_path / "govwatch.yaml", dead_url())
@@ -150,14 +151,14 @@ def test_blank_names_and_reasons_are_refused(db_path: str, blank: str) -> None:
         "reject", "6", "--db", db_path, "--by", "张敏", "--reason", blank)
     assert "by must not be blank" in bad_input(
         "reject", "6", "--db", db_path, "--by", blank, "--reason", "栏目已撤销")
-    issues = {i["id"]: i for i in store.list_issues(store.open_db(db_path))}
+    issues = {i["id"]: i for i in store.list_issues(open_db(db_path))}
     assert issues[4]["claimed_by"] is None and issues[6]["state"] == "open"
 
 
 def test_the_tracker_refuses_blank_names_for_every_caller(db_path: str) -> None:
     from reports import tracker
 
-    db = store.open_db(db_path)
+    db = open_db(db_path)
     with pytest.raises(ReportError, match="by must not be blank"):
         tracker.claim(db, [4], " ")
     with pytest.raises(ReportError, match="reason must not be blank"):
@@ -224,8 +225,8 @@ def user_version(path: Path) -> int:
 
 
 def test_a_new_database_records_its_schema_version(tmp_path: Path) -> None:
-    store.open_db(tmp_path / "g.db").close()
-    assert user_version(tmp_path / "g.db") == store.SCHEMA_VERSION >= 1
+    open_db(tmp_path / "g.db").close()
+    assert user_version(tmp_path / "g.db") == SCHEMA_VERSION >= 1
 
 
 def test_an_older_database_is_upgraded_and_stamped(tmp_path: Path) -> None:
@@ -234,8 +235,8 @@ def test_an_older_database_is_upgraded_and_stamped(tmp_path: Path) -> None:
     world.db.execute("alter table pages drop column revalidated")  # as before it was added
     world.db.execute("PRAGMA user_version = 0")
     world.db.close()
-    db = store.open_db(tmp_path / "g.db")
-    assert user_version(tmp_path / "g.db") == store.SCHEMA_VERSION
+    db = open_db(tmp_path / "g.db")
+    assert user_version(tmp_path / "g.db") == SCHEMA_VERSION
     assert "revalidated" in db["pages"].columns_dict
     assert store.latest_complete_scan(db) == scan_id  # its data kept
 
@@ -244,15 +245,15 @@ def test_a_database_from_a_newer_govwatch_is_refused_untouched(tmp_path: Path) -
     path = tmp_path / "g.db"
     with sqlite3.connect(path) as conn:
         conn.execute("create table future (id integer)")
-        conn.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     sites = sites_file(tmp_path / "s.yaml", dead_url())
     for command in (["issues"], ["findings"], ["evaluate"], ["claim", "1", "--by", "王伟"],
                     ["scan", "--sites", str(sites), "--quiet"]):
         err = bad_input(*command, "--db", str(path))
-        assert (f"{path} was written by a newer govwatch (schema {store.SCHEMA_VERSION + 1} > "
-                f"{store.SCHEMA_VERSION}); upgrade govwatch") in err, (command, err)
+        assert (f"{path} was written by a newer govwatch (schema {SCHEMA_VERSION + 1} > "
+                f"{SCHEMA_VERSION}); upgrade govwatch") in err, (command, err)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     with sqlite3.connect(path) as conn:
         tables = [r[0] for r in conn.execute("select name from sqlite_master")]
@@ -264,7 +265,7 @@ def test_a_database_from_a_newer_govwatch_is_refused_untouched(tmp_path: Path) -
 # 9. Writers at the same time ---------------------------------------------------------------------
 
 def test_a_write_transaction_holds_the_write_lock_from_its_start(tmp_path: Path) -> None:
-    db = store.open_db(tmp_path / "g.db")
+    db = open_db(tmp_path / "g.db")
     other = sqlite3.connect(tmp_path / "g.db", timeout=0, isolation_level=None)
     with db.atomic():
         db.execute("select count(*) from issues").fetchone()  # a read, nothing written yet

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from conftest import PORTALS, write_sites
 
 from govwatch.cli import cli
+from govwatch.core.schema import open_db
 from govwatch.portalserver import PortalServer
 
 GOOD = """\
@@ -86,12 +87,12 @@ def test_scan_then_columns_as_json(tmp_path):
 
 def test_a_scan_left_running_by_a_dead_process_is_said_stale_and_resumed(tmp_path):
     from govwatch import db as store
-    from govwatch.config import load_config
+    from govwatch.core.config import load_config
 
     with PortalServer(PORTALS / "hanweb") as hanweb:
         sites = write_sites(tmp_path / "s.yaml", {"hanweb": hanweb})
         db = str(tmp_path / "g.db")
-        conn = store.open_db(db)  # as a scan killed with -9 leaves it: running, no lock
+        conn = open_db(db)  # as a scan killed with -9 leaves it: running, no lock
         scan_id = store.start_scan(conn, load_config(sites).sites, "2026-11-24")
         conn.close()
         result = run("scan", "--sites", str(sites), "--db", db, "--resume", "--quiet",

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from crawler.classes import ColumnClass, classify_column, find_empty_note
+from crawler.classes import classify_column, find_empty_note
 from crawler.columns import (
     column_name,
     dated_lists,
@@ -11,8 +11,9 @@ from crawler.columns import (
     main_list,
     main_text_length,
 )
-from crawler.links import LinkKind, page_links
+from crawler.links import page_links
 from crawler.page import Page
+from govwatch.core.vocabulary import ColumnClass, LinkKind
 
 TODAY = date(2026, 11, 24)
 

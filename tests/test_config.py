@@ -1,11 +1,11 @@
-"""govwatch.config: loading govwatch.yaml, and a line-numbered message for each mistake."""
+"""govwatch.core.config: loading govwatch.yaml, and a line-numbered message for each mistake."""
 
 from pathlib import Path
 from textwrap import dedent
 
 import pytest
 
-from govwatch.config import Config, ConfigError, Site, load_config
+from govwatch.core.config import Config, ConfigError, Site, load_config
 
 GOOD = """\
 timezone: Asia/Shanghai

@@ -28,6 +28,8 @@ from conftest import PORTALS, copy_db, write_sites
 
 from crawler.scanlock import ScanBusy, ScanLock
 from govwatch import db as store
+from govwatch.core.schema import open_db
+from govwatch.core.vocabulary import ScanStatus
 from govwatch.portalserver import PortalServer
 
 ROOT = Path(__file__).parent.parent
@@ -43,7 +45,7 @@ KINDS = {"first": None, "incremental": {}, "full": FULL}  # re-scans start from 
 DRIVER = textwrap.dedent("""
     import json, sys
     from datetime import date
-    from govwatch.config import load_config
+    from govwatch.core.config import load_config
     from govwatch.workflow import scan_evaluate_track
     job = json.loads(sys.argv[1])
     run = scan_evaluate_track(load_config(job["sites"]).sites, job["db"],
@@ -234,7 +236,7 @@ def test_a_killed_scan_resumes_to_what_an_uninterrupted_one_finds(
         # writer, if alive, may still commit its last rows after the crawl died)
         assert 0 < cut_reported <= cut_pages
 
-    conn = store.open_db(db)
+    conn = open_db(db)
     # Nothing of the cut scan is what readers see: the previous complete scan is.
     assert store.latest_complete_scan(conn) == (previous and references["first_scan"])
     if previous:
@@ -287,7 +289,7 @@ def test_a_finished_crawl_with_a_link_target_unsettled_is_not_complete(reference
     keeps the site partial and the scan resumable; resuming settles it."""
     db = copy_db(references["first_db"], tmp_path / "g.db")
     first = references["first_scan"]
-    conn = store.open_db(db)
+    conn = open_db(db)
     # As if the crawl had lost one check: the scan reopened, one record gone.
     target = conn.execute(
         "select target_url from link_checks where scan_id = :scan and result = 'ok' and "
@@ -298,11 +300,11 @@ def test_a_finished_crawl_with_a_link_target_unsettled_is_not_complete(reference
                      [first, target])
     assert store.finalize_scan(conn, first) == 1
     assert store.site_summary(conn, first)[0]["status"] == "partial"
-    store.mark_scan(conn, first, store.ScanStatus.FAILED)  # what the runner does with it
+    store.mark_scan(conn, first, ScanStatus.FAILED)  # what the runner does with it
     conn.close()
     resumed = run_driver(references["sites"], db, resume=True, settings=SERIAL)
     assert (resumed["scan"], resumed["status"]) == (first, "complete")
-    conn = store.open_db(db)
+    conn = open_db(db)
     assert store.site_summary(conn, first)[0]["status"] == "ok"
     assert store.site_summary(conn, first)[0]["unsettled"] == 0
     assert conn.execute("select count(*) from link_checks where scan_id = ? and "
@@ -316,7 +318,7 @@ def test_a_resumed_scan_keeps_to_the_page_budget_and_says_it_was_capped(portal, 
     the site's max_pages as an uninterrupted one does, and the site is marked capped."""
     sites = write_sites(tmp_path / "sites.yaml", {"trs": portal}, trs={"max_pages": 40})
     whole = run_driver(sites, tmp_path / "whole.db", resume=False, settings=SERIAL)
-    conn = store.open_db(tmp_path / "whole.db")
+    conn = open_db(tmp_path / "whole.db")
     (expected,) = store.site_summary(conn, whole["scan"])
     conn.close()
     assert (expected["pages"], expected["capped"]) == (40, 1)
@@ -330,7 +332,7 @@ def test_a_resumed_scan_keeps_to_the_page_budget_and_says_it_was_capped(portal, 
     driver.communicate(timeout=120)
     wait_until_gone(pids.values())
     assert run_driver(sites, db, resume=True, settings=SERIAL)["status"] == "complete"
-    conn = store.open_db(db)
+    conn = open_db(db)
     (resumed,) = store.site_summary(conn, 1)
     conn.close()
     assert (resumed["pages"], resumed["capped"], resumed["unsettled"]) == (40, 1, 0)

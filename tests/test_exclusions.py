@@ -21,9 +21,10 @@ from conftest import LOOPBACK_LINKS, scan, write_sites
 from scrapy import Request
 from scrapy.settings import Settings
 
-from crawler.linkcheck import CheckError, LinkPolicy, SkippedTarget
+from crawler.linkcheck import LinkPolicy, SkippedTarget
 from crawler.linkcheck_guard import SkippedTargetMiddleware
 from crawler.settings import DEFAULTS
+from govwatch.core.vocabulary import CheckError
 from govwatch.portalserver import PortalServer
 
 SITE_EXCLUDE = "/excluded/"

@@ -24,7 +24,6 @@ from twisted.python.failure import Failure
 
 from crawler.linkcheck import (
     LINK_CHECK,
-    CheckError,
     CheckFingerprinter,
     LinkPolicy,
     PrivateAddress,
@@ -36,8 +35,8 @@ from crawler.linkcheck import (
 from crawler.linkcheck_backoff import BackoffMiddleware, retry_after
 from crawler.linkcheck_guard import PrivateAddressMiddleware, is_private
 from crawler.settings import DEFAULTS
-from govwatch.config import ConfigError, load_config
-from govwatch.db import LinkResult
+from govwatch.core.config import ConfigError, load_config
+from govwatch.core.vocabulary import CheckError, LinkResult
 
 SETTINGS = Settings(DEFAULTS)
 SITE = {"id": "a", "url": "http://a.gov.cn/", "link_exclude": [r"/tmp/"], "link_accept": [403]}

@@ -15,8 +15,8 @@ import pytest
 from rules_fixtures.scanbuilder import ScanBuilder
 
 from crawler.probe import probe_site, run_probes
-from govwatch import db as store
-from govwatch.config import Site
+from govwatch.core.config import Site
+from govwatch.core.schema import open_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LIMIT = 0.2  # stands in for the 15 s of docs/indicators.md#availability
@@ -130,7 +130,7 @@ def week(tmp_path_factory) -> tuple:
 
 def test_slow_home_pages_fail_their_probes_at_the_limit(week):
     db_path, seconds = week
-    db = store.open_db(db_path)
+    db = open_db(db_path)
     rows = list(db.query(
         "select site_id, outcome, count(*) as n, max(seconds) as longest, min(day) as first, "
         "max(day) as last from probes group by site_id, outcome order by site_id, outcome"))

@@ -17,12 +17,13 @@ from typing import Any, TypeVar
 
 import pytest
 
-from crawler.footer import FactKind
 from crawler.reader import ReaderClient, ReaderError, ReaderGone
 from crawler.reading import READING_META, Leads, Visit, reading_key
 from crawler.records import LinkCheckRecord, PageRecord
 from govwatch import db as store
-from govwatch.config import Site
+from govwatch.core.config import Site
+from govwatch.core.schema import open_db
+from govwatch.core.vocabulary import FactKind
 
 T = TypeVar("T")
 HOME = "http://127.0.0.1:8123/"
@@ -86,12 +87,12 @@ HOME_LINKS = {
 @pytest.fixture()
 def db_path(tmp_path: Path) -> Path:
     path = tmp_path / "g.db"
-    store.open_db(path).close()
+    open_db(path).close()
     return path
 
 
 def new_scan(db_path: Path) -> int:
-    db = store.open_db(db_path)
+    db = open_db(db_path)
     try:
         return store.start_scan(db, [SITE], AS_OF)
     finally:

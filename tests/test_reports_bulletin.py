@@ -10,7 +10,7 @@ import pytest
 from test_reports_world import CITY_FIRST, JTJ, World, city, day
 
 from govwatch import db as store
-from govwatch.db import IssueCause
+from govwatch.core.vocabulary import IssueCause
 from reports import ReportError
 from reports.bulletin import publish_bulletin
 from reports.settings import ReportSettings

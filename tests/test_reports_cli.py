@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from test_reports_world import CITY_FIRST, World, city
 
 from govwatch.cli import cli
-from govwatch.db import ScanStatus
+from govwatch.core.vocabulary import ScanStatus
 
 
 @pytest.fixture

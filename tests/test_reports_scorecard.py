@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from test_reports_world import SX, Finding, World, city, day
 
-from govwatch.db import Severity, SiteStatus
+from govwatch.core.vocabulary import Severity, SiteStatus
 from reports import ReportError
 from reports.chart import line_chart, nice_step
 from reports.scorecard import build_scorecard

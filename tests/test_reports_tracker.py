@@ -11,18 +11,10 @@ import pytest
 from test_reports_world import Finding, World, day
 
 from govwatch import db as store
-from govwatch.db import IssueCause, IssueState, ScanStatus, SiteStatus
+from govwatch.core.vocabulary import IssueCause, IssueState, ScanStatus, SiteStatus
 from reports import ReportError
 from reports.bulletin import publish_bulletin
-from reports.tracker import (
-    claim,
-    confirm,
-    issue_list,
-    mark_overdue,
-    reject,
-    track_scan,
-    withdraw,
-)
+from reports.tracker import claim, confirm, issue_list, mark_overdue, reject, track_scan, withdraw
 from reports.workdays import Deadline, add_working_days, is_working_day, known_years
 
 STALE = Finding("xy-jtj", "column.stale", "http://jtj.xianyang.example/gzdt/",

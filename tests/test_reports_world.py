@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from govwatch import db as store
-from govwatch.config import Site
-from govwatch.db import ScanStatus, Severity, SiteStatus
+from govwatch.core.config import Site
+from govwatch.core.schema import open_db
+from govwatch.core.vocabulary import ScanStatus, Severity, SiteStatus
 
 SITES = (
     Site("xy-jtj", "咸阳市交通运输局", "http://jtj.xianyang.example/", "咸阳市交通运输局"),
@@ -53,7 +54,7 @@ class World:
 
     def __init__(self, path: Path, sites: Iterable[Site] = SITES) -> None:
         self.path = path
-        self.db = store.open_db(path)
+        self.db = open_db(path)
         self.sites = {site.id: site for site in sites}
         # every page a scan has fetched of each site: a whole crawl fetches them all again
         self.known: dict[str, set[str]] = {site.id: {site.url} for site in self.sites.values()}

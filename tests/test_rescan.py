@@ -23,7 +23,7 @@ import pytest
 from conftest import PORTALS, copy_db, expected, scan, served_portals, write_sites
 
 from govwatch import portalserver
-from govwatch.db import ScanStatus
+from govwatch.core.vocabulary import ScanStatus
 from govwatch.portalserver import PortalServer
 from rules.engine import evaluate_scan
 

@@ -11,6 +11,7 @@ import pytest
 from rules_fixtures.scanbuilder import ScanBuilder, days_ago, home_url
 
 from govwatch import db as store
+from govwatch.core.schema import open_db
 from rules.catalogue import SiteRules
 from rules.engine import evaluate_scan
 from rules.model import fingerprint, normalise_subject
@@ -30,7 +31,7 @@ def problem_scan(path: Path) -> ScanBuilder:
 
 
 def stored(path: Path, scan_id: int) -> list[dict]:
-    return store.findings_of(store.open_db(path), scan_id)
+    return store.findings_of(open_db(path), scan_id)
 
 
 def test_evaluate_scan_stores_findings_and_replaces_them_on_rerun(tmp_path):
@@ -56,7 +57,7 @@ def test_as_of_rejudges_and_is_recorded(tmp_path):
     evaluate_scan(path, as_of=date(2026, 12, 31))
     rules = {r["rule"] for r in stored(path, scan_id)}
     assert "homepage.stale" in rules  # the home item is 38 days old by then
-    assert store.evaluation_of(store.open_db(path), scan_id)["as_of"] == "2026-12-31"
+    assert store.evaluation_of(open_db(path), scan_id)["as_of"] == "2026-12-31"
 
 
 def test_a_new_pack_runs_beside_the_builtin_one(tmp_path):
@@ -85,7 +86,7 @@ def test_the_scan_view_cannot_write(tmp_path):
     scan.complete()
     with ScanView.open(scan.path) as view, pytest.raises(sqlite3.OperationalError):
         list(view.rows("delete from pages"))
-    assert store.open_db(scan.path)["pages"].count == 1
+    assert open_db(scan.path)["pages"].count == 1
 
 
 def test_site_overrides_change_params_and_switch_packs_per_site(tmp_path):

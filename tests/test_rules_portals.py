@@ -12,6 +12,7 @@ from conftest import expected
 from rules_fixtures.oracle import Column, expected_findings, path_of
 
 from govwatch import db as store
+from govwatch.core.schema import open_db
 from rules.catalogue import load_catalogue
 from rules.engine import evaluate_scan
 
@@ -35,7 +36,7 @@ def truth(portal: str) -> dict[str, set[str]]:
 def findings(scanned) -> list[dict]:
     db_path, outcome = scanned
     evaluate_scan(db_path, outcome.scan_id)
-    return store.findings_of(store.open_db(db_path), outcome.scan_id)
+    return store.findings_of(open_db(db_path), outcome.scan_id)
 
 
 @pytest.mark.parametrize(

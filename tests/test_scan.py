@@ -12,9 +12,8 @@ import sqlite3
 import pytest
 from conftest import expected
 
-from crawler.footer import FactKind
 from crawler.pagination import same_list
-from govwatch.db import ScanStatus
+from govwatch.core.vocabulary import FactKind, ScanStatus
 
 PORTALS = ["trs", "hanweb", "gbk"]
 

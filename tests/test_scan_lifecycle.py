@@ -16,6 +16,7 @@ from pathlib import Path
 from conftest import PORTALS, scan, write_sites
 
 from govwatch import db as store
+from govwatch.core.schema import open_db
 from govwatch.portalserver import PortalServer
 
 
@@ -65,7 +66,7 @@ DRIVER = textwrap.dedent("""
     import json, sys
     from datetime import date
     from crawler.runner import run_scan
-    from govwatch.config import load_config
+    from govwatch.core.config import load_config
     job = json.loads(sys.argv[1])
     outcome = run_scan(load_config(job["sites"]).sites, job["db"], as_of=date(2026, 11, 24),
                        resume=job["resume"], progress_interval=0, settings=job["settings"])
@@ -124,7 +125,7 @@ def test_an_interrupted_scan_keeps_the_last_complete_one_and_resumes(tmp_path):
         cut = run_driver(tmp_path, sites, db, resume=False, settings=slow,
                          interrupt_when=lambda: _revalidated(db, first.scan_id + 1) > 0)
         assert cut["status"] == "failed"
-        conn = store.open_db(db)
+        conn = open_db(db)
         assert store.latest_complete_scan(conn) == first.scan_id  # still the one readers see
         fetched_before = {p for m, p in server.requests if m == "GET"}
         partial = set(_pages(db, cut["scan"]))
@@ -133,7 +134,7 @@ def test_an_interrupted_scan_keeps_the_last_complete_one_and_resumes(tmp_path):
         server.requests.clear()
         resumed = run_driver(tmp_path, sites, db, resume=True, settings={"DOWNLOAD_DELAY": 0})
     assert resumed == {"scan": cut["scan"], "status": "complete"}
-    assert store.latest_complete_scan(store.open_db(db)) == cut["scan"]
+    assert store.latest_complete_scan(open_db(db)) == cut["scan"]
     assert set(_pages(db, cut["scan"])) == first_pages  # nothing lost, nothing twice
     refetched = {p for m, p in server.requests if m == "GET"} & fetched_before
     assert refetched <= {"/robots.txt"}  # the resumed crawl continued where it stopped

@@ -29,7 +29,9 @@ from conftest import PORTALS, scan
 import scheduler
 from crawler.runner import job_dir
 from govwatch import db as store
-from govwatch.config import Site, load_config
+from govwatch.core.config import Site, load_config
+from govwatch.core.schema import open_db
+from govwatch.core.vocabulary import ScanStatus
 from govwatch.portalserver import PortalServer
 from govwatch.schedule_jobs import JobOutcome
 
@@ -210,9 +212,9 @@ def test_a_failing_job_is_logged_and_runs_again_at_its_next_time(tmp_path, clock
 
 def test_an_interrupted_scan_is_resumed_at_start_up_within_the_grace(tmp_path, clock):
     clock.now = datetime.now(SHANGHAI)  # scans are stamped by the wall clock
-    db = store.open_db(tmp_path / "govwatch.db")
+    db = open_db(tmp_path / "govwatch.db")
     site = Site(id="a", name="站点a", url="http://127.0.0.1:9/", unit="站点a")
-    store.mark_scan(db, store.start_scan(db, [site], "2026-11-24"), store.ScanStatus.FAILED)
+    store.mark_scan(db, store.start_scan(db, [site], "2026-11-24"), ScanStatus.FAILED)
     quiet = {"scan": f"daily {clock.now + timedelta(hours=12):%H:%M}", "bulletins": False,
              "probes_per_day": 0}  # nothing else due in the next 7 hours
     jobs = Recorder()
@@ -246,8 +248,8 @@ def test_a_scan_is_skipped_while_another_process_holds_the_scan_lock(tmp_path, c
     finally:
         holder.communicate("")
     assert "scan skipped: another scan of" in caplog.text
-    assert store.latest_complete_scan(store.open_db(db_path)) is None
-    assert list(store.open_db(db_path).query("select id from scans")) == []  # nothing started
+    assert store.latest_complete_scan(open_db(db_path)) is None
+    assert list(open_db(db_path).query("select id from scans")) == []  # nothing started
 
 
 SERVE = textwrap.dedent("""
@@ -303,7 +305,7 @@ def test_sigterm_during_a_scheduled_scan_leaves_the_database_consistent(tmp_path
         assert code == 0, logged
         assert "SIGTERM received: stopping" in logged and "scheduler stopped" in logged
         assert f"scan {first.scan_id + 1} failed" in logged
-        db = store.open_db(db_path)
+        db = open_db(db_path)
         statuses = dict(db.execute("select id, status from scans").fetchall())
         assert statuses == {first.scan_id: "complete", first.scan_id + 1: "failed"}
         assert store.latest_complete_scan(db) == first.scan_id  # still what readers see

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from govwatch.config import ConfigError, MailSettings, load_config
-from govwatch.schedule import At, Schedule
+from govwatch.core.config import ConfigError, MailSettings, load_config
+from govwatch.core.schedule import At, Schedule
 
 SITES = "sites:\n  - {id: a, name: 站点a, url: 'http://127.0.0.1:9/'}\n"
 

@@ -14,8 +14,8 @@ from aiosmtpd.controller import Controller
 from rules_fixtures.scanbuilder import ScanBuilder
 
 import scheduler
-from govwatch import db as store
-from govwatch.config import load_config
+from govwatch.core.config import load_config
+from govwatch.core.schema import open_db
 from govwatch.schedule_jobs import JobOutcome
 from reports.tracker import track_scan
 from rules.engine import evaluate_scan
@@ -58,7 +58,7 @@ def tracked_db(tmp_path) -> Path:
     builder = ScanBuilder(path, sites=("a",), as_of=date(2026, 11, 23), healthy_home=False)
     scan_id = builder.complete()
     evaluate_scan(path, scan_id)
-    track_scan(store.open_db(path), scan_id)
+    track_scan(open_db(path), scan_id)
     return path
 
 

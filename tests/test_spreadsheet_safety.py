@@ -1,4 +1,4 @@
-"""No text govwatch writes to a spreadsheet can run as a formula (govwatch.cells): the XLSX of
+"""No text govwatch writes to a spreadsheet can run as a formula (govwatch.core.cells): the XLSX of
 bulletins and scorecards, and the CSV of the listing commands, with claimant names and crawled
 titles, details and anchor texts that start like formulas."""
 
@@ -14,9 +14,9 @@ from test_reports_cli import run
 from test_reports_world import JTJ, SITES, Finding, World
 
 from govwatch import db as store
-from govwatch.cells import neutralise
-from govwatch.config import Site
-from govwatch.db import Severity
+from govwatch.core.cells import neutralise
+from govwatch.core.config import Site
+from govwatch.core.vocabulary import Severity
 from govwatch.output import render
 from reports import xlsx
 from reports.tables import Section, columns

@@ -17,8 +17,10 @@ from datetime import date
 from pathlib import Path
 
 from govwatch import db as store
-from govwatch.config import Site
-from govwatch.db import ScanStatus, Severity, SiteStatus
+from govwatch.core.config import Site
+from govwatch.core.defaults import bulletin_stem
+from govwatch.core.schema import open_db
+from govwatch.core.vocabulary import ScanStatus, Severity, SiteStatus
 from reports.browser import screenshot
 from reports.bulletin import BULLETIN, publish_bulletin
 from reports.render import write_report
@@ -160,10 +162,10 @@ def build(db) -> dict:
 def main() -> None:
     """Build the database in a temporary folder and write the examples beside this file."""
     with tempfile.TemporaryDirectory() as work:
-        db = store.open_db(Path(work) / "govwatch.db")
+        db = open_db(Path(work) / "govwatch.db")
         content = build(db)
         card = build_scorecard(db, date(2026, 10, 21), SETTINGS)
-    stem = f"bulletin-{content['number']:03d}-{content['date']}"
+    stem = bulletin_stem(content["number"], content["date"])
     paths = write_report(BULLETIN, content, ["html", "md", "json"], HERE, stem)
     paths += write_report(SCORECARD, card, ["html"], HERE, f"scorecard-{card['date']}")
     for page in (paths[0], paths[-1]):

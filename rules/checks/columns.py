@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from crawler.classes import ColumnClass
+from govwatch.core.vocabulary import ColumnClass
 from rules.model import Hit, Rule
 from rules.params import Choice, MapOf, Param, WindowKind, as_date
 from rules.registry import check

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from crawler.footer import FactKind
+from govwatch.core.vocabulary import FactKind
 from rules.model import Hit, Rule
 from rules.params import Choice, Param, Regex
 from rules.registry import check

@@ -16,8 +16,7 @@ from collections.abc import Iterator, Mapping
 from itertools import groupby
 from typing import Any
 
-from crawler.links import LinkKind
-from govwatch.db import LinkResult
+from govwatch.core.vocabulary import LinkKind, LinkResult
 from rules.model import Hit, Rule, evidence_list
 from rules.params import Choice, ListOf, Param
 from rules.registry import check

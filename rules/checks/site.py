@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from govwatch.db import SiteStatus
+from govwatch.core.vocabulary import SiteStatus
 from rules.model import Hit, Rule
 from rules.params import Boolean, Choice, ListOf, Param, WindowKind, as_date
 from rules.registry import check

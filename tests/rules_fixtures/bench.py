@@ -16,7 +16,9 @@ import time
 from pathlib import Path
 
 from govwatch import db as store
-from govwatch.config import Site
+from govwatch.core.config import Site
+from govwatch.core.schema import open_db
+from govwatch.core.vocabulary import ScanStatus
 from rules.engine import evaluate_scan
 
 FILLER = ("市交通运输局召开安全生产工作会议，传达学习上级文件精神，部署下一阶段重点工作。"
@@ -27,7 +29,7 @@ VALID_ID = "620102198502131239"
 def build(path: Path, pages: int, sites: int = 100) -> int:
     """Write a complete scan of *pages* pages spread over *sites* sites; return its id."""
     rng = random.Random(7)
-    db = store.open_db(path)
+    db = open_db(path)
     scan_id = store.start_scan(
         db, [Site(id=f"s{n}", name=f"站点{n}", url=f"http://s{n}.gov.cn/", unit=f"单位{n}")
              for n in range(sites)], "2026-11-24")
@@ -81,9 +83,9 @@ def build(path: Path, pages: int, sites: int = 100) -> int:
          for n, t in enumerate(targets)])
     conn.commit()
     conn.close()
-    db = store.open_db(path)
+    db = open_db(path)
     store.finalize_scan(db, scan_id)
-    store.mark_scan(db, scan_id, store.ScanStatus.COMPLETE)
+    store.mark_scan(db, scan_id, ScanStatus.COMPLETE)
     return scan_id
 
 

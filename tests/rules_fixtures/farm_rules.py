@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from govwatch import db as store
+from govwatch.core.schema import open_db
 from rules.engine import evaluate_scan
 from rules_fixtures.oracle import Column, expected_findings, path_of
 
@@ -44,7 +45,7 @@ def main(folder: Path) -> None:
     db_path = folder / "scan.db"
     scan_id = evaluate_scan(db_path)["scan"]
     found: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for row in store.findings_of(store.open_db(db_path), scan_id):
+    for row in store.findings_of(open_db(db_path), scan_id):
         found[(row["site"], row["rule"])].add(path_of(row["url"]))
     rules = ["column.stale", "column.stale_veto", "column.empty", "column.empty_veto",
              "annual_report.missing", "annual_report.late", "footer.icp", "footer.psb",

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from govwatch import db as store
-from govwatch.config import Site
+from govwatch.core.config import Site
+from govwatch.core.schema import open_db
+from govwatch.core.vocabulary import ScanStatus, SiteStatus
 from rules.catalogue import SiteRules, load_catalogue
 from rules.engine import evaluate
 from rules.model import Finding
@@ -45,7 +47,7 @@ class ScanBuilder:
     def __init__(self, path: Path, sites: Sequence[str] = ("a",), as_of: date = AS_OF,
                  healthy_home: bool = True) -> None:
         self.path = path
-        self.db = store.open_db(path)
+        self.db = open_db(path)
         self.as_of = as_of
         self.scan_id = store.start_scan(
             self.db, [Site(id=s, name=f"站点{s}", url=home_url(s), unit=f"单位{s}") for s in sites],
@@ -112,21 +114,21 @@ class ScanBuilder:
                                        "status_code": status}])
 
     def unreachable(self, site: str) -> None:
-        store.set_site_status(self.db, self.scan_id, site, store.SiteStatus.UNREACHABLE,
+        store.set_site_status(self.db, self.scan_id, site, SiteStatus.UNREACHABLE,
                               None, "TimeoutError: home page did not answer")
 
     def complete(self) -> int:
         # Links are checked only where a test says how (result=…): as a crawl with link
         # checks off, an unchecked target does not make the site partial.
         store.finalize_scan(self.db, self.scan_id, verify_links=False)
-        store.mark_scan(self.db, self.scan_id, store.ScanStatus.COMPLETE)
+        store.mark_scan(self.db, self.scan_id, ScanStatus.COMPLETE)
         return self.scan_id
 
     def findings(self, rule_id: str | None = None, packs: Sequence[str | Path] = (),
                  as_of: date | None = None, overrides: dict[str, SiteRules] | None = None
                  ) -> list[Finding]:
         """Complete the scan (once) and evaluate it: every finding, or those of *rule_id*."""
-        if store.scan_row(self.db, self.scan_id)["status"] != store.ScanStatus.COMPLETE:
+        if store.scan_row(self.db, self.scan_id)["status"] != ScanStatus.COMPLETE:
             self.complete()
         with ScanView.open(self.path, self.scan_id, as_of) as scan:
             found = evaluate(scan, load_catalogue(packs), overrides)

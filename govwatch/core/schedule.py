@@ -24,10 +24,12 @@ import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from crawler.probe import DEFAULT_TIMEOUT, DEFAULT_WORKERS
-from govwatch.config import Config
+from govwatch.core.defaults import PROBE_TIMEOUT, PROBE_WORKERS, TIMEZONE
+
+if TYPE_CHECKING:  # the sites file loader imports this module to check its section
+    from govwatch.core.config import Config
 
 JOB_NAMES = ("scan", "bulletin", "probe")  # the scheduler's jobs (govwatch/schedule_jobs.py)
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -90,12 +92,12 @@ def parse_duration(value: Any) -> int:
 class Schedule:
     """When the scheduler's jobs run (a validated ``schedule:`` section)."""
 
-    timezone: str = "Asia/Shanghai"
+    timezone: str = TIMEZONE
     scan: tuple[At, ...] = (At(("mon",), 2, 0),)
     bulletins: tuple[At, ...] = (At(("wed",), 9, 0), At(("fri",), 9, 0))
     probes_per_day: int = 24
-    probe_timeout: float = DEFAULT_TIMEOUT
-    probe_workers: int = DEFAULT_WORKERS
+    probe_timeout: float = PROBE_TIMEOUT
+    probe_workers: int = PROBE_WORKERS
     misfire_grace: int = 6 * 3600  # seconds
 
     @classmethod

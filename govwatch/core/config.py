@@ -4,7 +4,7 @@ Top-level keys (a bare YAML list of sites is also accepted, as a sites-only file
 
     timezone       zoneinfo name                  default "Asia/Shanghai"
     schedule       mapping, kept raw              default {}  (read by scheduler.py; checked
-                                                  here by govwatch.schedule)
+                                                  here by govwatch.core.schedule)
     rectification  mapping, passed on raw         default {}  (read by reports/)
     mail           mapping of mail keys           default none (bulletins are not mailed)
     sites          non-empty list of site mappings (required)
@@ -62,6 +62,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from govwatch.core.defaults import TIMEZONE
+from govwatch.core.schedule import Schedule
 
 __all__ = ["Config", "ConfigError", "MailSettings", "Site", "check_site_ids", "load_config"]
 
@@ -144,7 +147,7 @@ class Config:
 
     path: Path
     sites: tuple[Site, ...]
-    timezone: str = "Asia/Shanghai"
+    timezone: str = TIMEZONE
     schedule: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     rectification: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     mail: MailSettings | None = None
@@ -195,8 +198,6 @@ def load_config(path: str | Path) -> Config:
                           path, line) from None
     config = _Reader(path, text).config()
     # The scheduler's own validator, so a file that passes here never fails at start-up.
-    from govwatch.schedule import Schedule  # it imports this module
-
     Schedule.from_config(config)
     return config
 
@@ -295,7 +296,7 @@ class _Reader:
             self.loader.dispose()
         if root is None:
             raise self.error("file is empty; expected a 'sites:' list")
-        tz, raw = "Asia/Shanghai", {"schedule": {}, "rectification": {}}
+        tz, raw = TIMEZONE, {"schedule": {}, "rectification": {}}
         mail, lines = None, {}
         if isinstance(root, SequenceNode):  # a bare list: a sites-only file
             sites_key, sites_node = root, root

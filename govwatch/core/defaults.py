@@ -1,0 +1,22 @@
+"""Defaults that more than one layer needs, each stated once.
+
+Part of the ground floor: imports nothing of govwatch. A layer's own knobs stay with the
+layer (crawl settings in ``crawler/settings.py``, report settings in ``reports/settings.py``);
+what is here is read across layers: the sites file, the scheduler, the crawler's probes and
+the reports all work in the office's time zone, and several writers name bulletin files.
+"""
+
+from __future__ import annotations
+
+# The offices govwatch serves work in China Standard Time (the sites file's ``timezone``).
+TIMEZONE = "Asia/Shanghai"
+
+# Availability probes (可用性监测): a home page must open within 15 s
+# (docs/indicators.md#availability); how many home pages are probed at once.
+PROBE_TIMEOUT = 15.0
+PROBE_WORKERS = 16
+
+
+def bulletin_stem(number: int, day: str) -> str:
+    """The file name, without its extension, of bulletin 第*number*期 of *day* (YYYY-MM-DD)."""
+    return f"bulletin-{number:03d}-{day}"

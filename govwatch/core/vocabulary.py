@@ -1,0 +1,211 @@
+"""The vocabulary stored in columns: every closed set of values a table holds, with the
+Chinese name a unit or an auditor reads for it.
+
+One place owns each: the crawler writes these values, the rules and reports read them, and
+templates and SQL use them by value (``scans.status``, ``scan_sites.status``,
+``link_checks.result`` and ``.error``, ``links.kind``, ``columns.class``,
+``footer_facts.kind``, ``probes.outcome``, ``findings.severity``, ``issues.state``,
+``issue_events.cause``). Part of the ground floor: imports nothing of govwatch.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class ScanStatus(enum.StrEnum):
+    RUNNING = "running"
+    COMPLETE = "complete"
+    FAILED = "failed"  # interrupted or crashed: resumable, never read by rules
+
+
+class SiteStatus(enum.StrEnum):
+    PENDING = "pending"
+    OK = "ok"
+    UNREACHABLE = "unreachable"  # 站点无法访问: the home page did not answer with a page
+    ROBOTS_FORBIDDEN = "robots_forbidden"  # robots.txt forbids crawling the home page
+    # 巡检不完整: link targets the crawl discovered were neither fetched nor recorded, so
+    # what the scan says of the site is not whole; the tracker fixes nothing on its strength
+    PARTIAL = "partial"
+
+
+class LinkResult(enum.StrEnum):
+    """Class of a checked link target (``link_checks.result``)."""
+
+    OK = "ok"
+    BROKEN = "broken"  # 错链断链: the target does not answer with a usable response
+    BLOCKED = "blocked"  # the target refuses the checker (robots, 403 to bots, rate limits)
+    SKIPPED = "skipped"  # not checked (a scheme or host the checker leaves alone, a cap, an
+    # answer too large to read)
+
+    @property
+    def label(self) -> str:
+        """The Chinese name printed in findings and bulletins."""
+        return {"ok": "正常", "broken": "无法访问", "blocked": "拒绝访问",
+                "skipped": "未检查"}[self.value]
+
+
+class ProbeOutcome(enum.StrEnum):
+    """How one availability probe of a home page ended (``probes.outcome``)."""
+
+    OK = "ok"  # the home page opened (a 2xx page) within the time limit
+    TIMEOUT = "timeout"  # not opened within the limit (15 s, docs/indicators.md#availability)
+    HTTP_ERROR = "http_error"  # the server answered with an error status
+    UNREACHABLE = "unreachable"  # no answer: DNS, refused connection, TLS or protocol error
+
+
+class Severity(enum.StrEnum):
+    """How much a finding (``findings.severity``) weighs in scoring (docs/indicators.md#scoring)."""
+
+    VETO = "veto"  # 单项否决: the site is 不合格 whatever else it scores
+    DEDUCTION = "deduction"  # 扣分: points off the 100, capped per indicator
+    ADVISORY = "advisory"  # 提示: reported, never scored
+
+    @property
+    def label(self) -> str:
+        """The Chinese name printed in bulletins and scorecards."""
+        return {"veto": "单项否决", "deduction": "扣分", "advisory": "提示"}[self.value]
+
+
+class IssueState(enum.StrEnum):
+    """Where one problem (``issues.state``) stands in its rectification (整改) life."""
+
+    NEW = "new"  # 新发现: seen in a complete scan, not yet published in a bulletin
+    OPEN = "open"  # 待认领: published in a bulletin, waiting for the unit to claim it
+    CLAIMED = "claimed"  # 已认领: the unit claimed it (认领) and is fixing it
+    OVERDUE = "overdue"  # 逾期未改: open or claimed past its deadline (限时整改)
+    DISPUTED = "disputed"  # 有异议: the unit rejected it; an auditor confirms or withdraws it
+    FIXED = "fixed"  # 已整改: absent from a later complete scan that covered its subject
+    REOPENED = "reopened"  # 再次出现: seen again after it was fixed, not yet republished
+    WITHDRAWN = "withdrawn"  # 已撤销: an auditor withdrew it; never listed again
+
+    @property
+    def label(self) -> str:
+        """The Chinese name printed in bulletins."""
+        return _ISSUE_STATE_LABELS[self.value]
+
+
+_ISSUE_STATE_LABELS = {
+    "new": "新发现", "open": "待认领", "claimed": "已认领", "overdue": "逾期未改",
+    "disputed": "有异议", "fixed": "已整改", "reopened": "再次出现", "withdrawn": "已撤销",
+}
+# States a later scan can still find fixed, or see again: everything not closed.
+ACTIVE_STATES = (IssueState.NEW, IssueState.OPEN, IssueState.CLAIMED, IssueState.OVERDUE,
+                 IssueState.DISPUTED, IssueState.REOPENED)
+
+
+class IssueCause(enum.StrEnum):
+    """Why an issue changed (``issue_events.cause``): the audit trail's reason codes."""
+
+    FOUND = "found"  # first seen in a complete scan
+    SEEN_AGAIN = "seen_again"  # seen again after it was fixed
+    ABSENT = "absent"  # missing from a complete scan that covered its subject
+    PUBLISHED = "published"  # listed in a bulletin; the deadline starts
+    DEADLINE_PASSED = "deadline_passed"  # still open or claimed after its deadline
+    CLAIMED = "claimed"  # the unit claimed it (认领)
+    REJECTED = "rejected"  # the unit disputed it
+    CONFIRMED = "confirmed"  # an auditor upheld it after a dispute
+    WITHDRAWN = "withdrawn"  # an auditor withdrew it after a dispute
+
+
+class LinkKind(enum.StrEnum):
+    PAGE = "page"
+    DOCUMENT = "document"  # 附件: PDF, DOC, XLS, archives
+    IMAGE = "image"
+    SCRIPT = "script"
+    STYLESHEET = "stylesheet"
+    OTHER = "other"  # mailto:, tel:, javascript:, bare '#', data:
+
+
+class ColumnClass(enum.StrEnum):
+    NEWS = "news"  # 动态要闻
+    NOTICE_POLICY = "notice-policy"  # 通知公告 / 政策文件
+    PERSONNEL_PLANNING = "personnel-planning"  # 人事 / 规划计划
+    OVERVIEW = "overview"  # 概况: must exist, not freshness-checked
+    ANNUAL_REPORT = "annual-report"  # 政府信息公开年报
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        """The class's name in bulletins and findings."""
+        return _LABELS[self]
+
+
+_LABELS = {
+    ColumnClass.NEWS: "动态要闻类", ColumnClass.NOTICE_POLICY: "通知公告/政策文件类",
+    ColumnClass.PERSONNEL_PLANNING: "人事/规划计划类", ColumnClass.OVERVIEW: "概况类",
+    ColumnClass.ANNUAL_REPORT: "年报类", ColumnClass.OTHER: "其他类",
+}
+
+
+class FactKind(enum.StrEnum):
+    """The footer identifiers, in the order `footer_facts` reports them."""
+
+    ICP = "icp"  # ICP备案号
+    PSB = "psb"  # 公安机关备案号
+    SITE_CODE = "site_code"  # 政府网站标识码 printed in the footer
+    SITE_CODE_META = "site_code_meta"  # <meta name="SiteIDCode" content="...">
+    CONAC = "conac"  # 党政机关网站标识
+    JIUCUO = "jiucuo"  # 我为政府网站找错 entry
+    SPONSOR = "sponsor"  # 网站主办单位
+
+
+class CheckError(enum.StrEnum):
+    """Why a target is not plainly ok (``link_checks.error``); :attr:`result` is its class."""
+
+    # broken (错链断链): the target does not answer with something usable
+    NOT_FOUND = "not-found"  # 404
+    GONE = "gone"  # 410
+    CLIENT_ERROR = "client-error"  # another 4xx
+    SERVER_ERROR = "server-error"  # 5xx, still after the retries
+    BAD_STATUS = "bad-status"  # no HTTP status at all (600 and up)
+    BAD_REDIRECT = "bad-redirect"  # a 3xx without a Location that can be followed
+    REDIRECT_LOOP = "redirect-loop"
+    TOO_MANY_REDIRECTS = "too-many-redirects"
+    DNS = "dns"
+    CONNECTION_REFUSED = "connection-refused"
+    TIMEOUT = "timeout"  # still after the retries
+    CONNECTION_LOST = "connection-lost"  # reset, closed early, body cut off
+    TLS = "tls"
+    DOWNLOAD_ERROR = "download-error"  # any other failure to download
+    # blocked: the target refuses the checker, which says nothing of whether it works
+    UNAUTHORIZED = "unauthorized"  # 401
+    FORBIDDEN = "forbidden"  # 403, on GET as well as HEAD
+    RATE_LIMITED = "rate-limited"  # 429 that did not clear
+    REFUSED = "refused"  # another blocked code
+    CHALLENGE = "challenge"  # a WAF / anti-bot challenge page
+    ROBOTS = "robots.txt"
+    # skipped: not requested
+    MAILTO = "mailto"
+    TEL = "tel"
+    JAVASCRIPT = "javascript"
+    DATA = "data"
+    FRAGMENT = "fragment"  # '#', '#top': a place on the same page
+    SCHEME = "unsupported-scheme"  # ftp:, sms:, …
+    EXCLUDED = "excluded"  # link_exclude
+    PRIVATE_ADDRESS = "private-address"  # would reach a loopback, private, link-local address
+    EXTERNAL_BUDGET = "external-budget"  # the scan's time for external hosts was spent
+    TRAP = "trap"  # the trap guard keeps the crawl away from it (crawler/traps.py)
+    SESSION_ID = "session-id"  # fetched without its session id: final_url is what was asked
+    # The answer outgrew DOWNLOAD_MAXSIZE and was cut off unread. The target answered, so it
+    # is no broken link (a working 100 MB file is not); but its answer was not judged, and no
+    # status code is kept: skipped, not ok.
+    TOO_LARGE = "too-large"
+    BUDGET = "budget"  # its page's or its host's share of link checks was spent
+
+    @property
+    def result(self) -> LinkResult:
+        """The class (``link_checks.result``) this reason puts a target in."""
+        if self in _BLOCKED:
+            return LinkResult.BLOCKED
+        if self in _SKIPPED:
+            return LinkResult.SKIPPED
+        return LinkResult.BROKEN
+
+
+_BLOCKED = frozenset({CheckError.UNAUTHORIZED, CheckError.FORBIDDEN, CheckError.RATE_LIMITED,
+                      CheckError.REFUSED, CheckError.CHALLENGE, CheckError.ROBOTS})
+_SKIPPED = frozenset({CheckError.MAILTO, CheckError.TEL, CheckError.JAVASCRIPT, CheckError.DATA,
+                      CheckError.FRAGMENT, CheckError.SCHEME, CheckError.EXCLUDED,
+                      CheckError.PRIVATE_ADDRESS, CheckError.EXTERNAL_BUDGET, CheckError.TRAP,
+                      CheckError.SESSION_ID, CheckError.TOO_LARGE, CheckError.BUDGET})
