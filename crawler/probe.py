@@ -33,8 +33,8 @@ from urllib.error import HTTPError, URLError
 from urllib.request import HTTPSHandler, Request, build_opener
 from zoneinfo import ZoneInfo
 
+from crawler import store
 from crawler.settings import USER_AGENT
-from govwatch import db as store
 from govwatch.core.config import Site
 from govwatch.core.defaults import PROBE_TIMEOUT, PROBE_WORKERS, TIMEZONE
 from govwatch.core.schema import open_db

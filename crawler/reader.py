@@ -51,10 +51,10 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, BinaryIO
 
+from crawler import store
 from crawler.reading import Leads, Visit, read_page, reading_key
 from crawler.records import LinkCheckRecord, SiteCappedRecord, SiteStatusRecord
 from crawler.scanlock import join
-from govwatch import db as store
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import SiteStatus
 

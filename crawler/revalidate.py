@@ -49,12 +49,11 @@ import asyncio
 import json
 import logging
 import shutil
-import sqlite3
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlsplit
 from urllib.request import getproxies
 
@@ -66,13 +65,25 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from twisted.internet import task
 
+from crawler import store
 from crawler.budget import refund_budget, spend_budget
 from crawler.linkcheck import LINK_CHECK
 from crawler.reading import reading_key
 from crawler.traps import TrapGuardMiddleware
 
-if TYPE_CHECKING:
-    from crawler.spider import PortalSpider
+
+class Crawl(Protocol):
+    """What the walk needs of the spider that offers it pages (it never names the spider)."""
+
+    sites: dict[str, dict[str, Any]]  # site id → the site's crawl settings
+    seen: Any  # the URLs the crawl has made a request for (``add(key) -> bool``)
+    reader: Any  # the reader process's client (``store``, ``gone``)
+
+    def follow_stored(self, site_id: str, url: str, meta: dict[str, Any], priority: int,
+                      cached: CachedPage, *, replay: bool) -> Iterator[Any]: ...
+
+    def page_request(self, url: str, priority: int, meta: dict[str, Any], *,
+                     dont_filter: bool = False) -> scrapy.Request: ...
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +146,7 @@ class WaitingPages:
 class RevalidationWalk:
     """Conditional requests for the pages an earlier scan read, on the crawl's event loop."""
 
-    def __init__(self, spider: PortalSpider, crawler: Any) -> None:
+    def __init__(self, spider: Crawl, crawler: Any) -> None:
         settings = crawler.settings
         self.spider = spider
         self.crawler = crawler
@@ -147,7 +158,7 @@ class RevalidationWalk:
         self.enabled = bool((self.revalidate or settings.getbool("GOVWATCH_RESUME"))
                             and db_path)
         # Reads only; the reader process is the writer (WAL lets both work at once).
-        self.conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) if self.enabled \
+        self.conn = store.open_read_only(db_path) if self.enabled \
             else None
         self.traps = TrapGuardMiddleware(crawler)
         self.per_host = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
@@ -244,15 +255,12 @@ class RevalidationWalk:
     def _cached(self, url: str, *, leads: bool = True) -> CachedPage | None:
         """The ``page_cache`` row of *url*; without its *leads* (much the largest column,
         read only once the page is replayed) when only deciding whether to take it."""
-        row = self.conn.execute(
-            f"select etag, last_modified, reading_key, scan_id, {'leads' if leads else 'null'} "
-            "from page_cache where url = ?", [url]).fetchone()
+        row = store.cached_page(self.conn, url, leads=leads)
         return CachedPage(*row) if row else None
 
     def _stored(self, scan_id: int, url: str) -> bool:
         """Whether the rows of a stored reading are still there to copy."""
-        return self.conn.execute("select 1 from pages where scan_id = ? and url = ?",
-                                 [scan_id, url]).fetchone() is not None
+        return store.reading_stored(self.conn, scan_id, url)
 
     # -- turns -----------------------------------------------------------------------------
 

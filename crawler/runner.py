@@ -47,9 +47,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from crawler import store
 from crawler.scanlock import ScanBusy, ScanLock
 from crawler.settings import DEFAULTS
-from govwatch import db as store
+from govwatch.core import scans
 from govwatch.core.config import Site
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import ScanStatus
@@ -104,7 +105,7 @@ class ScanOutcome:
     status: ScanStatus
     seconds: float
     resumed: bool
-    sites: list[dict[str, Any]] = field(default_factory=list)  # store.site_summary rows
+    sites: list[dict[str, Any]] = field(default_factory=list)  # scans.site_summary rows
     # scans left ``running`` by a process that died, marked failed when this run began
     stale: list[int] = field(default_factory=list)
     latest_complete: int | None = None  # the complete scan readers see now (None: none yet)
@@ -220,8 +221,8 @@ def _run_locked(
     store.mark_scan(db, scan_id, status)
     shutil.rmtree(job_dir(db_path, scan_id), ignore_errors=True)  # never read again
     outcome = ScanOutcome(
-        scan_id, status, time.monotonic() - started, resume, store.site_summary(db, scan_id),
-        stale, store.latest_complete_scan(db),
+        scan_id, status, time.monotonic() - started, resume, scans.site_summary(db, scan_id),
+        stale, scans.latest_complete_scan(db),
     )
     db.close()
     return outcome

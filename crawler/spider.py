@@ -44,7 +44,6 @@ fetches), ``GOVWATCH_LINKCHECK_MAX_PER_PAGE``, and the reader's (:mod:`crawler.r
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Any
@@ -55,6 +54,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
+from crawler import store
 from crawler.budget import BudgetExceeded, spent_before
 from crawler.linkcheck import CHECK_KEY, LinkPolicy, skipped_record
 from crawler.links import target_url
@@ -109,20 +109,13 @@ class RecordedInScan:
         self.pages: dict[str, int] = {}  # site → pages stored: the budget they spent
         if db_path is None:
             return
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        conn = store.open_read_only(db_path)
         try:
-            for (url,) in conn.execute(
-                    "select url from pages where scan_id = ? and url not in "
-                    "(select url from page_cache where scan_id = ?)", [scan_id, scan_id]):
+            for url in store.fetched_without_reading(conn, scan_id):
                 self.fetched.add(url)
-            # a target left for lack of budget is open to the next page that carries it
-            for (target,) in conn.execute(
-                    "select target_url from link_checks where scan_id = ? and not "
-                    "(result = 'skipped' and coalesce(error, '') = 'budget')", [scan_id]):
+            for target in store.settled_targets(conn, scan_id):
                 self.checked.add(target)
-            self.pages = dict(conn.execute(
-                "select site_id, count(*) from pages where scan_id = ? group by site_id",
-                [scan_id]))
+            self.pages = store.pages_per_site(conn, scan_id)
         finally:
             conn.close()
 

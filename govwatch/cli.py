@@ -21,8 +21,9 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from crawler import store as crawl_store
 from govwatch import __version__
-from govwatch import db as store
+from govwatch.core import scans
 from govwatch.core.config import Config, ConfigError, check_site_ids, load_config
 from govwatch.core.defaults import TIMEZONE, bulletin_stem
 from govwatch.core.schedule import JOB_NAMES
@@ -30,6 +31,7 @@ from govwatch.core.schema import StoreError, open_db
 from govwatch.core.vocabulary import IssueState, ScanStatus
 from govwatch.output import format_option, render
 from reports import ReportError
+from rules import store as rules_store
 
 EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 3
 
@@ -107,7 +109,7 @@ def open_existing_db(db_path: str, site_ids: tuple[str, ...] = ()):
     if not Path(db_path).exists():
         fail(f"{db_path}: no such database; run 'govwatch scan' first")
     db = open_db(db_path)
-    check_site_ids(site_ids, store.sites_by_id(db), db_path)
+    check_site_ids(site_ids, scans.sites_by_id(db), db_path)
     return db
 
 
@@ -274,10 +276,10 @@ def report_scan(run, fmt: str, quiet: bool) -> None:
 def columns(db_path: str, site_ids: tuple[str, ...], fmt: str) -> None:
     """List the column inventory (栏目清单) of the latest complete scan."""
     db = open_existing_db(db_path, site_ids)
-    scan_id = store.latest_complete_scan(db)
+    scan_id = scans.latest_complete_scan(db)
     if scan_id is None:
         fail(f"{db_path}: no complete scan yet")
-    rows = store.column_inventory(db, scan_id, site_ids)
+    rows = crawl_store.column_inventory(db, scan_id, site_ids)
     click.echo(
         render(
             rows,
@@ -458,12 +460,12 @@ def evaluate(db_path: str, scan_id: int | None, as_of: date | None, packs: tuple
 def findings(db_path: str, scan_id: int | None, site_ids: tuple[str, ...], fmt: str) -> None:
     """List the findings of a scan (default: the latest complete one)."""
     db = open_existing_db(db_path, site_ids)
-    scan_id = scan_id or store.latest_complete_scan(db)
+    scan_id = scan_id or scans.latest_complete_scan(db)
     if scan_id is None:
         fail(f"{db_path}: no complete scan yet")
-    if store.evaluation_of(db, scan_id) is None:
+    if rules_store.evaluation_of(db, scan_id) is None:
         fail(f"scan {scan_id} has not been evaluated; run: govwatch evaluate --scan {scan_id}")
-    rows = store.findings_of(db, scan_id, site_ids)
+    rows = rules_store.findings_of(db, scan_id, site_ids)
     table = ["site", "rule", "severity", "url", "detail"]
     click.echo(render(rows, fmt, table if fmt == "table" else ()))
 
@@ -581,7 +583,7 @@ def track(db_path: str, scan_id: int | None, fmt: str) -> None:
     from reports.tracker import track_scan
 
     db = open_existing_db(db_path)
-    scan_id = scan_id or store.latest_complete_scan(db)
+    scan_id = scan_id or scans.latest_complete_scan(db)
     if scan_id is None:
         fail(f"{db_path}: no complete scan yet")
     click.echo(render([asdict(track_scan(db, scan_id))], fmt))
@@ -645,7 +647,7 @@ def scorecard(db_path: str, sites_file: str | None, day: date | None, out_dir: s
     click.echo(f"{totals['passed']}/{totals['assessed']} sites pass (合格率 {rate})", err=True)
 
 
-# The scheduler service (scheduler.py): scans, probes and bulletins, unattended.
+# The scheduler service (scheduler/): scans, probes and bulletins, unattended.
 
 EXIT_JOB = {"done": 0, "skipped": EXIT_INTERNAL, "failed": EXIT_INTERNAL,
             "interrupted": EXIT_INTERRUPTED}

@@ -21,9 +21,9 @@ from typing import Any
 
 import sqlite_utils
 
-from govwatch import db as store
+from govwatch.core import scans
 from govwatch.core.vocabulary import IssueState, SiteStatus
-from reports import ReportError
+from reports import ReportError, store
 from reports.render import Report
 from reports.settings import ReportSettings
 from reports.tables import Section, columns
@@ -109,7 +109,7 @@ def bulletin_content(
     unclaimed = [i for i in issues if _unclaimed(i, day)]
     overdue = [i for i in issues if i["state"] == IssueState.OVERDUE]
     units = _unit_rows(db, new, still_open, fixed, overdue, unclaimed)
-    sites = store.site_summary(db, scan["scan_id"])
+    sites = scans.site_summary(db, scan["scan_id"])
     return {
         "title": "政府网站纠错通报", "issuer": settings.issuer, "number": number,
         "date": day.isoformat(), "scan_id": scan["scan_id"], "scan_as_of": scan["as_of"],
@@ -159,7 +159,7 @@ def _unit_rows(
     unclaimed: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """Per unit (every unit with a site): site count and the section counts."""
-    sites = Counter(site["unit"] or site["name"] for site in store.sites_by_id(db).values())
+    sites = Counter(site["unit"] or site["name"] for site in scans.sites_by_id(db).values())
 
     def count(rows: list[dict[str, Any]]) -> Counter:
         return Counter(row["unit"] for row in rows)

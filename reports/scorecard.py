@@ -22,9 +22,9 @@ from typing import Any
 
 import sqlite_utils
 
-from govwatch import db as store
+from govwatch.core import scans
 from govwatch.core.vocabulary import Severity, SiteStatus
-from reports import ReportError
+from reports import ReportError, store
 from reports.chart import line_chart
 from reports.render import Report
 from reports.settings import ReportSettings
@@ -56,17 +56,17 @@ def build_scorecard(
 ) -> dict[str, Any]:
     """The scorecard of the newest complete scan judged on or before *day*."""
     settings = settings or ReportSettings()
-    scan_id = store.latest_complete_scan_on(db, day.isoformat())
+    scan_id = scans.latest_complete_scan_on(db, day.isoformat())
     if scan_id is None:
         raise ReportError(f"no complete scan on or before {day}")
-    sites = store.sites_by_id(db)
+    sites = scans.sites_by_id(db)
     withdrawn = store.withdrawn_fingerprints(db)
     by_site: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for finding in store.scan_findings(db, scan_id):
         if finding["fingerprint"] not in withdrawn:
             by_site[finding["site_id"]].append(finding)
     site_rows, vetoes, deductions = [], [], []
-    for no, summary in enumerate(store.site_summary(db, scan_id), start=1):
+    for no, summary in enumerate(scans.site_summary(db, scan_id), start=1):
         site = sites[summary["site"]]
         findings = by_site[site["id"]]
         hit = [f for f in findings if f["severity"] == Severity.VETO]
@@ -87,7 +87,7 @@ def build_scorecard(
             "advisories": sum(f["severity"] == Severity.ADVISORY for f in findings),
             "result": _result(hit, summary["status"], score, settings.pass_line),
         })
-    scan = store.scan_row(db, scan_id)
+    scan = scans.scan_row(db, scan_id)
     return {
         "title": "政府网站检查评分表", "issuer": settings.issuer, "date": day.isoformat(),
         "scan_id": scan_id, "scan_as_of": scan["as_of"], "pass_line": settings.pass_line,

@@ -30,10 +30,10 @@ from typing import Any
 
 import sqlite_utils
 
-from govwatch import db as store
+from govwatch.core import scans
 from govwatch.core.schema import now_iso
 from govwatch.core.vocabulary import IssueCause, IssueState, ScanStatus
-from reports import ReportError
+from reports import ReportError, store
 from reports.workdays import add_working_days
 
 # What an issue copies from its latest finding.
@@ -71,7 +71,7 @@ def track_scan(db: sqlite_utils.Database, scan_id: int) -> TrackResult:
     Raises ReportError for a scan that is missing, not complete, or older than one already
     tracked. Tracking the same scan again changes nothing and says so (``already``).
     """
-    scan = store.scan_row(db, scan_id)
+    scan = scans.scan_row(db, scan_id)
     if scan is None:
         raise ReportError(f"no scan {scan_id}")
     if scan["status"] != ScanStatus.COMPLETE:

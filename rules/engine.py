@@ -22,8 +22,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from govwatch import db as store
 from govwatch.core.schema import now_iso, open_db
+from rules import store
 from rules.catalogue import Catalogue, SiteRules, load_catalogue
 from rules.model import Finding, Hit, Rule
 from rules.registry import CheckKind, registered

@@ -19,10 +19,11 @@ from click.testing import CliRunner
 from test_linkcheck import Lab, html
 from test_reports_world import SITES, Finding, World, city, day
 
-from govwatch import db as store
 from govwatch.cli import cli
+from govwatch.core import scans
 from govwatch.core.schema import SCHEMA_VERSION, open_db
 from reports import ReportError
+from reports import store as reports_store
 
 ROOT = Path(__file__).parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -114,7 +115,7 @@ def test_unwritable_output_paths_name_the_path_and_the_reason(tmp_path: Path,
     nowhere = blocker / "out"  # under a regular file: no system lets anyone write there
     err = bad_input("bulletin", "--db", db_path, "--out", str(nowhere), "--date", "2026-10-16")
     assert str(nowhere) in err and "Not a directory" in err
-    assert store.bulletin(open_db(db_path), "2026-10-16") is None  # nothing published
+    assert reports_store.bulletin(open_db(db_path), "2026-10-16") is None  # nothing published
     err = bad_input("scorecard", "--db", db_path, "--out", str(nowhere))
     assert str(nowhere) in err and "Not a directory" in err
     config = sites_file(tmp_path / "govwatch.yaml", dead_url())
@@ -151,7 +152,7 @@ def test_blank_names_and_reasons_are_refused(db_path: str, blank: str) -> None:
         "reject", "6", "--db", db_path, "--by", "张敏", "--reason", blank)
     assert "by must not be blank" in bad_input(
         "reject", "6", "--db", db_path, "--by", blank, "--reason", "栏目已撤销")
-    issues = {i["id"]: i for i in store.list_issues(open_db(db_path))}
+    issues = {i["id"]: i for i in reports_store.list_issues(open_db(db_path))}
     assert issues[4]["claimed_by"] is None and issues[6]["state"] == "open"
 
 
@@ -164,7 +165,7 @@ def test_the_tracker_refuses_blank_names_for_every_caller(db_path: str) -> None:
     with pytest.raises(ReportError, match="reason must not be blank"):
         tracker.reject(db, 6, "张敏", "")
     assert tracker.claim(db, [4], "  李娜 ") == [4]
-    assert store.get_issue(db, 4)["claimed_by"] == "李娜"
+    assert reports_store.get_issue(db, 4)["claimed_by"] == "李娜"
 
 
 # 5. Unknown site ids -----------------------------------------------------------------------------
@@ -238,7 +239,7 @@ def test_an_older_database_is_upgraded_and_stamped(tmp_path: Path) -> None:
     db = open_db(tmp_path / "g.db")
     assert user_version(tmp_path / "g.db") == SCHEMA_VERSION
     assert "revalidated" in db["pages"].columns_dict
-    assert store.latest_complete_scan(db) == scan_id  # its data kept
+    assert scans.latest_complete_scan(db) == scan_id  # its data kept
 
 
 def test_a_database_from_a_newer_govwatch_is_refused_untouched(tmp_path: Path) -> None:
@@ -283,7 +284,7 @@ def test_forty_simultaneous_claims_all_succeed(tmp_path: Path) -> None:
     findings = [Finding("xy-jtj", "link.broken", f"{SITES[0].url}p/{n}.html") for n in range(40)]
     track_scan(world.db, world.scan("2026-09-28", findings))
     publish_bulletin(world.db, day("2026-09-30"))
-    ids = [i["id"] for i in store.list_issues(world.db, ["open"])]
+    ids = [i["id"] for i in reports_store.list_issues(world.db, ["open"])]
     assert len(ids) == 40
     procs = [subprocess.Popen([sys.executable, "-m", "govwatch", "claim", str(issue), "--db",
                                str(world.path), "--by", f"办理人{issue}"],
@@ -295,7 +296,7 @@ def test_forty_simultaneous_claims_all_succeed(tmp_path: Path) -> None:
         proc.stdout.close()
         proc.stderr.close()
     assert [err for code, err in results if code != 0] == []
-    claimed = {i["id"]: i["claimed_by"] for i in store.list_issues(world.db, ["claimed"])}
+    claimed = {i["id"]: i["claimed_by"] for i in reports_store.list_issues(world.db, ["claimed"])}
     assert claimed == {issue: f"办理人{issue}" for issue in ids}
 
 

@@ -86,7 +86,7 @@ def test_scan_then_columns_as_json(tmp_path):
 
 
 def test_a_scan_left_running_by_a_dead_process_is_said_stale_and_resumed(tmp_path):
-    from govwatch import db as store
+    from crawler import store
     from govwatch.core.config import load_config
 
     with PortalServer(PORTALS / "hanweb") as hanweb:

@@ -26,8 +26,9 @@ from pathlib import Path
 import pytest
 from conftest import PORTALS, copy_db, write_sites
 
+from crawler import store as crawl_store
 from crawler.scanlock import ScanBusy, ScanLock
-from govwatch import db as store
+from govwatch.core import scans
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import ScanStatus
 from govwatch.portalserver import PortalServer
@@ -238,7 +239,7 @@ def test_a_killed_scan_resumes_to_what_an_uninterrupted_one_finds(
 
     conn = open_db(db)
     # Nothing of the cut scan is what readers see: the previous complete scan is.
-    assert store.latest_complete_scan(conn) == (previous and references["first_scan"])
+    assert scans.latest_complete_scan(conn) == (previous and references["first_scan"])
     if previous:
         assert snapshot(db, references["first_scan"]) == previous
     conn.close()
@@ -298,15 +299,15 @@ def test_a_finished_crawl_with_a_link_target_unsettled_is_not_complete(reference
     with conn.conn:
         conn.execute("delete from link_checks where scan_id = ? and target_url = ?",
                      [first, target])
-    assert store.finalize_scan(conn, first) == 1
-    assert store.site_summary(conn, first)[0]["status"] == "partial"
-    store.mark_scan(conn, first, ScanStatus.FAILED)  # what the runner does with it
+    assert crawl_store.finalize_scan(conn, first) == 1
+    assert scans.site_summary(conn, first)[0]["status"] == "partial"
+    crawl_store.mark_scan(conn, first, ScanStatus.FAILED)  # what the runner does with it
     conn.close()
     resumed = run_driver(references["sites"], db, resume=True, settings=SERIAL)
     assert (resumed["scan"], resumed["status"]) == (first, "complete")
     conn = open_db(db)
-    assert store.site_summary(conn, first)[0]["status"] == "ok"
-    assert store.site_summary(conn, first)[0]["unsettled"] == 0
+    assert scans.site_summary(conn, first)[0]["status"] == "ok"
+    assert scans.site_summary(conn, first)[0]["unsettled"] == 0
     assert conn.execute("select count(*) from link_checks where scan_id = ? and "
                         "target_url = ?", [first, target]).fetchone()[0] == 1
     conn.close()
@@ -319,7 +320,7 @@ def test_a_resumed_scan_keeps_to_the_page_budget_and_says_it_was_capped(portal, 
     sites = write_sites(tmp_path / "sites.yaml", {"trs": portal}, trs={"max_pages": 40})
     whole = run_driver(sites, tmp_path / "whole.db", resume=False, settings=SERIAL)
     conn = open_db(tmp_path / "whole.db")
-    (expected,) = store.site_summary(conn, whole["scan"])
+    (expected,) = scans.site_summary(conn, whole["scan"])
     conn.close()
     assert (expected["pages"], expected["capped"]) == (40, 1)
 
@@ -333,6 +334,6 @@ def test_a_resumed_scan_keeps_to_the_page_budget_and_says_it_was_capped(portal, 
     wait_until_gone(pids.values())
     assert run_driver(sites, db, resume=True, settings=SERIAL)["status"] == "complete"
     conn = open_db(db)
-    (resumed,) = store.site_summary(conn, 1)
+    (resumed,) = scans.site_summary(conn, 1)
     conn.close()
     assert (resumed["pages"], resumed["capped"], resumed["unsettled"]) == (40, 1, 0)

@@ -17,10 +17,10 @@ from typing import Any, TypeVar
 
 import pytest
 
+from crawler import store
 from crawler.reader import ReaderClient, ReaderError, ReaderGone
 from crawler.reading import READING_META, Leads, Visit, reading_key
 from crawler.records import LinkCheckRecord, PageRecord
-from govwatch import db as store
 from govwatch.core.config import Site
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import FactKind

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from test_reports_world import CITY_FIRST, JTJ, World, city, day
 
-from govwatch import db as store
 from govwatch.core.vocabulary import IssueCause
-from reports import ReportError
+from reports import ReportError, store
 from reports.bulletin import publish_bulletin
 from reports.settings import ReportSettings
 from reports.tracker import track_scan

@@ -10,9 +10,10 @@ import chinese_calendar
 import pytest
 from test_reports_world import Finding, World, day
 
-from govwatch import db as store
+from crawler import store as crawl_store
 from govwatch.core.vocabulary import IssueCause, IssueState, ScanStatus, SiteStatus
 from reports import ReportError
+from reports import store as reports_store
 from reports.bulletin import publish_bulletin
 from reports.tracker import claim, confirm, issue_list, mark_overdue, reject, track_scan, withdraw
 from reports.workdays import Deadline, add_working_days, is_working_day, known_years
@@ -104,7 +105,7 @@ def test_one_issue_walks_through_every_state(world: World) -> None:
     assert stale["id"] not in [r["id"] for r in issue_list(db)]
     assert [r["id"] for r in issue_list(db, "withdrawn")] == [stale["id"]]
 
-    trail = store.issue_events(db, stale["id"])
+    trail = reports_store.issue_events(db, stale["id"])
     assert [(e["from_state"], e["to_state"], e["cause"]) for e in trail] == [
         (None, "new", IssueCause.FOUND),
         ("new", "open", IssueCause.PUBLISHED),
@@ -182,7 +183,7 @@ def test_a_link_target_the_scan_skipped_is_not_fixed(world):
     """Unchecked for lack of budget (or excluded since) is not judged, so not fixed."""
     tracked(world, "2026-09-28", [LINK])
     scan_id = world.scan("2026-10-05", [])
-    store.write_rows(world.db, "link_checks", [{
+    crawl_store.write_rows(world.db, "link_checks", [{
         "scan_id": scan_id, "target_url": LINK.subject, "result": "skipped",
         "error": "budget"}])
     track_scan(world.db, scan_id)
@@ -200,9 +201,9 @@ def test_a_site_whose_home_page_answered_503_fixes_nothing(world: World) -> None
     tracked(world, "2026-09-28", [ICP])
     scan_id = world.scan("2026-10-05", [], site_status={"xy-sx": SiteStatus.UNREACHABLE})
     # The crawler keeps the error page it was given: the subject's URL *was* fetched.
-    store.set_site_status(world.db, scan_id, "xy-sx", SiteStatus.UNREACHABLE, 503,
+    crawl_store.set_site_status(world.db, scan_id, "xy-sx", SiteStatus.UNREACHABLE, 503,
                           "HTTP 503")
-    store.write_rows(world.db, "pages", [{"scan_id": scan_id, "site_id": "xy-sx",
+    crawl_store.write_rows(world.db, "pages", [{"scan_id": scan_id, "site_id": "xy-sx",
                                           "url": ICP.subject, "status": 503, "kind": "html",
                                           "depth": 0}])
     assert track_scan(world.db, scan_id).fixed == 0
@@ -243,7 +244,7 @@ def test_tracking_is_once_and_in_order(world: World) -> None:
         track_scan(world.db, first)
     again = track_scan(world.db, second)
     assert again.already and again.found == 1
-    assert len(store.issue_events(world.db, issue_of(world, STALE)["id"])) == 1
+    assert len(reports_store.issue_events(world.db, issue_of(world, STALE)["id"])) == 1
     with pytest.raises(ReportError, match="no scan 99"):
         track_scan(world.db, 99)
 
@@ -284,7 +285,7 @@ def test_actions_without_a_time_are_recorded_now(world: World) -> None:
     confirm(world.db, icp)
     reject(world.db, icp, by="李娜", reason="已标注")
     withdraw(world.db, icp)
-    times = [e["at"] for e in store.issue_events(world.db, icp)][1:]
+    times = [e["at"] for e in reports_store.issue_events(world.db, icp)][1:]
     assert len(times) == 4
     assert all(datetime.fromisoformat(t).tzinfo is not None for t in times)
 

@@ -13,10 +13,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from govwatch import db as store
+from crawler import store as crawl_store
+from govwatch.core import scans
 from govwatch.core.config import Site
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import ScanStatus, Severity, SiteStatus
+from reports import store as reports_store
+from rules import store as rules_store
 
 SITES = (
     Site("xy-jtj", "咸阳市交通运输局", "http://jtj.xianyang.example/", "咸阳市交通运输局"),
@@ -74,11 +77,11 @@ class World:
         """
         site_status = site_status or {}
         sites = [s for s in self.sites.values() if s.id in only] if only else self.sites.values()
-        scan_id = store.start_scan(self.db, list(sites), as_of)
+        scan_id = crawl_store.start_scan(self.db, list(sites), as_of)
         findings = list(findings)
         for site in sites:
             answered = site_status.get(site.id, SiteStatus.OK)
-            store.set_site_status(self.db, scan_id, site.id, answered)
+            crawl_store.set_site_status(self.db, scan_id, site.id, answered)
             if answered not in (SiteStatus.OK, SiteStatus.PARTIAL):
                 continue  # nothing fetched (a partial crawl fetched some pages)
             known = self.known[site.id]
@@ -86,18 +89,18 @@ class World:
             known |= {url for f in findings if f.site == site.id for url in (f.subject, f.source)
                       if url}
             urls = known - set((unfetched or {}).get(site.id, ()))
-            store.write_rows(self.db, "pages", [
+            crawl_store.write_rows(self.db, "pages", [
                 {"scan_id": scan_id, "site_id": site.id, "url": url, "status": 200,
                  "kind": "html", "depth": 0 if url == site.url else 1} for url in sorted(urls)
             ])
             if answered == SiteStatus.PARTIAL:  # a link the crawl found but never settled
-                store.write_rows(self.db, "links", [
+                crawl_store.write_rows(self.db, "links", [
                     {"scan_id": scan_id, "site_id": site.id, "source_url": site.url,
                      "target_url": site.url + "never-fetched.html", "kind": "page"}])
-        store.write_findings(self.db, scan_id, [f.row(scan_id) for f in findings],
+        rules_store.write_findings(self.db, scan_id, [f.row(scan_id) for f in findings],
                              {"as_of": as_of, "packs": "gov-2019", "evaluated_at": as_of})
-        store.finalize_scan(self.db, scan_id)
-        store.mark_scan(self.db, scan_id, status)
+        crawl_store.finalize_scan(self.db, scan_id)
+        crawl_store.mark_scan(self.db, scan_id, status)
         return scan_id
 
 
@@ -149,8 +152,8 @@ def test_a_scan_records_its_status_sites_pages_and_findings(tmp_path: Path) -> N
     broken = Finding("xy-jtj", "link.broken", "http://jtj.xianyang.example/a.html")
     scan_id = world.scan("2026-09-28", [broken],
                          site_status={"xy-sx": SiteStatus.UNREACHABLE})
-    assert store.scan_row(world.db, scan_id)["status"] == ScanStatus.COMPLETE
-    assert {r["site"]: r["status"] for r in store.site_summary(world.db, scan_id)} == {
+    assert scans.scan_row(world.db, scan_id)["status"] == ScanStatus.COMPLETE
+    assert {r["site"]: r["status"] for r in scans.site_summary(world.db, scan_id)} == {
         "xy-jtj": "ok", "xy-sx": "unreachable"}
     assert world.db["pages"].count == 2
-    assert [f["rule_id"] for f in store.scan_findings(world.db, scan_id)] == ["link.broken"]
+    assert [f["rule_id"] for f in reports_store.scan_findings(world.db, scan_id)] == ["link.broken"]

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from rules_fixtures.scanbuilder import ScanBuilder, days_ago, home_url
 
-from govwatch import db as store
 from govwatch.core.schema import open_db
+from rules import store
 from rules.catalogue import SiteRules
 from rules.engine import evaluate_scan
 from rules.model import fingerprint, normalise_subject

@@ -11,8 +11,8 @@ import pytest
 from conftest import expected
 from rules_fixtures.oracle import Column, expected_findings, path_of
 
-from govwatch import db as store
 from govwatch.core.schema import open_db
+from rules import store
 from rules.catalogue import load_catalogue
 from rules.engine import evaluate_scan
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from conftest import PORTALS, scan, write_sites
 
-from govwatch import db as store
+from govwatch.core import scans as store
 from govwatch.core.schema import open_db
 from govwatch.portalserver import PortalServer
 

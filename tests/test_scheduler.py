@@ -27,13 +27,14 @@ from apscheduler.schedulers.base import BaseScheduler
 from conftest import PORTALS, scan
 
 import scheduler
+from crawler import store as crawl_store
 from crawler.runner import job_dir
-from govwatch import db as store
+from govwatch.core import scans
 from govwatch.core.config import Site, load_config
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import ScanStatus
 from govwatch.portalserver import PortalServer
-from govwatch.schedule_jobs import JobOutcome
+from scheduler.jobs import JobOutcome
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TUESDAY = datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)
@@ -214,7 +215,7 @@ def test_an_interrupted_scan_is_resumed_at_start_up_within_the_grace(tmp_path, c
     clock.now = datetime.now(SHANGHAI)  # scans are stamped by the wall clock
     db = open_db(tmp_path / "govwatch.db")
     site = Site(id="a", name="站点a", url="http://127.0.0.1:9/", unit="站点a")
-    store.mark_scan(db, store.start_scan(db, [site], "2026-11-24"), ScanStatus.FAILED)
+    crawl_store.mark_scan(db, crawl_store.start_scan(db, [site], "2026-11-24"), ScanStatus.FAILED)
     quiet = {"scan": f"daily {clock.now + timedelta(hours=12):%H:%M}", "bulletins": False,
              "probes_per_day": 0}  # nothing else due in the next 7 hours
     jobs = Recorder()
@@ -248,7 +249,7 @@ def test_a_scan_is_skipped_while_another_process_holds_the_scan_lock(tmp_path, c
     finally:
         holder.communicate("")
     assert "scan skipped: another scan of" in caplog.text
-    assert store.latest_complete_scan(open_db(db_path)) is None
+    assert scans.latest_complete_scan(open_db(db_path)) is None
     assert list(open_db(db_path).query("select id from scans")) == []  # nothing started
 
 
@@ -308,8 +309,8 @@ def test_sigterm_during_a_scheduled_scan_leaves_the_database_consistent(tmp_path
         db = open_db(db_path)
         statuses = dict(db.execute("select id, status from scans").fetchall())
         assert statuses == {first.scan_id: "complete", first.scan_id + 1: "failed"}
-        assert store.latest_complete_scan(db) == first.scan_id  # still what readers see
-        assert store.resumable_scan(db)["id"] == first.scan_id + 1
+        assert scans.latest_complete_scan(db) == first.scan_id  # still what readers see
+        assert crawl_store.resumable_scan(db)["id"] == first.scan_id + 1
         assert not job_dir(db_path, first.scan_id + 1).exists()  # resumed from the database
         resumed = scan(config, db_path, resume=True)
     assert (resumed.scan_id, resumed.status) == (first.scan_id + 1, "complete")

@@ -16,9 +16,9 @@ from rules_fixtures.scanbuilder import ScanBuilder
 import scheduler
 from govwatch.core.config import load_config
 from govwatch.core.schema import open_db
-from govwatch.schedule_jobs import JobOutcome
 from reports.tracker import track_scan
 from rules.engine import evaluate_scan
+from scheduler.jobs import JobOutcome
 
 WEDNESDAY = datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from test_reports_cli import run
 from test_reports_world import JTJ, SITES, Finding, World
 
-from govwatch import db as store
+from crawler import store
 from govwatch.core.cells import neutralise
 from govwatch.core.config import Site
 from govwatch.core.vocabulary import Severity

@@ -16,7 +16,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from govwatch import db as store
+from crawler import store as crawl_store
 from govwatch.core.config import Site
 from govwatch.core.defaults import bulletin_stem
 from govwatch.core.schema import open_db
@@ -27,6 +27,7 @@ from reports.render import write_report
 from reports.scorecard import SCORECARD, build_scorecard
 from reports.settings import ReportSettings
 from reports.tracker import claim, confirm, reject, track_scan, withdraw
+from rules import store as rules_store
 
 HERE = Path(__file__).parent
 SETTINGS = ReportSettings(
@@ -103,17 +104,17 @@ def finding(scan_id: int, key: str) -> dict:
 def record_scan(db, as_of: str, keys: list[str], status: ScanStatus = ScanStatus.COMPLETE,
                 down: tuple[str, ...] = ()) -> int:
     """Record a scan in which the problems *keys* were found; *down* sites did not answer."""
-    scan_id = store.start_scan(db, SITES, as_of)
+    scan_id = crawl_store.start_scan(db, SITES, as_of)
     for site in SITES:
         answered = SiteStatus.UNREACHABLE if site.id in down else SiteStatus.OK
-        store.set_site_status(db, scan_id, site.id, answered)
+        crawl_store.set_site_status(db, scan_id, site.id, answered)
         if answered == SiteStatus.OK:
-            store.write_rows(db, "pages", [{"scan_id": scan_id, "site_id": site.id,
+            crawl_store.write_rows(db, "pages", [{"scan_id": scan_id, "site_id": site.id,
                                             "url": site.url, "status": 200, "depth": 0}])
-    store.write_findings(db, scan_id, [finding(scan_id, key) for key in keys],
+    rules_store.write_findings(db, scan_id, [finding(scan_id, key) for key in keys],
                          {"as_of": as_of, "packs": "gov-2019", "evaluated_at": as_of})
-    store.finalize_scan(db, scan_id)
-    store.mark_scan(db, scan_id, status)
+    crawl_store.finalize_scan(db, scan_id)
+    crawl_store.mark_scan(db, scan_id, status)
     if status == ScanStatus.COMPLETE:
         track_scan(db, scan_id)
     return scan_id

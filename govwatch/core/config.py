@@ -3,7 +3,7 @@
 Top-level keys (a bare YAML list of sites is also accepted, as a sites-only file):
 
     timezone       zoneinfo name                  default "Asia/Shanghai"
-    schedule       mapping, kept raw              default {}  (read by scheduler.py; checked
+    schedule       mapping, kept raw              default {}  (read by scheduler/; checked
                                                   here by govwatch.core.schedule)
     rectification  mapping, passed on raw         default {}  (read by reports/)
     mail           mapping of mail keys           default none (bulletins are not mailed)
@@ -12,7 +12,7 @@ Top-level keys (a bare YAML list of sites is also accepted, as a sites-only file
 The lines of the keys inside ``schedule`` and ``rectification`` are kept (``Config.lines``),
 so the modules that read them report problems as ``FILE:LINE`` too (``Config.error``).
 
-Mail keys (SMTP delivery of bulletins by the scheduler, govwatch/mail.py):
+Mail keys (SMTP delivery of bulletins by the scheduler, scheduler/mail.py):
 
     host           SMTP server name               required
     port           1..65535                       default 465 with ssl, 587 with starttls,

@@ -31,7 +31,7 @@ from govwatch.core.defaults import PROBE_TIMEOUT, PROBE_WORKERS, TIMEZONE
 if TYPE_CHECKING:  # the sites file loader imports this module to check its section
     from govwatch.core.config import Config
 
-JOB_NAMES = ("scan", "bulletin", "probe")  # the scheduler's jobs (govwatch/schedule_jobs.py)
+JOB_NAMES = ("scan", "bulletin", "probe")  # the scheduler's jobs (scheduler/jobs.py)
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 KEYS = ("scan", "bulletins", "probes_per_day", "probe_timeout", "probe_workers",
         "misfire_grace")

@@ -15,7 +15,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from govwatch import db as store
+from crawler import store
 from govwatch.core.config import Site
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import ScanStatus

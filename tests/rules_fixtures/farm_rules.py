@@ -18,8 +18,8 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from govwatch import db as store
 from govwatch.core.schema import open_db
+from rules import store
 from rules.engine import evaluate_scan
 from rules_fixtures.oracle import Column, expected_findings, path_of
 

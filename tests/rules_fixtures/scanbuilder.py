@@ -13,7 +13,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from govwatch import db as store
+from crawler import store as crawl_store
+from govwatch.core import scans
 from govwatch.core.config import Site
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import ScanStatus, SiteStatus
@@ -49,7 +50,7 @@ class ScanBuilder:
         self.path = path
         self.db = open_db(path)
         self.as_of = as_of
-        self.scan_id = store.start_scan(
+        self.scan_id = crawl_store.start_scan(
             self.db, [Site(id=s, name=f"站点{s}", url=home_url(s), unit=f"单位{s}") for s in sites],
             as_of.isoformat(),
         )
@@ -58,7 +59,7 @@ class ScanBuilder:
                 self.home(site, items=[("今日要闻", days_ago(1, as_of))])
 
     def rows(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
-        store.write_rows(self.db, table, [{"scan_id": self.scan_id, **r} for r in rows])
+        crawl_store.write_rows(self.db, table, [{"scan_id": self.scan_id, **r} for r in rows])
 
     def home(self, site: str, items: Sequence[tuple[str, str | None]] = (), text: str = "首页",
              footer: dict[str, str | tuple[str, str] | None] | None = None) -> None:
@@ -114,21 +115,21 @@ class ScanBuilder:
                                        "status_code": status}])
 
     def unreachable(self, site: str) -> None:
-        store.set_site_status(self.db, self.scan_id, site, SiteStatus.UNREACHABLE,
+        crawl_store.set_site_status(self.db, self.scan_id, site, SiteStatus.UNREACHABLE,
                               None, "TimeoutError: home page did not answer")
 
     def complete(self) -> int:
         # Links are checked only where a test says how (result=…): as a crawl with link
         # checks off, an unchecked target does not make the site partial.
-        store.finalize_scan(self.db, self.scan_id, verify_links=False)
-        store.mark_scan(self.db, self.scan_id, ScanStatus.COMPLETE)
+        crawl_store.finalize_scan(self.db, self.scan_id, verify_links=False)
+        crawl_store.mark_scan(self.db, self.scan_id, ScanStatus.COMPLETE)
         return self.scan_id
 
     def findings(self, rule_id: str | None = None, packs: Sequence[str | Path] = (),
                  as_of: date | None = None, overrides: dict[str, SiteRules] | None = None
                  ) -> list[Finding]:
         """Complete the scan (once) and evaluate it: every finding, or those of *rule_id*."""
-        if store.scan_row(self.db, self.scan_id)["status"] != ScanStatus.COMPLETE:
+        if scans.scan_row(self.db, self.scan_id)["status"] != ScanStatus.COMPLETE:
             self.complete()
         with ScanView.open(self.path, self.scan_id, as_of) as scan:
             found = evaluate(scan, load_catalogue(packs), overrides)

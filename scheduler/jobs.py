@@ -11,7 +11,7 @@ only the library:
   already running (this process or another: ``govwatch scan`` by hand) holds the scan lock,
   and the job is skipped.
 - ``bulletin``: :func:`govwatch.workflow.publish` of today's bulletin and scorecard into the
-  output folder (``rectification:`` settings), then mailed with :mod:`govwatch.mail` when
+  output folder (``rectification:`` settings), then mailed with :mod:`scheduler.mail` when
   the config has a ``mail:`` section.
 - ``probe``: :func:`crawler.probe.run_probes` of every home page (``schedule.probe_timeout``,
   ``schedule.probe_workers``), recorded for the rule ``site.availability``.
@@ -25,11 +25,11 @@ import smtplib
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from govwatch import db as store
+from crawler import store
 from govwatch.core.config import ConfigError
 from govwatch.core.schema import StoreError, open_db
-from govwatch.mail import MailError, publication_message, send
 from reports import ReportError
+from scheduler.mail import MailError, publication_message, send
 
 if TYPE_CHECKING:
     from scheduler import Service

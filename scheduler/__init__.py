@@ -1,7 +1,7 @@
 """When things happen: weekly scans, availability probes, Wednesday/Friday bulletins.
 
 ``govwatch schedule`` runs a :class:`Service` in the foreground (under systemd or in a
-container): APScheduler 3 runs the jobs of :mod:`govwatch.schedule_jobs` (``scan``,
+container): APScheduler 3 runs the jobs of :mod:`scheduler.jobs` (``scan``,
 ``bulletin``, ``probe``) at the times of the config's ``schedule:`` section
 (:mod:`govwatch.core.schedule`), in the config's ``timezone``. It knows time only: the jobs
 call the library and hold none of its logic.
@@ -62,8 +62,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from govwatch.core.config import Config, load_config
 from govwatch.core.schedule import DAYS, At, Schedule
-from govwatch.schedule_jobs import EXPECTED_ERRORS, JOBS, JobOutcome, interrupted_scan
 from reports.settings import ReportSettings
+from scheduler.jobs import EXPECTED_ERRORS, JOBS, JobOutcome, interrupted_scan
 
 log = logging.getLogger("govwatch.scheduler")
 
