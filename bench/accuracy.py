@@ -2,7 +2,7 @@
 
 ``python -m bench.accuracy --sites 4 --pages 300 --seed 7`` generates a farm (see
 :mod:`bench.farm`) into a temporary folder, serves every site with
-:class:`govwatch.portalserver.PortalServer` on 127.0.0.1 (:mod:`bench.serve`), scans them
+:class:`govwatch.demo.server.PortalServer` on 127.0.0.1 (:mod:`bench.serve`), scans them
 all with :func:`crawler.runner.run_scan` at the farm's scan date, and compares the ``columns``
 table with the farm's truth. It prints, per site and overall: the columns in the truth, those
 found (matched by path; ``/x/`` and ``/x/index.html`` are the same list), those found with the

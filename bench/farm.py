@@ -2,7 +2,7 @@
 
 ``python -m bench.farm --out DIR --sites N --pages M --seed S`` writes N sites of about M
 files each (pages and attached documents) into ``DIR/<site id>/``, each with a
-``_portal.yaml`` (id, name, unit, charset) so that :class:`govwatch.portalserver.PortalServer`
+``_portal.yaml`` (id, name, unit, charset) so that :class:`govwatch.demo.server.PortalServer`
 serves it; the layout needs no server quirks (folders are linked only where they hold an
 ``index.html``, GBK pages declare their charset in ``<meta>``), so nginx serves it too.
 ``DIR/truth.json`` holds, per site, what the generator put there: the columns reachable from

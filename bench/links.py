@@ -6,7 +6,7 @@ navigation, shared stylesheets, scripts and images, the footer's links, ``mailto
 ``javascript:``; and on each article its own image and attachment (附件) and three links to
 a second, "external" loopback server, drawn from a few hundred targets. A few per cent of
 attachments, images and external pages are missing (404), a few external pages fail (500) or
-refuse (403). Both servers are :class:`govwatch.portalserver.PortalServer` on 127.0.0.1; the
+refuse (403). Both servers are :class:`govwatch.demo.server.PortalServer` on 127.0.0.1; the
 external one is linked as ``localhost``, so it is an external host with a download slot and
 caps of its own. Nothing leaves the machine.
 
@@ -37,7 +37,7 @@ from bench.proctree import peak_rss
 from bench.serve import roomy_backlog
 from crawler.runner import run_scan
 from govwatch.core.config import load_config
-from govwatch.portalserver import PortalServer
+from govwatch.demo.server import PortalServer
 
 SCAN_DATE = date(2026, 11, 24)
 COLUMN_SIZE = 100

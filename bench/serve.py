@@ -3,7 +3,7 @@
 :func:`serve_farm` is a context manager that serves every site of a farm on its own port and
 yields a :class:`ServedFarm`: the base URL of each site and a line saying what serves it.
 
-- ``python``: one :class:`govwatch.portalserver.PortalServer` a site, threads of this
+- ``python``: one :class:`govwatch.demo.server.PortalServer` a site, threads of this
   process. Simple and always there, but slow enough to be a benchmark's bottleneck.
 - ``nginx``: one nginx process (``daemon off``, ``worker_processes auto``, access log off)
   with a generated config, one ``server`` a site, its pid file, logs and temporary folders
@@ -35,9 +35,9 @@ from typing import Any
 
 import yaml
 
-from govwatch import portalserver
 from govwatch.core.config import Site, load_config
-from govwatch.portalserver import CONTENT_TYPES, INDEX_FILES, PortalServer, read_portal_meta
+from govwatch.demo import server as portalserver
+from govwatch.demo.server import CONTENT_TYPES, INDEX_FILES, PortalServer, read_portal_meta
 
 __all__ = [
     "LOOPBACK_ONLY",

@@ -13,7 +13,7 @@ import yaml
 
 from crawler.runner import ScanOutcome, run_scan
 from govwatch.core.config import load_config
-from govwatch.portalserver import PortalServer
+from govwatch.demo.server import PortalServer
 
 PORTALS = Path(__file__).parent / "portals"
 SCAN_DATE = date(2026, 11, 24)

@@ -11,7 +11,7 @@ from conftest import PORTALS, write_sites
 
 from govwatch.cli import cli
 from govwatch.core.schema import open_db
-from govwatch.portalserver import PortalServer
+from govwatch.demo.server import PortalServer
 
 GOOD = """\
 sites:

@@ -31,7 +31,7 @@ from crawler.scanlock import ScanBusy, ScanLock
 from govwatch.core import scans
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import ScanStatus
-from govwatch.portalserver import PortalServer
+from govwatch.demo.server import PortalServer
 
 ROOT = Path(__file__).parent.parent
 # One request at a time: which page first leads to a URL shapes its reading, so only a

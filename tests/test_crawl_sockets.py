@@ -22,7 +22,7 @@ import pytest
 from conftest import PORTALS, scan, write_sites
 
 from crawler.runner import ScanOutcome
-from govwatch.portalserver import PortalServer
+from govwatch.demo.server import PortalServer
 
 # /proc/<pid>/net/<file> → the state (hex, 4th column) of its listening sockets
 _LISTENING = {"tcp": "0A", "tcp6": "0A", "udp": "07", "udp6": "07"}

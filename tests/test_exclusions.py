@@ -25,7 +25,7 @@ from crawler.linkcheck import LinkPolicy, SkippedTarget
 from crawler.linkcheck_guard import SkippedTargetMiddleware
 from crawler.settings import DEFAULTS
 from govwatch.core.vocabulary import CheckError
-from govwatch.portalserver import PortalServer
+from govwatch.demo.server import PortalServer
 
 SITE_EXCLUDE = "/excluded/"
 SETTING_EXCLUDE = [r"/setting-excluded\.html$", "/pics/"]

@@ -16,7 +16,7 @@ import yaml
 
 from bench import farm as farm_mod
 from bench.accuracy import compare, list_key
-from govwatch.portalserver import PortalServer
+from govwatch.demo.server import PortalServer
 
 LINK = re.compile(r'(?:href|src)\s*=\s*"([^"]*)"')
 EXTERNAL = ("http:", "https:", "//", "javascript:", "mailto:", "#")

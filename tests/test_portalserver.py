@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 import pytest
 import yaml
 
-from govwatch.portalserver import PortalServer, read_portal_meta
+from govwatch.demo.server import PortalServer, read_portal_meta
 
 REPO = Path(__file__).resolve().parent.parent
 PORTALS = REPO / "tests" / "portals"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from govwatch.portalserver import PortalServer
+from govwatch.demo.server import PortalServer
 
 MTIME = 1_790_000_000  # 2026-09-21, fixed so validators are predictable
 INDEX = "<html><body>首页</body></html>".encode("gbk")

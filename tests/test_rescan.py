@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 from conftest import PORTALS, copy_db, expected, scan, served_portals, write_sites
 
-from govwatch import portalserver
 from govwatch.core.vocabulary import ScanStatus
-from govwatch.portalserver import PortalServer
+from govwatch.demo import server as portalserver
+from govwatch.demo.server import PortalServer
 from rules.engine import evaluate_scan
 
 # One request at a time. Which link first reaches a page decides its depth (hops), and hops

@@ -12,7 +12,7 @@ from conftest import PORTALS, write_sites
 from rules_fixtures.scanbuilder import ScanBuilder, days_ago
 
 from govwatch.cli import cli
-from govwatch.portalserver import PortalServer
+from govwatch.demo.server import PortalServer
 from rules.catalogue import load_catalogue
 
 EXAMPLE_PACK = str(Path(__file__).parents[1] / "rules" / "packs" / "examples" /

@@ -17,7 +17,7 @@ from conftest import PORTALS, scan, write_sites
 
 from govwatch.core import scans as store
 from govwatch.core.schema import open_db
-from govwatch.portalserver import PortalServer
+from govwatch.demo.server import PortalServer
 
 
 def statuses(db_path: Path, scan_id: int) -> dict[str, str]:

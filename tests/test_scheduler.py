@@ -33,7 +33,7 @@ from govwatch.core import scans
 from govwatch.core.config import Site, load_config
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import ScanStatus
-from govwatch.portalserver import PortalServer
+from govwatch.demo.server import PortalServer
 from scheduler.jobs import JobOutcome
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

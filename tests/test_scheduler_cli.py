@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import PORTALS
 
 from govwatch.cli import cli
-from govwatch.portalserver import PortalServer
+from govwatch.demo.server import PortalServer
 
 
 @pytest.fixture(autouse=True)

@@ -29,7 +29,7 @@ served. GET, HEAD (headers only) and POST (body read and ignored) are answered; 
 logged to stderr. Served files carry nginx's validators (``Last-Modified`` and ``ETag:
 "<hex mtime>-<hex size>"``); a GET or HEAD whose ``If-None-Match`` matches, or failing that
 whose ``If-Modified-Since`` is not older than the file, gets ``304 Not Modified`` with no body.
-Run ``python -m govwatch.portalserver PORTAL_DIR [--port N]`` to browse one.
+Run ``python -m govwatch.demo.server PORTAL_DIR [--port N]`` to browse one.
 """
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import yaml
 
-from govwatch.portalserver import PortalServer, read_portal_meta
+from govwatch.demo.server import PortalServer, read_portal_meta
 
-PORTALS = Path(__file__).with_name("demo") / "portals"
+PORTALS = Path(__file__).with_name("portals")
 # The demo is a loopback affair: no politeness delay against our own servers, and the
 # portals' links to national services (beian.miit.gov.cn …) are not checked, since the
 # machine running the demo may be offline and they would show as false broken links.
