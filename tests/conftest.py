@@ -1,81 +1,16 @@
-"""Shared fixtures: fixture portals served on 127.0.0.1 and scans of them."""
+"""Shared fixtures: the fixture portals served for the whole session, and one scan of them
+(helpers in support/portals.py)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
+from support.portals import scan, served_portals, write_sites
 
-from crawler.runner import ScanOutcome, run_scan
-from govwatch.core.config import load_config
+from crawler.runner import ScanOutcome
 from govwatch.demo.server import PortalServer
-
-PORTALS = Path(__file__).parent / "portals"
-SCAN_DATE = date(2026, 11, 24)
-# Loopback fixtures need no politeness delay; everything else stays as shipped.
-FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 8}
-# The portals link to real national services (beian.miit.gov.cn, conac…): tests check only
-# links on 127.0.0.1, so no request (nor DNS lookup) leaves the machine.
-LOOPBACK_LINKS = {"link_exclude": [r"^https?://(?!127\.0\.0\.1[:/])"]}
-
-
-def expected(portal: str) -> dict:
-    """The ground truth written beside a fixture portal."""
-    return yaml.safe_load((PORTALS / portal / "expected.yaml").read_text(encoding="utf-8"))
-
-
-def write_sites(path: Path, servers: dict[str, PortalServer], **per_site: dict) -> Path:
-    """A sites file for the served portals (site id = the portal's folder name)."""
-    sites = []
-    for name, server in servers.items():
-        sites.append(
-            {
-                "id": name,
-                "name": server.meta.get("name", name),
-                "url": server.url,
-                **LOOPBACK_LINKS,
-                **per_site.get(name, {}),
-            }
-        )
-    path.write_text(yaml.safe_dump({"sites": sites}, allow_unicode=True), encoding="utf-8")
-    return path
-
-
-def scan(sites_file: Path, db_path: Path, **kwargs) -> ScanOutcome:
-    """Run a quiet, fast scan of every site in *sites_file*."""
-    config = load_config(sites_file)
-    settings = {**FAST, **kwargs.pop("settings", {})}
-    return run_scan(
-        config.sites, db_path, as_of=SCAN_DATE, progress_interval=0, settings=settings, **kwargs
-    )
-
-
-def copy_db(source: Path, target: Path) -> Path:
-    """A copy of the database at *source* (WAL included), so each test re-scans its own."""
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return target
-
-
-@contextmanager
-def served_portals() -> Iterator[dict[str, PortalServer]]:
-    """The three fixture portals (trs, hanweb, gbk), each on its own server while the block
-    runs."""
-    with (
-        PortalServer(PORTALS / "trs") as trs,
-        PortalServer(PORTALS / "hanweb") as hanweb,
-        PortalServer(PORTALS / "gbk") as gbk,
-    ):
-        yield {"trs": trs, "hanweb": hanweb, "gbk": gbk}
 
 
 @pytest.fixture(scope="session")

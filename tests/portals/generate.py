@@ -9,7 +9,7 @@ Test portals: tests/portals/{trs,hanweb,gbk}/ (each with _portal.yaml and expect
 Demo portals: govwatch/demo/portals/{xianyang-jtj,yongshou-gov,xianyang-sthjj}/.
 
 Deterministic: no clock, no randomness, images and zip files stored uncompressed, so a second
-run gives the same bytes (tests/test_portalserver.py checks this). expected.yaml is written
+run gives the same bytes (tests/demo/test_portalserver.py checks this). expected.yaml is written
 from the same site data the pages are written from; it is never produced by a crawler.
 The output is meant to look like what TRS WCM, Hanweb 大汉 jcms and a generic county GBK CMS
 publish (docs/cms.md); edit the data or the templates here and run the script again.

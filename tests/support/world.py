@@ -1,0 +1,145 @@
+"""A small world for the report tests: real SQLite databases filled through govwatch.db.
+
+``World`` records sites and scans the way the crawler and the rule engine do (scan rows, site
+statuses, fetched pages, findings), so the tracker, bulletins and scorecards run on what they
+will meet in production. tests/reports/test_reports_world.py checks the world itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from crawler import store as crawl_store
+from govwatch.core.config import Site
+from govwatch.core.schema import open_db
+from govwatch.core.vocabulary import ScanStatus, Severity, SiteStatus
+from rules import store as rules_store
+
+SITES = (
+    Site("xy-jtj", "咸阳市交通运输局", "http://jtj.xianyang.example/", "咸阳市交通运输局"),
+    Site("xy-sx", "某某县人民政府", "http://www.sx.example/", "咸阳市某某县人民政府"),
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule reports: a problem of one site about one subject."""
+
+    site: str
+    rule: str
+    subject: str | None = None
+    title: str = "问题"
+    severity: Severity = Severity.DEDUCTION
+    points: float = 1.0
+    source: str | None = None
+    evidence: str = ""
+
+    def row(self, scan_id: int) -> dict[str, Any]:
+        """The ``findings`` row the rule engine would write."""
+        return {
+            "scan_id": scan_id, "site_id": self.site, "rule_id": self.rule,
+            "severity": self.severity, "points": self.points, "subject_url": self.subject,
+            "source_url": self.source or self.subject, "title": self.title,
+            "detail": self.evidence, "evidence": self.evidence,
+            "fingerprint": f"{self.site}|{self.rule}|{self.subject or ''}",
+            "pack": "gov-2019", "pack_version": "1",
+        }
+
+
+class World:
+    """A database with sites and the scans recorded into it."""
+
+    def __init__(self, path: Path, sites: Iterable[Site] = SITES) -> None:
+        self.path = path
+        self.db = open_db(path)
+        self.sites = {site.id: site for site in sites}
+        # every page a scan has fetched of each site: a whole crawl fetches them all again
+        self.known: dict[str, set[str]] = {site.id: {site.url} for site in self.sites.values()}
+
+    def scan(
+        self, as_of: str, findings: Iterable[Finding] = (), *,
+        status: ScanStatus = ScanStatus.COMPLETE,
+        site_status: Mapping[str, SiteStatus] | None = None,
+        pages: Mapping[str, Iterable[str]] | None = None, only: Iterable[str] = (),
+        unfetched: Mapping[str, Iterable[str]] | None = None,
+    ) -> int:
+        """Record one scan of every site (or *only* those) judged on *as_of*; return its id.
+
+        A site answers (``ok``) unless *site_status* says otherwise. A site that answers is
+        crawled whole: every page any scan of it fetched (its home page, the subjects and
+        sources of its findings, *pages*) is fetched again, but those in *unfetched*.
+        """
+        site_status = site_status or {}
+        sites = [s for s in self.sites.values() if s.id in only] if only else self.sites.values()
+        scan_id = crawl_store.start_scan(self.db, list(sites), as_of)
+        findings = list(findings)
+        for site in sites:
+            answered = site_status.get(site.id, SiteStatus.OK)
+            crawl_store.set_site_status(self.db, scan_id, site.id, answered)
+            if answered not in (SiteStatus.OK, SiteStatus.PARTIAL):
+                continue  # nothing fetched (a partial crawl fetched some pages)
+            known = self.known[site.id]
+            known |= set((pages or {}).get(site.id, ()))
+            known |= {url for f in findings if f.site == site.id for url in (f.subject, f.source)
+                      if url}
+            urls = known - set((unfetched or {}).get(site.id, ()))
+            crawl_store.write_rows(self.db, "pages", [
+                {"scan_id": scan_id, "site_id": site.id, "url": url, "status": 200,
+                 "kind": "html", "depth": 0 if url == site.url else 1} for url in sorted(urls)
+            ])
+            if answered == SiteStatus.PARTIAL:  # a link the crawl found but never settled
+                crawl_store.write_rows(self.db, "links", [
+                    {"scan_id": scan_id, "site_id": site.id, "source_url": site.url,
+                     "target_url": site.url + "never-fetched.html", "kind": "page"}])
+        rules_store.write_findings(self.db, scan_id, [f.row(scan_id) for f in findings],
+                             {"as_of": as_of, "packs": "gov-2019", "evaluated_at": as_of})
+        crawl_store.finalize_scan(self.db, scan_id)
+        crawl_store.mark_scan(self.db, scan_id, status)
+        return scan_id
+
+
+CITY_SITES = (*SITES, Site("xy-rsj", "咸阳市人力资源和社会保障局", "http://rsj.xianyang.example/",
+                           "咸阳市人力资源和社会保障局"))
+JTJ, SX, RSJ = "http://jtj.xianyang.example/", "http://www.sx.example/", "http://rsj.xianyang.example/"
+CITY_FIRST = (
+    Finding("xy-jtj", "column.stale", JTJ + "gzdt/", "工作动态栏目超过2周未更新", points=2,
+            evidence="最新信息日期 2026-09-01"),
+    Finding("xy-jtj", "link.broken", JTJ + "files/<script>alert(1)</script>.pdf",
+            "<script>alert('x')</script>附件链接无法打开", points=0.5,
+            source=JTJ + "tzgg/t20260901_1.html", evidence="HTTP 404"),
+    Finding("xy-sx", "footer.icp", SX, "页面底部未规范标注ICP备案编号", evidence="陕ICP备案中"),
+    Finding("xy-sx", "annual_report.missing", None, "未按时发布2025年政府信息公开工作年度报告",
+            Severity.VETO, 0, evidence="年报栏目最新一篇为2024年度报告"),
+    Finding("xy-rsj", "footer.conac", RSJ, "页面底部缺少党政机关网站标识", Severity.ADVISORY, 0),
+)
+CITY_NEW = Finding("xy-rsj", "column.blank", RSJ + "zcjd/", "政策解读栏目为空白栏目", points=3,
+                   evidence="栏目无任何信息")
+
+
+def city(path: Path) -> tuple[World, dict[str, Any]]:
+    """Three units, two scans and two bulletins; return the world and the second bulletin.
+
+    Bulletin 1 (2026-09-30) publishes the five problems of the first scan, deadline 10-13
+    (National Day in between). 咸阳市交通运输局 claims its stale column on 10-08. The scan of
+    10-12 no longer finds the broken link nor the missing badge, and finds a blank column.
+    Bulletin 2 (2026-10-14): the claimed column and both county problems are overdue, the
+    county's unclaimed; one new problem; two fixed.
+    """
+    from reports.bulletin import publish_bulletin
+    from reports.tracker import claim, track_scan
+
+    world = World(path, CITY_SITES)
+    track_scan(world.db, world.scan("2026-09-28", CITY_FIRST))
+    publish_bulletin(world.db, day("2026-09-30"))
+    claim(world.db, [1], by="王伟", note="已安排更新", at="2026-10-08T09:00:00+08:00")
+    track_scan(world.db, world.scan("2026-10-12", [*CITY_FIRST[0:1], *CITY_FIRST[2:4], CITY_NEW]))
+    return world, publish_bulletin(world.db, day("2026-10-14"))
+
+
+def day(text: str) -> date:
+    """A date from YYYY-MM-DD."""
+    return date.fromisoformat(text)
