@@ -154,6 +154,14 @@ def test_an_up_to_date_database_is_opened_without_a_write(old_db: Path) -> None:
     digest = hashlib.sha256(old_db.read_bytes()).hexdigest()
     open_db(old_db).close()
     assert hashlib.sha256(old_db.read_bytes()).hexdigest() == digest
+    # It opens while a scan holds the write lock (a write would wait, then fail as locked).
+    scan = sqlite3.connect(old_db, timeout=0, isolation_level=None)
+    scan.execute("BEGIN IMMEDIATE")
+    try:
+        open_db(old_db).close()
+    finally:
+        scan.execute("ROLLBACK")
+        scan.close()
 
 
 def test_a_new_database_is_made_at_once_and_records_every_migration(
