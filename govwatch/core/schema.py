@@ -7,6 +7,15 @@ indexes on what is queried. Rows of one scan are keyed by ``scan_id``, so a runn
 interrupted scan never hides the last complete one: readers ask for
 :func:`latest_complete_scan`.
 
+Migrations: :func:`open_db` brings every database to this schema. A new one is made from
+``TABLES`` and ``INDEXES`` at once; one written by an earlier govwatch gets the named, ordered
+migrations of :mod:`govwatch.core.migrations` it has not had, each once, in its own
+transaction, recorded in ``_migrations`` (name, version, when), the newest one's version in
+``PRAGMA user_version``. A database whose version or migrations are newer than this govwatch's
+is refused untouched. To change the schema, change ``TABLES``/``INDEXES`` and append a
+migration that makes the same change to a database of the schema before it (a test upgrades a
+database of the previous release and compares it with a new one).
+
 Tables (one row per …):
 - ``sites``: configured site (id, name, url, unit).
 - ``scans``: scan run; ``status`` is ``running`` → ``complete`` | ``failed``.
@@ -61,6 +70,8 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+
+from govwatch.core.migrations import MIGRATIONS
 
 TABLES: dict[str, dict[str, Any]] = {
     "sites": {
@@ -258,10 +269,13 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-# The schema's version, kept in the database (PRAGMA user_version). Raise it when the schema
-# changes in a way an older govwatch must not read or write; new tables and columns, which
-# ensure_schema adds, do not need it. 0: a database from before versions were recorded.
-SCHEMA_VERSION = 1
+# The schema's version, kept in the database (PRAGMA user_version): the number of migrations
+# this govwatch knows. A database is at the version of the newest migration applied to it; 0:
+# one from before versions were recorded.
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# The record of the migrations a database has had: name, version, when (see ensure_schema).
+MIGRATIONS_TABLE = "_migrations"
 
 
 class StoreError(Exception):
@@ -337,22 +351,66 @@ def open_db(path: str | Path) -> Store:
     return db
 
 
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create every table, column and index that does not exist yet (a database made by an
-    older version gains the columns added since), and record :data:`SCHEMA_VERSION`."""
+def ensure_schema(db: Store) -> list[str]:
+    """Bring the database to this version's schema; return the names of the migrations it
+    had now.
+
+    A new database (no table of :data:`TABLES` in it) gets every table and index at once and
+    records every migration as applied, since TABLES holds their changes. Any other database
+    gets, in order, the migrations it has not had, each in a transaction of its own that also
+    records it and sets the schema version. An up-to-date database is only read. StoreError
+    when a migration recorded in the database is not one of this govwatch's.
+    """
+    names = [migration.name for migration in MIGRATIONS]
+    applied = _applied(db)
+    if applied == set(names):  # the usual case: no write, so no wait for a scan's write lock
+        return []
+    unknown = sorted(applied - set(names))
+    if unknown:
+        path = db.execute("PRAGMA database_list").fetchone()[2]
+        raise StoreError(f"{path} was written by a newer govwatch (migration {unknown[0]} "
+                         "unknown); upgrade govwatch")
+    with db.atomic():
+        # Checked under the write lock: another process may have just made the tables.
+        if not any(db[name].exists() for name in TABLES):
+            _create_schema(db)
+            return []
+    done = []
+    for version, migration in enumerate(MIGRATIONS, start=1):
+        with db.atomic():
+            if migration.name in _applied(db):  # had before, or by another process meanwhile
+                continue
+            migration.apply(db)
+            _record_migrations(db, [migration.name], version)
+        done.append(migration.name)
+    return done
+
+
+def _applied(db: Store) -> set[str]:
+    """The names of the migrations the database has had."""
+    if not db[MIGRATIONS_TABLE].exists():
+        return set()
+    return {row[0] for row in db.execute(f"select name from {MIGRATIONS_TABLE}")}
+
+
+def _create_schema(db: Store) -> None:
+    """Make every table and index of a new database, and record every migration."""
     for name, spec in TABLES.items():
-        table = db[name]
-        if not table.exists():
-            table.create(spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys"))
-            continue
-        have = table.columns_dict
-        for column, kind in spec["columns"].items():
-            if column not in have:
-                table.add_column(column, kind)
+        db[name].create(spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys"))
     for name, indexes in INDEXES.items():
         for columns in indexes:
-            db[name].create_index(columns, if_not_exists=True)
-    if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db[name].create_index(columns)
+    _record_migrations(db, [migration.name for migration in MIGRATIONS], SCHEMA_VERSION)
 
 
+def _record_migrations(db: Store, names: list[str], version: int) -> None:
+    """Record *names* as applied now, and set the schema version to *version*."""
+    db[MIGRATIONS_TABLE].create({"name": str, "version": int, "applied_at": str}, pk="name",
+                                if_not_exists=True)
+    at = now_iso()
+    first = version - len(names) + 1
+    db[MIGRATIONS_TABLE].insert_all(
+        {"name": name, "version": number, "applied_at": at}
+        for number, name in enumerate(names, start=first)
+    )
+    db.execute(f"PRAGMA user_version = {version}")

@@ -233,12 +233,14 @@ def test_a_new_database_records_its_schema_version(tmp_path: Path) -> None:
 def test_an_older_database_is_upgraded_and_stamped(tmp_path: Path) -> None:
     world = World(tmp_path / "g.db")
     scan_id = world.scan("2026-09-28", [Finding("xy-jtj", "column.stale", SITES[0].url)])
-    world.db.execute("alter table pages drop column revalidated")  # as before it was added
+    for column in ("discovered", "unsettled", "capped"):  # as the previous release had it
+        world.db.execute(f"alter table scan_sites drop column {column}")
+    world.db.execute("drop table _migrations")
     world.db.execute("PRAGMA user_version = 0")
     world.db.close()
     db = open_db(tmp_path / "g.db")
     assert user_version(tmp_path / "g.db") == SCHEMA_VERSION
-    assert "revalidated" in db["pages"].columns_dict
+    assert "capped" in db["scan_sites"].columns_dict
     assert scans.latest_complete_scan(db) == scan_id  # its data kept
 
 

@@ -1,0 +1,60 @@
+"""The schema's history: named, ordered migrations from the previous release's schema.
+
+Part of the ground floor (it imports nothing of govwatch). :mod:`govwatch.core.schema` holds
+the schema as it is now (``TABLES``, ``INDEXES``) and applies these steps: a database written
+by an earlier govwatch gets each migration it has not had, once, in order, each in its own
+transaction, recorded in the table ``_migrations``; a new database is made from ``TABLES``
+at once and records every migration as applied, since ``TABLES`` already holds their changes.
+
+The first database these steps start from is one written by the release before migrations
+(its ``open_db`` completed the schema of that release on every open, so any database it
+opened holds all of it). A migration never changes once released: it spells out its own
+columns instead of reading ``TABLES``, which moves on. Each one is idempotent too (it adds
+only what is missing), because databases made between releases may hold its change already.
+
+To change the schema: change ``TABLES``/``INDEXES``, then append a :class:`Migration` here
+whose function makes that change to a database of the schema before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
+
+import sqlite_utils
+
+
+class Migration(NamedTuple):
+    """One step of the schema's history: a name (recorded once applied; never renamed) and
+    the function that makes the change, inside a transaction it must not end."""
+
+    name: str
+    apply: Callable[[sqlite_utils.Database], None]
+
+
+def add_missing_columns(db: sqlite_utils.Database, table: str, columns: Mapping[str, type]) -> None:
+    """Add those of *columns* (name → Python type) that *table* does not have yet."""
+    have = db[table].columns_dict
+    for column, kind in columns.items():
+        if column not in have:
+            db[table].add_column(column, kind)
+
+
+def scan_sites_discovered_unsettled(db: sqlite_utils.Database) -> None:
+    """``scan_sites.discovered`` and ``unsettled``: how many link targets a site's crawl
+    discovered and how many of those it left unsettled (a scan is complete only when it
+    settled them all)."""
+    add_missing_columns(db, "scan_sites", {"discovered": int, "unsettled": int})
+
+
+def scan_sites_capped(db: sqlite_utils.Database) -> None:
+    """``scan_sites.capped``: whether the page budget cut the site's crawl."""
+    add_missing_columns(db, "scan_sites", {"capped": int})
+
+
+# Append only: the position of a migration (from 1) is the schema version it brings a
+# database to (PRAGMA user_version).
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("0001_scan_sites_discovered_unsettled", scan_sites_discovered_unsettled),
+    Migration("0002_scan_sites_capped", scan_sites_capped),
+)
