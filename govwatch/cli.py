@@ -4,6 +4,10 @@ Each command parses its options, calls one library function and renders the resu
 :mod:`govwatch.output`. Exit status: 0 success; 1 internal error; 2 bad input (sites file,
 options, a missing or unusable database, a path that cannot be written); 3 scan interrupted
 (resume it with ``govwatch scan --resume``).
+
+Options are one vocabulary: a name means the same in every command and is defined once (see
+"One vocabulary" below), with the files' defaults CONFIG_FILE, DB_FILE and OUT_DIR. Old
+spellings (``--sites`` for ``--config``, ``--date`` for ``--as-of``) stay accepted, hidden.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import date, datetime
 from functools import wraps
@@ -20,6 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
+from click.core import ParameterSource
 
 from crawler import store as crawl_store
 from govwatch import __version__
@@ -30,27 +35,17 @@ from govwatch.core.schedule import JOB_NAMES
 from govwatch.core.schema import StoreError, open_db
 from govwatch.core.vocabulary import IssueState, ScanStatus
 from govwatch.output import format_option, render
+from govwatch.workflow import BULLETIN_FORMATS, SCORECARD_FORMATS
 from reports import ReportError
 from rules import store as rules_store
 
 EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 3
 
-db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False),
-    default="govwatch.db",
-    show_default=True,
-    help="The scan database (SQLite).",
-)
-sites_option = click.option(
-    "--sites",
-    "sites_file",
-    type=click.Path(dir_okay=False),
-    default="govwatch.yaml",
-    show_default=True,
-    help="The sites file (govwatch.yaml).",
-)
+# The files a command reads and writes unless told otherwise, each stated once: every command
+# taking the config file, the database or an output folder shares the option below.
+CONFIG_FILE = "govwatch.yaml"
+DB_FILE = "govwatch.db"
+OUT_DIR = "govwatch-out"
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
@@ -98,6 +93,116 @@ def _day(_ctx: click.Context, param: click.Parameter, value: str | None) -> date
     return day
 
 
+# -- One vocabulary ------------------------------------------------------------------------
+# An option that several commands take is defined once below and means the same in each. An
+# old spelling stays accepted as a hidden alias, so scripts written against it keep working:
+# click parses the alias as an option of its own (a message about its value names the
+# spelling typed) and VocabularyCommand hands its value to the primary option, so commands
+# only ever see the primary name.
+
+
+class AliasOption(click.Option):
+    """A hidden old spelling of a shared option; *primary* is (its flag, its parameter)."""
+
+    def __init__(self, decls: list[str], *, primary: tuple[str, str], **attrs: Any) -> None:
+        super().__init__(decls, hidden=True, **attrs)
+        self.primary_flag, self.primary_name = primary
+
+
+class VocabularyCommand(click.Command):
+    """A command whose hidden old spellings (:class:`AliasOption`) set their primary option."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Parse as click does, then move each alias given to its primary option."""
+        rest = super().parse_args(ctx, args)
+        for param in self.params:
+            if not isinstance(param, AliasOption) or param.name is None:
+                continue
+            value = ctx.params.pop(param.name, None)
+            if ctx.get_parameter_source(param.name) is not ParameterSource.COMMANDLINE:
+                continue
+            if ctx.get_parameter_source(param.primary_name) is ParameterSource.COMMANDLINE:
+                fail(f"{param.opts[0]} is the old spelling of {param.primary_flag}; give one")
+            ctx.params[param.primary_name] = value
+            ctx.set_parameter_source(param.primary_name, ParameterSource.COMMANDLINE)
+        return rest
+
+
+class VocabularyGroup(click.Group):
+    """A group whose commands, and sub-groups' commands, are :class:`VocabularyCommand`."""
+
+    command_class = VocabularyCommand
+    group_class = type  # sub-groups are VocabularyGroups too
+
+
+def shared_option(flag: str, name: str, *, aliases: tuple[str, ...] = (),
+                  **attrs: Any) -> Callable:
+    """The option *flag* (parameter *name*), accepting each of *aliases* too, hidden from
+    ``--help``; an alias takes the option's type and callback."""
+
+    def decorate(func: Callable) -> Callable:
+        for alias in aliases:
+            alias_name = f"{name}__{alias.lstrip('-').replace('-', '_')}"
+            func = click.option(alias, alias_name, cls=AliasOption, primary=(flag, name),
+                                type=attrs.get("type"), callback=attrs.get("callback"))(func)
+        return click.option(flag, name, **attrs)(func)
+
+    return decorate
+
+
+def config_option(optional: bool = False) -> Callable:
+    """The shared ``--config`` (old spelling ``--sites``). A command that only reads settings
+    from it (*optional*) runs on the default settings when the default file is absent (see
+    :func:`report_config`)."""
+    return shared_option(
+        "--config", "config_file", aliases=("--sites",), type=click.Path(dir_okay=False),
+        default=CONFIG_FILE, show_default=True,
+        help="The config file: sites, timezone, schedule:, rectification:, mail:."
+        + (" If the default file is absent, the default settings apply." if optional else ""),
+    )
+
+
+def as_of_option(default: str = "today") -> Callable:
+    """The shared ``--as-of`` (old spelling ``--date``): the day results are judged at."""
+    return shared_option(
+        "--as-of", "as_of", aliases=("--date",), callback=_day, metavar="YYYY-MM-DD",
+        show_default=default,
+        help="Judge at this day: deadlines, ages and dates are counted up to it.",
+    )
+
+
+def report_format_option(formats: Sequence[str], default: Sequence[str]) -> Callable:
+    """The ``--format`` of a command writing report files: a comma-separated list of
+    *formats*, one file each (a listing's ``--format`` is :func:`format_option`)."""
+
+    def chosen(_ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
+        picked = [f.strip() for f in value.split(",") if f.strip()]
+        if not picked or set(picked) - set(formats):
+            fail(f"{param.opts[0]} takes a comma-separated list of {', '.join(formats)}: "
+                 f"{value!r}")
+        return list(dict.fromkeys(picked))
+
+    return click.option("--format", "formats", default=",".join(default), show_default=True,
+                        callback=chosen, help=f"Comma-separated formats: {', '.join(formats)}.")
+
+
+db_option = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False), default=DB_FILE, show_default=True,
+    help="The scan database (SQLite).",
+)
+out_option = click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False), default=OUT_DIR, show_default=True,
+    help="The folder bulletins and scorecards are written to.",
+)
+site_option = click.option(
+    "--site", "site_ids", multiple=True, help="Only this site id (repeatable)."
+)
+quiet_option = click.option("--quiet", is_flag=True, help="No progress lines.")
+scan_option = click.option(
+    "--scan", "scan_id", type=int, help="The scan [default: the latest complete one]."
+)
+
+
 def scan_date(config: Config, as_of: date | None) -> date:
     """The date a scan is judged at: *as_of*, or today in the configured timezone."""
     return as_of or datetime.now(ZoneInfo(config.timezone)).date()
@@ -113,7 +218,7 @@ def open_existing_db(db_path: str, site_ids: tuple[str, ...] = ()):
     return db
 
 
-@click.group()
+@click.group(cls=VocabularyGroup)
 @click.version_option(__version__, prog_name="govwatch")
 def cli() -> None:
     """govwatch: compliance monitor for Chinese government websites (政府网站)."""
@@ -125,12 +230,12 @@ def sites() -> None:
 
 
 @sites.command("check")
-@sites_option
+@config_option()
 @format_option()
 @friendly_errors
-def sites_check(sites_file: str, fmt: str) -> None:
-    """Validate the sites file without crawling."""
-    config = load_config(sites_file)
+def sites_check(config_file: str, fmt: str) -> None:
+    """Validate the config file without crawling."""
+    config = load_config(config_file)
     rows = [
         {
             "id": s.id,
@@ -145,25 +250,24 @@ def sites_check(sites_file: str, fmt: str) -> None:
     ]
     click.echo(render(rows, fmt))
     if fmt == "table":
-        click.echo(f"\n{sites_file}: {len(rows)} sites, ok")
+        click.echo(f"\n{config_file}: {len(rows)} sites, ok")
 
 
 @cli.command()
-@sites_option
+@config_option()
 @db_option
-@click.option("--site", "site_ids", multiple=True, help="Scan only this site (repeatable).")
+@site_option
 @click.option("--resume", is_flag=True, help="Continue the last interrupted scan.")
-@click.option("--as-of", callback=_day,
-              help="Judge dates at this day (YYYY-MM-DD); default today.")
+@as_of_option()
 @click.option("--full", is_flag=True,
               help="Read every page again, even those unchanged since the last scan.")
-@click.option("--quiet", is_flag=True, help="No progress lines.")
+@quiet_option
 @click.option("--verbose", is_flag=True,
               help="Show the crawler's log (download errors and their tracebacks) on stderr.")
 @format_option()
 @friendly_errors
 def scan(
-    sites_file: str,
+    config_file: str,
     db_path: str,
     site_ids: tuple[str, ...],
     resume: bool,
@@ -179,7 +283,7 @@ def scan(
     keeps that reading; --full reads every page again. What failed is recorded in the
     database (a site unreachable, a page's error); --verbose also shows the crawler's log.
     """
-    config = load_config(sites_file)
+    config = load_config(config_file)
     chosen = config.select(site_ids)
     settings: dict[str, Any] = {"GOVWATCH_REVALIDATE": False} if full else {}
     if verbose:
@@ -270,7 +374,7 @@ def report_scan(run, fmt: str, quiet: bool) -> None:
 
 @cli.command()
 @db_option
-@click.option("--site", "site_ids", multiple=True, help="Only this site (repeatable).")
+@site_option
 @format_option()
 @friendly_errors
 def columns(db_path: str, site_ids: tuple[str, ...], fmt: str) -> None:
@@ -296,9 +400,9 @@ def columns(db_path: str, site_ids: tuple[str, ...], fmt: str) -> None:
     type=click.Path(file_okay=False),
     default="govwatch-demo",
     show_default=True,
-    help="Where the demo writes its sites file and database.",
+    help="Where the demo writes its config file, database and reports.",
 )
-@click.option("--quiet", is_flag=True, help="No progress lines.")
+@quiet_option
 @format_option()
 @friendly_errors
 def demo(work_dir: str, quiet: bool, fmt: str) -> None:
@@ -349,9 +453,6 @@ def demo(work_dir: str, quiet: bool, fmt: str) -> None:
 pack_option = click.option(
     "--pack", "packs", multiple=True, type=click.Path(dir_okay=False),
     help="A rule pack file to load beside the built-in ones (repeatable).",
-)
-scan_option = click.option(
-    "--scan", "scan_id", type=int, help="The scan (default: the latest complete one)."
 )
 
 
@@ -427,8 +528,7 @@ def rules_test(files: tuple[str, ...], fmt: str) -> None:
 @cli.command()
 @db_option
 @scan_option
-@click.option("--as-of", callback=_day, help="Re-judge at this day (YYYY-MM-DD); default the "
-              "scan's date.")
+@as_of_option("the scan's date")
 @pack_option
 @format_option()
 @friendly_errors
@@ -454,7 +554,7 @@ def evaluate(db_path: str, scan_id: int | None, as_of: date | None, packs: tuple
 @cli.command()
 @db_option
 @scan_option
-@click.option("--site", "site_ids", multiple=True, help="Only this site (repeatable).")
+@site_option
 @format_option()
 @friendly_errors
 def findings(db_path: str, scan_id: int | None, site_ids: tuple[str, ...], fmt: str) -> None:
@@ -472,20 +572,19 @@ def findings(db_path: str, scan_id: int | None, site_ids: tuple[str, ...], fmt: 
 
 # Issues, bulletins and scorecards: thin wrappers over reports/ (imported when used).
 
-report_sites_option = click.option(
-    "--sites", "sites_file", type=click.Path(dir_okay=False), default=None,
-    help="Sites file whose rectification: settings apply [default: govwatch.yaml if present].",
-)
 ISSUE_TABLE = ["id", "state", "unit", "site", "rule", "title", "deadline", "claimed_by"]
 
 
-def report_config(sites_file: str | None) -> tuple[Any, str]:
-    """(ReportSettings, timezone) from the sites file, or the defaults when there is none."""
+def report_config(config_file: str) -> tuple[Any, str]:
+    """(ReportSettings, timezone) from the config file; the defaults when no file was named
+    and the default one is absent (reports need no sites)."""
     from reports.settings import ReportSettings
 
-    if sites_file is None and not Path("govwatch.yaml").exists():
+    # Asked after parsing, so a file given by an old spelling counts as given.
+    source = click.get_current_context().get_parameter_source("config_file")
+    if source is ParameterSource.DEFAULT and not Path(config_file).exists():
         return ReportSettings(), TIMEZONE
-    config = load_config(sites_file or "govwatch.yaml")
+    config = load_config(config_file)
     return ReportSettings.from_mapping(config.rectification), config.timezone
 
 
@@ -503,47 +602,48 @@ def local_now(timezone: str) -> str:
 @db_option
 @click.option("--status", type=click.Choice([state.value for state in IssueState]),
               help="Only issues in this state.")
-@click.option("--site", "site_id", help="Only issues of this site id.")
+@site_option
 @format_option()
 @friendly_errors
-def issues_command(db_path: str, status: str | None, site_id: str | None, fmt: str) -> None:
+def issues_command(db_path: str, status: str | None, site_ids: tuple[str, ...],
+                   fmt: str) -> None:
     """List tracked issues (withdrawn ones only with --status withdrawn)."""
     from reports.tracker import issue_list
 
-    db = open_existing_db(db_path, (site_id,) if site_id else ())
-    rows = issue_list(db, status, site_id)
+    db = open_existing_db(db_path, site_ids)
+    rows = [row for row in issue_list(db, status) if not site_ids or row["site"] in site_ids]
     click.echo(render(rows, fmt, ISSUE_TABLE if fmt == "table" else ()))
 
 
 @cli.command()
+@config_option(optional=True)
 @db_option
-@report_sites_option
 @click.argument("issue_ids", nargs=-1, type=int, required=True, metavar="ISSUE...")
 @click.option("--by", required=True, help="Who claims them (认领人).")
 @click.option("--note", help="What the unit will do.")
 @friendly_errors
-def claim(db_path: str, sites_file: str | None, issue_ids: tuple[int, ...], by: str,
+def claim(config_file: str, db_path: str, issue_ids: tuple[int, ...], by: str,
           note: str | None) -> None:
     """Claim (认领) published issues for the unit that must fix them."""
     from reports import tracker
 
-    _, timezone = report_config(sites_file)
+    _, timezone = report_config(config_file)
     done = tracker.claim(open_existing_db(db_path), issue_ids, by, note, local_now(timezone))
     click.echo(f"claimed {', '.join(map(str, done))} by {by}")
 
 
 @cli.command()
+@config_option(optional=True)
 @db_option
-@report_sites_option
 @click.argument("issue_id", type=int, metavar="ISSUE")
 @click.option("--by", required=True, help="Who disputes it.")
 @click.option("--reason", required=True, help="Why the finding is wrong.")
 @friendly_errors
-def reject(db_path: str, sites_file: str | None, issue_id: int, by: str, reason: str) -> None:
+def reject(config_file: str, db_path: str, issue_id: int, by: str, reason: str) -> None:
     """Dispute an issue: it stays listed as disputed until an auditor confirms or withdraws it."""
     from reports import tracker
 
-    _, timezone = report_config(sites_file)
+    _, timezone = report_config(config_file)
     tracker.reject(open_existing_db(db_path), issue_id, by, reason, local_now(timezone))
     click.echo(f"issue {issue_id} disputed by {by}")
 
@@ -552,17 +652,17 @@ def _auditor_command(name: str, done: str, summary: str) -> None:
     """Register ``confirm`` or ``withdraw``: an auditor's decision on a disputed issue."""
 
     @cli.command(name, help=summary)
+    @config_option(optional=True)
     @db_option
-    @report_sites_option
     @click.argument("issue_id", type=int, metavar="ISSUE")
     @click.option("--by", help="The auditor.")
     @click.option("--note", help="Why.")
     @friendly_errors
-    def command(db_path: str, sites_file: str | None, issue_id: int, by: str | None,
+    def command(config_file: str, db_path: str, issue_id: int, by: str | None,
                 note: str | None) -> None:
         from reports import tracker
 
-        _, timezone = report_config(sites_file)
+        _, timezone = report_config(config_file)
         decide = getattr(tracker, name)
         state = decide(open_existing_db(db_path), issue_id, by, note, local_now(timezone))
         click.echo(f"issue {issue_id} {done}" + (f": back to {state}" if state else ""))
@@ -574,7 +674,7 @@ _auditor_command("withdraw", "withdrawn", "Withdraw a disputed issue: closed, ne
 
 @cli.command()
 @db_option
-@click.option("--scan", "scan_id", type=int, help="The scan [default: the latest complete].")
+@scan_option
 @format_option()
 @friendly_errors
 def track(db_path: str, scan_id: int | None, fmt: str) -> None:
@@ -590,30 +690,24 @@ def track(db_path: str, scan_id: int | None, fmt: str) -> None:
 
 
 @cli.command()
+@config_option(optional=True)
 @db_option
-@report_sites_option
-@click.option("--date", "day", callback=_day,
-              help="Publication date YYYY-MM-DD [default: today].")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="bulletins",
-              show_default=True, help="Where to write the files.")
-@click.option("--format", "formats", default="html,xlsx,md,json", show_default=True,
-              help="Comma-separated formats: html, xlsx, md, json.")
+@as_of_option()
+@out_option
+@report_format_option(BULLETIN_FORMATS, BULLETIN_FORMATS)
 @friendly_errors
-def bulletin(db_path: str, sites_file: str | None, day: date | None, out_dir: str,
-             formats: str) -> None:
-    """Publish the 纠错 bulletin (第N期) of a date; the same date gives the same bulletin."""
+def bulletin(config_file: str, db_path: str, as_of: date | None, out_dir: str,
+             formats: list[str]) -> None:
+    """Publish the 纠错 bulletin (第N期) of a day; the same day gives the same bulletin."""
     from reports.bulletin import BULLETIN, publish_bulletin
-    from reports.render import FORMATS, writable_dir, write_report
+    from reports.render import writable_dir, write_report
 
-    chosen = [f.strip() for f in formats.split(",") if f.strip()]
-    if not chosen or set(chosen) - set(FORMATS):
-        fail(f"--format takes a comma-separated list of {', '.join(FORMATS)}: {formats!r}")
-    settings, timezone = report_config(sites_file)
+    settings, timezone = report_config(config_file)
     db = open_existing_db(db_path)
     writable_dir(out_dir)  # before the bulletin is recorded as published
-    content = publish_bulletin(db, report_day(day, timezone), settings)
+    content = publish_bulletin(db, report_day(as_of, timezone), settings)
     stem = bulletin_stem(content["number"], content["date"])
-    for path in write_report(BULLETIN, content, chosen, out_dir, stem):
+    for path in write_report(BULLETIN, content, formats, out_dir, stem):
         click.echo(path)
     totals = content["totals"]
     click.echo(f"第{content['number']}期 {content['date']}: {totals['new']} new, "
@@ -623,25 +717,23 @@ def bulletin(db_path: str, sites_file: str | None, day: date | None, out_dir: st
 
 
 @cli.command()
+@config_option(optional=True)
 @db_option
-@report_sites_option
-@click.option("--date", "day", callback=_day, help="Score the latest complete scan up to "
-              "this date YYYY-MM-DD [default: today].")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="scorecards",
-              show_default=True, help="Where to write the file.")
-@click.option("--format", "fmt", type=click.Choice(["html", "json", "xlsx"]), default="html",
-              show_default=True, help="Output format.")
+@as_of_option()
+@out_option
+@report_format_option(SCORECARD_FORMATS, ["html"])
 @friendly_errors
-def scorecard(db_path: str, sites_file: str | None, day: date | None, out_dir: str,
-              fmt: str) -> None:
-    """Score every site of the latest complete scan: vetoes, deductions, 合格率."""
+def scorecard(config_file: str, db_path: str, as_of: date | None, out_dir: str,
+              formats: list[str]) -> None:
+    """Score every site of the latest complete scan up to a day: vetoes, deductions, 合格率."""
     from reports.render import write_report
     from reports.scorecard import SCORECARD, build_scorecard
 
-    settings, timezone = report_config(sites_file)
-    content = build_scorecard(open_existing_db(db_path), report_day(day, timezone), settings)
-    (path,) = write_report(SCORECARD, content, [fmt], out_dir, f"scorecard-{content['date']}")
-    click.echo(path)
+    settings, timezone = report_config(config_file)
+    content = build_scorecard(open_existing_db(db_path), report_day(as_of, timezone), settings)
+    for path in write_report(SCORECARD, content, formats, out_dir,
+                             f"scorecard-{content['date']}"):
+        click.echo(path)
     totals = content["totals"]
     rate = "-" if totals["pass_rate"] is None else f"{totals['pass_rate']}%"
     click.echo(f"{totals['passed']}/{totals['assessed']} sites pass (合格率 {rate})", err=True)
@@ -654,12 +746,9 @@ EXIT_JOB = {"done": 0, "skipped": EXIT_INTERNAL, "failed": EXIT_INTERNAL,
 
 
 @cli.command("schedule")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False),
-              default="govwatch.yaml", show_default=True,
-              help="The config file: sites, schedule:, rectification:, mail:.")
+@config_option()
 @db_option
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="govwatch-out",
-              show_default=True, help="Where bulletins and scorecards are written.")
+@out_option
 @click.option("--dry-run", is_flag=True, help="Print the next run of every job and exit.")
 @click.option("--run-now", type=click.Choice(JOB_NAMES),
               help="Run this job once, as the scheduler would, and exit.")
