@@ -16,8 +16,8 @@ import click
 import pytest
 from click.core import ParameterSource
 from click.testing import CliRunner
-from test_reports_cli import run
-from test_reports_world import city
+from support.cli import run
+from support.world import city
 
 from govwatch.cli import OUT_DIR, AliasOption, cli
 
