@@ -1,6 +1,6 @@
 """Item pipeline: hand the spider's own records to the reader process, which writes them.
 
-The reader (:mod:`crawler.reader`) is the one writer of scan rows: it writes what it reads
+The reader (:mod:`crawler.writer`) is the one writer of scan rows: it writes what it reads
 from HTML pages itself, and gets the records the spider makes (link checks, documents,
 failures, site statuses) from here, a batch at a time (at ``_BATCH`` records, or after a
 second), so each costs the crawl one append, not one message.

@@ -1,7 +1,7 @@
 """Incremental re-scans (增量巡检): ask again for the pages an earlier scan read, outside Scrapy.
 
 Most pages of a portal do not change from one week to the next. The reader
-(:mod:`crawler.reader`) keeps each page's validators (``ETag``, ``Last-Modified``) and leads
+(:mod:`crawler.writer`) keeps each page's validators (``ETag``, ``Last-Modified``) and leads
 in ``page_cache``; the next scan sends the validators back as ``If-None-Match`` /
 ``If-Modified-Since``, and a page that answers 304 is not read again: the reader copies its
 stored rows into the scan and the crawl follows its stored leads.
@@ -17,7 +17,7 @@ happens), documents, link checks, pages the walk cannot vouch for.
 Which pages: the spider offers each page request it makes (:meth:`RevalidationWalk.route`);
 the walk keeps those that an earlier scan read *the same way* — how a page was reached (home
 page, menu link, its anchor text, list pagination, depth) shapes what it is read as
-(:func:`crawler.reading.reading_key`) — and that have validators. The crawl's other rules
+(:func:`crawler.pages.reading.reading_key`) — and that have validators. The crawl's other rules
 hold for them too: ``link_exclude`` (the spider never offers an excluded page), the trap
 guard (:mod:`crawler.traps`), the site's page budget (:mod:`crawler.budget`), robots.txt as
 the crawl last parsed it for the host (a host whose robots.txt the crawl has not parsed is
@@ -68,7 +68,7 @@ from twisted.internet import task
 from crawler import store
 from crawler.budget import refund_budget, spend_budget
 from crawler.linkcheck import LINK_CHECK
-from crawler.reading import reading_key
+from crawler.pages.reading import reading_key
 from crawler.traps import TrapGuardMiddleware
 
 
@@ -100,7 +100,7 @@ class CachedPage(NamedTuple):
     last_modified: str | None
     reading_key: str
     scan_id: int  # the scan whose rows hold its reading
-    leads: str | None  # crawler.reading.Leads as JSON
+    leads: str | None  # crawler.pages.reading.Leads as JSON
 
 
 class Waiting(NamedTuple):

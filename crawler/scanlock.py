@@ -1,7 +1,7 @@
 """One scan of a database at a time, whoever dies: the scan lock (``<db>.scan.lock``).
 
 A scan is three processes: the one that runs it (``govwatch scan``, the scheduler), the crawl
-(:mod:`crawler.process`) and the reader that writes its rows (:mod:`crawler.reader`). Killing
+(:mod:`crawler.process`) and the reader that writes its rows (:mod:`crawler.writer`). Killing
 only the first used to leave the other two running without the lock, so a second scan could
 start beside them and the orphan wrote pages into a scan already marked complete.
 

@@ -62,16 +62,16 @@ DEFAULTS: dict[str, Any] = {
         "https": "crawler.connections.PooledHTTPDownloadHandler",
     },
     "DOWNLOADER_MIDDLEWARES": {
-        "crawler.linkcheck_guard.SkippedTargetMiddleware": 30,  # link_exclude: nothing is sent
-        "crawler.linkcheck_guard.PrivateAddressMiddleware": 40,  # before anything is asked
-        "crawler.linkcheck_hosts.LinkCheckHostsMiddleware": 45,  # before robots.txt (100)
+        "crawler.linkcheck.guard.SkippedTargetMiddleware": 30,  # link_exclude: nothing is sent
+        "crawler.linkcheck.guard.PrivateAddressMiddleware": 40,  # before anything is asked
+        "crawler.linkcheck.hosts.LinkCheckHostsMiddleware": 45,  # before robots.txt (100)
         "crawler.budget.SiteBudgetMiddleware": 120,  # after robots.txt, before the download
-        "crawler.linkcheck_requests.LinkCheckRequestMiddleware": 540,  # after retries (550)
-        "crawler.linkcheck_backoff.BackoffMiddleware": 560,  # before retries (550)
+        "crawler.linkcheck.requests.LinkCheckRequestMiddleware": 540,  # after retries (550)
+        "crawler.backoff.BackoffMiddleware": 560,  # before retries (550)
         "crawler.encoding.EncodingMiddleware": 650,
     },
     "SPIDER_MIDDLEWARES": {"crawler.traps.TrapGuardMiddleware": 950},
-    # Link checks are deduplicated by the scheduler, once per target (crawler/linkcheck.py).
+    # Link checks are deduplicated by the scheduler, once per target (crawler/linkcheck/).
     "REQUEST_FINGERPRINTER_CLASS": "crawler.linkcheck.CheckFingerprinter",
     "ITEM_PIPELINES": {"crawler.pipeline.StorePipeline": 300},
     "EXTENSIONS": {"crawler.progress.ProgressReporter": 500},
@@ -131,7 +131,7 @@ DEFAULTS: dict[str, Any] = {
     # crawl time does not count): at the ~3 checks a second a polite slot makes, the 5000
     # above, and the same half hour the external hosts get together.
     "GOVWATCH_LINKCHECK_HOST_BUDGET": 1800.0,
-    # Politeness on trouble, for every request (crawler/linkcheck_backoff.py)
+    # Politeness on trouble, for every request (crawler/backoff.py)
     "GOVWATCH_BACKOFF_BASE": 1.0,  # seconds: first wait after a retryable failure
     "GOVWATCH_BACKOFF_MAX": 30.0,
     "GOVWATCH_RETRY_AFTER_MAX": 120.0,  # a longer Retry-After is not waited for

@@ -1,8 +1,8 @@
 """The portal spider: crawl each configured site breadth-first and describe what it holds.
 
-The spider fetches; the reader process reads (:mod:`crawler.reader`). Each HTML page is
-handed over as a :class:`~crawler.reading.Visit` and comes back as its
-:class:`~crawler.reading.Leads`: the pages and documents it leads to (links within the
+The spider fetches; the reader process reads (:mod:`crawler.writer`). Each HTML page is
+handed over as a :class:`~crawler.pages.reading.Visit` and comes back as its
+:class:`~crawler.pages.reading.Leads`: the pages and documents it leads to (links within the
 site's host, list pagination bounded by ``GOVWATCH_MAX_LIST_PAGES``) and every link target
 it carries. The spider asks documents (附件) for their headers only and records them, and
 failures, itself. Per-site caps come from the sites file: ``max_depth`` (link hops from the
@@ -34,12 +34,12 @@ request, answered in :meth:`PortalSpider.checked` and :meth:`PortalSpider.check_
 page past the site's budget is still checked, not read. A lead the site's link policy skips
 (``link_exclude``) is neither crawled nor offered to the revalidation walk: it gets a skipped
 record, as the link would (redirects to such a URL are stopped by
-:mod:`crawler.linkcheck_guard`). One page starts at most ``GOVWATCH_LINKCHECK_MAX_PER_PAGE``
+:mod:`crawler.linkcheck.guard`). One page starts at most ``GOVWATCH_LINKCHECK_MAX_PER_PAGE``
 new check requests (default 500; 0 = no cap): the rest of its targets are recorded
 ``skipped``, reason ``budget``, and left for any other page carrying them to check.
 
 Settings: ``GOVWATCH_LINKCHECK_ENABLED`` (default true; false checks only what the crawl
-fetches), ``GOVWATCH_LINKCHECK_MAX_PER_PAGE``, and the reader's (:mod:`crawler.reader`).
+fetches), ``GOVWATCH_LINKCHECK_MAX_PER_PAGE``, and the reader's (:mod:`crawler.writer`).
 """
 
 from __future__ import annotations
@@ -57,11 +57,11 @@ from twisted.python.failure import Failure
 from crawler import store
 from crawler.budget import BudgetExceeded, spent_before
 from crawler.linkcheck import CHECK_KEY, LinkPolicy, skipped_record
-from crawler.links import target_url
-from crawler.reader import ReaderClient, ReaderGone
-from crawler.reading import READING_META, Leads, Visit
+from crawler.pages.links import target_url
+from crawler.pages.reading import READING_META, Leads, Visit
 from crawler.records import LinkCheckRecord, PageRecord, SiteCappedRecord, SiteStatusRecord
 from crawler.revalidate import CachedPage, RevalidationWalk
+from crawler.writer import ReaderClient, ReaderGone
 from govwatch.core.schema import now_iso
 from govwatch.core.vocabulary import CheckError, LinkKind, SiteStatus
 

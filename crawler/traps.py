@@ -29,7 +29,7 @@ from scrapy import Request
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from crawler.linkcheck import LINK_CHECK, skipped_record
-from crawler.links import target_url
+from crawler.pages.links import target_url
 from govwatch.core.vocabulary import CheckError
 
 _SESSION_PARAMS = frozenset(

@@ -60,6 +60,7 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from crawler.runner import interrupt_running
 from govwatch.core.config import Config, load_config
 from govwatch.core.schedule import DAYS, At, Schedule
 from reports.settings import ReportSettings
@@ -346,12 +347,10 @@ def stop_signals() -> Iterator[threading.Event]:
 def stop_cleanly(finish: Callable[[], None]) -> None:
     """Call *finish* (waiting for running jobs) in a thread, asking every crawl that runs
     meanwhile to stop, until it returns."""
-    runner = sys.modules.get("crawler.runner")  # not imported: no crawl ever ran here
     waiter = threading.Thread(target=finish, name="govwatch-stop")
     waiter.start()
     while waiter.is_alive():
-        if runner is not None:
-            runner.interrupt_running()
+        interrupt_running()
         waiter.join(0.1)
 
 

@@ -54,7 +54,7 @@ Tables (one row per …):
   counts (the scorecard's trend chart reads them).
 - ``page_cache``: the newest reading of each HTML page, across scans: its validators
   (ETag, Last-Modified) for the next scan's conditional request, the key of the request meta
-  it was read under, the scan whose rows hold it, and its leads (crawler/reading.py) as JSON.
+  it was read under, the scan whose rows hold it, and its leads (crawler/pages/reading.py) as JSON.
 - ``probes``: availability probe (可用性监测) of a site's home page, outside any scan: when
   (UTC, and the local ``day``), outcome (:class:`ProbeOutcome`), seconds, status or error
   (crawler/probe.py writes them; the rule ``site.availability`` reads them).
@@ -174,7 +174,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "pk": "scan_id",
         "foreign_keys": [("scan_id", "scans", "id")],
     },
-    # crawler/reader.py: what the next scan's conditional requests and 304s need.
+    # crawler/writer.py: what the next scan's conditional requests and 304s need.
     "page_cache": {
         "columns": {
             "url": str, "site_id": str, "etag": str, "last_modified": str,

@@ -4,7 +4,7 @@ Params: ``kind``, the identifier (``footer_facts.kind``: icp, psb, site_code,
 site_code_meta, conac, jiucuo, sponsor); ``form``, optionally, a regex that ``field``
 (``value``, the normalised identifier, by default; or ``raw``, as found) must match in full.
 
-The crawler extracts tolerantly and also says what it finds wrong (crawler/footer.py); the
+The crawler extracts tolerantly and also says what it finds wrong (crawler/pages/footer.py); the
 pack decides. With a ``form``, a fact is *malformed* when it does not match the form (the
 crawler's reason, if any, is quoted); without one, when the crawler found a problem. Nothing
 found is *missing*. The detail starts with ``缺失：`` (missing) or ``不规范：`` (malformed).

@@ -1,9 +1,9 @@
-"""Reading a column's list page (crawler.columns, crawler.classes, crawler.links)."""
+"""Reading a column's list page (crawler.pages.columns, crawler.pages.classes, crawler.pages.links)."""
 
 from datetime import date
 
-from crawler.classes import classify_column, find_empty_note
-from crawler.columns import (
+from crawler.pages.classes import classify_column, find_empty_note
+from crawler.pages.columns import (
     column_name,
     dated_lists,
     has_list_frame,
@@ -11,8 +11,8 @@ from crawler.columns import (
     main_list,
     main_text_length,
 )
-from crawler.links import page_links
-from crawler.page import Page
+from crawler.pages.links import page_links
+from crawler.pages.page import Page
 from govwatch.core.vocabulary import ColumnClass, LinkKind
 
 TODAY = date(2026, 11, 24)

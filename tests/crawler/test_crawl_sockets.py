@@ -103,7 +103,7 @@ def running_scan(tmp_path: Path, settings: dict) -> Iterator[dict[str, list[str]
             [crawl] = [pid for pid in children(os.getpid())
                        if "crawler.process" in command_line(pid)]
             [reader] = children(crawl)
-            assert "crawler.reader" in command_line(reader)
+            assert "crawler.writer" in command_line(reader)
             yield {"crawl": listening_sockets(crawl), "reader": listening_sockets(reader)}
         finally:
             portal.release.set()

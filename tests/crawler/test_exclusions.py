@@ -22,7 +22,7 @@ from scrapy.settings import Settings
 from support.portals import LOOPBACK_LINKS, scan, write_sites
 
 from crawler.linkcheck import LinkPolicy, SkippedTarget
-from crawler.linkcheck_guard import SkippedTargetMiddleware
+from crawler.linkcheck.guard import SkippedTargetMiddleware
 from crawler.settings import DEFAULTS
 from govwatch.core.vocabulary import CheckError
 from govwatch.demo.server import PortalServer

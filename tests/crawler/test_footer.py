@@ -3,7 +3,7 @@
 import lxml.html
 import pytest
 
-from crawler.footer import PROVINCES, FooterFact, footer_facts
+from crawler.pages.footer import PROVINCES, FooterFact, footer_facts
 from govwatch.core.vocabulary import FactKind
 
 # A TRS WCM portal page as served: navigation header, article, footer table, badge scripts.

@@ -22,6 +22,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
+from crawler.backoff import BackoffMiddleware, retry_after
 from crawler.linkcheck import (
     LINK_CHECK,
     CheckFingerprinter,
@@ -32,8 +33,7 @@ from crawler.linkcheck import (
     status_error,
     target_url,
 )
-from crawler.linkcheck_backoff import BackoffMiddleware, retry_after
-from crawler.linkcheck_guard import PrivateAddressMiddleware, is_private
+from crawler.linkcheck.guard import PrivateAddressMiddleware, is_private
 from crawler.settings import DEFAULTS
 from govwatch.core.config import ConfigError, load_config
 from govwatch.core.vocabulary import CheckError, LinkResult

@@ -1,7 +1,7 @@
-"""Which URLs continue a column's list (crawler.pagination)."""
+"""Which URLs continue a column's list (crawler.pages.pagination)."""
 
-from crawler.page import Page
-from crawler.pagination import continuation_urls, first_page, page_number, same_list
+from crawler.pages.page import Page
+from crawler.pages.pagination import continuation_urls, first_page, page_number, same_list
 
 
 def test_trs_create_page_html_announces_pages_without_links():

@@ -1,7 +1,7 @@
 """Incremental re-scans (增量巡检), end to end on the fixture portals (127.0.0.1 only).
 
 A page that did not change since the last scan answers its conditional request with 304 and
-its stored reading is copied into the new scan (crawler/revalidate.py, crawler/reader.py):
+its stored reading is copied into the new scan (crawler/revalidate.py, crawler/writer.py):
 the new scan must hold exactly the rows a full re-read would have written, and the same
 findings. A changed page, a scan with revalidation switched off, and a cache entry whose
 rows are gone all fall back to reading the page. The revalidation walk keeps to the crawl's

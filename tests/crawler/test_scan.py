@@ -12,7 +12,7 @@ import sqlite3
 import pytest
 from support.portals import expected
 
-from crawler.pagination import same_list
+from crawler.pages.pagination import same_list
 from govwatch.core.vocabulary import FactKind, ScanStatus
 
 PORTALS = ["trs", "hanweb", "gbk"]

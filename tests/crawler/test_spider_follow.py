@@ -9,7 +9,7 @@ from scrapy.http import Response
 from scrapy.settings import Settings
 
 from crawler.linkcheck import LINK_CHECK, LinkPolicy
-from crawler.reading import Leads
+from crawler.pages.reading import Leads
 from crawler.settings import DEFAULTS
 from crawler.spider import PortalSpider
 

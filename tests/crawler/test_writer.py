@@ -1,7 +1,7 @@
 """The reader process and the readings it stores, without a crawl.
 
-reading_key (crawler/reading.py) names what of a request a stored reading depends on;
-ReaderClient talks to a real reader process (crawler/reader.py) over its socket pair, and the
+reading_key (crawler/pages/reading.py) names what of a request a stored reading depends on;
+ReaderClient talks to a real reader process (crawler/writer.py) over its socket pair, and the
 reader writes a real database: pages it reads, and the stored readings it copies for pages
 that answered 304 (replays).
 """
@@ -18,9 +18,9 @@ from typing import Any, TypeVar
 import pytest
 
 from crawler import store
-from crawler.reader import ReaderClient, ReaderError, ReaderGone
-from crawler.reading import READING_META, Leads, Visit, reading_key
+from crawler.pages.reading import READING_META, Leads, Visit, reading_key
 from crawler.records import LinkCheckRecord, PageRecord
+from crawler.writer import ReaderClient, ReaderError, ReaderGone
 from govwatch.core.config import Site
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import FactKind

@@ -1,9 +1,9 @@
 """Column (栏目) understanding: the dated lists on a page, the column's name, and its kind.
 
 A column is a list page of dated items (plus its paginated continuation) reached from the
-site's navigation. This module reads one :class:`~crawler.page.Page` and says:
+site's navigation. This module reads one :class:`~crawler.pages.page.Page` and says:
 - which dated lists it shows (:func:`dated_lists`): anchors grouped by their list container,
-  each with the date printed beside it (dates are read by :mod:`crawler.dates` only);
+  each with the date printed beside it (dates are read by :mod:`crawler.pages.dates` only);
 - which list is the page's own (:func:`main_list`), as opposed to sidebars of 热点 items,
   and whether the page is a landing page of several blocks rather than one column;
 - the column's name (:func:`column_name`), from ``<meta name="ColumnName">``, the
@@ -22,8 +22,8 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from crawler import dates
-from crawler.page import CHROME, Page, clean_text, element_regions
+from crawler.pages import dates
+from crawler.pages.page import CHROME, Page, clean_text, element_regions
 
 _ITEM_TAGS = frozenset({"li", "tr", "dd", "dt", "p", "div"})
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "select", "option"})

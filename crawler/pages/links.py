@@ -15,7 +15,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
-from crawler.page import CHROME, Page, clean_text, element_regions
+from crawler.pages.page import CHROME, Page, clean_text, element_regions
 from govwatch.core.vocabulary import LinkKind
 
 DOCUMENT_EXTENSIONS = frozenset(

@@ -6,7 +6,7 @@ CMSs announce further list pages in three ways, all handled here:
   first); the pages are ``index.html``, ``index_1.html`` … ``index_<pages-1>.html``;
 - plain links in a pager (下一页, 尾页, page numbers) to ``index_N.html``, ``?page=N``,
   ``pageNum=N``, ``column-index-N.shtml`` and the like;
-- Hanweb embeds every record in the page (see :mod:`crawler.page`), so needs nothing here.
+- Hanweb embeds every record in the page (see :mod:`crawler.pages.page`), so needs nothing here.
 
 :func:`list_key` maps any page of a list to the list's identity (a column's URL);
 :func:`same_list` tells whether two URLs are pages of one list.
@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from crawler.page import Page, clean_text
+from crawler.pages.page import Page, clean_text
 
 _CREATE_PAGE = re.compile(
     r"createPageHTML\(\s*(?:['\"][^'\"]*['\"]\s*,\s*)?(\d+)\s*,\s*(\d+)\s*,\s*"

@@ -2,11 +2,11 @@
 
 The crawl hands each HTML page over as a :class:`Visit` (its bytes, the charset the crawl
 chose, and what the crawl knew when it asked for it); :func:`read_page` parses it once
-(:class:`~crawler.page.Page`) and returns a :class:`Reading`: the records of the page (the
+(:class:`~crawler.pages.page.Page`) and returns a :class:`Reading`: the records of the page (the
 page, its text, its links, its footer identifiers when sampled, its dated items and, for a
 column's list page, the column) and its :class:`Leads`, the URLs the crawl follows next and
 every link target the page carries. Nothing here needs a Scrapy response, so the reading
-runs in the reader process (:mod:`crawler.reader`), on the other core, beside the crawl.
+runs in the reader process (:mod:`crawler.writer`), on the other core, beside the crawl.
 
 :func:`reading_key` names what of a visit the reading depends on besides the page's bytes:
 a page that answers a conditional request with 304 may reuse its stored reading only when
@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 
 from w3lib.encoding import html_to_unicode
 
-from crawler import dates, pagination
-from crawler.classes import classify_column, find_empty_note
-from crawler.columns import (
+from crawler.pages import dates, pagination
+from crawler.pages.classes import classify_column, find_empty_note
+from crawler.pages.columns import (
     DatedList,
     column_name,
     dated_lists,
@@ -37,9 +37,9 @@ from crawler.columns import (
     main_list,
     main_text_length,
 )
-from crawler.footer import footer_facts
-from crawler.links import Link, page_links, target_url
-from crawler.page import Page
+from crawler.pages.footer import footer_facts
+from crawler.pages.links import Link, page_links, target_url
+from crawler.pages.page import Page
 from crawler.records import (
     FooterRecord,
     ItemsRecord,
@@ -291,7 +291,7 @@ def _host(url: str) -> str:
 
 
 def _checkable(links: list[Link]) -> list[Link]:
-    """*links* under their targets' checked form (:func:`crawler.links.target_url`), so
+    """*links* under their targets' checked form (:func:`crawler.pages.links.target_url`), so
     a ``links`` row meets its ``link_checks`` row and its page's ``pages`` row; the first of
     two spellings of one target keeps its anchor."""
     unique: dict[str, Link] = {}

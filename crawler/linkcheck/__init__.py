@@ -4,10 +4,10 @@ Every unique link target a scan finds is checked once. A target the crawl fetche
 page of the site, a document whose headers it asks for) is judged from that crawl response;
 every other target gets a *check request* of its own, made by the spider
 (:mod:`crawler.spider`) and carried through Scrapy's engine like any request:
-:mod:`crawler.linkcheck_requests` (GET after a refused HEAD, body sniffing, redirect loops),
-:mod:`crawler.linkcheck_guard` (no requests to excluded targets or private addresses),
-:mod:`crawler.linkcheck_hosts` (caps and time budgets per host) and
-:mod:`crawler.linkcheck_backoff` (Retry-After and backoff) shape it on the way.
+:mod:`crawler.linkcheck.requests` (GET after a refused HEAD, body sniffing, redirect loops),
+:mod:`crawler.linkcheck.guard` (no requests to excluded targets or private addresses),
+:mod:`crawler.linkcheck.hosts` (caps and time budgets per host) and
+:mod:`crawler.backoff` (Retry-After and backoff) shape it on the way.
 
 This module holds what they share: the reason a check gives (:class:`CheckError`, each
 reason belonging to one :class:`~govwatch.core.vocabulary.LinkResult` class), the exceptions the
@@ -57,7 +57,7 @@ from twisted.internet import error as tx_error
 from twisted.python.failure import Failure
 from twisted.web.client import ResponseFailed, ResponseNeverReceived
 
-from crawler.links import WEB_SCHEMES, target_url
+from crawler.pages.links import WEB_SCHEMES, target_url
 from crawler.records import LinkCheckRecord
 from govwatch.core.schema import now_iso
 from govwatch.core.vocabulary import CheckError, LinkResult

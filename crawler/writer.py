@@ -1,10 +1,10 @@
-"""The reader process: read the crawl's HTML pages and write the scan's rows, beside the crawl.
+"""The writer process: the one writer of a scan's rows, which reads the crawl's HTML pages too.
 
 Profiling the crawl showed its one Python process spending more time reading pages
 (parsing, dated lists, links, footers) and writing rows than Scrapy spent fetching them, and
 Python runs one thread at a time. So reading and writing run in a process of their own, on
 the other core: the crawl hands each HTML page over and gets back its leads (where to go
-next); the reader parses it (:func:`crawler.reading.read_page`), writes its records, and
+next); the reader parses it (:func:`crawler.pages.reading.read_page`), writes its records, and
 remembers its validators and leads in ``page_cache`` for the next scan. It is the one writer
 of scan rows: the crawl's own records (link checks, documents, failures, site statuses) come
 to it too, in batches, through the same channel.
@@ -20,7 +20,7 @@ side (:class:`ReaderClient`) never blocks its event loop: it writes when the soc
 bytes and reads replies as they come, in the order of the requests that want one. The
 reader's side (:func:`serve`) is a plain blocking loop. Messages, crawl → reader:
 
-- ``("read", Visit, LinkCheckRecord)`` → :class:`~crawler.reading.Leads`;
+- ``("read", Visit, LinkCheckRecord)`` → :class:`~crawler.pages.reading.Leads`;
 - ``("replayed", site_id, url, from_scan, home, LinkCheckRecord, fetched_at)``, no reply;
 - ``("store", [records])``, no reply;
 - ``("close",)`` → None, once every row is committed.
@@ -52,7 +52,7 @@ from datetime import date
 from typing import Any, BinaryIO
 
 from crawler import store
-from crawler.reading import Leads, Visit, read_page, reading_key
+from crawler.pages.reading import Leads, Visit, read_page, reading_key
 from crawler.records import LinkCheckRecord, SiteCappedRecord, SiteStatusRecord
 from crawler.scanlock import join
 from govwatch.core.schema import open_db
@@ -270,7 +270,7 @@ class ReaderClient:
         # reader, the last writer of the scan, has ended.
         lock = (config["lock_fd"],) if config.get("lock_fd") is not None else ()
         process = subprocess.Popen(
-            [sys.executable, "-m", "crawler.reader", str(theirs.fileno()), json.dumps(config)],
+            [sys.executable, "-m", "crawler.writer", str(theirs.fileno()), json.dumps(config)],
             pass_fds=(theirs.fileno(), *lock),
         )
         theirs.close()
@@ -400,7 +400,7 @@ class ReaderClient:
 
 if __name__ == "__main__":
     # Through the module's own name, so that a ReaderError sent back unpickles in the crawl
-    # as crawler.reader.ReaderError, not as __main__'s.
-    from crawler import reader
+    # as crawler.writer.ReaderError, not as __main__'s.
+    from crawler import writer
 
-    reader.serve(socket.socket(fileno=int(sys.argv[1])), json.loads(sys.argv[2]))
+    writer.serve(socket.socket(fileno=int(sys.argv[1])), json.loads(sys.argv[2]))

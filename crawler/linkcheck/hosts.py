@@ -25,7 +25,7 @@ A check request past its host's share is ignored with :class:`~crawler.linkcheck
 (:class:`~crawler.linkcheck.ExternalBudgetSpent` past the external budget) and its target
 recorded ``skipped``, reason ``budget`` (``external-budget``): never ``broken``. Once a time
 budget is spent, the check requests already waiting in the host's download slot, where a
-slowed-down host (:mod:`crawler.linkcheck_backoff`) would hold them for minutes each, are
+slowed-down host (:mod:`crawler.backoff`) would hold them for minutes each, are
 taken out of it too (looked at every second). The crawl's own requests are never capped
 here. At 45: before robots.txt (100), which would otherwise ask the host for its robots.txt
 first.
