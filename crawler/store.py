@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
+from govwatch.core import scans
 from govwatch.core.config import Site
 from govwatch.core.schema import TABLES, WRITTEN_BY_CRAWL, now_iso
 from govwatch.core.vocabulary import (
@@ -238,10 +239,7 @@ def column_inventory(
     db: sqlite_utils.Database, scan_id: int, site_ids: Sequence[str] = ()
 ) -> list[dict[str, Any]]:
     """The column inventory (栏目清单) of one scan, ordered by site and first list page."""
-    where, params = "scan_id = ?", [scan_id]
-    if site_ids:
-        where += f" and site_id in ({', '.join('?' for _ in site_ids)})"
-        params += list(site_ids)
+    where, params = scans.of_scan_and_sites(scan_id, site_ids)
     return list(
         db.query(
             "select site_id as site, name, class, url, newest_date, item_count as items, "

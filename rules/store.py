@@ -7,6 +7,8 @@ from typing import Any
 
 import sqlite_utils
 
+from govwatch.core import scans
+
 
 def write_findings(
     db: sqlite_utils.Database, scan_id: int, rows: Iterable[Mapping[str, Any]],
@@ -35,10 +37,7 @@ def findings_of(
     """The findings of one scan for people and tools: site, rule, severity, url (the
     subject), source_url, title, detail, evidence, points, pack, pack_version, fingerprint;
     ordered by site, rule and url."""
-    where, params = "scan_id = ?", [scan_id]
-    if site_ids:
-        where += f" and site_id in ({', '.join('?' for _ in site_ids)})"
-        params += list(site_ids)
+    where, params = scans.of_scan_and_sites(scan_id, site_ids)
     return list(
         db.query(
             "select site_id as site, rule_id as rule, severity, subject_url as url, source_url, "

@@ -6,6 +6,7 @@ the command line read them through these queries.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlite_utils
@@ -66,3 +67,12 @@ def latest_complete_scan_on(db: sqlite_utils.Database, day: str) -> int | None:
 def sites_by_id(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
     """Every known site (id, name, url, unit), by id."""
     return {row["id"]: row for row in db.query("select * from sites order by id")}
+
+
+def of_scan_and_sites(scan_id: int, site_ids: Sequence[str] = ()) -> tuple[str, list[Any]]:
+    """A ``where`` clause and its parameters for the rows of one scan, of *site_ids* only
+    when any are given (a table with ``scan_id`` and ``site_id`` columns)."""
+    where, params = "scan_id = ?", [scan_id, *site_ids]
+    if site_ids:
+        where += f" and site_id in ({', '.join('?' for _ in site_ids)})"
+    return where, params
