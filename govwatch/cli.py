@@ -408,20 +408,21 @@ def columns(db_path: str, site_ids: tuple[str, ...], fmt: str) -> None:
 def demo(work_dir: str, quiet: bool, fmt: str) -> None:
     """The whole product in one command: serve the bundled demo portals on 127.0.0.1, scan
     them, evaluate the rules, track the issues, publish a bulletin and a scorecard."""
-    from govwatch.demo import DEMO_SETTINGS, demo_portals, fresh_demo_dir
+    from govwatch.demo import DEMO_SETTINGS, demo_day, demo_portals, fresh_demo_dir
     from govwatch.workflow import publish
     from reports.settings import ReportSettings
 
     work = fresh_demo_dir(Path(work_dir))
+    day = demo_day()  # the day its portals were written for
     with demo_portals(work) as (sites_file, db_path):
         config = load_config(sites_file)
-        run = _scan(config.sites, str(db_path), scan_date(config, None), resume=False,
+        run = _scan(config.sites, str(db_path), day, resume=False,
                     quiet=quiet, settings=DEMO_SETTINGS)
     if fmt == "table":
         report_scan(run, fmt, quiet)
     elif not run.complete:
         report_scan(run, fmt, quiet)  # says so and exits 3
-    published = publish(db_path, scan_date(config, None), work / "out",
+    published = publish(db_path, day, work / "out",
                         ReportSettings.from_mapping(config.rectification))
     rows = [
         {"site": r["site"], "unit": r["unit"], "status": r["status"],
