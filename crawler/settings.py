@@ -56,6 +56,9 @@ DEFAULTS: dict[str, Any] = {
     # their tracebacks) stay off the operator's terminal. ``govwatch scan --verbose``: INFO.
     "LOG_LEVEL": "CRITICAL",
     "RETRY_GIVE_UP_LOG_LEVEL": "INFO",
+    # Scrapy's start-up list of library versions, which nobody sees with the log off, costs a
+    # ``uname`` child process for the platform line.
+    "LOG_VERSIONS": [],
     "LOGSTATS_INTERVAL": 0,
     "DOWNLOAD_HANDLERS": {
         "http": "crawler.connections.PooledHTTPDownloadHandler",

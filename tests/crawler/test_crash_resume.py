@@ -87,17 +87,27 @@ def alive(pid: int) -> bool:
 
 
 def scan_processes(driver: subprocess.Popen, reap: list[int]) -> dict[str, int]:
-    """The pids of the scan's three processes, once all three run (noted in *reap*)."""
+    """The pids of the scan's three processes, once all three run (noted in *reap*). Found
+    by what they run: the crawl starts short-lived children too (Scrapy asks ``uname``)."""
     reap.append(driver.pid)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        crawls = children(driver.pid)
-        readers = children(crawls[0]) if crawls else []
-        if readers:
-            reap.extend([crawls[0], readers[0]])
-            return {"parent": driver.pid, "crawl": crawls[0], "writer": readers[0]}
+        crawls = [pid for pid in children(driver.pid) if runs(pid, "crawler.process")]
+        writers = [pid for pid in children(crawls[0]) if runs(pid, "crawler.writer")] \
+            if crawls else []
+        if writers:
+            reap.extend([crawls[0], writers[0]])
+            return {"parent": driver.pid, "crawl": crawls[0], "writer": writers[0]}
         time.sleep(0.05)
     raise AssertionError("the scan's processes did not start")
+
+
+def runs(pid: int, module: str) -> bool:
+    """Whether process *pid* runs ``python -m`` *module* (it has exec'd, not only forked)."""
+    try:
+        return f"-m\0{module}\0" in Path(f"/proc/{pid}/cmdline").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
 
 
 def committed_pages(db: Path, scan_id: int) -> int:
