@@ -1,4 +1,4 @@
-"""Item pipeline: hand the spider's own records to the reader process, which writes them.
+"""Item pipeline: hand the spider's own records to the writer process, which writes them.
 
 The reader (:mod:`crawler.writer`) is the one writer of scan rows: it writes what it reads
 from HTML pages itself, and gets the records the spider makes (link checks, documents,

@@ -77,7 +77,7 @@ class Crawl(Protocol):
 
     sites: dict[str, dict[str, Any]]  # site id → the site's crawl settings
     seen: Any  # the URLs the crawl has made a request for (``add(key) -> bool``)
-    reader: Any  # the reader process's client (``store``, ``gone``)
+    reader: Any  # the writer process's client (``store``, ``gone``)
 
     def follow_stored(self, site_id: str, url: str, meta: dict[str, Any], priority: int,
                       cached: CachedPage, *, replay: bool) -> Iterator[Any]: ...
@@ -157,7 +157,7 @@ class RevalidationWalk:
         self.revalidate = settings.getbool("GOVWATCH_REVALIDATE")
         self.enabled = bool((self.revalidate or settings.getbool("GOVWATCH_RESUME"))
                             and db_path)
-        # Reads only; the reader process is the writer (WAL lets both work at once).
+        # Reads only; the writer process writes (WAL lets both work at once).
         self.conn = store.open_read_only(db_path) if self.enabled \
             else None
         self.traps = TrapGuardMiddleware(crawler)

@@ -33,7 +33,7 @@ DEFAULTS: dict[str, Any] = {
     # records, handed on without waiting, so a few tasks keep up.
     "CONCURRENT_ITEMS": 8,
     # Responses waiting to be read, in bytes: past it the engine stops taking requests off
-    # the queue, which is the crawl's back-pressure when the reader process is behind.
+    # the queue, which is the crawl's back-pressure when the writer process is behind.
     # Scrapy's 5 MB let a thousand small pages pile up (60 MB of objects).
     "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 1_000_000,
     "DOWNLOAD_TIMEOUT": 30,

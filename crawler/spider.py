@@ -1,6 +1,6 @@
 """The portal spider: crawl each configured site breadth-first and describe what it holds.
 
-The spider fetches; the reader process reads (:mod:`crawler.writer`). Each HTML page is
+The spider fetches; the writer process reads (:mod:`crawler.writer`). Each HTML page is
 handed over as a :class:`~crawler.pages.reading.Visit` and comes back as its
 :class:`~crawler.pages.reading.Leads`: the pages and documents it leads to (links within the
 site's host, list pagination bounded by ``GOVWATCH_MAX_LIST_PAGES``) and every link target
@@ -171,9 +171,9 @@ class PortalSpider(scrapy.Spider):
             spent_before(self.crawler.stats, site_id, pages)
 
     def reader_lost(self) -> None:
-        """The reader process died: stop, so the scan ends failed and resumable instead of
+        """The writer process died: stop, so the scan ends failed and resumable instead of
         complete with pages missing."""
-        self.logger.error("the reader process ended; stopping the crawl")
+        self.logger.error("the writer process ended; stopping the crawl")
         self.crawler.engine.close_spider(self, "reader_lost")
 
     async def closed(self, reason: str) -> None:

@@ -1,7 +1,7 @@
 """The crawl's SQL: a scan's life (start, running, failed, complete), its rows, the replays
 of unchanged pages, the page cache, the coverage proof, and availability probes.
 
-The reader process (:mod:`crawler.writer`) is the one writer of scan rows; the runner
+The writer process (:mod:`crawler.writer`) is the one writer of scan rows; the runner
 opens, resumes and finishes scans; the probes write their own table.
 """
 

@@ -62,11 +62,11 @@ _LENGTH = struct.Struct("!I")
 
 
 class ReaderError(Exception):
-    """Reading a page failed in the reader process; the message carries its traceback."""
+    """Reading a page failed in the writer process; the message carries its traceback."""
 
 
 class ReaderGone(Exception):
-    """The reader process ended before the crawl did: nothing more can be stored."""
+    """The writer process ended before the crawl did: nothing more can be stored."""
 
 
 # -- the reader's side ---------------------------------------------------------------------
@@ -245,7 +245,7 @@ def serve(sock: socket.socket, config: dict[str, Any]) -> None:
 
 
 class ReaderClient:
-    """The crawl's handle on its reader process."""
+    """The crawl's handle on its writer process."""
 
     def __init__(self, process: subprocess.Popen, sock: socket.socket,
                  on_lost: Callable[[], None] = lambda: None) -> None:
@@ -262,7 +262,7 @@ class ReaderClient:
     @classmethod
     def start(cls, config: dict[str, Any],
               on_lost: Callable[[], None] = lambda: None) -> ReaderClient:
-        """Start a reader process for *config* (db, scan_id, as_of, batch, seconds,
+        """Start a writer process for *config* (db, scan_id, as_of, batch, seconds,
         max_list_pages, footer_sample, lock_fd). It imports while the crawl starts up; *on_lost* is
         called once if it ends before the crawl closes it."""
         ours, theirs = socket.socketpair()
@@ -314,7 +314,7 @@ class ReaderClient:
     def _ask(self, message: tuple) -> asyncio.Future:
         future = self._event_loop().create_future()
         if self.gone:
-            future.set_exception(ReaderGone("the reader process has ended"))
+            future.set_exception(ReaderGone("the writer process has ended"))
             return future
         self.waiting.append(future)
         self._send(message)
@@ -328,7 +328,7 @@ class ReaderClient:
 
     def _send(self, message: tuple) -> None:
         if self.gone:
-            raise ReaderGone("the reader process has ended")
+            raise ReaderGone("the writer process has ended")
         self._event_loop()
         self.outgoing += _frame(message)
         self._write()
@@ -395,7 +395,7 @@ class ReaderClient:
         while self.waiting:
             future = self.waiting.popleft()
             if not future.done():
-                future.set_exception(ReaderGone("the reader process has ended"))
+                future.set_exception(ReaderGone("the writer process has ended"))
 
 
 if __name__ == "__main__":

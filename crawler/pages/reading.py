@@ -6,7 +6,7 @@ chose, and what the crawl knew when it asked for it); :func:`read_page` parses i
 page, its text, its links, its footer identifiers when sampled, its dated items and, for a
 column's list page, the column) and its :class:`Leads`, the URLs the crawl follows next and
 every link target the page carries. Nothing here needs a Scrapy response, so the reading
-runs in the reader process (:mod:`crawler.writer`), on the other core, beside the crawl.
+runs in the writer process (:mod:`crawler.writer`), on the other core, beside the crawl.
 
 :func:`reading_key` names what of a visit the reading depends on besides the page's bytes:
 a page that answers a conditional request with 304 may reuse its stored reading only when

@@ -1,5 +1,5 @@
 """No open doors in the crawl process: while a scan runs, neither the crawl process nor the
-reader process it starts listens on a TCP or UDP port.
+writer process it starts listens on a TCP or UDP port.
 
 Scrapy starts extensions that listen on 127.0.0.1 unless told not to (the telnet console,
 the remote-control HTTP server that runs Python code sent to it); crawler/settings.py turns
@@ -91,7 +91,7 @@ def listening_sockets(pid: int) -> list[str]:
 @contextmanager
 def running_scan(tmp_path: Path, settings: dict) -> Iterator[dict[str, list[str]]]:
     """Scan the trs portal in a thread; while the crawl waits for its home page, yield the
-    listening sockets of the crawl process and of the reader process it started."""
+    listening sockets of the crawl process and of the writer process it started."""
     outcome: list[ScanOutcome] = []
     with HeldPortal(PORTALS / "trs") as portal:
         sites = write_sites(tmp_path / "sites.yaml", {"trs": portal})

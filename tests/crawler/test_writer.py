@@ -1,7 +1,7 @@
-"""The reader process and the readings it stores, without a crawl.
+"""The writer process and the readings it stores, without a crawl.
 
 reading_key (crawler/pages/reading.py) names what of a request a stored reading depends on;
-ReaderClient talks to a real reader process (crawler/writer.py) over its socket pair, and the
+ReaderClient talks to a real writer process (crawler/writer.py) over its socket pair, and the
 reader writes a real database: pages it reads, and the stored readings it copies for pages
 that answered 304 (replays).
 """
@@ -138,7 +138,7 @@ def test_reading_key_depends_on_the_reading_meta_only():
     assert len(set(keys.values())) == len(READING_META)
 
 
-# -- the reader process ----------------------------------------------------------------
+# -- the writer process ----------------------------------------------------------------
 
 
 def test_the_reader_reads_stores_and_commits(db_path):
