@@ -70,6 +70,7 @@ from crawler.budget import refund_budget, spend_budget
 from crawler.linkcheck import LINK_CHECK
 from crawler.pages.reading import reading_key
 from crawler.traps import TrapGuardMiddleware
+from govwatch.core.schema import open_read_only
 
 
 class Crawl(Protocol):
@@ -158,7 +159,7 @@ class RevalidationWalk:
         self.enabled = bool((self.revalidate or settings.getbool("GOVWATCH_RESUME"))
                             and db_path)
         # Reads only; the writer process writes (WAL lets both work at once).
-        self.conn = store.open_read_only(db_path) if self.enabled \
+        self.conn = open_read_only(db_path) if self.enabled \
             else None
         self.traps = TrapGuardMiddleware(crawler)
         self.per_host = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")

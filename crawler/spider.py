@@ -62,7 +62,7 @@ from crawler.pages.reading import READING_META, Leads, Visit
 from crawler.records import LinkCheckRecord, PageRecord, SiteCappedRecord, SiteStatusRecord
 from crawler.revalidate import CachedPage, RevalidationWalk
 from crawler.writer import ReaderClient, ReaderGone
-from govwatch.core.schema import now_iso
+from govwatch.core.schema import now_iso, open_read_only
 from govwatch.core.vocabulary import CheckError, LinkKind, SiteStatus
 
 
@@ -109,7 +109,7 @@ class RecordedInScan:
         self.pages: dict[str, int] = {}  # site → pages stored: the budget they spent
         if db_path is None:
             return
-        conn = store.open_read_only(db_path)
+        conn = open_read_only(db_path)
         try:
             for url in store.fetched_without_reading(conn, scan_id):
                 self.fetched.add(url)

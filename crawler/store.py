@@ -263,11 +263,6 @@ def record_probes(
 # Read-only, from the crawl process while the reader writes (WAL lets both work at once).
 
 
-def open_read_only(db_path: str) -> sqlite3.Connection:
-    """A connection that can only read the database at *db_path*."""
-    return sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-
-
 def cached_page(conn: sqlite3.Connection, url: str, *, leads: bool = True) -> tuple | None:
     """The ``page_cache`` row of *url* (etag, last_modified, reading_key, scan_id, leads);
     without its leads (much the largest column) when *leads* is false."""

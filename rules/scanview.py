@@ -23,7 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from govwatch.core.schema import schema_version
+from govwatch.core.schema import open_read_only, schema_version
 from govwatch.core.vocabulary import ScanStatus, SiteStatus
 
 HOME_PAGES = """
@@ -86,10 +86,9 @@ class ScanView:
         path = Path(db_path)
         if not path.exists():
             raise ScanError(f"{db_path}: no such database")
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = open_read_only(path)
         try:
             conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA query_only = ON")
             schema_version(conn, db_path)  # StoreError: not SQLite, or from a newer govwatch
             conn.create_function("regexp", 2, _regexp, deterministic=True)
             scan = _complete_scan(conn, scan_id)

@@ -332,6 +332,15 @@ def _store_error(path: str | Path, error: sqlite3.Error) -> Exception:
     return error
 
 
+def open_read_only(path: str | Path) -> sqlite3.Connection:
+    """A connection that can only read the database at *path*: for readers beside the one
+    writer (WAL lets them work at once). The path goes in as a file URI, so a folder named
+    with ``?`` or ``#`` cannot be taken for URI parameters."""
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
 def open_db(path: str | Path) -> Store:
     """Open (creating if needed) the govwatch database at *path*, in WAL mode with the schema.
 
