@@ -123,7 +123,7 @@ def compare(site_truth: dict[str, Any], rows: Iterable[dict[str, Any]]) -> Tally
 def _scan(truth: dict[str, Any], farm: Path, work: Path) -> tuple[int | None, str, list[dict]]:
     """Serve the farm, scan it; (scan id, summary line, column rows)."""
     # Imported here so that the farm generator never depends on the crawler.
-    from crawler.runner import run_scan
+    from govwatch.crawler.runner import run_scan
 
     db_path = work / "scan.db"
     with serve_farm(truth, farm, work, "python") as served:

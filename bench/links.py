@@ -35,8 +35,8 @@ import yaml
 
 from bench.proctree import peak_rss
 from bench.serve import roomy_backlog
-from crawler.runner import run_scan
 from govwatch.core.config import load_config
+from govwatch.crawler.runner import run_scan
 from govwatch.demo.server import PortalServer
 
 SCAN_DATE = date(2026, 11, 24)

@@ -15,11 +15,11 @@ import sqlite3
 import time
 from pathlib import Path
 
-from crawler import store
 from govwatch.core.config import Site
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import ScanStatus
-from rules.engine import evaluate_scan
+from govwatch.crawler import store
+from govwatch.rules.engine import evaluate_scan
 
 FILLER = ("市交通运输局召开安全生产工作会议，传达学习上级文件精神，部署下一阶段重点工作。"
           "会议要求各单位压实责任，强化督导检查，确保全年目标任务圆满完成。") * 20

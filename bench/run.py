@@ -68,7 +68,7 @@ def politeness(per_host: int = 8, total: int = 32) -> dict[str, Any]:
     """The per-host politeness both runs are given, and nothing else besides: at most
     *per_host* requests in flight to one host, no delay, no AutoThrottle, robots.txt obeyed,
     govwatch's User-Agent."""
-    from crawler.settings import USER_AGENT
+    from govwatch.crawler.settings import USER_AGENT
 
     return {
         "CONCURRENT_REQUESTS": total,
@@ -83,7 +83,7 @@ def politeness(per_host: int = 8, total: int = 32) -> dict[str, Any]:
 def engine_tuning() -> dict[str, Any]:
     """Scrapy's own knobs that govwatch sets for speed, not politeness (crawler/settings.py):
     the bare crawl gets them too, so the ceiling is the best Scrapy does, not its defaults."""
-    from crawler.settings import DEFAULTS
+    from govwatch.crawler.settings import DEFAULTS
 
     return {name: DEFAULTS[name] for name in ("CONCURRENT_ITEMS", "SCRAPER_SLOT_MAX_ACTIVE_SIZE")}
 
@@ -117,7 +117,8 @@ class _Profiler:
     """Start py-spy on the crawl process (a descendant whose command line runs *module*) as
     soon as it appears; collapsed stacks go to *out*."""
 
-    def __init__(self, out: Path, module: str = "crawler.process", rate: int = 100) -> None:
+    def __init__(self, out: Path, module: str = "govwatch.crawler.process",
+                 rate: int = 100) -> None:
         self.out, self.module, self.rate = out, module, rate
         self.spy: subprocess.Popen | None = None
         self.target: int | None = None
@@ -266,18 +267,18 @@ def scan_child(job: Mapping[str, Any]) -> dict[str, Any]:
     ``job["out"]``)."""
     import sqlite3
 
-    import crawler.runner
-    import reports.tracker
-    import rules.engine
+    import govwatch.crawler.runner
+    import govwatch.reports.tracker
+    import govwatch.rules.engine
     from govwatch.core.config import load_config
     from govwatch.workflow import scan_evaluate_track
 
     parts: dict[str, float | None] = {}
     sites = load_config(job["sites_file"]).sites
     with ExitStack() as stack:
-        stack.enter_context(_timed(crawler.runner, "run_scan", parts, "crawl"))
-        stack.enter_context(_timed(rules.engine, "evaluate_scan", parts, "rules"))
-        stack.enter_context(_timed(reports.tracker, "track_scan", parts, "tracking"))
+        stack.enter_context(_timed(govwatch.crawler.runner, "run_scan", parts, "crawl"))
+        stack.enter_context(_timed(govwatch.rules.engine, "evaluate_scan", parts, "rules"))
+        stack.enter_context(_timed(govwatch.reports.tracker, "track_scan", parts, "tracking"))
         run = scan_evaluate_track(sites, job["db"], as_of=date.fromisoformat(job["as_of"]),
                                   progress_interval=0, settings=job["settings"])
     figures: dict[str, Any] = {

@@ -33,12 +33,12 @@ from urllib.error import HTTPError, URLError
 from urllib.request import HTTPSHandler, Request, build_opener
 from zoneinfo import ZoneInfo
 
-from crawler import store
-from crawler.settings import USER_AGENT
 from govwatch.core.config import Site
 from govwatch.core.defaults import PROBE_TIMEOUT, PROBE_WORKERS, TIMEZONE
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import ProbeOutcome
+from govwatch.crawler import store
+from govwatch.crawler.settings import USER_AGENT
 
 MAX_BODY = 2 * 1024 * 1024  # a home page larger than this has opened well enough
 _CHUNK = 64 * 1024

@@ -22,10 +22,10 @@ import sys
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.runner import EXIT_FINISHED, EXIT_INTERRUPTED
-from crawler.scanlock import join
-from crawler.settings import DEFAULTS
-from crawler.spider import PortalSpider
+from govwatch.crawler.runner import EXIT_FINISHED, EXIT_INTERRUPTED
+from govwatch.crawler.scanlock import join
+from govwatch.crawler.settings import DEFAULTS
+from govwatch.crawler.spider import PortalSpider
 
 _PR_SET_PDEATHSIG = 1  # prctl(2)
 

@@ -65,12 +65,12 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from twisted.internet import task
 
-from crawler import store
-from crawler.budget import refund_budget, spend_budget
-from crawler.linkcheck import LINK_CHECK
-from crawler.pages.reading import reading_key
-from crawler.traps import TrapGuardMiddleware
 from govwatch.core.schema import open_read_only
+from govwatch.crawler import store
+from govwatch.crawler.budget import refund_budget, spend_budget
+from govwatch.crawler.linkcheck import LINK_CHECK
+from govwatch.crawler.pages.reading import reading_key
+from govwatch.crawler.traps import TrapGuardMiddleware
 
 
 class Crawl(Protocol):

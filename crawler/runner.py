@@ -47,13 +47,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from crawler import store
-from crawler.scanlock import ScanBusy, ScanLock
-from crawler.settings import DEFAULTS
 from govwatch.core import scans
 from govwatch.core.config import Site
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import ScanStatus
+from govwatch.crawler import store
+from govwatch.crawler.scanlock import ScanBusy, ScanLock
+from govwatch.crawler.settings import DEFAULTS
 
 __all__ = ["NothingToResume", "ScanBusy", "ScanOutcome", "interrupt_running", "run_scan"]
 
@@ -196,7 +196,7 @@ def _run_locked(
     # Its own session: a Ctrl-C reaches only us, and we pass it on once (twice would make
     # Scrapy stop without saving its job state). It holds the scan lock with us.
     child = subprocess.Popen(
-        [sys.executable, "-m", "crawler.process", json.dumps(job)], start_new_session=True,
+        [sys.executable, "-m", "govwatch.crawler.process", json.dumps(job)], start_new_session=True,
         pass_fds=(lock.fd,),
     )
     with _children_lock:

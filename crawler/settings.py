@@ -61,23 +61,29 @@ DEFAULTS: dict[str, Any] = {
     "LOG_VERSIONS": [],
     "LOGSTATS_INTERVAL": 0,
     "DOWNLOAD_HANDLERS": {
-        "http": "crawler.connections.PooledHTTPDownloadHandler",
-        "https": "crawler.connections.PooledHTTPDownloadHandler",
+        "http": "govwatch.crawler.connections.PooledHTTPDownloadHandler",
+        "https": "govwatch.crawler.connections.PooledHTTPDownloadHandler",
     },
     "DOWNLOADER_MIDDLEWARES": {
-        "crawler.linkcheck.guard.SkippedTargetMiddleware": 30,  # link_exclude: nothing is sent
-        "crawler.linkcheck.guard.PrivateAddressMiddleware": 40,  # before anything is asked
-        "crawler.linkcheck.hosts.LinkCheckHostsMiddleware": 45,  # before robots.txt (100)
-        "crawler.budget.SiteBudgetMiddleware": 120,  # after robots.txt, before the download
-        "crawler.linkcheck.requests.LinkCheckRequestMiddleware": 540,  # after retries (550)
-        "crawler.backoff.BackoffMiddleware": 560,  # before retries (550)
-        "crawler.encoding.EncodingMiddleware": 650,
+        # link_exclude: nothing is sent
+        "govwatch.crawler.linkcheck.guard.SkippedTargetMiddleware": 30,
+        # before anything is asked
+        "govwatch.crawler.linkcheck.guard.PrivateAddressMiddleware": 40,
+        # before robots.txt (100)
+        "govwatch.crawler.linkcheck.hosts.LinkCheckHostsMiddleware": 45,
+        # after robots.txt, before the download
+        "govwatch.crawler.budget.SiteBudgetMiddleware": 120,
+        # after retries (550)
+        "govwatch.crawler.linkcheck.requests.LinkCheckRequestMiddleware": 540,
+        # before retries (550)
+        "govwatch.crawler.backoff.BackoffMiddleware": 560,
+        "govwatch.crawler.encoding.EncodingMiddleware": 650,
     },
-    "SPIDER_MIDDLEWARES": {"crawler.traps.TrapGuardMiddleware": 950},
+    "SPIDER_MIDDLEWARES": {"govwatch.crawler.traps.TrapGuardMiddleware": 950},
     # Link checks are deduplicated by the scheduler, once per target (crawler/linkcheck/).
-    "REQUEST_FINGERPRINTER_CLASS": "crawler.linkcheck.CheckFingerprinter",
-    "ITEM_PIPELINES": {"crawler.pipeline.StorePipeline": 300},
-    "EXTENSIONS": {"crawler.progress.ProgressReporter": 500},
+    "REQUEST_FINGERPRINTER_CLASS": "govwatch.crawler.linkcheck.CheckFingerprinter",
+    "ITEM_PIPELINES": {"govwatch.crawler.pipeline.StorePipeline": 300},
+    "EXTENSIONS": {"govwatch.crawler.progress.ProgressReporter": 500},
     # govwatch's own knobs
     "GOVWATCH_ENCODING_FALLBACKS": ["utf-8", "gb18030"],
     "GOVWATCH_TRAP_MAX_QUERY_PARAMS": 6,

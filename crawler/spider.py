@@ -54,16 +54,16 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
-from crawler import store
-from crawler.budget import BudgetExceeded, spent_before
-from crawler.linkcheck import CHECK_KEY, LinkPolicy, skipped_record
-from crawler.pages.links import target_url
-from crawler.pages.reading import READING_META, Leads, Visit
-from crawler.records import LinkCheckRecord, PageRecord, SiteCappedRecord, SiteStatusRecord
-from crawler.revalidate import CachedPage, RevalidationWalk
-from crawler.writer import ReaderClient, ReaderGone
 from govwatch.core.schema import now_iso, open_read_only
 from govwatch.core.vocabulary import CheckError, LinkKind, SiteStatus
+from govwatch.crawler import store
+from govwatch.crawler.budget import BudgetExceeded, spent_before
+from govwatch.crawler.linkcheck import CHECK_KEY, LinkPolicy, skipped_record
+from govwatch.crawler.pages.links import target_url
+from govwatch.crawler.pages.reading import READING_META, Leads, Visit
+from govwatch.crawler.records import LinkCheckRecord, PageRecord, SiteCappedRecord, SiteStatusRecord
+from govwatch.crawler.revalidate import CachedPage, RevalidationWalk
+from govwatch.crawler.writer import ReaderClient, ReaderGone
 
 
 class SeenUrls:

@@ -28,9 +28,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from scrapy import Request
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
-from crawler.linkcheck import LINK_CHECK, skipped_record
-from crawler.pages.links import target_url
 from govwatch.core.vocabulary import CheckError
+from govwatch.crawler.linkcheck import LINK_CHECK, skipped_record
+from govwatch.crawler.pages.links import target_url
 
 _SESSION_PARAMS = frozenset(
     "jsessionid phpsessid sid sessionid session_id aspsessionid cfid cftoken".split()

@@ -51,12 +51,12 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, BinaryIO
 
-from crawler import store
-from crawler.pages.reading import Leads, Visit, read_page, reading_key
-from crawler.records import LinkCheckRecord, SiteCappedRecord, SiteStatusRecord
-from crawler.scanlock import join
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import SiteStatus
+from govwatch.crawler import store
+from govwatch.crawler.pages.reading import Leads, Visit, read_page, reading_key
+from govwatch.crawler.records import LinkCheckRecord, SiteCappedRecord, SiteStatusRecord
+from govwatch.crawler.scanlock import join
 
 _LENGTH = struct.Struct("!I")
 
@@ -270,7 +270,8 @@ class ReaderClient:
         # reader, the last writer of the scan, has ended.
         lock = (config["lock_fd"],) if config.get("lock_fd") is not None else ()
         process = subprocess.Popen(
-            [sys.executable, "-m", "crawler.writer", str(theirs.fileno()), json.dumps(config)],
+            [sys.executable, "-m", "govwatch.crawler.writer", str(theirs.fileno()),
+             json.dumps(config)],
             pass_fds=(theirs.fileno(), *lock),
         )
         theirs.close()
@@ -401,6 +402,6 @@ class ReaderClient:
 if __name__ == "__main__":
     # Through the module's own name, so that a ReaderError sent back unpickles in the crawl
     # as crawler.writer.ReaderError, not as __main__'s.
-    from crawler import writer
+    from govwatch.crawler import writer
 
     writer.serve(socket.socket(fileno=int(sys.argv[1])), json.loads(sys.argv[2]))

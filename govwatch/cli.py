@@ -26,7 +26,6 @@ from zoneinfo import ZoneInfo
 import click
 from click.core import ParameterSource
 
-from crawler import store as crawl_store
 from govwatch import __version__
 from govwatch.core import scans
 from govwatch.core.config import Config, ConfigError, check_site_ids, load_config
@@ -34,10 +33,11 @@ from govwatch.core.defaults import TIMEZONE, bulletin_stem
 from govwatch.core.schedule import JOB_NAMES
 from govwatch.core.schema import StoreError, open_db
 from govwatch.core.vocabulary import IssueState, ScanStatus
+from govwatch.crawler import store as crawl_store
 from govwatch.output import format_option, render
+from govwatch.reports import ReportError
+from govwatch.rules import store as rules_store
 from govwatch.workflow import BULLETIN_FORMATS, SCORECARD_FORMATS
-from reports import ReportError
-from rules import store as rules_store
 
 EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 3
 
@@ -294,7 +294,7 @@ def scan(
 
 
 def _scan(sites, db_path: str, as_of: date, *, resume: bool, quiet: bool, **kwargs: Any):
-    from crawler.runner import NothingToResume, ScanBusy
+    from govwatch.crawler.runner import NothingToResume, ScanBusy
     from govwatch.workflow import scan_evaluate_track
 
     try:
@@ -409,8 +409,8 @@ def demo(work_dir: str, quiet: bool, fmt: str) -> None:
     """The whole product in one command: serve the bundled demo portals on 127.0.0.1, scan
     them, evaluate the rules, track the issues, publish a bulletin and a scorecard."""
     from govwatch.demo import DEMO_SETTINGS, demo_day, demo_portals, fresh_demo_dir
+    from govwatch.reports.settings import ReportSettings
     from govwatch.workflow import publish
-    from reports.settings import ReportSettings
 
     work = fresh_demo_dir(Path(work_dir))
     day = demo_day()  # the day its portals were written for
@@ -479,7 +479,7 @@ def rules() -> None:
 @friendly_errors
 def rules_list(packs: tuple[str, ...], fmt: str) -> None:
     """List the rules of the built-in packs and of --pack files."""
-    from rules.catalogue import load_catalogue, rule_rows
+    from govwatch.rules.catalogue import load_catalogue, rule_rows
 
     rows = rule_rows(load_catalogue(packs).rules)
     table = ["pack", "id", "severity", "points", "check", "title"]
@@ -491,7 +491,7 @@ def rules_list(packs: tuple[str, ...], fmt: str) -> None:
 @friendly_errors
 def rules_check(files: tuple[str, ...]) -> None:
     """Validate rule pack files; each problem is one line FILE:LINE: rule ID: message."""
-    from rules.catalogue import check_pack_files
+    from govwatch.rules.catalogue import check_pack_files
 
     bad = 0
     for path, pack, error in check_pack_files(files):
@@ -510,8 +510,8 @@ def rules_check(files: tuple[str, ...]) -> None:
 @friendly_errors
 def rules_test(files: tuple[str, ...], fmt: str) -> None:
     """Run the examples of every rule in FILES (default: the built-in packs)."""
-    from rules.catalogue import builtin_pack_paths, load_catalogue
-    from rules.examples import run_examples
+    from govwatch.rules.catalogue import builtin_pack_paths, load_catalogue
+    from govwatch.rules.examples import run_examples
 
     chosen = load_catalogue(files).packs_from(files or builtin_pack_paths())
     results = run_examples(rule for pack in chosen for rule in pack.rules)
@@ -536,8 +536,8 @@ def rules_test(files: tuple[str, ...], fmt: str) -> None:
 def evaluate(db_path: str, scan_id: int | None, as_of: date | None, packs: tuple[str, ...],
              fmt: str) -> None:
     """Run the rule packs over a stored scan, replacing its findings."""
-    from rules.engine import evaluate_scan
-    from rules.scanview import ScanError
+    from govwatch.rules.engine import evaluate_scan
+    from govwatch.rules.scanview import ScanError
 
     try:
         summary = evaluate_scan(db_path, scan_id, as_of, packs)
@@ -579,7 +579,7 @@ ISSUE_TABLE = ["id", "state", "unit", "site", "rule", "title", "deadline", "clai
 def report_config(config_file: str) -> tuple[Any, str]:
     """(ReportSettings, timezone) from the config file; the defaults when no file was named
     and the default one is absent (reports need no sites)."""
-    from reports.settings import ReportSettings
+    from govwatch.reports.settings import ReportSettings
 
     # Asked after parsing, so a file given by an old spelling counts as given.
     source = click.get_current_context().get_parameter_source("config_file")
@@ -609,7 +609,7 @@ def local_now(timezone: str) -> str:
 def issues_command(db_path: str, status: str | None, site_ids: tuple[str, ...],
                    fmt: str) -> None:
     """List tracked issues (withdrawn ones only with --status withdrawn)."""
-    from reports.tracker import issue_list
+    from govwatch.reports.tracker import issue_list
 
     db = open_existing_db(db_path, site_ids)
     rows = [row for row in issue_list(db, status) if not site_ids or row["site"] in site_ids]
@@ -626,7 +626,7 @@ def issues_command(db_path: str, status: str | None, site_ids: tuple[str, ...],
 def claim(config_file: str, db_path: str, issue_ids: tuple[int, ...], by: str,
           note: str | None) -> None:
     """Claim (认领) published issues for the unit that must fix them."""
-    from reports import tracker
+    from govwatch.reports import tracker
 
     _, timezone = report_config(config_file)
     done = tracker.claim(open_existing_db(db_path), issue_ids, by, note, local_now(timezone))
@@ -642,7 +642,7 @@ def claim(config_file: str, db_path: str, issue_ids: tuple[int, ...], by: str,
 @friendly_errors
 def reject(config_file: str, db_path: str, issue_id: int, by: str, reason: str) -> None:
     """Dispute an issue: it stays listed as disputed until an auditor confirms or withdraws it."""
-    from reports import tracker
+    from govwatch.reports import tracker
 
     _, timezone = report_config(config_file)
     tracker.reject(open_existing_db(db_path), issue_id, by, reason, local_now(timezone))
@@ -661,7 +661,7 @@ def _auditor_command(name: str, done: str, summary: str) -> None:
     @friendly_errors
     def command(config_file: str, db_path: str, issue_id: int, by: str | None,
                 note: str | None) -> None:
-        from reports import tracker
+        from govwatch.reports import tracker
 
         _, timezone = report_config(config_file)
         decide = getattr(tracker, name)
@@ -681,7 +681,7 @@ _auditor_command("withdraw", "withdrawn", "Withdraw a disputed issue: closed, ne
 def track(db_path: str, scan_id: int | None, fmt: str) -> None:
     """Update the issues from a complete scan's findings (new, fixed, reopened, overdue)."""
 
-    from reports.tracker import track_scan
+    from govwatch.reports.tracker import track_scan
 
     db = open_existing_db(db_path)
     scan_id = scan_id or scans.latest_complete_scan(db)
@@ -700,8 +700,8 @@ def track(db_path: str, scan_id: int | None, fmt: str) -> None:
 def bulletin(config_file: str, db_path: str, as_of: date | None, out_dir: str,
              formats: list[str]) -> None:
     """Publish the 纠错 bulletin (第N期) of a day; the same day gives the same bulletin."""
-    from reports.bulletin import BULLETIN, publish_bulletin
-    from reports.render import writable_dir, write_report
+    from govwatch.reports.bulletin import BULLETIN, publish_bulletin
+    from govwatch.reports.render import writable_dir, write_report
 
     settings, timezone = report_config(config_file)
     db = open_existing_db(db_path)
@@ -727,8 +727,8 @@ def bulletin(config_file: str, db_path: str, as_of: date | None, out_dir: str,
 def scorecard(config_file: str, db_path: str, as_of: date | None, out_dir: str,
               formats: list[str]) -> None:
     """Score every site of the latest complete scan up to a day: vetoes, deductions, 合格率."""
-    from reports.render import write_report
-    from reports.scorecard import SCORECARD, build_scorecard
+    from govwatch.reports.render import write_report
+    from govwatch.reports.scorecard import SCORECARD, build_scorecard
 
     settings, timezone = report_config(config_file)
     content = build_scorecard(open_existing_db(db_path), report_day(as_of, timezone), settings)
@@ -759,8 +759,7 @@ EXIT_JOB = {"done": 0, "skipped": EXIT_INTERNAL, "failed": EXIT_INTERNAL,
 def schedule_command(config_file: str, db_path: str, out_dir: str, dry_run: bool,
                      run_now: str | None, log_file: str | None) -> None:
     """Run the scan, probe and bulletin jobs on the config's schedule, in the foreground."""
-    import scheduler
-
+    from govwatch import scheduler
     service = scheduler.Service.from_files(config_file, db_path, out_dir)
     if dry_run:
         click.echo(render(service.next_runs(), "table"))
@@ -768,7 +767,7 @@ def schedule_command(config_file: str, db_path: str, out_dir: str, dry_run: bool
                    f"bulletins into {service.out_dir}/")
         return
     if not dry_run:  # refused now, not at the first job
-        from reports.render import writable_dir
+        from govwatch.reports.render import writable_dir
 
         writable_dir(service.out_dir)
         open_db(db_path).close()

@@ -45,9 +45,9 @@ def scan_evaluate_track(
     progress_interval: float = 2.0, settings: Mapping[str, Any] | None = None,
 ) -> ScanRun:
     """Crawl *sites* (or resume the interrupted scan), then evaluate and track it."""
-    from crawler.runner import run_scan
-    from reports.tracker import track_scan
-    from rules.engine import evaluate_scan
+    from govwatch.crawler.runner import run_scan
+    from govwatch.reports.tracker import track_scan
+    from govwatch.rules.engine import evaluate_scan
 
     outcome = run_scan(
         sites, db_path, as_of=as_of, resume=resume, progress_interval=progress_interval,
@@ -81,9 +81,9 @@ def publish(
 ) -> Publication:
     """Publish the bulletin of *day* (the same day twice gives the same bulletin) and the
     scorecard of the latest complete scan up to *day*, as files in *out_dir*."""
-    from reports.bulletin import BULLETIN, publish_bulletin
-    from reports.render import writable_dir, write_report
-    from reports.scorecard import SCORECARD, build_scorecard
+    from govwatch.reports.bulletin import BULLETIN, publish_bulletin
+    from govwatch.reports.render import writable_dir, write_report
+    from govwatch.reports.scorecard import SCORECARD, build_scorecard
 
     writable_dir(out_dir)  # before the bulletin is recorded as published
     db = open_db(db_path)

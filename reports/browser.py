@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from reports import ReportError
+from govwatch.reports import ReportError
 
 A4_WINDOW = (1240, 1754)  # A4 at 150 dpi
 _FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -19,9 +19,9 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from reports import ReportError
-from reports.tables import Section
-from reports.xlsx import write_workbook
+from govwatch.reports import ReportError
+from govwatch.reports.tables import Section
+from govwatch.reports.xlsx import write_workbook
 
 FORMATS = ("html", "xlsx", "md", "json")
 _DIGITS = "零一二三四五六七八九"
@@ -71,7 +71,7 @@ def md_cell(value: Any) -> str:
 
 def _environment(autoescape: bool) -> Environment:
     env = Environment(
-        loader=PackageLoader("reports", "templates"), autoescape=autoescape,
+        loader=PackageLoader("govwatch.reports", "templates"), autoescape=autoescape,
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True,
     )

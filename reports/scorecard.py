@@ -24,11 +24,11 @@ import sqlite_utils
 
 from govwatch.core import scans
 from govwatch.core.vocabulary import Severity, SiteStatus
-from reports import ReportError, store
-from reports.chart import line_chart
-from reports.render import Report
-from reports.settings import ReportSettings
-from reports.tables import Section, columns
+from govwatch.reports import ReportError, store
+from govwatch.reports.chart import line_chart
+from govwatch.reports.render import Report
+from govwatch.reports.settings import ReportSettings
+from govwatch.reports.tables import Section, columns
 
 PASS, FAIL, NOT_ASSESSED = "合格", "不合格", "未检测"
 SITE_STATUS_LABELS = {SiteStatus.OK: "正常", SiteStatus.UNREACHABLE: "无法访问",

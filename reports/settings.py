@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
 
-from reports import ReportError
+from govwatch.reports import ReportError
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rules.model import Pack, Rule, RuleError
-from rules.packfile import key_line, load_pack, validated_params
-from rules.registry import CheckKind, registered
+from govwatch.rules.model import Pack, Rule, RuleError
+from govwatch.rules.packfile import key_line, load_pack, validated_params
+from govwatch.rules.registry import CheckKind, registered
 
 PACKS_DIR = Path(__file__).with_name("packs")
 

@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from govwatch.core.schema import now_iso, open_db
-from rules import store
-from rules.catalogue import Catalogue, SiteRules, load_catalogue
-from rules.model import Finding, Hit, Rule
-from rules.registry import CheckKind, registered
-from rules.scanview import ScanView
+from govwatch.rules import store
+from govwatch.rules.catalogue import Catalogue, SiteRules, load_catalogue
+from govwatch.rules.model import Finding, Hit, Rule
+from govwatch.rules.registry import CheckKind, registered
+from govwatch.rules.scanview import ScanView
 
 Run = tuple[Rule, frozenset[str]]  # a rule (variant) and the sites it runs for
 

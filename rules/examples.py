@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rules.model import Example, Rule
-from rules.registry import registered
+from govwatch.rules.model import Example, Rule
+from govwatch.rules.registry import registered
 
 
 @dataclass(frozen=True)

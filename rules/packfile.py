@@ -34,9 +34,9 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from govwatch.core.vocabulary import ColumnClass
-from rules.model import AppliesTo, Example, Pack, Rule, RuleError, Severity
-from rules.params import convert_params
-from rules.registry import Check, registered
+from govwatch.rules.model import AppliesTo, Example, Pack, Rule, RuleError, Severity
+from govwatch.rules.params import convert_params
+from govwatch.rules.registry import Check, registered
 
 PACK_KEYS = ("pack", "version", "title", "enabled", "rules")
 RULE_KEYS = ("id", "title", "severity", "points", "check", "params", "applies_to", "examples",

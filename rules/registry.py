@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rules.params import Param
+from govwatch.rules.params import Param
 
 
 class CheckKind(enum.StrEnum):
@@ -69,6 +69,6 @@ def check(
 
 def registered() -> Mapping[str, Check]:
     """Every registered check by name (the built-in ones included)."""
-    import rules.checks  # noqa: F401  (registers the built-in checks)
+    import govwatch.rules.checks  # noqa: F401  (registers the built-in checks)
 
     return _CHECKS

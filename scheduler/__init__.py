@@ -60,11 +60,11 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from crawler.runner import interrupt_running
 from govwatch.core.config import Config, load_config
 from govwatch.core.schedule import DAYS, At, Schedule
-from reports.settings import ReportSettings
-from scheduler.jobs import EXPECTED_ERRORS, JOBS, JobOutcome, interrupted_scan
+from govwatch.crawler.runner import interrupt_running
+from govwatch.reports.settings import ReportSettings
+from govwatch.scheduler.jobs import EXPECTED_ERRORS, JOBS, JobOutcome, interrupted_scan
 
 log = logging.getLogger("govwatch.scheduler")
 

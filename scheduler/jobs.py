@@ -25,14 +25,14 @@ import smtplib
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from crawler import store
 from govwatch.core.config import ConfigError
 from govwatch.core.schema import StoreError, open_db
-from reports import ReportError
-from scheduler.mail import MailError, publication_message, send
+from govwatch.crawler import store
+from govwatch.reports import ReportError
+from govwatch.scheduler.mail import MailError, publication_message, send
 
 if TYPE_CHECKING:
-    from scheduler import Service
+    from govwatch.scheduler import Service
 
 log = logging.getLogger("govwatch.scheduler")
 
@@ -68,7 +68,7 @@ def interrupted_scan(service: Service) -> dict[str, Any] | None:
 
 def scan_job(service: Service) -> JobOutcome:
     """Crawl, evaluate and track every site (or resume a recently interrupted scan)."""
-    from crawler.runner import ScanBusy
+    from govwatch.crawler.runner import ScanBusy
     from govwatch.workflow import scan_evaluate_track
 
     resume = interrupted_scan(service) is not None
@@ -114,7 +114,7 @@ def bulletin_job(service: Service) -> JobOutcome:
 
 def probe_job(service: Service) -> JobOutcome:
     """Probe every home page once and record the results."""
-    from crawler.probe import run_probes
+    from govwatch.crawler.probe import run_probes
 
     schedule = service.schedule
     results = run_probes(

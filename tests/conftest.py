@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from support.portals import scan, served_portals, write_sites
 
-from crawler.runner import ScanOutcome
+from govwatch.crawler.runner import ScanOutcome
 from govwatch.demo.server import PortalServer
 
 

@@ -57,10 +57,10 @@ from twisted.internet import error as tx_error
 from twisted.python.failure import Failure
 from twisted.web.client import ResponseFailed, ResponseNeverReceived
 
-from crawler.pages.links import WEB_SCHEMES, target_url
-from crawler.records import LinkCheckRecord
 from govwatch.core.schema import now_iso
 from govwatch.core.vocabulary import CheckError, LinkResult
+from govwatch.crawler.pages.links import WEB_SCHEMES, target_url
+from govwatch.crawler.records import LinkCheckRecord
 
 # Request meta keys. LINK_CHECK marks a check request (not parsed, only judged); OWN_SITE a
 # check request for a target on the checking site's own host; SNIFF any request whose body is

@@ -43,7 +43,12 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.error import DNSLookupError
 from twisted.internet.error import TimeoutError as DNSTimeoutError
 
-from crawler.linkcheck import LinkPolicy, PrivateAddress, SitesAwareMiddleware, SkippedTarget
+from govwatch.crawler.linkcheck import (
+    LinkPolicy,
+    PrivateAddress,
+    SitesAwareMiddleware,
+    SkippedTarget,
+)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

@@ -43,7 +43,12 @@ from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.python.failure import Failure
 
-from crawler.linkcheck import LINK_CHECK, BudgetSpent, ExternalBudgetSpent, SitesAwareMiddleware
+from govwatch.crawler.linkcheck import (
+    LINK_CHECK,
+    BudgetSpent,
+    ExternalBudgetSpent,
+    SitesAwareMiddleware,
+)
 
 # Scrapy 2.19's downloader (asyncio reactor) counts a request as transferring only once its
 # download task has started, so a burst reaching a slot with no delay passes its concurrency

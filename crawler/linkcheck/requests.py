@@ -26,7 +26,7 @@ from scrapy import Request, signals
 from scrapy.exceptions import StopDownload
 from scrapy.http import Headers, Response
 
-from crawler.linkcheck import LINK_CHECK, SNIFF, RedirectLoop
+from govwatch.crawler.linkcheck import LINK_CHECK, SNIFF, RedirectLoop
 
 _SNIFFED = "link_sniffed"  # body bytes received so far, per request
 

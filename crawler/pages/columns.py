@@ -22,8 +22,8 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from crawler.pages import dates
-from crawler.pages.page import CHROME, Page, clean_text, element_regions
+from govwatch.crawler.pages import dates
+from govwatch.crawler.pages.page import CHROME, Page, clean_text, element_regions
 
 _ITEM_TAGS = frozenset({"li", "tr", "dd", "dt", "p", "div"})
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "select", "option"})

@@ -15,8 +15,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
-from crawler.pages.page import CHROME, Page, clean_text, element_regions
 from govwatch.core.vocabulary import LinkKind
+from govwatch.crawler.pages.page import CHROME, Page, clean_text, element_regions
 
 DOCUMENT_EXTENSIONS = frozenset(
     "pdf doc docx xls xlsx ppt pptx wps et dps ofd txt rtf csv zip rar 7z tar gz".split()

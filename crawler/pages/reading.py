@@ -26,9 +26,10 @@ from urllib.parse import urlsplit
 
 from w3lib.encoding import html_to_unicode
 
-from crawler.pages import dates, pagination
-from crawler.pages.classes import classify_column, find_empty_note
-from crawler.pages.columns import (
+from govwatch.core.vocabulary import ColumnClass, LinkKind
+from govwatch.crawler.pages import dates, pagination
+from govwatch.crawler.pages.classes import classify_column, find_empty_note
+from govwatch.crawler.pages.columns import (
     DatedList,
     column_name,
     dated_lists,
@@ -37,10 +38,10 @@ from crawler.pages.columns import (
     main_list,
     main_text_length,
 )
-from crawler.pages.footer import footer_facts
-from crawler.pages.links import Link, page_links, target_url
-from crawler.pages.page import Page
-from crawler.records import (
+from govwatch.crawler.pages.footer import footer_facts
+from govwatch.crawler.pages.links import Link, page_links, target_url
+from govwatch.crawler.pages.page import Page
+from govwatch.crawler.records import (
     FooterRecord,
     ItemsRecord,
     LinksRecord,
@@ -49,7 +50,6 @@ from crawler.records import (
     ScanRecord,
     TextRecord,
 )
-from govwatch.core.vocabulary import ColumnClass, LinkKind
 
 # A menu page with no list and no list frame needs this much main text to be a text column,
 # unless its menu text names an overview (机构概况, 县情概况), which may be short.

@@ -16,18 +16,18 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from crawler import store as crawl_store
 from govwatch.core.config import Site
 from govwatch.core.defaults import bulletin_stem
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import ScanStatus, Severity, SiteStatus
-from reports.browser import screenshot
-from reports.bulletin import BULLETIN, publish_bulletin
-from reports.render import write_report
-from reports.scorecard import SCORECARD, build_scorecard
-from reports.settings import ReportSettings
-from reports.tracker import claim, confirm, reject, track_scan, withdraw
-from rules import store as rules_store
+from govwatch.crawler import store as crawl_store
+from govwatch.reports.browser import screenshot
+from govwatch.reports.bulletin import BULLETIN, publish_bulletin
+from govwatch.reports.render import write_report
+from govwatch.reports.scorecard import SCORECARD, build_scorecard
+from govwatch.reports.settings import ReportSettings
+from govwatch.reports.tracker import claim, confirm, reject, track_scan, withdraw
+from govwatch.rules import store as rules_store
 
 HERE = Path(__file__).parent
 SETTINGS = ReportSettings(

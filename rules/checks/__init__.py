@@ -13,7 +13,7 @@
 - :mod:`~rules.checks.footer`: ``footer_fact`` (a footer identifier missing or malformed).
 """
 
-from rules.checks import (  # noqa: F401  (imported to register)
+from govwatch.rules.checks import (  # noqa: F401  (imported to register)
     aggregate,
     availability,
     columns,

@@ -17,9 +17,9 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from rules.model import Finding, Hit, Rule, evidence_list
-from rules.params import Integer, ListOf, MapOf, Param, Text
-from rules.registry import CheckKind, check
+from govwatch.rules.model import Finding, Hit, Rule, evidence_list
+from govwatch.rules.params import Integer, ListOf, MapOf, Param, Text
+from govwatch.rules.registry import CheckKind, check
 
 _EVIDENCE_SUBJECTS = 10
 

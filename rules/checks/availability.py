@@ -22,10 +22,10 @@ from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from typing import Any
 
-from rules.model import Hit, Rule, evidence_list
-from rules.params import Integer, Number, Param, WindowKind
-from rules.registry import check
-from rules.scanview import ScanView, in_list
+from govwatch.rules.model import Hit, Rule, evidence_list
+from govwatch.rules.params import Integer, Number, Param, WindowKind
+from govwatch.rules.registry import check
+from govwatch.rules.scanview import ScanView, in_list
 
 _EVIDENCE_PROBES = 5
 

@@ -20,10 +20,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from govwatch.core.vocabulary import ColumnClass
-from rules.model import Hit, Rule
-from rules.params import Choice, MapOf, Param, WindowKind, as_date
-from rules.registry import check
-from rules.scanview import ScanView, in_list
+from govwatch.rules.model import Hit, Rule
+from govwatch.rules.params import Choice, MapOf, Param, WindowKind, as_date
+from govwatch.rules.registry import check
+from govwatch.rules.scanview import ScanView, in_list
 
 _CLASSES = tuple(ColumnClass)
 

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from rules.model import Hit, Rule
-from rules.params import Choice, MonthDayKind, Param, Regex, Text, as_date
-from rules.registry import check
-from rules.scanview import ScanView
+from govwatch.rules.model import Hit, Rule
+from govwatch.rules.params import Choice, MonthDayKind, Param, Regex, Text, as_date
+from govwatch.rules.registry import check
+from govwatch.rules.scanview import ScanView
 
 _CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 _CANDIDATES = """

@@ -18,10 +18,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from govwatch.core.vocabulary import FactKind
-from rules.model import Hit, Rule
-from rules.params import Choice, Param, Regex
-from rules.registry import check
-from rules.scanview import HOME_PAGES, ScanView
+from govwatch.rules.model import Hit, Rule
+from govwatch.rules.params import Choice, Param, Regex
+from govwatch.rules.registry import check
+from govwatch.rules.scanview import HOME_PAGES, ScanView
 
 _NAMES = {
     "icp": "ICP备案编号", "psb": "公安机关备案号", "site_code": "政府网站标识码",

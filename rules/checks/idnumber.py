@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from rules.checks.pattern import match_validator
+from govwatch.rules.checks.pattern import match_validator
 
 _FORM = re.compile(r"\d{17}[\dXx]")
 _WEIGHTS = tuple(2 ** (17 - i) % 11 for i in range(17))  # 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2

@@ -17,10 +17,10 @@ from itertools import groupby
 from typing import Any
 
 from govwatch.core.vocabulary import LinkKind, LinkResult
-from rules.model import Hit, Rule, evidence_list
-from rules.params import Choice, ListOf, Param
-from rules.registry import check
-from rules.scanview import ScanView, in_list
+from govwatch.rules.model import Hit, Rule, evidence_list
+from govwatch.rules.params import Choice, ListOf, Param
+from govwatch.rules.registry import check
+from govwatch.rules.scanview import ScanView, in_list
 
 _EVIDENCE_PAGES = 5
 

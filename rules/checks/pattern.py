@@ -24,10 +24,10 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from rules.model import Hit, Rule
-from rules.params import Choice, Param, Regex
-from rules.registry import CheckKind, check
-from rules.scanview import HOME_PAGES, ScanView, in_list
+from govwatch.rules.model import Hit, Rule
+from govwatch.rules.params import Choice, Param, Regex
+from govwatch.rules.registry import CheckKind, check
+from govwatch.rules.scanview import HOME_PAGES, ScanView, in_list
 
 SCOPES = ("text", "title", "footer", "url", "html")
 _SCOPE_LABELS = {"text": "正文", "title": "标题", "footer": "底部标识", "url": "地址",

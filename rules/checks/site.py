@@ -18,10 +18,10 @@ from datetime import date
 from typing import Any
 
 from govwatch.core.vocabulary import SiteStatus
-from rules.model import Hit, Rule
-from rules.params import Boolean, Choice, ListOf, Param, WindowKind, as_date
-from rules.registry import check
-from rules.scanview import HOME_PAGES, ScanView, in_list
+from govwatch.rules.model import Hit, Rule
+from govwatch.rules.params import Boolean, Choice, ListOf, Param, WindowKind, as_date
+from govwatch.rules.registry import check
+from govwatch.rules.scanview import HOME_PAGES, ScanView, in_list
 
 _NOT_OK = tuple(s.value for s in SiteStatus if s not in (SiteStatus.OK, SiteStatus.PENDING))
 

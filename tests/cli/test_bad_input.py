@@ -22,8 +22,8 @@ from support.world import SITES, Finding, World, city, day
 from govwatch.cli import cli
 from govwatch.core import scans
 from govwatch.core.schema import SCHEMA_VERSION, open_db
-from reports import ReportError
-from reports import store as reports_store
+from govwatch.reports import ReportError
+from govwatch.reports import store as reports_store
 
 ROOT = Path(__file__).parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -157,7 +157,7 @@ def test_blank_names_and_reasons_are_refused(db_path: str, blank: str) -> None:
 
 
 def test_the_tracker_refuses_blank_names_for_every_caller(db_path: str) -> None:
-    from reports import tracker
+    from govwatch.reports import tracker
 
     db = open_db(db_path)
     with pytest.raises(ReportError, match="by must not be blank"):
@@ -279,8 +279,8 @@ def test_a_write_transaction_holds_the_write_lock_from_its_start(tmp_path: Path)
 
 
 def test_forty_simultaneous_claims_all_succeed(tmp_path: Path) -> None:
-    from reports.bulletin import publish_bulletin
-    from reports.tracker import track_scan
+    from govwatch.reports.bulletin import publish_bulletin
+    from govwatch.reports.tracker import track_scan
 
     world = World(tmp_path / "g.db")
     findings = [Finding("xy-jtj", "link.broken", f"{SITES[0].url}p/{n}.html") for n in range(40)]

@@ -86,8 +86,8 @@ def test_scan_then_columns_as_json(tmp_path):
 
 
 def test_a_scan_left_running_by_a_dead_process_is_said_stale_and_resumed(tmp_path):
-    from crawler import store
     from govwatch.core.config import load_config
+    from govwatch.crawler import store
 
     with PortalServer(PORTALS / "hanweb") as hanweb:
         sites = write_sites(tmp_path / "s.yaml", {"hanweb": hanweb})

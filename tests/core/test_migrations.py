@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from crawler import store as crawl_store
 from govwatch.cli import cli
 from govwatch.core import schema
 from govwatch.core.config import Site
@@ -31,8 +30,9 @@ from govwatch.core.schema import (
     open_db,
 )
 from govwatch.core.vocabulary import IssueState, ScanStatus, SiteStatus
-from reports.tracker import track_scan
-from rules import store as rules_store
+from govwatch.crawler import store as crawl_store
+from govwatch.reports.tracker import track_scan
+from govwatch.rules import store as rules_store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "previous_release.db"
 # What the previous release's scan_sites lacked, and the migrations that add it.

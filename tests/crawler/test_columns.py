@@ -2,8 +2,9 @@
 
 from datetime import date
 
-from crawler.pages.classes import classify_column, find_empty_note
-from crawler.pages.columns import (
+from govwatch.core.vocabulary import ColumnClass, LinkKind
+from govwatch.crawler.pages.classes import classify_column, find_empty_note
+from govwatch.crawler.pages.columns import (
     column_name,
     dated_lists,
     has_list_frame,
@@ -11,9 +12,8 @@ from crawler.pages.columns import (
     main_list,
     main_text_length,
 )
-from crawler.pages.links import page_links
-from crawler.pages.page import Page
-from govwatch.core.vocabulary import ColumnClass, LinkKind
+from govwatch.crawler.pages.links import page_links
+from govwatch.crawler.pages.page import Page
 
 TODAY = date(2026, 11, 24)
 

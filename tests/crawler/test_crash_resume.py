@@ -26,11 +26,11 @@ from pathlib import Path
 import pytest
 from support.portals import PORTALS, copy_db, write_sites
 
-from crawler import store as crawl_store
-from crawler.scanlock import ScanBusy, ScanLock
 from govwatch.core import scans
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import ScanStatus
+from govwatch.crawler import store as crawl_store
+from govwatch.crawler.scanlock import ScanBusy, ScanLock
 from govwatch.demo.server import PortalServer
 
 ROOT = Path(__file__).parents[2]
@@ -92,8 +92,8 @@ def scan_processes(driver: subprocess.Popen, reap: list[int]) -> dict[str, int]:
     reap.append(driver.pid)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        crawls = [pid for pid in children(driver.pid) if runs(pid, "crawler.process")]
-        writers = [pid for pid in children(crawls[0]) if runs(pid, "crawler.writer")] \
+        crawls = [pid for pid in children(driver.pid) if runs(pid, "govwatch.crawler.process")]
+        writers = [pid for pid in children(crawls[0]) if runs(pid, "govwatch.crawler.writer")] \
             if crawls else []
         if writers:
             reap.extend([crawls[0], writers[0]])

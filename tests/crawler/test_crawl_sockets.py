@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from support.portals import PORTALS, scan, write_sites
 
-from crawler.runner import ScanOutcome
+from govwatch.crawler.runner import ScanOutcome
 from govwatch.demo.server import PortalServer
 
 # /proc/<pid>/net/<file> → the state (hex, 4th column) of its listening sockets
@@ -101,9 +101,9 @@ def running_scan(tmp_path: Path, settings: dict) -> Iterator[dict[str, list[str]
         try:
             assert portal.arrived.wait(WAIT_SECONDS), "the crawl never asked for the home page"
             [crawl] = [pid for pid in children(os.getpid())
-                       if "crawler.process" in command_line(pid)]
+                       if "govwatch.crawler.process" in command_line(pid)]
             [reader] = children(crawl)
-            assert "crawler.writer" in command_line(reader)
+            assert "govwatch.crawler.writer" in command_line(reader)
             yield {"crawl": listening_sockets(crawl), "reader": listening_sockets(reader)}
         finally:
             portal.release.set()

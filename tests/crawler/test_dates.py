@@ -5,7 +5,7 @@ from datetime import date
 import lxml.html
 import pytest
 
-from crawler.pages.dates import article_date, find_date, item_date, url_date
+from govwatch.crawler.pages.dates import article_date, find_date, item_date, url_date
 
 # --- find_date ---------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from scrapy.http import HtmlResponse, Request
 
-from crawler.encoding import EncodingMiddleware, detect_encoding
+from govwatch.crawler.encoding import EncodingMiddleware, detect_encoding
 
 TITLE = "朱镕基同志与王堃局长"  # 镕 and 堃 are GBK but not GB2312
 GBK_PAGE = f"<html><head><title>{TITLE}</title></head><body>{TITLE}</body></html>".encode("gbk")

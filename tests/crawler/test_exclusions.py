@@ -21,10 +21,10 @@ from scrapy import Request
 from scrapy.settings import Settings
 from support.portals import LOOPBACK_LINKS, scan, write_sites
 
-from crawler.linkcheck import LinkPolicy, SkippedTarget
-from crawler.linkcheck.guard import SkippedTargetMiddleware
-from crawler.settings import DEFAULTS
 from govwatch.core.vocabulary import CheckError
+from govwatch.crawler.linkcheck import LinkPolicy, SkippedTarget
+from govwatch.crawler.linkcheck.guard import SkippedTargetMiddleware
+from govwatch.crawler.settings import DEFAULTS
 from govwatch.demo.server import PortalServer
 
 SITE_EXCLUDE = "/excluded/"

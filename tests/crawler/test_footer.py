@@ -3,8 +3,8 @@
 import lxml.html
 import pytest
 
-from crawler.pages.footer import PROVINCES, FooterFact, footer_facts
 from govwatch.core.vocabulary import FactKind
+from govwatch.crawler.pages.footer import PROVINCES, FooterFact, footer_facts
 
 # A TRS WCM portal page as served: navigation header, article, footer table, badge scripts.
 TRS_PAGE = """<!DOCTYPE html>

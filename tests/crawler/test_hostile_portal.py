@@ -26,7 +26,7 @@ from support.linklab import Behaviour, Lab, checks, html, write_sites
 from support.portals import scan
 
 from bench.proctree import descendants
-from crawler.runner import ScanOutcome
+from govwatch.crawler.runner import ScanOutcome
 
 N_TARGETS = 10_000
 TARGETS = "/t/"  # the hostile page's targets: /t/0.html … /t/9999.html

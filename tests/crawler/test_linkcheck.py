@@ -22,7 +22,7 @@ from support.linklab import (
 )
 from support.portals import scan
 
-from crawler.pages.links import target_url
+from govwatch.crawler.pages.links import target_url
 
 DEAD_PORT_PATH = "/nobody-listens"
 PRIVATE = ["http://10.255.255.1/", "http://169.254.169.254/latest/meta-data/",

@@ -22,8 +22,10 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
-from crawler.backoff import BackoffMiddleware, retry_after
-from crawler.linkcheck import (
+from govwatch.core.config import ConfigError, load_config
+from govwatch.core.vocabulary import CheckError, LinkResult
+from govwatch.crawler.backoff import BackoffMiddleware, retry_after
+from govwatch.crawler.linkcheck import (
     LINK_CHECK,
     CheckFingerprinter,
     LinkPolicy,
@@ -33,10 +35,8 @@ from crawler.linkcheck import (
     status_error,
     target_url,
 )
-from crawler.linkcheck.guard import PrivateAddressMiddleware, is_private
-from crawler.settings import DEFAULTS
-from govwatch.core.config import ConfigError, load_config
-from govwatch.core.vocabulary import CheckError, LinkResult
+from govwatch.crawler.linkcheck.guard import PrivateAddressMiddleware, is_private
+from govwatch.crawler.settings import DEFAULTS
 
 SETTINGS = Settings(DEFAULTS)
 SITE = {"id": "a", "url": "http://a.gov.cn/", "link_exclude": [r"/tmp/"], "link_accept": [403]}

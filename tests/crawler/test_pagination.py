@@ -1,7 +1,7 @@
 """Which URLs continue a column's list (crawler.pages.pagination)."""
 
-from crawler.pages.page import Page
-from crawler.pages.pagination import continuation_urls, first_page, page_number, same_list
+from govwatch.crawler.pages.page import Page
+from govwatch.crawler.pages.pagination import continuation_urls, first_page, page_number, same_list
 
 
 def test_trs_create_page_html_announces_pages_without_links():

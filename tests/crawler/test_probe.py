@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from support.scanbuilder import ScanBuilder
 
-from crawler.probe import probe_site, run_probes
 from govwatch.core.config import Site
 from govwatch.core.schema import open_db
+from govwatch.crawler.probe import probe_site, run_probes
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LIMIT = 0.2  # stands in for the 15 s of docs/indicators.md#availability

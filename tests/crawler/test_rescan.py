@@ -25,7 +25,7 @@ from support.portals import PORTALS, copy_db, expected, scan, served_portals, wr
 from govwatch.core.vocabulary import ScanStatus
 from govwatch.demo import server as portalserver
 from govwatch.demo.server import PortalServer
-from rules.engine import evaluate_scan
+from govwatch.rules.engine import evaluate_scan
 
 # One request at a time. Which link first reaches a page decides its depth (hops), and hops
 # is part of the reading key: with several requests in flight a neighbour article sometimes

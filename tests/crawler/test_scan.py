@@ -12,8 +12,8 @@ import sqlite3
 import pytest
 from support.portals import expected
 
-from crawler.pages.pagination import same_list
 from govwatch.core.vocabulary import FactKind, ScanStatus
+from govwatch.crawler.pages.pagination import same_list
 
 PORTALS = ["trs", "hanweb", "gbk"]
 

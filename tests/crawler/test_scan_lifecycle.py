@@ -65,7 +65,7 @@ def test_a_dead_site_is_a_finding_not_a_crash(tmp_path):
 DRIVER = textwrap.dedent("""
     import json, sys
     from datetime import date
-    from crawler.runner import run_scan
+    from govwatch.crawler.runner import run_scan
     from govwatch.core.config import load_config
     job = json.loads(sys.argv[1])
     outcome = run_scan(load_config(job["sites"]).sites, job["db"], as_of=date(2026, 11, 24),

@@ -8,10 +8,10 @@ from scrapy import Request
 from scrapy.http import Response
 from scrapy.settings import Settings
 
-from crawler.linkcheck import LINK_CHECK, LinkPolicy
-from crawler.pages.reading import Leads
-from crawler.settings import DEFAULTS
-from crawler.spider import PortalSpider
+from govwatch.crawler.linkcheck import LINK_CHECK, LinkPolicy
+from govwatch.crawler.pages.reading import Leads
+from govwatch.crawler.settings import DEFAULTS
+from govwatch.crawler.spider import PortalSpider
 
 SITE = {"id": "t", "url": "http://127.0.0.1:8000/", "max_pages": 100, "max_depth": 1,
         "obey_robots": True}

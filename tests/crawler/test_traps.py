@@ -5,8 +5,8 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from crawler.settings import DEFAULTS
-from crawler.traps import TrapGuardMiddleware, canonical_url, url_shape
+from govwatch.crawler.settings import DEFAULTS
+from govwatch.crawler.traps import TrapGuardMiddleware, canonical_url, url_shape
 
 
 @pytest.fixture

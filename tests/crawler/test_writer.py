@@ -17,13 +17,13 @@ from typing import Any, TypeVar
 
 import pytest
 
-from crawler import store
-from crawler.pages.reading import READING_META, Leads, Visit, reading_key
-from crawler.records import LinkCheckRecord, PageRecord
-from crawler.writer import ReaderClient, ReaderError, ReaderGone
 from govwatch.core.config import Site
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import FactKind
+from govwatch.crawler import store
+from govwatch.crawler.pages.reading import READING_META, Leads, Visit, reading_key
+from govwatch.crawler.records import LinkCheckRecord, PageRecord
+from govwatch.crawler.writer import ReaderClient, ReaderError, ReaderGone
 
 T = TypeVar("T")
 HOME = "http://127.0.0.1:8123/"

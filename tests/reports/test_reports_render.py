@@ -12,11 +12,11 @@ import pytest
 from openpyxl import load_workbook
 from support.world import city, day
 
-from reports.browser import A4_WINDOW, page_text, screenshot
-from reports.bulletin import BULLETIN
-from reports.render import cn_date, cn_number, md_cell, render_html, write_report
-from reports.scorecard import SCORECARD, build_scorecard
-from reports.settings import ReportSettings
+from govwatch.reports.browser import A4_WINDOW, page_text, screenshot
+from govwatch.reports.bulletin import BULLETIN
+from govwatch.reports.render import cn_date, cn_number, md_cell, render_html, write_report
+from govwatch.reports.scorecard import SCORECARD, build_scorecard
+from govwatch.reports.settings import ReportSettings
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,11 @@ import pytest
 from support.world import SX, Finding, World, city, day
 
 from govwatch.core.vocabulary import Severity, SiteStatus
-from reports import ReportError
-from reports.chart import line_chart, nice_step
-from reports.scorecard import build_scorecard
-from reports.settings import ReportSettings
-from reports.tracker import reject, track_scan, withdraw
+from govwatch.reports import ReportError
+from govwatch.reports.chart import line_chart, nice_step
+from govwatch.reports.scorecard import build_scorecard
+from govwatch.reports.settings import ReportSettings
+from govwatch.reports.tracker import reject, track_scan, withdraw
 
 
 def deduction(site: str, rule: str, points: float, subject: str = "") -> Finding:

@@ -10,13 +10,21 @@ import chinese_calendar
 import pytest
 from support.world import Finding, World, day
 
-from crawler import store as crawl_store
 from govwatch.core.vocabulary import IssueCause, IssueState, ScanStatus, SiteStatus
-from reports import ReportError
-from reports import store as reports_store
-from reports.bulletin import publish_bulletin
-from reports.tracker import claim, confirm, issue_list, mark_overdue, reject, track_scan, withdraw
-from reports.workdays import Deadline, add_working_days, is_working_day, known_years
+from govwatch.crawler import store as crawl_store
+from govwatch.reports import ReportError
+from govwatch.reports import store as reports_store
+from govwatch.reports.bulletin import publish_bulletin
+from govwatch.reports.tracker import (
+    claim,
+    confirm,
+    issue_list,
+    mark_overdue,
+    reject,
+    track_scan,
+    withdraw,
+)
+from govwatch.reports.workdays import Deadline, add_working_days, is_working_day, known_years
 
 STALE = Finding("xy-jtj", "column.stale", "http://jtj.xianyang.example/gzdt/",
                 title="工作动态栏目超过2周未更新", evidence="最新信息日期 2026-09-01")

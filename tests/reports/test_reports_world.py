@@ -8,7 +8,7 @@ from support.world import Finding, World
 
 from govwatch.core import scans
 from govwatch.core.vocabulary import ScanStatus, SiteStatus
-from reports import store as reports_store
+from govwatch.reports import store as reports_store
 
 
 def test_a_scan_records_its_status_sites_pages_and_findings(tmp_path: Path) -> None:

@@ -13,13 +13,13 @@ from openpyxl import load_workbook
 from support.cli import run
 from support.world import JTJ, SITES, Finding, World
 
-from crawler import store
 from govwatch.core.cells import neutralise
 from govwatch.core.config import Site
 from govwatch.core.vocabulary import Severity
+from govwatch.crawler import store
 from govwatch.output import render
-from reports import xlsx
-from reports.tables import Section, columns
+from govwatch.reports import xlsx
+from govwatch.reports.tables import Section, columns
 
 # One text per dangerous start named by OWASP; written out here rather than taken from the
 # module under test, so that shortening its list fails these tests.

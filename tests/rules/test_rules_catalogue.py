@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from rules.catalogue import SiteRules, check_pack_files, load_catalogue
-from rules.examples import run_examples
-from rules.model import RuleError
-from rules.packfile import load_pack
-from rules.registry import registered
+from govwatch.rules.catalogue import SiteRules, check_pack_files, load_catalogue
+from govwatch.rules.examples import run_examples
+from govwatch.rules.model import RuleError
+from govwatch.rules.packfile import load_pack
+from govwatch.rules.registry import registered
 
 GOV_2019_IDS = [
     "site.unreachable", "homepage.stale", "column.stale", "column.stale_veto", "column.empty",

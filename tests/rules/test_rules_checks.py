@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from support.scanbuilder import AS_OF, ScanBuilder, days_ago, home_url
 
-from rules.catalogue import load_catalogue
-from rules.checks.idnumber import birth_date, check_character, is_id_number, mask
-from rules.checks.site import newest_home_date
-from rules.examples import run_examples
+from govwatch.rules.catalogue import load_catalogue
+from govwatch.rules.checks.idnumber import birth_date, check_character, is_id_number, mask
+from govwatch.rules.checks.site import newest_home_date
+from govwatch.rules.examples import run_examples
 
 VALID_ID = "620102198502131239"  # born 1985-02-13, check character 9
 WRONG_CHECK_DIGIT = "620102198502131230"

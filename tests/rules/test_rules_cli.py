@@ -13,7 +13,7 @@ from support.scanbuilder import ScanBuilder, days_ago
 
 from govwatch.cli import cli
 from govwatch.demo.server import PortalServer
-from rules.catalogue import load_catalogue
+from govwatch.rules.catalogue import load_catalogue
 
 EXAMPLE_PACK = str(Path(__file__).parents[2] / "rules" / "packs" / "examples" /
                    "renamed-agencies.yaml")

@@ -11,11 +11,11 @@ import pytest
 from support.scanbuilder import ScanBuilder, days_ago, home_url
 
 from govwatch.core.schema import open_db
-from rules import store
-from rules.catalogue import SiteRules
-from rules.engine import evaluate_scan
-from rules.model import fingerprint, normalise_subject
-from rules.scanview import ScanError, ScanView
+from govwatch.rules import store
+from govwatch.rules.catalogue import SiteRules
+from govwatch.rules.engine import evaluate_scan
+from govwatch.rules.model import fingerprint, normalise_subject
+from govwatch.rules.scanview import ScanError, ScanView
 
 EXAMPLE_PACK = Path(__file__).parents[2] / "rules" / "packs" / "examples" / "renamed-agencies.yaml"
 

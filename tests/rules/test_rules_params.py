@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from rules.params import (
+from govwatch.rules.params import (
     Boolean,
     Choice,
     Integer,

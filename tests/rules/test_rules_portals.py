@@ -12,9 +12,9 @@ from support.oracle import Column, expected_findings, path_of
 from support.portals import expected
 
 from govwatch.core.schema import open_db
-from rules import store
-from rules.catalogue import load_catalogue
-from rules.engine import evaluate_scan
+from govwatch.rules import store
+from govwatch.rules.catalogue import load_catalogue
+from govwatch.rules.engine import evaluate_scan
 
 PORTALS = ("trs", "hanweb", "gbk")
 

@@ -26,15 +26,15 @@ from apscheduler.executors.debug import DebugExecutor
 from apscheduler.schedulers.base import BaseScheduler
 from support.portals import PORTALS, scan
 
-import scheduler
-from crawler import store as crawl_store
-from crawler.runner import job_dir
+from govwatch import scheduler
 from govwatch.core import scans
 from govwatch.core.config import Site, load_config
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import ScanStatus
+from govwatch.crawler import store as crawl_store
+from govwatch.crawler.runner import job_dir
 from govwatch.demo.server import PortalServer
-from scheduler.jobs import JobOutcome
+from govwatch.scheduler.jobs import JobOutcome
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TUESDAY = datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)
@@ -231,7 +231,7 @@ def test_an_interrupted_scan_is_resumed_at_start_up_within_the_grace(tmp_path, c
 HOLD_LOCK = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from crawler.runner import scan_lock
+    from govwatch.crawler.runner import scan_lock
     with scan_lock(Path(sys.argv[1])):
         print("locked", flush=True)
         sys.stdin.read()
@@ -255,7 +255,7 @@ def test_a_scan_is_skipped_while_another_process_holds_the_scan_lock(tmp_path, c
 
 SERVE = textwrap.dedent("""
     import json, sys
-    import scheduler
+    from govwatch import scheduler
     job = json.loads(sys.argv[1])
     scheduler.configure_logging()
     scheduler.Service.from_files(job["config"], job["db"], job["out"],

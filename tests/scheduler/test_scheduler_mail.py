@@ -13,12 +13,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from support.scanbuilder import ScanBuilder
 
-import scheduler
+from govwatch import scheduler
 from govwatch.core.config import load_config
 from govwatch.core.schema import open_db
-from reports.tracker import track_scan
-from rules.engine import evaluate_scan
-from scheduler.jobs import JobOutcome
+from govwatch.reports.tracker import track_scan
+from govwatch.rules.engine import evaluate_scan
+from govwatch.scheduler.jobs import JobOutcome
 
 WEDNESDAY = datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

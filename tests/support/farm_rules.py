@@ -19,8 +19,8 @@ from datetime import date
 from pathlib import Path
 
 from govwatch.core.schema import open_db
-from rules import store
-from rules.engine import evaluate_scan
+from govwatch.rules import store
+from govwatch.rules.engine import evaluate_scan
 from support.oracle import Column, expected_findings, path_of
 
 

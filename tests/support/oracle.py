@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
-from rules.model import normalise_subject
+from govwatch.rules.model import normalise_subject
 
 # The oldest date still inside each class's window on 2026-11-24.
 CUTOFFS = {"news": date(2026, 11, 10), "notice-policy": date(2026, 5, 24),

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from crawler.runner import ScanOutcome, run_scan
 from govwatch.core.config import load_config
+from govwatch.crawler.runner import ScanOutcome, run_scan
 from govwatch.demo.server import PortalServer
 
 PORTALS = Path(__file__).parent.parent / "portals"

@@ -13,15 +13,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from crawler import store as crawl_store
 from govwatch.core import scans
 from govwatch.core.config import Site
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import ScanStatus, SiteStatus
-from rules.catalogue import SiteRules, load_catalogue
-from rules.engine import evaluate
-from rules.model import Finding
-from rules.scanview import ScanView
+from govwatch.crawler import store as crawl_store
+from govwatch.rules.catalogue import SiteRules, load_catalogue
+from govwatch.rules.engine import evaluate
+from govwatch.rules.model import Finding
+from govwatch.rules.scanview import ScanView
 
 AS_OF = date(2026, 11, 24)
 GOOD_FOOTER = {

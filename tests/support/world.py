@@ -13,11 +13,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from crawler import store as crawl_store
 from govwatch.core.config import Site
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import ScanStatus, Severity, SiteStatus
-from rules import store as rules_store
+from govwatch.crawler import store as crawl_store
+from govwatch.rules import store as rules_store
 
 SITES = (
     Site("xy-jtj", "咸阳市交通运输局", "http://jtj.xianyang.example/", "咸阳市交通运输局"),
@@ -129,8 +129,8 @@ def city(path: Path) -> tuple[World, dict[str, Any]]:
     Bulletin 2 (2026-10-14): the claimed column and both county problems are overdue, the
     county's unclaimed; one new problem; two fixed.
     """
-    from reports.bulletin import publish_bulletin
-    from reports.tracker import claim, track_scan
+    from govwatch.reports.bulletin import publish_bulletin
+    from govwatch.reports.tracker import claim, track_scan
 
     world = World(path, CITY_SITES)
     track_scan(world.db, world.scan("2026-09-28", CITY_FIRST))
