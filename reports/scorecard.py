@@ -23,7 +23,7 @@ from typing import Any
 import sqlite_utils
 
 from govwatch.core import scans
-from govwatch.core.vocabulary import Severity, SiteStatus
+from govwatch.core.vocabulary import Severity, SiteStatus, indicator_label
 from govwatch.reports import ReportError, store
 from govwatch.reports.chart import line_chart
 from govwatch.reports.render import Report
@@ -31,8 +31,6 @@ from govwatch.reports.settings import ReportSettings
 from govwatch.reports.tables import Section, columns
 
 PASS, FAIL, NOT_ASSESSED = "合格", "不合格", "未检测"
-SITE_STATUS_LABELS = {SiteStatus.OK: "正常", SiteStatus.UNREACHABLE: "无法访问",
-                      SiteStatus.ROBOTS_FORBIDDEN: "禁止抓取", SiteStatus.PENDING: "未完成"}
 SECTIONS = (
     Section("sites", "评分汇总", columns(
         ("no", "序号", 6), ("name", "网站名称", 26), ("unit", "责任单位", 26),
@@ -81,7 +79,7 @@ def build_scorecard(
         site_rows.append({
             "no": no, "site": site["id"], "name": site["name"],
             "unit": site["unit"] or site["name"],
-            "status": SITE_STATUS_LABELS.get(summary["status"], summary["status"]),
+            "status": SiteStatus(summary["status"]).label,
             "veto_items": "、".join(dict.fromkeys(f["title"] for f in hit)) or None,
             "deducted": round(deducted, 2), "score": score,
             "advisories": sum(f["severity"] == Severity.ADVISORY for f in findings),
@@ -112,7 +110,7 @@ def _indicator_lines(
         raw = round(sum(f["points"] or 0 for f in items), 2)
         cap = caps.get(indicator)
         lines.append({
-            "name": site["name"], "indicator": indicator,
+            "name": site["name"], "indicator": indicator_label(indicator),
             "rules": "、".join(sorted({f["rule_id"] for f in items})), "findings": len(items),
             "raw": raw, "cap": cap, "counted": raw if cap is None else min(raw, cap),
         })

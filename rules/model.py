@@ -178,4 +178,4 @@ def evidence_list(items: Sequence[str], most: int, total: int | None = None) -> 
     """The first *most* of *items*, space-separated, and how many more there are (of
     *total*, when *items* is already cut short)."""
     extra = (len(items) if total is None else total) - most
-    return " ".join(items[:most]) + (f" (+{extra} more)" if extra > 0 else "")
+    return " ".join(items[:most]) + (f"（另 {extra} 项）" if extra > 0 else "")

@@ -28,6 +28,12 @@ class SiteStatus(enum.StrEnum):
     # what the scan says of the site is not whole; the tracker fixes nothing on its strength
     PARTIAL = "partial"
 
+    @property
+    def label(self) -> str:
+        """The Chinese name printed in findings and scorecards (访问情况)."""
+        return {"pending": "未完成", "ok": "正常", "unreachable": "无法访问",
+                "robots_forbidden": "禁止抓取", "partial": "巡检不完整"}[self.value]
+
 
 class LinkResult(enum.StrEnum):
     """Class of a checked link target (``link_checks.result``)."""
@@ -52,6 +58,27 @@ class ProbeOutcome(enum.StrEnum):
     TIMEOUT = "timeout"  # not opened within the limit (15 s, docs/indicators.md#availability)
     HTTP_ERROR = "http_error"  # the server answered with an error status
     UNREACHABLE = "unreachable"  # no answer: DNS, refused connection, TLS or protocol error
+
+    @property
+    def label(self) -> str:
+        """The Chinese name printed in availability findings."""
+        return {"ok": "正常", "timeout": "超时", "http_error": "服务器报错",
+                "unreachable": "无法连接"}[self.value]
+
+
+# The indicator (指标) a rule scores under is its rule id before the first dot; its Chinese
+# name, printed in scorecards. A pack may use prefixes of its own (printed as written).
+_INDICATOR_LABELS = {
+    "site": "网站可用性", "homepage": "首页更新", "column": "栏目更新", "footer": "网站标识",
+    "link": "链接可用性", "annual_report": "信息公开年报", "privacy": "个人信息保护",
+    "text": "页面内容", "content": "内容准确性", "document": "附件文档",
+}
+
+
+def indicator_label(rule_id: str) -> str:
+    """The Chinese name of *rule_id*'s indicator, or its prefix when no name is known."""
+    prefix = rule_id.split(".", 1)[0]
+    return _INDICATOR_LABELS.get(prefix, prefix)
 
 
 class Severity(enum.StrEnum):

@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from typing import Any
 
+from govwatch.core.vocabulary import ProbeOutcome
 from govwatch.rules.model import Hit, Rule, evidence_list
 from govwatch.rules.params import Integer, Number, Param, WindowKind
 from govwatch.rules.registry import check
@@ -71,7 +72,7 @@ def availability(scan: ScanView, rule: Rule) -> Iterator[Hit]:
     for row in list(scan.rows(_COUNTS.format(sites=marks), {**days, **sites})):
         if not vetoed(row["probes"], row["failures"], rule.params):
             continue
-        failed = [f"{r['probed_at']} {r['outcome']}" for r in scan.rows(
+        failed = [f"{r['probed_at']} {ProbeOutcome(r['outcome']).label}" for r in scan.rows(
             _FAILED, {**days, "site": row["site_id"], "most": _EVIDENCE_PROBES})]
         share = 100 * row["failures"] / row["probes"]
         last = until - timedelta(days=1)

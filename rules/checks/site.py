@@ -42,7 +42,8 @@ def site_status(scan: ScanView, rule: Rule) -> Iterator[Hit]:
         f"where scan_id = :scan and status in ({marks}) order by site_id", statuses,
     ):
         answer = f"HTTP {row['home_status']}" if row["home_status"] else row["error"] or ""
-        yield Hit(row["site_id"], detail=f"首页无法访问（{row['status']}）：{answer}".rstrip("："),
+        status = SiteStatus(row["status"]).label
+        yield Hit(row["site_id"], detail=f"首页无法访问（{status}）：{answer}".rstrip("："),
                   evidence=row["error"] or "")
 
 
@@ -95,5 +96,5 @@ def homepage_freshness(scan: ScanView, rule: Rule) -> Iterator[Hit]:
         seen = f"最新信息日期 {newest}" if newest else "没有注明日期的信息"
         yield Hit(row["site_id"], row["url"],
                   detail=f"{where}{seen}，{window.chinese()}内（{cutoff} 以来）未更新",
-                  evidence=f"newest={newest or '-'} items={row['items']}",
+                  evidence=f"首页信息 {row['items']} 条，最新信息日期 {newest or '无'}",
                   facts={"newest": newest})

@@ -45,8 +45,8 @@ def test_deductions_are_capped_per_indicator_and_in_total(tmp_path: Path) -> Non
                            ReportSettings(indicator_caps={"column": 40}))
     lines = {(d["name"], d["indicator"]): (d["raw"], d["cap"], d["counted"])
              for d in card["deductions"]}
-    assert lines[("咸阳市交通运输局", "column")] == (55, 40, 40)
-    assert lines[("咸阳市交通运输局", "footer")] == (4, None, 4)
+    assert lines[("咸阳市交通运输局", "栏目更新")] == (55, 40, 40)
+    assert lines[("咸阳市交通运输局", "网站标识")] == (4, None, 4)
     assert results(card) == {"xy-jtj": (44, 56, "不合格"), "xy-sx": (100, 0, "不合格")}
 
 

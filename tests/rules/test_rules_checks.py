@@ -65,7 +65,7 @@ def test_availability_veto_at_five_percent_of_the_week_before_the_judging_day(tm
     assert found[1].detail == ("2026-11-17 至 2026-11-23 首页可用性监测 140 次，失败 7 次"
                                "（5.0%），达到 5% 的否决线")
     assert found[1].evidence == " ".join(
-        f"2026-11-17T00:{m:02d}:00+08:00 timeout" for m in range(0, 50, 10)) + " (+2 more)"
+        f"2026-11-17T00:{m:02d}:00+08:00 超时" for m in range(0, 50, 10)) + "（另 2 项）"
     assert found[1].facts == {"probes": 140, "failures": 7}
 
 
@@ -97,7 +97,7 @@ def test_undated_home_items_count_as_not_updated(tmp_path):
     found = scan.findings("homepage.stale")
     assert [f.site_id for f in found] == ["a"]
     assert "没有注明日期的信息" in found[0].detail
-    assert found[0].evidence == "newest=- items=2"
+    assert found[0].evidence == "首页信息 2 条，最新信息日期 无"
 
 
 def test_a_navigation_home_page_is_judged_by_its_level_2_pages(tmp_path):
@@ -254,7 +254,7 @@ def test_a_veto_counts_each_site_alone_and_lists_ten_subjects(tmp_path):
     urls = sorted(scan.column("b", f"空白{n:02d}", "other") for n in range(11))
     (veto,) = scan.findings("column.empty_veto")
     assert veto.site_id == "b" and veto.detail.startswith("11 项「")
-    assert veto.evidence == " ".join(urls[:10]) + " (+1 more)"
+    assert veto.evidence == " ".join(urls[:10]) + "（另 1 项）"
 
 
 @pytest.mark.parametrize(("empty", "veto"), [(4, False), (5, True)])
@@ -388,7 +388,7 @@ def test_a_broken_link_on_many_pages_lists_five(scan):
     for page in pages:
         scan.link("a", page, target, result="broken", status=404)
     (found,) = scan.findings("link.broken")
-    assert found.evidence == " ".join(pages[:5]) + " (+1 more)"
+    assert found.evidence == " ".join(pages[:5]) + "（另 1 项）"
     assert found.detail.endswith("出现在 6 个页面")
 
 
