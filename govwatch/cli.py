@@ -34,7 +34,7 @@ from govwatch.core.schedule import JOB_NAMES
 from govwatch.core.schema import StoreError, open_db
 from govwatch.core.vocabulary import IssueState, ScanStatus
 from govwatch.crawler import store as crawl_store
-from govwatch.output import format_option, render
+from govwatch.output import FileList, format_option, render
 from govwatch.reports import ReportError
 from govwatch.rules import store as rules_store
 from govwatch.workflow import BULLETIN_FORMATS, SCORECARD_FORMATS
@@ -171,9 +171,9 @@ def as_of_option(default: str = "today") -> Callable:
     )
 
 
-def report_format_option(formats: Sequence[str], default: Sequence[str]) -> Callable:
-    """The ``--format`` of a command writing report files: a comma-separated list of
-    *formats*, one file each (a listing's ``--format`` is :func:`format_option`)."""
+def files_option(formats: Sequence[str], default: Sequence[str]) -> Callable:
+    """``--files``: which report files a writer writes, a comma-separated list of *formats*
+    (``--format`` says how the command prints the paths it wrote)."""
 
     def chosen(_ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
         picked = [f.strip() for f in value.split(",") if f.strip()]
@@ -182,8 +182,14 @@ def report_format_option(formats: Sequence[str], default: Sequence[str]) -> Call
                  f"{value!r}")
         return list(dict.fromkeys(picked))
 
-    return click.option("--format", "formats", default=",".join(default), show_default=True,
+    return click.option("--files", "files", default=",".join(default), show_default=True,
                         callback=chosen, help=f"Comma-separated formats: {', '.join(formats)}.")
+
+
+def written(paths: Sequence[Path], fmt: str | FileList) -> None:
+    """Print the report files a writer wrote, one row each, in the chosen ``--format``."""
+    rows = [{"format": path.suffix.lstrip("."), "file": str(path)} for path in paths]
+    click.echo(render(rows, "table" if isinstance(fmt, FileList) else fmt))
 
 
 db_option = click.option(
@@ -695,10 +701,11 @@ def track(db_path: str, scan_id: int | None, fmt: str) -> None:
 @db_option
 @as_of_option()
 @out_option
-@report_format_option(BULLETIN_FORMATS, BULLETIN_FORMATS)
+@files_option(BULLETIN_FORMATS, BULLETIN_FORMATS)
+@format_option(files=BULLETIN_FORMATS)
 @friendly_errors
 def bulletin(config_file: str, db_path: str, as_of: date | None, out_dir: str,
-             formats: list[str]) -> None:
+             files: list[str], fmt: str | FileList) -> None:
     """Publish the 纠错 bulletin (第N期) of a day; the same day gives the same bulletin."""
     from govwatch.reports.bulletin import BULLETIN, publish_bulletin
     from govwatch.reports.render import writable_dir, write_report
@@ -708,8 +715,8 @@ def bulletin(config_file: str, db_path: str, as_of: date | None, out_dir: str,
     writable_dir(out_dir)  # before the bulletin is recorded as published
     content = publish_bulletin(db, report_day(as_of, timezone), settings)
     stem = bulletin_stem(content["number"], content["date"])
-    for path in write_report(BULLETIN, content, formats, out_dir, stem):
-        click.echo(path)
+    formats = fmt if isinstance(fmt, FileList) else files
+    written(write_report(BULLETIN, content, formats, out_dir, stem), fmt)
     totals = content["totals"]
     click.echo(f"第{content['number']}期 {content['date']}: {totals['new']} new, "
                f"{totals['outstanding']} outstanding ({totals['overdue']} overdue, "
@@ -722,19 +729,20 @@ def bulletin(config_file: str, db_path: str, as_of: date | None, out_dir: str,
 @db_option
 @as_of_option()
 @out_option
-@report_format_option(SCORECARD_FORMATS, ["html"])
+@files_option(SCORECARD_FORMATS, ["html"])
+@format_option(files=SCORECARD_FORMATS)
 @friendly_errors
 def scorecard(config_file: str, db_path: str, as_of: date | None, out_dir: str,
-              formats: list[str]) -> None:
+              files: list[str], fmt: str | FileList) -> None:
     """Score every site of the latest complete scan up to a day: vetoes, deductions, 合格率."""
     from govwatch.reports.render import write_report
     from govwatch.reports.scorecard import SCORECARD, build_scorecard
 
     settings, timezone = report_config(config_file)
     content = build_scorecard(open_existing_db(db_path), report_day(as_of, timezone), settings)
-    for path in write_report(SCORECARD, content, formats, out_dir,
-                             f"scorecard-{content['date']}"):
-        click.echo(path)
+    formats = fmt if isinstance(fmt, FileList) else files
+    written(write_report(SCORECARD, content, formats, out_dir, f"scorecard-{content['date']}"),
+            fmt)
     totals = content["totals"]
     rate = "-" if totals["pass_rate"] is None else f"{totals['pass_rate']}%"
     click.echo(f"{totals['passed']}/{totals['assessed']} sites pass (合格率 {rate})", err=True)

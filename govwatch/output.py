@@ -22,12 +22,33 @@ from govwatch.core.cells import neutralise_row
 FORMATS = ("table", "json", "csv")
 
 
-def format_option(default: str = "table") -> Callable:
-    """The shared ``--format`` option."""
+class FileList(list[str]):
+    """The report files a writer's ``--format`` named in its old spelling (``html,xlsx``),
+    before ``--files`` took that meaning."""
+
+
+class _Format(click.Choice):
+    """``--format``: table, json or csv. A command writing report files still accepts the old
+    spelling, a list of its file formats, and hands it on as a :class:`FileList`."""
+
+    def __init__(self, files: Sequence[str] = ()) -> None:
+        super().__init__(FORMATS)
+        self.files = tuple(files)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        picked = [f.strip() for f in str(value).split(",") if f.strip()]
+        if self.files and value not in FORMATS and picked and set(picked) <= set(self.files):
+            return FileList(dict.fromkeys(picked))
+        return super().convert(value, param, ctx)
+
+
+def format_option(default: str = "table", files: Sequence[str] = ()) -> Callable:
+    """The shared ``--format`` option: how a command prints what it has to say. *files* are
+    the report formats of a writer, whose old ``--format html,xlsx`` meant ``--files``."""
     return click.option(
         "--format",
         "fmt",
-        type=click.Choice(FORMATS),
+        type=_Format(files),
         default=default,
         show_default=True,
         help="Output format.",

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from support.cli import run
+from support.cli import run, written
 from support.world import CITY_FIRST, World, city
 
 from govwatch.core.vocabulary import ScanStatus
@@ -59,7 +59,7 @@ def test_bad_requests_exit_2_with_one_line(db_path: str, tmp_path: Path) -> None
         (("confirm", "1"), "only disputed issues can be confirmed"),
         (("bulletin", "--date", "2026-10-01"), "date order"),
         (("bulletin", "--date", "10/14"), "--date must be YYYY-MM-DD"),
-        (("bulletin", "--format", "pdf"), "--format takes"),
+        (("bulletin", "--files", "pdf"), "--files takes"),
         (("track", "--scan", "7"), "no scan 7"),
     ]:
         code, _, err = run(*args, "--db", db_path)
@@ -85,15 +85,27 @@ def test_bulletin_writes_every_format_and_the_same_date_again(db_path: str,
                                                               tmp_path: Path) -> None:
     out = tmp_path / "out"
     code, stdout, stderr = run("bulletin", "--db", db_path, "--date", "2026-10-16",
-                               "--out", str(out))
-    names = [Path(line).name for line in stdout.splitlines()]
+                               "--out", str(out), "--format", "json")
+    names = [path.name for path in written(stdout)]
     assert code == 0 and names == [f"bulletin-003-2026-10-16.{ext}"
                                    for ext in ("html", "xlsx", "md", "json")]
     assert "第3期 2026-10-16: 0 new, 4 outstanding" in stderr
     first = (out / names[0]).read_text(encoding="utf-8")
     code, stdout, _ = run("bulletin", "--db", db_path, "--date", "2026-10-16", "--out",
-                          str(out), "--format", "html")
+                          str(out), "--files", "html")
     assert code == 0 and (out / names[0]).read_text(encoding="utf-8") == first
+    assert stdout.split()[:2] == ["format", "file"] and stdout.count(".html") == 1
+
+
+def test_the_old_spelling_of_files_still_picks_the_files(db_path: str, tmp_path: Path) -> None:
+    """Before --files, a writer's --format named its files; that spelling still works."""
+    for report, formats in (("bulletin", "md,json"), ("scorecard", "xlsx")):
+        out = tmp_path / report
+        code, _, err = run(report, "--db", db_path, "--date", "2026-10-16",
+                                "--out", str(out), "--format", formats)
+        assert code == 0, err
+        assert sorted(p.suffix for p in out.iterdir()) == sorted(
+            f".{f}" for f in formats.split(","))
 
 
 def test_settings_come_from_the_sites_file(db_path: str, tmp_path: Path) -> None:
@@ -104,12 +116,14 @@ def test_settings_come_from_the_sites_file(db_path: str, tmp_path: Path) -> None
         "  - {id: xy-jtj, name: 咸阳市交通运输局, url: 'http://jtj.xianyang.example/'}\n",
         encoding="utf-8")
     code, stdout, _ = run("bulletin", "--db", db_path, "--sites", str(sites), "--date",
-                          "2026-10-16", "--out", str(tmp_path), "--format", "json")
-    content = json.loads(Path(stdout.strip()).read_text(encoding="utf-8"))
+                          "2026-10-16", "--out", str(tmp_path), "--files", "json",
+                          "--format", "json")
+    content = json.loads(written(stdout)[0].read_text(encoding="utf-8"))
     assert code == 0 and content["issuer"] == "咸阳市人民政府办公室"
     code, stdout, err = run("scorecard", "--db", db_path, "--sites", str(sites), "--date",
-                            "2026-10-16", "--out", str(tmp_path), "--format", "json")
-    card = json.loads(Path(stdout.strip()).read_text(encoding="utf-8"))
+                            "2026-10-16", "--out", str(tmp_path), "--files", "json",
+                            "--format", "json")
+    card = json.loads(written(stdout)[0].read_text(encoding="utf-8"))
     assert code == 0 and card["pass_line"] == 99 and "0/3 sites pass" in err
     sites.write_text("rectification: {deadline_days: 3}\nsites:\n"
                      "  - {id: a, name: A, url: 'http://a.example/'}\n", encoding="utf-8")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from support.cli import run
+from support.cli import run, written
 from support.world import JTJ, SITES, Finding, World
 
 from govwatch.core.cells import neutralise
@@ -93,9 +93,9 @@ def test_report_workbooks_hold_text_never_formulas(db_path: str, tmp_path: Path,
                                                    report: str) -> None:
     out = tmp_path / "xlsx"
     code, stdout, err = run(report, "--db", db_path, "--date", "2026-10-14", "--out", str(out),
-                            "--format", "xlsx")
+                            "--files", "xlsx", "--format", "json")
     assert code == 0, err
-    cells = workbook_cells(Path(stdout.strip()))
+    cells = workbook_cells(written(stdout)[0])
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
     assert_inert_and_kept([c.value for c in cells if isinstance(c.value, str)])
     numbers = [c for c in cells if isinstance(c.value, int | float)]
