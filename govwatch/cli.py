@@ -335,6 +335,9 @@ def report_scan(run, fmt: str, quiet: bool) -> None:
     for scan_id in outcome.stale:
         click.echo(f"scan {scan_id} was left running by a process that died; it is marked "
                    "failed (resume it with: govwatch scan --resume)", err=True)
+    if run.caught_up is not None:
+        click.echo(f"scan {run.caught_up} was complete but not yet tracked (interrupted); "
+                   "it was evaluated and tracked first", err=True)
     if fmt == "json":
         click.echo(
             json.dumps(

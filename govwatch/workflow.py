@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from govwatch.core import scans
 from govwatch.core.config import Site
 from govwatch.core.defaults import bulletin_stem
 from govwatch.core.schema import open_db
@@ -33,6 +34,7 @@ class ScanRun:
     outcome: Any  # crawler.runner.ScanOutcome
     evaluation: dict[str, Any] | None = None
     tracking: Any = None  # reports.tracker.TrackResult
+    caught_up: int | None = None  # an earlier complete scan tracked first (see catch_up)
 
     @property
     def complete(self) -> bool:
@@ -44,25 +46,56 @@ def scan_evaluate_track(
     sites: Sequence[Site], db_path: str | Path, *, as_of: date, resume: bool = False,
     progress_interval: float = 2.0, settings: Mapping[str, Any] | None = None,
 ) -> ScanRun:
-    """Crawl *sites* (or resume the interrupted scan), then evaluate and track it."""
+    """Crawl *sites* (or resume the interrupted scan), then evaluate and track it. An earlier
+    complete scan left untracked by a crash is evaluated and tracked first (:func:`catch_up`)."""
     from govwatch.crawler.runner import run_scan
-    from govwatch.reports.tracker import track_scan
-    from govwatch.rules.engine import evaluate_scan
 
+    caught_up = catch_up(db_path)
     outcome = run_scan(
         sites, db_path, as_of=as_of, resume=resume, progress_interval=progress_interval,
         settings=dict(settings or {}),
     )
-    run = ScanRun(outcome)
-    if not run.complete:
-        return run
-    run.evaluation = evaluate_scan(db_path, outcome.scan_id)
+    run = ScanRun(outcome, caught_up=caught_up)
+    if run.complete:
+        run.evaluation, run.tracking = evaluate_and_track(db_path, outcome.scan_id)
+    return run
+
+
+def evaluate_and_track(db_path: str | Path, scan_id: int) -> tuple[dict[str, Any], Any]:
+    """Evaluate the rule packs over complete scan *scan_id*, then apply its findings to the
+    issues: (the rules' summary, the tracker's counts)."""
+    from govwatch.reports.tracker import track_scan
+    from govwatch.rules.engine import evaluate_scan
+
+    evaluation = evaluate_scan(db_path, scan_id)
     db = open_db(db_path)
     try:
-        run.tracking = track_scan(db, outcome.scan_id)
+        return evaluation, track_scan(db, scan_id)
     finally:
         db.close()
-    return run
+
+
+def catch_up(db_path: str | Path) -> int | None:
+    """Evaluate and track the newest complete scan if a crash stopped it between completing
+    and being tracked; return its id, or None when there was nothing to do.
+
+    Run before a new scan: once a newer scan is tracked, the older one never can be, and
+    the week it saw would be missing from the issues' history.
+    """
+    from govwatch.reports.store import tracked_scan
+
+    if not Path(db_path).is_file():  # a first scan: nothing before it
+        return None
+    db = open_db(db_path)
+    try:
+        latest = scans.latest_complete_scan(db)
+        pending = latest is not None and tracked_scan(db, latest) is None
+    finally:
+        db.close()
+    if not pending:
+        return None
+    evaluate_and_track(db_path, latest)
+    return latest
 
 
 @dataclass

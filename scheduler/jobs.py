@@ -81,6 +81,9 @@ def scan_job(service: Service) -> JobOutcome:
         log.warning("scan skipped: %s", busy)
         return JobOutcome.SKIPPED
     outcome = run.outcome
+    if run.caught_up is not None:
+        log.warning("scan %d was complete but not yet tracked (interrupted): evaluated and "
+                    "tracked it before this scan", run.caught_up)
     verb = "resumed, " if resume else ""
     if not run.complete:
         log.warning("scan %d %s%s after %.0f s: the previous complete scan is intact; it "
