@@ -1,13 +1,13 @@
-"""Per-rule precision and recall of the gov-2019 pack on a scanned synthetic farm (a script).
+"""Per-rule precision and recall of the gov-2019 pack on a scanned synthetic farm.
 
-    python -m bench.accuracy --sites 8 --pages 300 --seed 7 --keep /tmp/farm
-    cd tests && python -m support.farm_rules /tmp/farm
+    python -m bench.accuracy --sites 8 --pages 300 --seed 7 --rules
+    python -m bench.rule_accuracy DIR        # a farm kept with --keep DIR
 
 Evaluates the scan in ``DIR/scan.db`` and compares each rule's findings (site, subject path)
 with what ``DIR/farm/truth.json`` (written by the farm generator) says the rule should find
-on 2026-11-24. Rules whose truth the farm does not describe (home-page items, ID numbers)
-are left out; ``link.broken`` counts against the farm's broken links, and finds nothing
-while no link checker has filled ``link_checks``.
+on 2026-11-24 (:mod:`bench.oracle`). Rules whose truth the farm does not describe (home-page
+items, ID numbers, availability) are left out; ``link.broken`` counts against the farm's
+broken links, and finds nothing while no link checker has filled ``link_checks``.
 """
 
 from __future__ import annotations
@@ -15,21 +15,46 @@ from __future__ import annotations
 import json
 import sys
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any, TextIO
 
-from govwatch.core.schema import open_db
-from govwatch.rules import store
-from govwatch.rules.engine import evaluate_scan
-from support.oracle import Column, expected_findings, path_of
+from bench.oracle import Column, expected_findings, path_of
+
+__all__ = ["RULES", "RuleTally", "main", "measure_rules", "truth_of"]
+
+RULES = ("column.stale", "column.stale_veto", "column.neglected_veto", "column.empty",
+         "column.empty_veto", "annual_report.missing", "annual_report.late", "footer.icp",
+         "footer.psb", "footer.site_code", "footer.conac", "footer.jiucuo", "link.broken")
 
 
-def truth_of(site: dict) -> dict[str, set[str]]:
+@dataclass
+class RuleTally:
+    """What one rule should have found, what it found, and how much of it was right."""
+
+    rule: str
+    truth: int = 0
+    found: int = 0
+    right: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        """Right findings over findings (None when it found nothing)."""
+        return self.right / self.found if self.found else None
+
+    @property
+    def recall(self) -> float | None:
+        """Right findings over the truth (None when there was nothing to find)."""
+        return self.right / self.truth if self.truth else None
+
+
+def truth_of(site: dict[str, Any]) -> dict[str, set[str]]:
     """Rule id -> subject paths, for one site of the farm's truth."""
     columns = [
-        Column(c["path"], c["class"] if c["kind"] == "list" else "-", c["items"],
+        Column(c["path"], c["class"] if c["role"] == "list" else "-", c["items"],
                date.fromisoformat(c["newest_date"]) if c["newest_date"] else None,
-               blank=c["kind"] == "blank")
+               blank=c["role"] == "list" and not c["items"] and not c["note_explains"])
         for c in site["columns"]
     ]
     reports = [(r["year"], date.fromisoformat(r["date"]), r["url"])
@@ -40,31 +65,56 @@ def truth_of(site: dict) -> dict[str, set[str]]:
     return out
 
 
-def main(folder: Path) -> None:
+def measure_rules(folder: Path, out: TextIO = sys.stdout) -> list[RuleTally]:
+    """Evaluate ``folder/scan.db``, compare with ``folder/farm/truth.json``, print each miss
+    and extra and a line per rule; return the tallies."""
+    # Imported here so that the farm generator never depends on the rules.
+    from govwatch.core.schema import open_db
+    from govwatch.rules import store
+    from govwatch.rules.engine import evaluate_scan
+
     truth = json.loads((folder / "farm" / "truth.json").read_text(encoding="utf-8"))
     db_path = folder / "scan.db"
     scan_id = evaluate_scan(db_path)["scan"]
     found: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for row in store.findings_of(open_db(db_path), scan_id):
-        found[(row["site"], row["rule"])].add(path_of(row["url"]))
-    rules = ["column.stale", "column.stale_veto", "column.empty", "column.empty_veto",
-             "annual_report.missing", "annual_report.late", "footer.icp", "footer.psb",
-             "footer.site_code", "footer.conac", "footer.jiucuo", "link.broken"]
-    print(f"{'rule':24} {'truth':>5} {'found':>5} {'right':>5} {'precision':>9} {'recall':>6}")
-    for rule in rules:
-        want = got = right = 0
+    db = open_db(db_path)
+    try:
+        for row in store.findings_of(db, scan_id):
+            found[(row["site"], row["rule"])].add(path_of(row["url"]))
+    finally:
+        db.close()
+    expected = {site["id"]: truth_of(site) for site in truth["sites"]}
+    tallies = []
+    print(f"{'rule':24} {'truth':>5} {'found':>5} {'right':>5} {'precision':>9} {'recall':>6}",
+          file=out)
+    for rule in RULES:
+        tally = RuleTally(rule)
         for site in truth["sites"]:
-            expected = truth_of(site)[rule]
-            seen = found[(site["id"], rule)]
-            want, got, right = want + len(expected), got + len(seen), right + len(expected & seen)
-            for miss in sorted(expected - seen):
-                print(f"  missed {site['id']} {rule} {miss}")
-            for extra in sorted(seen - expected):
-                print(f"  extra  {site['id']} {rule} {extra}")
-        precision = f"{right / got:.2f}" if got else "-"
-        recall = f"{right / want:.2f}" if want else "-"
-        print(f"{rule:24} {want:>5} {got:>5} {right:>5} {precision:>9} {recall:>6}")
+            want, seen = expected[site["id"]][rule], found[(site["id"], rule)]
+            tally.truth += len(want)
+            tally.found += len(seen)
+            tally.right += len(want & seen)
+            for miss in sorted(want - seen):
+                print(f"  missed {site['id']} {rule} {miss}", file=out)
+            for extra in sorted(seen - want):
+                print(f"  extra  {site['id']} {rule} {extra}", file=out)
+        precision = f"{tally.precision:.3f}" if tally.precision is not None else "-"
+        recall = f"{tally.recall:.3f}" if tally.recall is not None else "-"
+        print(f"{rule:24} {tally.truth:>5} {tally.found:>5} {tally.right:>5} {precision:>9} "
+              f"{recall:>6}", file=out)
+        tallies.append(tally)
+    return tallies
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: the folder a farm and its scan were kept in."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m bench.rule_accuracy DIR", file=sys.stderr)
+        return 2
+    measure_rules(Path(args[0]))
+    return 0
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/farm"))
+    sys.exit(main())
