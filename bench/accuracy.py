@@ -6,11 +6,17 @@
 all with :func:`crawler.runner.run_scan` at the farm's scan date, and compares the ``columns``
 table with the farm's truth. It prints, per site and overall: the columns in the truth, those
 found (matched by path; ``/x/`` and ``/x/index.html`` are the same list), those found with the
-right newest-item date, the right class, the right item count, and the extra columns the scan
-reported that the truth does not have; then one line (the last three ratios are of the
-columns found)::
+right newest-item date, the right class, the right item count, the right role, and the extra
+columns the scan reported that the truth does not have; then one line (the last four ratios
+are of the columns found)::
 
     columns_recall=<found/truth> date_accuracy=<…> class_accuracy=<…> items_accuracy=<…>
+    role_accuracy=<…>  (on the same line)
+
+and one line per role (list, text, hub, form) of the truth: how many columns of that role the
+truth has, how many the scan found, and how many of those it gave that role, with their
+ratio (``role hub: truth 9 found 9 right 9 accuracy=1.000``). ``--rules`` then evaluates the
+scan and prints precision and recall per rule id against the truth (:mod:`bench.rule_accuracy`).
 
 It measures and never judges: an imperfect crawler gives lower figures, not a failure.
 ``--details`` lists every miss and mismatch; ``--keep DIR`` keeps the farm and the database.
@@ -40,9 +46,10 @@ INDEX_NAMES = ("index.html", "index.shtml", "index.htm")
 # Loopback farm: no politeness delay, and nothing checked beyond 127.0.0.1.
 SCAN_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, **LOOPBACK_ONLY}
 COLUMNS_SQL = (
-    "select site_id, url, name, class, newest_date, item_count, pages_walked, empty_note, kind "
+    "select site_id, url, name, class, newest_date, item_count, pages_walked, empty_note, role "
     "from columns where scan_id = ?"
 )
+ROLES = ("list", "text", "hub", "form")
 
 
 def list_key(url_or_path: str) -> str:
@@ -61,7 +68,10 @@ class Tally:
     date_ok: int = 0
     class_ok: int = 0
     items_ok: int = 0
+    role_ok: int = 0
     extra: int = 0
+    # role -> [columns of that role in the truth, found, found with that role]
+    roles: dict[str, list[int]] = field(default_factory=dict)
     details: list[str] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
@@ -71,7 +81,12 @@ class Tally:
         self.date_ok += other.date_ok
         self.class_ok += other.class_ok
         self.items_ok += other.items_ok
+        self.role_ok += other.role_ok
         self.extra += other.extra
+        for role, counts in other.roles.items():
+            mine = self.roles.setdefault(role, [0, 0, 0])
+            for n, count in enumerate(counts):
+                mine[n] += count
 
 
 def _ratio(num: int, den: int) -> str:
@@ -95,20 +110,27 @@ def compare(site_truth: dict[str, Any], rows: Iterable[dict[str, Any]]) -> Tally
         truth_keys.add(key)
         tally.truth += 1
         row = scanned.get(key)
+        role = col.get("role", "list")
+        per_role = tally.roles.setdefault(role, [0, 0, 0])
+        per_role[0] += 1
         if row is None:
             tally.details.append(f"  missed   {col['name']} {col['path']} ({col['kind']}, "
                                  f"via {col['via']}, {col['items']} items)")
             continue
         tally.found += 1
+        per_role[1] += 1
         newest = (row["newest_date"] or "")[:10] or None
         checks = (
             ("date", newest == col["newest_date"], newest, col["newest_date"]),
             ("class", row["class"] == col["class"], row["class"], col["class"]),
             ("items", (row["item_count"] or 0) == col["items"], row["item_count"], col["items"]),
+            ("role", row.get("role") == role, row.get("role"), role),
         )
         tally.date_ok += checks[0][1]
         tally.class_ok += checks[1][1]
         tally.items_ok += checks[2][1]
+        tally.role_ok += checks[3][1]
+        per_role[2] += checks[3][1]
         wrong = [f"{name} {got!r} (truth {want!r})" for name, ok, got, want in checks if not ok]
         if wrong:
             tally.details.append(f"  wrong    {col['name']} {col['path']}: " + ", ".join(wrong))
@@ -145,8 +167,9 @@ def _scan(truth: dict[str, Any], farm: Path, work: Path) -> tuple[int | None, st
 
 
 def measure(sites: int, pages: int, seed: int, *, keep: Path | None = None,
-            details: bool = False, out: Any = sys.stdout) -> Tally:
-    """Generate, serve, scan and compare; print the report to ``out``; return the totals."""
+            details: bool = False, rules: bool = False, out: Any = sys.stdout) -> Tally:
+    """Generate, serve, scan and compare; print the report to ``out`` (with *rules*, the
+    precision and recall of each rule too); return the totals."""
     work = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="govwatch-accuracy-"))
     try:
         work.mkdir(parents=True, exist_ok=True)
@@ -174,7 +197,15 @@ def measure(sites: int, pages: int, seed: int, *, keep: Path | None = None,
         print(f"columns_recall={_ratio(total.found, total.truth)} "
               f"date_accuracy={_ratio(total.date_ok, total.found)} "
               f"class_accuracy={_ratio(total.class_ok, total.found)} "
-              f"items_accuracy={_ratio(total.items_ok, total.found)}", file=out)
+              f"items_accuracy={_ratio(total.items_ok, total.found)} "
+              f"role_accuracy={_ratio(total.role_ok, total.found)}", file=out)
+        for role in ROLES:
+            want, found, right = total.roles.get(role, [0, 0, 0])
+            print(f"role {role}: truth {want} found {found} right {right} "
+                  f"accuracy={_ratio(right, want)}", file=out)
+        if rules:
+            from bench.rule_accuracy import measure_rules
+            measure_rules(work, out)
         return total
     finally:
         if keep is None:
@@ -190,12 +221,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--details", action="store_true", help="list every miss and mismatch")
     parser.add_argument("--keep", type=Path, help="keep the farm and scan database in this folder")
+    parser.add_argument("--rules", action="store_true",
+                        help="evaluate the scan: precision and recall per rule id")
     args = parser.parse_args(argv)
     if args.sites < 1 or args.pages < 1:
         parser.error("--sites and --pages must be positive")
     if args.keep and args.keep.exists() and any(args.keep.iterdir()):
         parser.error(f"--keep {args.keep}: folder is not empty")
-    measure(args.sites, args.pages, args.seed, keep=args.keep, details=args.details)
+    measure(args.sites, args.pages, args.seed, keep=args.keep, details=args.details,
+            rules=args.rules)
     return 0
 
 

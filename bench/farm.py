@@ -6,9 +6,10 @@ files each (pages and attached documents) into ``DIR/<site id>/``, each with a
 serves it; the layout needs no server quirks (folders are linked only where they hold an
 ``index.html``, GBK pages declare their charset in ``<meta>``), so nginx serves it too.
 ``DIR/truth.json`` holds, per site, what the generator put there: the columns reachable from
-the navigation (name, class, first list page, newest item date, item count, list pages,
-whether it carries a 暂无信息 note), the home page's footer identifiers, the deliberately
-broken links and the pages carrying them, and the annual reports.
+the navigation (name, class, role, first list page, newest item date, item count, list pages,
+the note it prints instead of items and whether that note says why nothing exists), the
+home page's footer identifiers, the deliberately broken links and the pages carrying them,
+the annual reports, and whether the site is a neglected one.
 
 The same seed gives the same bytes. Sites are planned and written one at a time, so memory
 holds one site's plan, never the farm. CMS shapes (TRS WCM, Hanweb jcms, Guangdong gkmlpt,
@@ -55,7 +56,20 @@ __all__ = ["cms_sequence", "generate_farm", "main", "plan_site", "write_site"]
 CMS_NAMES = ("trs", "hanweb", "county", "gkmlpt")
 CMS_WEIGHTS = (0.35, 0.3, 0.2, 0.15)
 EARLIEST = date(2009, 1, 1)  # no item is older: portals were rebuilt since
-NOTES = ("暂无信息", "本栏目暂无内容", "无相关信息")
+# What a list with nothing in it prints: a bare placeholder of the list template explains
+# nothing (a blank column all the same); a note that says why nothing exists exempts it.
+PLACEHOLDERS = ("暂无信息", "本栏目暂无内容", "暂无数据", "没有记录")
+EXPLANATIONS = ("本机关本年度未制定规范性文件。", "本单位无相关信息产生。",
+                "本局不涉及此项工作，暂无相关信息。", "本年度未发生需公开的行政处罚事项。")
+NOTES = PLACEHOLDERS + EXPLANATIONS
+# Hubs (导航页面): (name, slug, shape, section). columns: the 政府信息公开 index listing the
+# section's columns and two outside systems; services: icons leading to the 政务服务 platform;
+# table: a table of 专题 links.
+HUBS = (("政府信息公开", "zfxxgk", "columns", "zwgk"), ("办事服务", "bsfw", "services", "zwgk"),
+        ("专题导航", "ztdh", "table", "ztzl"))
+# One site in five has let its columns go: every column that should be updated is past its
+# window, enough of them for the 10-column veto.
+NEGLECTED_EVERY = 5
 
 
 @dataclass(frozen=True)
@@ -197,8 +211,9 @@ def _footer(rng: random.Random, province: words.Province, region: str,
 
 
 def _sections(rng: random.Random, cms: Cms, pages: int, used: set[str],
-              nav: str) -> list[Section]:
-    """Sections and their columns; bigger portals have more columns, as real ones do."""
+              nav: str, index: int = 0, neglected: bool = False) -> list[Section]:
+    """Sections and their columns; bigger portals have more columns, as real ones do. A
+    neglected site has more columns that should be updated (all of them stale)."""
     extra = pages // 1000
     taken: set[str] = set()
 
@@ -211,26 +226,36 @@ def _sections(rng: random.Random, cms: Cms, pages: int, used: set[str],
 
     notice = words.COLUMN_CATALOG["notice-policy"][0]
     taken.add(notice.name)
-    news = pick("news", rng.randint(2, 3) + extra // 2)
+    news = pick("news", rng.randint(2, 3) + extra // 2 + 3 * neglected)
     policy = [Column(notice.name, notice.cls, notice.slug,
                      cms.new_key(notice.slug, rng, used), "list")]
-    policy += pick("notice-policy", rng.randint(2, 3))
+    policy += pick("notice-policy", rng.randint(2, 3) + 2 * neglected)
     overview = pick("overview", 2)
     for col in overview:
         col.kind = "text"
-    personnel = pick("personnel-planning", rng.randint(1, 2))
+    personnel = pick("personnel-planning", rng.randint(1, 2) + neglected)
     annual = pick("annual-report", 1)
     other = pick("other", rng.randint(2, 3) + extra - extra // 2)
-    notes = pick(rng.choice(("personnel-planning", "other")), rng.randint(1, 2), "note")
-    for col in notes:
-        col.note = rng.choice(NOTES)
-    blanks = pick(rng.choice(("other", "personnel-planning")), rng.randint(0, 2), "blank")
+    notes = pick("other" if neglected else rng.choice(("personnel-planning", "other")),
+                 rng.randint(1, 2), "note")
+    for n, col in enumerate(notes):
+        # the first note of every other site says why it is empty; the rest are placeholders
+        col.note_explains = n == 0 and index % 2 == 0
+        col.note = rng.choice(EXPLANATIONS if col.note_explains else PLACEHOLDERS)
+    blanks = pick("other" if neglected else rng.choice(("other", "personnel-planning")),
+                  rng.randint(0, 2), "blank")
+    hubs: dict[str, list[Column]] = {"zwgk": [], "ztzl": []}
+    for k in (index, index + 1):  # two shapes a site, every shape in any three sites
+        name, slug, shape, section = HUBS[k % len(HUBS)]
+        hub = Column(name, "other", slug, cms.new_key(slug, rng, used), "hub", hub_shape=shape)
+        hubs[section].append(hub)
 
     sections = [
         Section("新闻中心", "xwzx", cms.new_key("xwzx", rng, used), columns=news),
         Section(rng.choice(("政务公开", "信息公开")), "zwgk", cms.new_key("zwgk", rng, used),
-                columns=overview + policy + personnel + notes + annual),
-        Section("专题专栏", "ztzl", cms.new_key("ztzl", rng, used), columns=other + blanks),
+                columns=hubs["zwgk"] + overview + policy + personnel + notes + annual),
+        Section("专题专栏", "ztzl", cms.new_key("ztzl", rng, used),
+                columns=other + blanks + hubs["ztzl"]),
     ]
     for section in sections:
         section.path = cms.page_path(section.slug, section.key)
@@ -277,7 +302,8 @@ def _list_items(seed: int, site: Site, cms: Cms, col: Column, count: int, ids: _
     """Fill a list column with ``count`` dated items, newest first."""
     rng = rng_for(seed, site.index, "column", col.slug)
     prof = PROFILES[col.cls]
-    lo, hi = prof.fresh if rng.random() < prof.fresh_p else prof.stale
+    fresh = rng.random() < prof.fresh_p and not site.neglected
+    lo, hi = prof.fresh if fresh else prof.stale
     newest = SCAN_DATE - timedelta(days=rng.randint(lo, hi))
     gap = min(rng.uniform(*prof.gap), (newest - EARLIEST).days / max(count, 1))
     ordinal = newest.toordinal()
@@ -345,7 +371,7 @@ def _fixed_pages(site: Site) -> int:
     text/blank/note columns and the annual reports."""
     count = len(site.pages) + len(site.sections)  # site.pages includes the home page
     for col in site.columns:
-        if col.kind in ("text", "blank", "note"):
+        if col.kind in ("text", "blank", "note", "hub"):
             count += 1
         elif col.cls == "annual-report":
             count += 1 + len(col.items) + sum(len(it.attachments) for it in col.items)
@@ -376,8 +402,10 @@ def plan_site(seed: int, index: int, pages: int, cms_name: str, charset: str) ->
                 place=place, org=org, style=style,
                 phone=f"0{rng.randint(300, 999)}-{rng.randint(2000000, 8999999)}")
     site.footer = _footer(rng, province, region, unit)
+    site.neglected = index % NEGLECTED_EVERY == 1
+    site.hdjl = "hub" if index % 2 else "form"
     used: set[str] = set()
-    site.sections = _sections(rng, cms, pages, used, style.nav)
+    site.sections = _sections(rng, cms, pages, used, style.nav, index, site.neglected)
     site.pages = {"home": "/index.html"}
     for key, slug in (("sitemap", "wzdt"), ("contact", "lxwm"), ("statement", "wzsm"),
                       ("hdjl", "hdjl")):
@@ -397,7 +425,10 @@ def plan_site(seed: int, index: int, pages: int, cms_name: str, charset: str) ->
         # Each item costs its page, its attachments and a share of a list page.
         cost = 1 + prof.attach_p * 1.25 + (1 / per_page if cms.paginated else 0)
         counts.append(max(1, round(budget * weight / total / cost)))
-    # Tiny farms still paginate: the biggest column always spans at least three pages.
+    # Tiny farms still paginate: the biggest column always spans at least three pages (of
+    # three items at least, however many columns share a small budget).
+    biggest = counts.index(max(counts))
+    counts[biggest] = max(counts[biggest], 7)
     style.per_page = min(per_page, max(3, math.ceil(max(counts) / 3)))
     for col, count in zip(lists, counts, strict=True):
         _list_items(seed, site, cms, col, count, ids)
@@ -444,15 +475,26 @@ def site_truth(site: Site, writer: Writer) -> dict[str, Any]:
         newest = max((it.day for it in col.items), default=None)
         columns.append({
             "name": col.name, "class": col.cls, "path": col.path, "via": col.nav,
-            "kind": col.kind, "newest_date": newest.isoformat() if newest else None,
-            "items": len(col.items), "list_pages": len(col.list_paths),
+            "kind": col.kind, "role": col.role, "newest_date": newest.isoformat() if newest
+            else None, "items": len(col.items), "list_pages": len(col.list_paths),
             "list_page_paths": list(col.list_paths), "empty_note": col.kind == "note",
+            "note": col.note, "note_explains": col.note_explains,
+            "hub_shape": col.hub_shape or None,
             "date_style": col.date_style if col.kind == "list" else None,
         })
+    # The menu's 互动交流 page: an on-line form or a hub of services, a column of its own.
+    hdjl = site.pages["hdjl"]
+    columns.append({
+        "name": "互动交流", "class": "other", "path": hdjl, "via": "menu", "kind": site.hdjl,
+        "role": site.hdjl, "newest_date": None, "items": 0, "list_pages": 1,
+        "list_page_paths": [hdjl], "empty_note": False, "note": None, "note_explains": False,
+        "hub_shape": "hdjl" if site.hdjl == "hub" else None, "date_style": None,
+    })
     footer = {kind: {"present": f.raw is not None, "valid": f.valid, "raw": f.raw}
               for kind, f in site.footer.items()}
     return {
         "id": site.id, "name": site.name, "unit": site.unit, "cms": site.cms,
+        "neglected": site.neglected,
         "charset": site.charset, "declared_charset": site.style.declared, "dir": site.id,
         "home": site.pages["home"], "files": writer.files, "html_pages": writer.html,
         "columns": columns, "footer": footer,

@@ -62,15 +62,19 @@ class Item:
 
 @dataclass(slots=True)
 class Column:
-    """A column (栏目): a list of items, a text page (概况), a blank frame, or a 暂无信息 note."""
+    """A column (栏目): a list of items, a text page (概况), a blank frame, a list that prints a
+    note instead of items (a bare 暂无信息, or a note saying why nothing exists), or a hub (a
+    page of links to sub-columns, services or other systems)."""
 
     name: str
     cls: str  # news, notice-policy, personnel-planning, overview, annual-report, other
     slug: str
     key: str  # the CMS's own id of the column (Hanweb colid, or the slug)
-    kind: str  # list | text | blank | note
+    kind: str  # list | text | blank | note | hub
     nav: str = "section"  # menu | submenu | section: where the navigation links it from
-    note: str | None = None  # the 暂无信息 text of a note column
+    note: str | None = None  # the text a note column prints where its items would be
+    note_explains: bool = False  # the note says why nothing exists (exempt from 空白栏目)
+    hub_shape: str = ""  # of a hub: columns | services | table
     date_style: str = "iso"
     items: list[Item] = field(default_factory=list)
     list_paths: list[str] = field(default_factory=list)  # its list pages, first one first
@@ -80,6 +84,12 @@ class Column:
     def path(self) -> str:
         """Path of the first list page (or of the text page)."""
         return self.list_paths[0]
+
+    @property
+    def role(self) -> str:
+        """What an inspector calls the page (``columns.role``): a blank frame or a note is
+        still a list; text, hub as they are."""
+        return self.kind if self.kind in ("text", "hub") else "list"
 
 
 @dataclass(slots=True)
@@ -169,6 +179,8 @@ class Site:
     pages: dict[str, str] = field(default_factory=dict)  # home, sitemap, contact, … → path
     broken: list[BrokenLink] = field(default_factory=list)
     reports: list[AnnualReport] = field(default_factory=list)
+    hdjl: str = "form"  # the 互动交流 page the menu offers: an on-line form, or a hub
+    neglected: bool = False  # every column that should be updated is past its window
 
     @property
     def columns(self) -> list[Column]:

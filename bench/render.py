@@ -182,15 +182,33 @@ class SiteRenderer:
                 'name="phone"></p><p>标题：<input type="text" name="title"></p><p>内容：'
                 '<textarea name="content"></textarea></p><p><input type="submit" value="提交">'
                 "</p></form>")
-        self.page(site.pages["hdjl"], f"互动交流_{site.name}",
-                  f"<h2>在线咨询</h2><p>请如实填写以下信息，我们将在5个工作日内答复。</p>{form}",
-                  crumbs=[("互动交流", None)])
+        if site.hdjl == "hub":
+            path = site.pages["hdjl"]
+            services = [(name, f"https://hd.{site.domain}/{slug}/") for name, slug in
+                        (("领导信箱", "ldxx"), ("在线咨询", "zxzx"), ("网上调查", "wsdc"),
+                         ("征集调查", "zjdc"), ("在线访谈", "zxft"))]
+            services.append(("联系我们", chrome.link(path, site.pages["contact"])))
+            cells = "".join(
+                f'<li><a href="{escape(href)}" target="_blank"><img src="'
+                f'{escape(chrome.link(path, "/images/logo.png"))}" alt="{escape(name)}"></a>'
+                f'<a href="{escape(href)}" target="_blank">{escape(name)}</a></li>'
+                for name, href in services)
+            self.page(path, f"互动交流_{site.name}",
+                      f'<h2>互动交流</h2><div class="hdjl-box"><ul>{cells}</ul></div>',
+                      crumbs=[("互动交流", None)])
+        else:
+            self.page(site.pages["hdjl"], f"互动交流_{site.name}",
+                      f"<h2>在线咨询</h2><p>请如实填写以下信息，我们将在5个工作日内答复。</p>"
+                      f"{form}", crumbs=[("互动交流", None)])
 
     # -- columns ------------------------------------------------------------------------------
     def column(self, col: Column) -> None:
         """A column's list pages, then its articles, documents and attachments."""
         if col.kind == "text":
             self.text_page(col)
+            return
+        if col.kind == "hub":
+            self.hub_page(col)
             return
         chrome, cms, site = self.chrome, self.cms, self.site
         section = col.section
@@ -231,6 +249,39 @@ class SiteRenderer:
         body = (f'<div class="left">{self.chrome.section_tree(col.path, section, col)}</div>'
                 f'<div class="right"><h2>{escape(col.name)}</h2>{content}</div>')
         self.page(col.path, f"{col.name}_{site.name}", body, metas=self.cms.list_metas(site, col),
+                  crumbs=[(section.name, section.path), (col.name, None)])
+
+    def hub_page(self, col: Column) -> None:
+        """A hub (导航页面): links to the section's columns, to services or to 专题, in one of
+        three shapes; no item of its own."""
+        site, chrome, path = self.site, self.chrome, col.path
+        section = col.section
+        assert section is not None
+        siblings = [(c.name, chrome.column_href(path, c)) for c in section.columns
+                    if c is not col and c.kind != "hub"]
+        if col.hub_shape == "columns":
+            links = [*siblings, ("依申请公开", f"https://ysq.{site.domain}/"),
+                     ("政府信息公开意见箱", f"https://yjx.{site.domain}/")]
+            rows = "".join(f'<li><a href="{escape(h)}">{escape(n)}</a></li>' for n, h in links)
+            content = f'<div class="xxgk-list"><ul>{rows}</ul></div>'
+        elif col.hub_shape == "services":
+            logo = escape(chrome.link(path, "/images/logo.png"))
+            links = [(n, f"https://zwfw.{site.domain}/{s}/") for n, s in
+                     (("个人办事", "grbs"), ("法人办事", "frbs"), ("部门服务", "bmfw"),
+                      ("公共服务", "ggfw"), ("便民查询", "bmcx"), ("办件公示", "bjgs"))]
+            content = '<div class="fw-grid">' + "".join(
+                f'<a href="{escape(h)}" target="_blank"><img src="{logo}" alt="{escape(n)}">'
+                f"<p>{escape(n)}</p></a>" for n, h in links) + "</div>"
+        else:  # table: the section's 专题 and two of the province's
+            links = [*siblings, ("营商环境专题", f"https://yshj.{site.domain}/"),
+                     ("乡村振兴专题", f"https://xczx.{site.domain}/")]
+            pairs = [links[k:k + 2] for k in range(0, len(links), 2)]
+            rows = "".join("<tr>" + "".join(f'<td><a href="{escape(h)}">{escape(n)}</a></td>'
+                                            for n, h in pair) + "</tr>" for pair in pairs)
+            content = f'<table class="list-table" width="100%">{rows}</table>'
+        body = (f'<div class="left">{chrome.section_tree(path, section, col)}</div>'
+                f'<div class="right"><h2>{escape(col.name)}</h2>{content}</div>')
+        self.page(path, f"{col.name}_{site.name}", body, metas=self.cms.list_metas(site, col),
                   crumbs=[(section.name, section.path), (col.name, None)])
 
     def article(self, col: Column, item: Item, prev: Item | None, nxt: Item | None) -> None:

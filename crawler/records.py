@@ -70,8 +70,8 @@ class ListPageRecord:
     name: str
     name_source: str
     column_class: str
-    kind: str  # list | page (a text page such as 机构概况)
-    empty_note: str | None
+    role: str  # ColumnRole: list, text (机构概况), hub (导航页面), form
+    empty_note: str | None  # the 暂无信息-style note as printed, when it lists nothing
     item_count: int
 
     def rows(self) -> list[dict[str, Any]]:

@@ -174,16 +174,16 @@ def finalize_scan(db: sqlite_utils.Database, scan_id: int, *, verify_links: bool
     nothing is counted unsettled.
 
     Set-based SQL, so it costs the same whether a site has a hundred pages or a hundred
-    thousand. The column's name, class and kind come from its first list page.
+    thousand. The column's name, class and role come from its first list page.
     """
     with db.conn:
         db.execute("delete from columns where scan_id = ?", [scan_id])
         db.execute(
             """
-            insert into columns (scan_id, site_id, url, name, name_source, class, kind,
+            insert into columns (scan_id, site_id, url, name, name_source, class, role,
                                  empty_note, newest_date, item_count, pages_walked)
             select first.scan_id, first.site_id, first.column_url, first.name,
-                   first.name_source, first.class, first.kind, first.empty_note,
+                   first.name_source, first.class, first.role, first.empty_note,
                    (select max(date) from items i
                      where i.scan_id = first.scan_id and i.column_url = first.column_url),
                    (select count(distinct url) from items i
@@ -243,7 +243,7 @@ def column_inventory(
     return list(
         db.query(
             "select site_id as site, name, class, url, newest_date, item_count as items, "
-            f"pages_walked, kind, empty_note from columns where {where} order by site_id, url",
+            f"pages_walked, role, empty_note from columns where {where} order by site_id, url",
             params,
         )
     )

@@ -32,7 +32,7 @@ from govwatch.core.config import Config, ConfigError, check_site_ids, load_confi
 from govwatch.core.defaults import TIMEZONE, bulletin_stem
 from govwatch.core.schedule import JOB_NAMES
 from govwatch.core.schema import StoreError, open_db
-from govwatch.core.vocabulary import IssueState, ScanStatus
+from govwatch.core.vocabulary import ColumnRole, IssueState, ScanStatus
 from govwatch.crawler import store as crawl_store
 from govwatch.output import FileList, format_option, render
 from govwatch.reports import ReportError
@@ -393,11 +393,14 @@ def columns(db_path: str, site_ids: tuple[str, ...], fmt: str) -> None:
     if scan_id is None:
         fail(f"{db_path}: no complete scan yet")
     rows = crawl_store.column_inventory(db, scan_id, site_ids)
+    if fmt == "table":  # people read the role's Chinese name; json and csv keep the value
+        rows = [{**r, "role": ColumnRole(r["role"]).label if r["role"] else ""} for r in rows]
     click.echo(
         render(
             rows,
             fmt,
-            ["site", "name", "class", "url", "newest_date", "items"] if fmt == "table" else (),
+            ["site", "name", "role", "class", "url", "newest_date", "items"]
+            if fmt == "table" else (),
         )
     )
 

@@ -96,6 +96,10 @@ def evaluate_scan(
     complete.
     """
     catalogue = load_catalogue(packs)
+    if Path(db_path).exists():
+        # the view reads read-only: a database of an earlier govwatch is migrated first,
+        # as the write of the findings would migrate it anyway
+        open_db(db_path).close()
     with ScanView.open(db_path, scan_id, as_of) as scan:
         findings = evaluate(scan, catalogue, overrides)
         scan_id, judged_at = scan.scan_id, scan.as_of

@@ -174,8 +174,14 @@ def fingerprint(site_id: str, rule_id: str, subject_url: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()
 
 
+def newest_evidence(newest: str | None, items: int) -> str:
+    """Evidence of a freshness finding: the newest item's date and how many items were read
+    (最新信息日期 2026-11-21，共 12 条)."""
+    return (f"最新信息日期 {newest}，" if newest else "信息均未注明日期，") + f"共 {items} 条"
+
+
 def evidence_list(items: Sequence[str], most: int, total: int | None = None) -> str:
     """The first *most* of *items*, space-separated, and how many more there are (of
     *total*, when *items* is already cut short)."""
     extra = (len(items) if total is None else total) - most
-    return " ".join(items[:most]) + (f"（另 {extra} 项）" if extra > 0 else "")
+    return " ".join(items[:most]) + (f"（另有 {extra} 项）" if extra > 0 else "")

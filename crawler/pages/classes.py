@@ -16,6 +16,8 @@ import yaml
 from govwatch.core.vocabulary import ColumnClass
 
 VOCABULARY_FILE = Path(__file__).with_name("columns.yaml")
+_SENTENCE_ENDS = ("。", "！", "!", "；", ";")
+_NOTE_CHARS = 120  # a note is a sentence; more is the page's text, not its note
 
 
 @cache
@@ -35,6 +37,14 @@ def classify_column(name: str) -> ColumnClass:
 
 
 def find_empty_note(text: str) -> str | None:
-    """The 暂无信息-style note in *text*, if the page says it has nothing to publish."""
-    match = _vocabulary()[1].search(text)
-    return match.group(0) if match else None
+    """The sentence of *text* by which a page says it has nothing to publish, as printed
+    (暂无信息, or 本机关本年度未制定规范性文件), or None. Whether the note exempts the column
+    from 空白栏目 is the rule pack's to judge, not the crawler's."""
+    for line in text.splitlines():
+        match = _vocabulary()[1].search(line)
+        if match:
+            start = max((line.rfind(p, 0, match.start()) for p in _SENTENCE_ENDS), default=-1)
+            ends = [i for i in (line.find(p, match.end()) for p in _SENTENCE_ENDS) if i >= 0]
+            end = min(ends) + 1 if ends else len(line)
+            return line[start + 1:end].strip()[:_NOTE_CHARS]
+    return None

@@ -10,19 +10,26 @@ site's navigation. This module reads one :class:`~crawler.pages.page.Page` and s
   breadcrumb (当前位置), the navigation text that led to the page, or the title;
 - whether the page is built as a list even when it lists nothing (:func:`has_list_frame`),
   and how much text it carries outside header, footer, navigation and sidebars
-  (:func:`main_text_length`): a blank column (空白栏目), an overview page (概况) or neither.
+  (:func:`main_text_length`): a blank column (空白栏目), an overview page (概况) or neither;
+- what a page without a dated list of its own holds (:func:`content_of`): its links, its form
+  fields and its text, by which :func:`undated_role` tells a hub (导航页面: links to
+  sub-columns, services or other systems) and a form (表单页面) from a text page or a blank
+  list. A hub or a form lists nothing because it has nothing to list, not because the unit
+  left it empty.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urljoin
 
 from lxml import etree
 
-from govwatch.crawler.pages import dates
+from govwatch.core.vocabulary import ColumnRole
+from govwatch.crawler.pages import dates, pagination
 from govwatch.crawler.pages.page import CHROME, Page, clean_text, element_regions
 
 _ITEM_TAGS = frozenset({"li", "tr", "dd", "dt", "p", "div"})
@@ -37,6 +44,17 @@ _TITLE_SPLIT = re.compile(r"\s*[-_|—–｜]+\s*")
 # Lists with at least this many dated items, outside sidebars, each make a page a landing page
 # (栏目首页 of several blocks) when there are two or more of them.
 _LANDING_LIST_SIZE = 3
+# A hub offers at least this many places to go, in short anchors (column and service names,
+# not article titles), and its links carry at least half of its main text.
+_HUB_LINKS = 3
+_HUB_ANCHOR_CHARS = 12
+# Text a reader types into: a form has at least this many fields besides a search box.
+_FORM_FIELDS = 2
+_LIST_TAGS = frozenset({"ul", "ol", "table", "tbody", "div", "dl"})
+_FIELD_TYPES = frozenset({"", "text", "email", "tel", "number", "date", "file"})
+_PAGER_ANCHOR = re.compile(
+    r"^(下一页|下页|尾页|末页|最后一页|上一页|上页|首页|第一页|\d{1,4}|>|>>|<|<<|»|«|›|‹|更多.*)$"
+)
 
 
 @dataclass(frozen=True)
@@ -180,17 +198,24 @@ def column_name(page: Page, link_text: str = "") -> tuple[str, str]:
 
 def _breadcrumb_name(page: Page) -> str:
     """Last named step of the innermost breadcrumb (当前位置：首页 > 政务公开 > 通知公告)."""
-    best = ""
-    for el in page.tree.iter("div", "span", "p", "td", "ul", "ol", "nav"):
-        words = f"{el.get('id', '')} {el.get('class', '')}".lower()
-        text = clean_text(" ".join(el.itertext()))
-        if len(text) > 120 or (best and len(text) >= len(best)):
-            continue
-        if any(w in words for w in _CRUMB_WORDS) or _CRUMB_LEAD.match(text):
-            best = text
+    crumb = _breadcrumb_element(page)
+    best = clean_text(" ".join(crumb.itertext())) if crumb is not None else ""
     parts = _CRUMB_SPLIT.split(_CRUMB_LEAD.sub("", best))
     named = [p for p in parts if p not in _CRUMB_FILLER]
     return named[-1] if named else ""
+
+
+def _breadcrumb_element(page: Page) -> etree._Element | None:
+    """The innermost element holding the breadcrumb, if the page has one."""
+    best, best_len = None, 0
+    for el in page.tree.iter("div", "span", "p", "td", "ul", "ol", "nav"):
+        words = f"{el.get('id', '')} {el.get('class', '')}".lower()
+        text = clean_text(" ".join(el.itertext()))
+        if len(text) > 120 or (best_len and len(text) >= best_len):
+            continue
+        if any(w in words for w in _CRUMB_WORDS) or _CRUMB_LEAD.match(text):
+            best, best_len = el, len(text)
+    return best
 
 
 def has_list_frame(page: Page) -> bool:
@@ -212,15 +237,131 @@ def has_list_frame(page: Page) -> bool:
 
 def main_text_length(page: Page) -> int:
     """Characters of text outside header, footer, navigation, sidebars and scripts."""
+    return sum(len(part) for part in _main_parts(page))
+
+
+def main_text(page: Page) -> str:
+    """The text outside header, footer, navigation, sidebars and scripts, piece by piece
+    (one line per element's own text), where a column prints its 暂无信息-style note."""
+    return "\n".join(_main_parts(page))
+
+
+def _main_parts(page: Page) -> Iterator[str]:
     body = page.tree.find("body")
     if body is None:
-        return 0
-    total = 0
+        return
     for el in body.iter():
         if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
             continue
-        own = (el.text or "") if el.tag not in _SKIP_TAGS else ""
-        text = clean_text(own) + clean_text(el.tail if el.getparent() is not None else "")
-        if text and not element_regions(el) & _NOT_CONTENT:
-            total += len(text)
-    return total
+        own = clean_text(el.text)
+        tail = clean_text(el.tail if el.getparent() is not None else "")
+        if (own or tail) and not element_regions(el) & _NOT_CONTENT:
+            if own:
+                yield own
+            if tail:
+                yield tail
+
+
+@dataclass(frozen=True)
+class Content:
+    """What a page holds outside header, footer, navigation, sidebars and its breadcrumb."""
+
+    text: int  # characters of text (no white space)
+    link_text: int  # of which in links (pager links and menus of the page's siblings aside)
+    anchors: tuple[str, ...]  # the text of each distinct place its links lead to
+    fields: int  # form fields a reader fills in, search boxes aside
+    empty_list: bool  # a list container (ul.list, table.list…) with nothing in it
+
+    @property
+    def short_anchors(self) -> bool:
+        """Whether most anchors are names (of columns, services) rather than titles."""
+        lengths = sorted(len(a) for a in self.anchors)
+        return bool(lengths) and lengths[len(lengths) // 2] <= _HUB_ANCHOR_CHARS
+
+
+def content_of(page: Page) -> Content:
+    """The main content of *page*, measured: its text, its links and its form fields.
+
+    Links are taken by the container that holds them; a container with a link to the page
+    itself is a menu of the page's section (the current column marked in it), not the page's
+    own content, however it is styled (``td.left``, ``ul.left_ul``).
+    """
+    body = page.tree.find("body")
+    if body is None:
+        return Content(0, 0, (), 0, False)
+    crumb = _breadcrumb_element(page)
+    own = pagination.list_key(page.url)
+    text = 0
+    groups: dict[etree._Element, list[tuple[str, str]]] = {}
+    menus: set[etree._Element] = set()
+    empty_list = False
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
+            continue
+        if element_regions(el) & _NOT_CONTENT or _inside(el, crumb):
+            continue
+        text += len(clean_text(el.text).replace(" ", "")) + len(
+            clean_text(el.tail).replace(" ", ""))
+        if el.tag in _LIST_TAGS and _is_empty_list(el):
+            empty_list = True
+        if el.tag != "a":
+            continue
+        label = clean_text(el.text_content()) or clean_text(el.get("title"))
+        if not label:
+            label = next((clean_text(i.get("alt")) for i in el.iter("img") if i.get("alt")), "")
+        href = (el.get("href") or "").strip()
+        if not label or not href or href == "#" or _PAGER_ANCHOR.match(label):
+            continue
+        item = _item_element(el)
+        group = item.getparent() if item is not None and item.getparent() is not None else body
+        # javascript: links of a hub load its sub-columns in place: each is a place too
+        if href.lower().startswith("javascript:"):
+            target = label
+        else:
+            target = urljoin(page.base_url, href).split("#", 1)[0]
+            if pagination.list_key(target) == own:
+                menus.add(group)
+        groups.setdefault(group, []).append((target, label))
+    anchors: dict[str, str] = {}
+    for group, links in groups.items():
+        if group not in menus:
+            for target, label in links:
+                anchors.setdefault(target, label)
+    link_text = sum(len(label.replace(" ", "")) for label in anchors.values())
+    fields = sum(_form_fields(form) for form in body.iter("form")
+                 if not element_regions(form) & _NOT_CONTENT)
+    return Content(text, link_text, tuple(anchors.values()), fields, empty_list)
+
+
+def _is_empty_list(el: etree._Element) -> bool:
+    """A list container (by its id or class) that holds no text and no link."""
+    words = f"{el.get('id', '')} {el.get('class', '')}".lower()
+    if not any(w in words for w in _LIST_WORDS):
+        return False
+    return next(el.iter("a"), None) is None and not clean_text(el.text_content())
+
+
+def _inside(el: etree._Element, ancestor: etree._Element | None) -> bool:
+    return ancestor is not None and (el is ancestor or ancestor in el.iterancestors())
+
+
+def _form_fields(form: etree._Element) -> int:
+    """Fields a reader fills in; a form of one text box is a search box, not a form."""
+    count = 0
+    for field in form.iter("input", "textarea", "select"):
+        kind = (field.get("type") or "").lower()
+        if field.tag != "input" or kind in _FIELD_TYPES:
+            count += 1
+    return count if count >= _FORM_FIELDS else 0
+
+
+def undated_role(page: Page) -> ColumnRole | None:
+    """The role of a page with no dated list of its own: a form, a hub, or None (a text page,
+    a blank list or something else: the caller tells those apart by its text and frame)."""
+    content = content_of(page)
+    if content.fields:
+        return ColumnRole.FORM
+    if (not content.empty_list and len(content.anchors) >= _HUB_LINKS
+            and content.short_anchors and 2 * content.link_text >= content.text):
+        return ColumnRole.HUB
+    return None

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from w3lib.encoding import html_to_unicode
 
-from govwatch.core.vocabulary import ColumnClass, LinkKind
+from govwatch.core.vocabulary import ColumnClass, ColumnRole, LinkKind
 from govwatch.crawler.pages import dates, pagination
 from govwatch.crawler.pages.classes import classify_column, find_empty_note
 from govwatch.crawler.pages.columns import (
@@ -36,7 +36,9 @@ from govwatch.crawler.pages.columns import (
     has_list_frame,
     is_landing,
     main_list,
+    main_text,
     main_text_length,
+    undated_role,
 )
 from govwatch.crawler.pages.footer import footer_facts
 from govwatch.crawler.pages.links import Link, page_links, target_url
@@ -61,7 +63,7 @@ _SITEMAP = re.compile(r"网站地图|站点地图|sitemap", re.I)
 # The request meta a reading depends on; each is set by the crawl when it asks for a page.
 READING_META = ("home", "hops", "link_text", "nav", "candidate", "column_url", "page_no")
 # Changes with any change to what a reading extracts, so stored readings are not reused.
-READER_VERSION = 1
+READER_VERSION = 2
 
 
 @dataclass
@@ -180,7 +182,7 @@ def _list_page(visit: Visit, page: Page, lists: list[DatedList]) -> ListPageReco
         column_url = pagination.list_key(page.url)  # a later page reached by a plain link
         page_no = pagination.page_number(page.url)
     name, source = column_name(page, meta.get("link_text", ""))
-    kind, note = "list", None
+    role, note = ColumnRole.LIST, None
     if column_url is None:
         if visit.home or is_landing(lists):
             return None
@@ -191,18 +193,26 @@ def _list_page(visit: Visit, page: Page, lists: list[DatedList]) -> ListPageReco
         if not (sure_list or overview) and dates.article_date(page.tree, page.url):
             return None
         if own is None:
-            # No dated list: a blank column (空白栏目), a text column such as 机构概况, or
-            # not a column at all (a calendar, a search form, a contact page).
+            # No dated list: a blank column (空白栏目), a text column such as 机构概况, a hub
+            # or a form, or not a column at all (a calendar, a search page, a contact page).
             if not candidate:
                 return None
-            note = find_empty_note(page.visible_text)
-            if note is None:
+            note = find_empty_note(main_text(page))
+            undated = undated_role(page) if note is None else None
+            if undated is not None:
+                # offered by the navigation (or built like a list, which once made it a
+                # blank column); a site map is a hub of the whole site, not a column
+                if not (meta.get("nav") or has_list_frame(page)) or _SITEMAP.search(
+                        f"{page.title} {meta.get('link_text', '')}"):
+                    return None
+                role = undated
+            elif note is None:
                 if main_text_length(page) >= _BLANK_PAGE_CHARS:
                     if not (overview or meta.get("nav")):
                         return None
-                    kind = "page"  # text, even inside a list-like frame: not blank
+                    role = ColumnRole.TEXT  # text, even inside a list-like frame: not blank
                 elif overview:
-                    kind = "page"  # 领导信息 may be a short table: overviews are text
+                    role = ColumnRole.TEXT  # 领导信息 may be a short table: overviews are text
                 elif not has_list_frame(page):
                     return None
         elif not sure_list and not candidate:
@@ -216,7 +226,7 @@ def _list_page(visit: Visit, page: Page, lists: list[DatedList]) -> ListPageReco
         name=name,
         name_source=source,
         column_class=classify_column(name),
-        kind=kind,
+        role=role.value,
         empty_note=note,
         item_count=len(own.items) if own else 0,
     )

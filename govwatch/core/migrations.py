@@ -52,9 +52,21 @@ def scan_sites_capped(db: sqlite_utils.Database) -> None:
     add_missing_columns(db, "scan_sites", {"capped": int})
 
 
+def column_roles(db: sqlite_utils.Database) -> None:
+    """``kind`` becomes ``role`` in ``column_pages`` and ``columns``: besides lists and text
+    pages (``page``, now ``text``) a column may be a hub or a form, and only lists are judged
+    blank. The column keeps its place in the table."""
+    for table in ("column_pages", "columns"):
+        have = db[table].columns_dict
+        if "kind" in have and "role" not in have:
+            db.execute(f"alter table [{table}] rename column kind to role")
+        db.execute(f"update [{table}] set role = 'text' where role = 'page'")
+
+
 # Append only: the position of a migration (from 1) is the schema version it brings a
 # database to (PRAGMA user_version).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_scan_sites_discovered_unsettled", scan_sites_discovered_unsettled),
     Migration("0002_scan_sites_capped", scan_sites_capped),
+    Migration("0003_column_roles", column_roles),
 )

@@ -28,7 +28,9 @@ Tables (one row per …):
   encoding; ``revalidated`` when the page answered 304 and its stored reading was reused.
 - ``links``: (source page, target) pair with anchor text and link kind.
 - ``column_pages``: list page of a column (栏目) as walked, with its page number.
-- ``columns``: column of a site, aggregated from its list pages when the scan completes.
+- ``columns``: column of a site, aggregated from its list pages when the scan completes; its
+  ``role`` (:class:`ColumnRole`: list, text page, hub, form) and the note it printed when it
+  lists nothing (``empty_note``, the text as found: the rules judge whether it exempts).
 - ``items``: dated entry (条目) of a list, with the page and the column it was listed on.
 - ``footer_facts``: footer identifier (页面底部标识) of a page: raw text, value, valid or not.
 - ``page_texts``: visible text of an HTML page (for text rules), and the raw HTML of the home
@@ -114,7 +116,7 @@ TABLES: dict[str, dict[str, Any]] = {
     "column_pages": {
         "columns": {
             "scan_id": int, "site_id": str, "column_url": str, "page_url": str,
-            "page_no": int, "name": str, "name_source": str, "class": str, "kind": str,
+            "page_no": int, "name": str, "name_source": str, "class": str, "role": str,
             "empty_note": str, "item_count": int,
         },
         "pk": ("scan_id", "page_url"),
@@ -123,7 +125,7 @@ TABLES: dict[str, dict[str, Any]] = {
     "columns": {
         "columns": {
             "scan_id": int, "site_id": str, "url": str, "name": str, "name_source": str,
-            "class": str, "kind": str, "empty_note": str, "newest_date": str,
+            "class": str, "role": str, "empty_note": str, "newest_date": str,
             "item_count": int, "pages_walked": int,
         },
         "pk": ("scan_id", "url"),

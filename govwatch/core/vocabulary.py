@@ -3,7 +3,7 @@ Chinese name a unit or an auditor reads for it.
 
 One place owns each: the crawler writes these values, the rules and reports read them, and
 templates and SQL use them by value (``scans.status``, ``scan_sites.status``,
-``link_checks.result`` and ``.error``, ``links.kind``, ``columns.class``,
+``link_checks.result`` and ``.error``, ``links.kind``, ``columns.class`` and ``.role``,
 ``footer_facts.kind``, ``probes.outcome``, ``findings.severity``, ``issues.state``,
 ``issue_events.cause``). Part of the ground floor: imports nothing of govwatch.
 """
@@ -163,6 +163,25 @@ _LABELS = {
     ColumnClass.PERSONNEL_PLANNING: "人事/规划计划类", ColumnClass.OVERVIEW: "概况类",
     ColumnClass.ANNUAL_REPORT: "年报类", ColumnClass.OTHER: "其他类",
 }
+
+
+class ColumnRole(enum.StrEnum):
+    """What a column's page is (``columns.role``, ``column_pages.role``): which rules judge it.
+
+    Only a list can be a blank column (空白栏目) or a stale one; a text page, a hub or a form
+    has no items to publish (docs/indicators.md#empty-columns).
+    """
+
+    LIST = "list"  # 信息列表: dated items, or a list frame with none (a blank column)
+    TEXT = "text"  # 文本页面: an overview such as 机构概况, text rather than items
+    HUB = "hub"  # 导航页面: links to sub-columns, services or other systems
+    FORM = "form"  # 表单页面: an on-line form (在线咨询, 依申请公开)
+
+    @property
+    def label(self) -> str:
+        """The Chinese name printed in column inventories."""
+        return {"list": "信息列表", "text": "文本页面", "hub": "导航页面",
+                "form": "表单页面"}[self.value]
 
 
 class FactKind(enum.StrEnum):

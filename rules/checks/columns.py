@@ -7,9 +7,11 @@ updated. A column without any item is left to ``column_empty``. ``applies_to.col
 narrows the classes further. The finding carries the column's class as a fact, so
 ``count_at_least`` can count stale news and notice columns together.
 
-``column_empty`` (no params) reports a list column with no item and no 暂无信息-style note
-(a column that says it has nothing to publish is exempt, docs/indicators.md#empty-columns).
-Text pages (``kind = page``, such as 机构概况) are never empty columns.
+``column_empty`` (param ``exempt_notes``: phrases) reports a list column with no item, unless
+the note it prints says why nothing exists (本机关本年度未制定规范性文件: it contains one of the
+phrases). A bare placeholder printed by the list template (暂无信息, 暂无数据) explains nothing
+and exempts nothing (docs/indicators.md#empty-columns). Only lists are judged: text pages
+(机构概况), hubs and forms (``columns.role``) are never empty columns.
 
 Both are one SQL query per scan over ``columns``.
 """
@@ -19,9 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from govwatch.core.vocabulary import ColumnClass
-from govwatch.rules.model import Hit, Rule
-from govwatch.rules.params import Choice, MapOf, Param, WindowKind, as_date
+from govwatch.core.vocabulary import ColumnClass, ColumnRole
+from govwatch.rules.model import Hit, Rule, newest_evidence
+from govwatch.rules.params import Choice, ListOf, MapOf, Param, Text, WindowKind, as_date
 from govwatch.rules.registry import check
 from govwatch.rules.scanview import ScanView, in_list
 
@@ -53,7 +55,7 @@ def column_freshness(scan: ScanView, rule: Rule) -> Iterator[Hit]:
     marks, params = in_list("c", classes)
     sql = f"""
         select site_id, url, name, class, newest_date, item_count from columns
-        where scan_id = :scan and kind = 'list' and item_count > 0 and class in ({marks})
+        where scan_id = :scan and role = 'list' and item_count > 0 and class in ({marks})
         order by site_id, url
     """
     for row in scan.rows(sql, params):
@@ -66,30 +68,41 @@ def column_freshness(scan: ScanView, rule: Rule) -> Iterator[Hit]:
             row["site_id"], row["url"],
             detail=f"栏目「{row['name']}」（{_class_label(row['class'])}）{seen}，"
                    f"超过 {window.chinese()} 更新期限（{window.cutoff(scan.as_of)} 以来无更新）",
-            evidence=f"newest={newest or '-'} items={row['item_count']}",
+            evidence=newest_evidence(newest, row["item_count"]),
             facts={"class": row["class"], "newest": newest},
         )
 
 
+def exempts(rule: Rule, note: str | None) -> bool:
+    """Whether *note*, as the column printed it, explains why it has nothing to publish."""
+    return bool(note) and any(phrase in note for phrase in rule.params["exempt_notes"])
+
+
 def _empty_example(rule: Rule, value: Mapping[str, Any]) -> bool:
-    return (value.get("kind", "list") == "list" and not value.get("items")
-            and not value.get("empty_note"))
+    return (value.get("role", ColumnRole.LIST) == ColumnRole.LIST and not value.get("items")
+            and not exempts(rule, value.get("empty_note")))
 
 
-@check("column_empty", example=_empty_example)
+@check("column_empty", example=_empty_example,
+       params={"exempt_notes": Param(ListOf(Text()))})
 def column_empty(scan: ScanView, rule: Rule) -> Iterator[Hit]:
-    """A list column with no item and no note saying it has nothing to publish."""
+    """A list column with no item and no note saying why nothing exists."""
     marks, params = in_list("c", _classes(rule, list(_CLASSES)))
     sql = f"""
-        select site_id, url, name, class, pages_walked from columns
-        where scan_id = :scan and kind = 'list' and coalesce(item_count, 0) = 0
-          and coalesce(empty_note, '') = '' and class in ({marks})
+        select site_id, url, name, class, pages_walked, empty_note from columns
+        where scan_id = :scan and role = 'list' and coalesce(item_count, 0) = 0
+          and class in ({marks})
         order by site_id, url
     """
     for row in scan.rows(sql, params):
+        note = row["empty_note"]
+        if exempts(rule, note):
+            continue
+        said = f"仅显示「{note}」，未说明无信息的原因" if note else "也未说明无信息的原因"
         yield Hit(row["site_id"], row["url"],
-                  detail=f"栏目「{row['name']}」（{_class_label(row['class'])}）没有任何信息，也未说明暂无信息",
-                  evidence=f"items=0 pages_walked={row['pages_walked']}",
+                  detail=f"栏目「{row['name']}」（{_class_label(row['class'])}）没有任何信息，{said}",
+                  evidence=f"共 0 条信息，列表页 {row['pages_walked']} 页"
+                           + (f"，页面提示「{note}」" if note else ""),
                   facts={"class": row["class"]})
 
 

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from govwatch.core.vocabulary import SiteStatus
-from govwatch.rules.model import Hit, Rule
+from govwatch.rules.model import Hit, Rule, newest_evidence
 from govwatch.rules.params import Boolean, Choice, ListOf, Param, WindowKind, as_date
 from govwatch.rules.registry import check
 from govwatch.rules.scanview import HOME_PAGES, ScanView, in_list
@@ -96,5 +96,5 @@ def homepage_freshness(scan: ScanView, rule: Rule) -> Iterator[Hit]:
         seen = f"最新信息日期 {newest}" if newest else "没有注明日期的信息"
         yield Hit(row["site_id"], row["url"],
                   detail=f"{where}{seen}，{window.chinese()}内（{cutoff} 以来）未更新",
-                  evidence=f"首页信息 {row['items']} 条，最新信息日期 {newest or '无'}",
+                  evidence=newest_evidence(newest, row["items"]),
                   facts={"newest": newest})

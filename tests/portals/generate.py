@@ -229,6 +229,7 @@ class Column:
     items: list[Item] = field(default_factory=list)
     per_page: int = 20
     note: str = ""            # text shown by an empty column (暂无信息)
+    explains: bool = False    # the note says why nothing exists (a bare 暂无信息 does not)
     layout: str = "ul"        # county CMS: ul or table
     date_fmt: str = "iso"     # county CMS list dates: md ([MM-DD]), iso, bracket, slash
     group: str = ""           # navigation group (dropdown) the column sits in
@@ -1599,6 +1600,9 @@ def expected_yaml(site: Site) -> str:
             "empty_note": bool(col.note),
             "pages": 1 if col.kind == "overview" else len(col.list_pages),
         })
+        if col.note:
+            columns[-1]["note"] = col.note
+            columns[-1]["note_explains"] = col.explains
         if col.kind != "overview":
             columns[-1]["list_pages"] = list(col.list_pages)
         if col.kind == "report":
@@ -2299,9 +2303,10 @@ def demo_sthjj() -> Site:
         meta={"sitemap_col": "2001", "contact_col": "2002", "as_of": AS_OF,
               "problems": ["公示公告 not updated since 2026-04-02 (6-month window)",
                            "2025 annual report published 2026-02-10, after the 31 January deadline",
-                           "ICP备案号 has 7 digits (陕ICP备1234567号)"],
-              "notes": ["行政处罚 says 暂无信息 (an empty column exempt from the blank-column rule)",
-                        "环境动态 articles carry no PubDate meta; the date is only in the info line",
+                           "ICP备案号 has 7 digits (陕ICP备1234567号)",
+                           "行政处罚 shows only 暂无信息: an empty column (a bare placeholder "
+                           "explains nothing)"],
+              "notes": ["环境动态 articles carry no PubDate meta; the date is only in the info line",
                         "column lists are Hanweb datastore records embedded in the page"]},
         footer_expected={},
     )

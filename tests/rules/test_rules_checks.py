@@ -65,7 +65,7 @@ def test_availability_veto_at_five_percent_of_the_week_before_the_judging_day(tm
     assert found[1].detail == ("2026-11-17 至 2026-11-23 首页可用性监测 140 次，失败 7 次"
                                "（5.0%），达到 5% 的否决线")
     assert found[1].evidence == " ".join(
-        f"2026-11-17T00:{m:02d}:00+08:00 超时" for m in range(0, 50, 10)) + "（另 2 项）"
+        f"2026-11-17T00:{m:02d}:00+08:00 超时" for m in range(0, 50, 10)) + "（另有 2 项）"
     assert found[1].facts == {"probes": 140, "failures": 7}
 
 
@@ -97,7 +97,7 @@ def test_undated_home_items_count_as_not_updated(tmp_path):
     found = scan.findings("homepage.stale")
     assert [f.site_id for f in found] == ["a"]
     assert "没有注明日期的信息" in found[0].detail
-    assert found[0].evidence == "首页信息 2 条，最新信息日期 无"
+    assert found[0].evidence == "信息均未注明日期，共 2 条"
 
 
 def test_a_navigation_home_page_is_judged_by_its_level_2_pages(tmp_path):
@@ -163,7 +163,7 @@ def test_a_calendar_month_window_judged_on_a_months_last_and_first_day(tmp_path,
     assert [f.subject_url for f in found] == [stale]
     assert found[0].detail == (f"栏目「政策文件」（通知公告/政策文件类）最新信息日期 {day_before}，"
                                f"超过 6个月 更新期限（{cutoff} 以来无更新）")
-    assert found[0].evidence == f"newest={day_before} items=1"
+    assert found[0].evidence == f"最新信息日期 {day_before}，共 1 条"
 
 
 def test_a_column_of_undated_items_is_stale_and_an_empty_one_is_left_to_column_empty(scan):
@@ -172,7 +172,7 @@ def test_a_column_of_undated_items_is_stale_and_an_empty_one_is_left_to_column_e
     found = scan.findings("column.stale")
     assert [f.subject_url for f in found] == [undated]
     assert "2 条信息均未注明日期" in found[0].detail
-    assert found[0].evidence == "newest=- items=2"
+    assert found[0].evidence == "信息均未注明日期，共 2 条"
 
 
 CUSTOM_PACK = """\
@@ -216,16 +216,21 @@ def test_applies_to_narrows_the_column_classes_a_freshness_rule_judges(tmp_path,
     assert [f.subject_url for f in found] == [news]
 
 
-@pytest.mark.parametrize(("news", "notices", "personnel", "veto"),
-                         [(2, 2, 3, False), (3, 2, 0, True), (4, 0, 1, False), (5, 0, 0, True)])
-def test_column_stale_veto_counts_news_and_notice_columns_only(scan, news, notices, personnel,
-                                                              veto):
+def stale_columns(scan: ScanBuilder, news: int, notices: int, personnel: int) -> None:
+    """Columns past their window: news 15 days, notices 7 months, personnel 13 months."""
     for n in range(news):
         scan.column("a", f"动态{n}", "news", [days_ago(15)])
     for n in range(notices):
         scan.column("a", f"通知{n}", "notice-policy", ["2026-04-24"])
     for n in range(personnel):
         scan.column("a", f"人事{n}", "personnel-planning", ["2025-10-24"])
+
+
+@pytest.mark.parametrize(("news", "notices", "personnel", "veto"),
+                         [(2, 2, 3, False), (3, 2, 0, True), (4, 0, 1, False), (5, 0, 0, True)])
+def test_column_stale_veto_counts_news_and_notice_columns_only(scan, news, notices, personnel,
+                                                              veto):
+    stale_columns(scan, news, notices, personnel)
     assert len(scan.findings("column.stale")) == news + notices + personnel
     found = scan.findings("column.stale_veto")
     assert bool(found) is veto
@@ -234,17 +239,58 @@ def test_column_stale_veto_counts_news_and_notice_columns_only(scan, news, notic
         assert found[0].detail.startswith("5 项「栏目不更新」")
 
 
+@pytest.mark.parametrize(("news", "notices", "personnel", "fresh", "veto"),
+                         [(3, 3, 3, 5, False), (4, 3, 3, 0, True), (0, 0, 10, 0, True),
+                          (9, 0, 0, 4, False)])
+def test_column_neglected_veto_counts_every_stale_column_that_should_be_updated(
+        scan, news, notices, personnel, fresh, veto):
+    stale_columns(scan, news, notices, personnel)
+    for n in range(fresh):  # updated in time, or of a class without a window: not counted
+        scan.column("a", f"要闻{n}", "news", [days_ago(1)])
+        scan.column("a", f"概况{n}", "overview", ["2019-01-01"])
+    found = scan.findings("column.neglected_veto")
+    assert bool(found) is veto
+    if veto:
+        (finding,) = found
+        assert finding.subject_url == home_url("a") and finding.severity == "veto"
+        assert finding.detail == "10 项「栏目不更新」（column.stale），达到 10 项"
+        assert len(finding.evidence.split()) == 10
+
+
 # -- 空白栏目 --------------------------------------------------------------------------------
 
 
-def test_column_empty_spares_notes_text_pages_and_columns_with_items(scan):
+def test_column_empty_judges_lists_only_and_spares_explained_notes(scan):
     blank = scan.column("a", "安全生产", "other")
-    scan.column("a", "建议提案办理", "other", empty_note="暂无信息")
-    scan.column("a", "机构概况", "overview", kind="page")
+    placeholder = scan.column("a", "建议提案办理", "other", empty_note="暂无信息")
+    scan.column("a", "规范性文件", "notice-policy", empty_note="本机关本年度未制定规范性文件。")
+    scan.column("a", "机构概况", "overview", role="text")
+    scan.column("a", "政府信息公开", "other", role="hub")
+    scan.column("a", "在线咨询", "other", role="form")
     scan.column("a", "工作动态", "news", [days_ago(1)])
-    found = scan.findings("column.empty")
-    assert [f.subject_url for f in found] == [blank]
-    assert "安全生产" in found[0].detail
+    found = {f.subject_url: f for f in scan.findings("column.empty")}
+    assert set(found) == {blank, placeholder}
+    assert found[blank].detail == "栏目「安全生产」（其他类）没有任何信息，也未说明无信息的原因"
+    assert found[blank].evidence == "共 0 条信息，列表页 1 页"
+    assert found[placeholder].detail == (
+        "栏目「建议提案办理」（其他类）没有任何信息，仅显示「暂无信息」，未说明无信息的原因")
+    assert found[placeholder].evidence == "共 0 条信息，列表页 1 页，页面提示「暂无信息」"
+
+
+def test_the_exempting_phrases_are_the_packs(tmp_path):
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("""pack: mine
+version: "1"
+title: 本地
+rules:
+  - {id: my.empty, title: 空白栏目, severity: deduction, points: 1, check: column_empty,
+     params: {exempt_notes: [暂无信息]}}
+""", encoding="utf-8")
+    scan = ScanBuilder(tmp_path / "g.db")
+    scan.column("a", "建议提案办理", "other", empty_note="暂无信息")
+    explained = scan.column("a", "规范性文件", "other", empty_note="本机关本年度未制定规范性文件。")
+    found = scan.findings("my.empty", packs=[pack])
+    assert [f.subject_url for f in found] == [explained]
 
 
 def test_a_veto_counts_each_site_alone_and_lists_ten_subjects(tmp_path):
@@ -254,7 +300,7 @@ def test_a_veto_counts_each_site_alone_and_lists_ten_subjects(tmp_path):
     urls = sorted(scan.column("b", f"空白{n:02d}", "other") for n in range(11))
     (veto,) = scan.findings("column.empty_veto")
     assert veto.site_id == "b" and veto.detail.startswith("11 项「")
-    assert veto.evidence == " ".join(urls[:10]) + "（另 1 项）"
+    assert veto.evidence == " ".join(urls[:10]) + "（另有 1 项）"
 
 
 @pytest.mark.parametrize(("empty", "veto"), [(4, False), (5, True)])
@@ -388,7 +434,7 @@ def test_a_broken_link_on_many_pages_lists_five(scan):
     for page in pages:
         scan.link("a", page, target, result="broken", status=404)
     (found,) = scan.findings("link.broken")
-    assert found.evidence == " ".join(pages[:5]) + "（另 1 项）"
+    assert found.evidence == " ".join(pages[:5]) + "（另有 1 项）"
     assert found.detail.endswith("出现在 6 个页面")
 
 

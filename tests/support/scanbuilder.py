@@ -89,14 +89,14 @@ class ScanBuilder:
             self.rows("page_texts", [{"site_id": site, "url": url, "text": text, "html": html}])
 
     def column(self, site: str, name: str, column_class: str, dates: Sequence[str | None] = (),
-               kind: str = "list", empty_note: str | None = None, slug: str | None = None,
+               role: str = "list", empty_note: str | None = None, slug: str | None = None,
                titles: Sequence[str] = ()) -> str:
         """A column (one list page) with items dated *dates*; returns its URL."""
         url = f"{home_url(site)}{slug or name}/"
         self.page(site, url, title=name, text=f"{name} 列表")
         self.rows("column_pages", [{
             "site_id": site, "column_url": url, "page_url": url, "page_no": 0, "name": name,
-            "name_source": "nav", "class": column_class, "kind": kind,
+            "name_source": "nav", "class": column_class, "role": role,
             "empty_note": empty_note, "item_count": len(dates),
         }])
         self.rows("items", [

@@ -3,7 +3,10 @@
 Both the fixture portals (``tests/portals/*/expected.yaml``) and the synthetic farm
 (``bench.farm``'s ``truth.json``) describe their columns, annual reports and footer; callers
 turn their own format into :class:`Column` and report tuples and get, per rule id, the
-subject paths the rule must report, for a scan judged on 2026-11-24.
+subject paths the rule must report, for a scan judged on 2026-11-24. The thresholds are the
+2019 indicators' own (five stale news or notice columns, ten stale columns of any class that
+should be updated, five blank columns), written here from the indicators, not read from the
+pack, so that a wrong pack parameter shows as a miss.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from govwatch.rules.model import normalise_subject
 CUTOFFS = {"news": date(2026, 11, 10), "notice-policy": date(2026, 5, 24),
            "personnel-planning": date(2025, 11, 24)}
 REPORT_YEAR, REPORT_DUE = 2025, date(2026, 1, 31)
+STALE_VETO, NEGLECTED_VETO, EMPTY_VETO = 5, 10, 5
 
 
 def path_of(url_or_path: str) -> str:
@@ -34,7 +38,7 @@ class Column:
     column_class: str
     items: int
     newest: date | None
-    blank: bool  # a list with no item and no 暂无信息 note
+    blank: bool  # a list with no item and no note saying why (a bare 暂无信息 says nothing)
 
 
 def expected_findings(
@@ -50,9 +54,11 @@ def expected_findings(
              and c.newest < CUTOFFS[c.column_class]]
     out["column.stale"] = {path_of(c.path) for c in stale}
     out["column.empty"] = {path_of(c.path) for c in columns if c.blank}
-    if sum(c.column_class in ("news", "notice-policy") for c in stale) >= 5:
+    if sum(c.column_class in ("news", "notice-policy") for c in stale) >= STALE_VETO:
         out["column.stale_veto"].add("/")
-    if len(out["column.empty"]) >= 5:
+    if len(stale) >= NEGLECTED_VETO:
+        out["column.neglected_veto"].add("/")
+    if len(out["column.empty"]) >= EMPTY_VETO:
         out["column.empty_veto"].add("/")
     due = sorted((day, url) for year, day, url in reports if year == REPORT_YEAR)
     if not due:
