@@ -16,7 +16,7 @@ def test_the_demo_is_judged_on_the_day_its_portals_were_written_for(tmp_path):
     summary = json.loads(out)
     assert demo_day() == date(2026, 11, 24)  # the portals' as_of, not the day it runs
     assert summary["evaluation"]["as_of"] == "2026-11-24"
-    assert summary["evaluation"]["findings"] == 13
+    assert summary["evaluation"]["findings"] == 14  # 13, and 行政处罚 printing only 暂无信息
     assert {site["result"] for site in summary["sites"]} == {"合格"}  # nothing stale yet
     assert summary["bulletin"] == 1
     files = {path.rsplit("/", 1)[1] for path in summary["files"]}
