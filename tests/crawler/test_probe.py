@@ -151,7 +151,7 @@ def test_the_availability_veto_falls_only_above_five_percent(week):
     assert [f.site_id for f in found] == ["flaky"]
     assert found[0].severity == "veto"
     assert "168 次，失败 9 次（5.4%）" in found[0].detail
-    assert found[0].evidence.startswith("2026-11-15T21:00:00+00:00 timeout")  # Mon 05:00 CST
+    assert found[0].evidence.startswith("2026-11-15T21:00:00+00:00 超时")  # Mon 05:00 CST
 
 
 def test_the_window_is_the_week_before_the_judging_date(week):
