@@ -128,7 +128,7 @@ DEFAULTS: dict[str, Any] = {
     "GOVWATCH_LINKCHECK_EXTERNAL_BUDGET": 1800.0,  # seconds of the scan for external hosts
     # Bounded link checks (0 = no cap): what a cap leaves is recorded skipped, reason budget,
     # never broken; the crawl itself is not capped. One page of 10 000 links to slow,
-    # rate-limiting targets held a 14-page site for over 14 minutes (issue 12).
+    # rate-limiting targets held a 14-page site for over 14 minutes, before these caps.
     # New link checks one page may start (targets checked already do not count; one left
     # here is still checked from another page carrying it). A portal page carries a few
     # dozen links, a site map a few hundred, most of them met before on other pages.
