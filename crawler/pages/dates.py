@@ -3,8 +3,10 @@
 - ``find_date``: the first complete date (year, month, day) in a piece of text;
 - ``url_date``: the publication date encoded in a CMS article URL (TRS, Hanweb, others);
 - ``item_date``: the date of one column (栏目) list entry, implying the year of ``[02-25]``;
-- ``article_date``: the publication date of an article page, never the date printed in the
-  header banner (今天是…) or in the footer copyright line.
+- ``article_date``: the publication date of an article page as an inspector reads it: the
+  visible, labelled date of the article first, page metadata after it (never a time the CMS
+  merely regenerated the page), the URL last; never the header banner (今天是…) or the
+  footer copyright line.
 
 Runs on every page of large scans, so all regexes are compiled once here and nothing is
 parsed twice.
@@ -33,10 +35,27 @@ _YMD = (
     r")"
 )
 _DATE_RE = re.compile(_YMD)
-# Publication labels. The specific ones are tried before the generic 日期/时间 because
-# 信息公开 metadata tables put 成文日期 (caught by 日期) before 发布日期.
-_SPECIFIC_LABEL_RE = re.compile(r"(?:发布时间|发布日期|发稿时间|发文日期)\s*[:：]\s*" + _YMD)
-_GENERIC_LABEL_RE = re.compile(r"(?:日期|时间)\s*[:：]\s*" + _YMD)
+# Labelled dates: a 日期 or 时间 followed by a date, with or without a colon. What the label
+# says is decided by the words just before it (see _label_kind); labels printed with spaces
+# between their characters (上 载 日 期, 发 文 日 期) are read as well.
+_LABELLED_RE = re.compile(r"(?:日\s?期|时\s?间)\s*(?P<colon>[:：]?)\s*" + _YMD)
+_LABEL_LOOKBACK = 12  # characters before 日期/时间 that can belong to the label
+# The article's publication: when the site put it online (公告时间 on procurement notices,
+# 上载日期 and 生成日期 in 信息公开 boxes).
+_PUBLICATION_LABELS = tuple(
+    w + tail
+    for w in ("发布", "发表", "发稿", "公告", "公示", "上载", "上网", "公开", "生成")
+    for tail in ("日期", "时间")
+)
+# The document's own dates: when it was written or signed, before it went online.
+_DOCUMENT_LABELS = ("发文日期", "发文时间", "成文日期", "成文时间", "印发日期", "签发日期")
+# A publication label after these words is not the page's own publication: it names another
+# notice's date (招标公告日期 in the body of a 中标公告, 原公告发布时间 in a 更正公告), or the
+# build time a template prints (页面生成时间).
+_NOT_OWN_PREFIX_RE = re.compile(
+    r"(?:(?:招标|采购|中标|成交|预审|资格|变更|更正|原|首次|前期)(?:公告)?|页面)$"
+)
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 # Words that mark an article's info line (来源：… 2025-02-25 浏览次数：…).
 _INFO_LABEL_RE = re.compile(r"来源|作者|浏览|点击|字号|阅读")
 _INFO_MAX_CHARS = 300  # an info line is short; longer text is a container of the whole page
@@ -73,8 +92,11 @@ _CHROME_ATTR_RE = re.compile(r"header|top|banner|date[-_]?bar|today|foot|bottom|
 _CHROME_TEXT_RE = re.compile(r"今天是|版权所有|copyright|©", re.I)
 _CHROME_TEXT_MAX_CHARS = 500
 
+# Metas that claim the publication date, and metas that record when the CMS (re)built the
+# page: TRS ``others`` (页面生成时间 2026-05-18 10:19:03), Hanweb ``Maketime``, ``createDate``.
+# A claim equal to a build time says when the page was last regenerated, not published.
 _PUBDATE_METAS = frozenset({"pubdate", "publishdate", "firstpublishedtime"})
-_FALLBACK_METAS = frozenset({"others"})  # TRS: content="页面生成时间 2026-05-18 10:19:03"
+_GENERATION_METAS = frozenset({"others", "maketime", "createdate"})
 
 
 def _make_date(year: str, month: str, day: str) -> date | None:
@@ -202,38 +224,96 @@ def _visible_text(el: lxml.html.HtmlElement) -> tuple[str, date | None]:
     return text, info
 
 
-def article_date(tree: lxml.html.HtmlElement, url: str) -> date | None:
-    """Publication date of an article page, or None. In order:
+def _label_kind(before: str, spaced: bool) -> str | None:
+    """What a 日期/时间 label says, from the text just *before* it: 'publication' (发布时间,
+    公告时间…), 'document' (发文日期, 成文日期), 'bare' (日期 or 时间 alone) or None for any
+    other date (归档时间, 留言时间, 截止时间, 招标公告日期…). *spaced*: a space stands right
+    before 日期/时间, so the word before it is a separate one unless the label is spaced out."""
+    compact = re.sub(r"\s", "", before)
+    for label in _PUBLICATION_LABELS:
+        head = label[:-2]
+        if compact.endswith(head):
+            return None if _NOT_OWN_PREFIX_RE.search(compact[: -len(head)]) else "publication"
+    if any(compact.endswith(label[:-2]) for label in _DOCUMENT_LABELS):
+        return "document"
+    if spaced or not compact or not _CJK_RE.match(compact[-1]):
+        return "bare"
+    return None
 
-    1. ``<meta name>`` PubDate / publishdate / firstpublishedtime (any case);
-    2. a labelled date in the page text: 发布时间 / 发布日期 / 发稿时间 / 发文日期, then the
-       generic 日期 / 时间, followed by ':' or '：' and a date;
-    3. the date in the article's info line (a short element that also carries 来源 / 作者 /
-       浏览 / 点击 / 字号 / 阅读);
-    4. ``<meta name="others">`` (TRS: when the page was generated, which a template change
-       moves, so anything the page itself says comes first);
-    5. ``url_date(url)``.
 
-    Text inside <head>, <script>, <style>, <header>, <footer>, elements whose id/class contains
-    header/top/banner/date-bar/today/foot/bottom/copyright, and short blocks saying 今天是 /
-    版权所有 / Copyright / © is never read, so banner and copyright dates are never returned.
-    """
-    fallback: date | None = None
+def _labelled_dates(text: str) -> dict[str, list[date]]:
+    """Dates in *text* that follow a label, by kind (see :func:`_label_kind`), in text order.
+    A bare 日期/时间 needs a colon; a named label may stand in a table cell before its value."""
+    found: dict[str, list[date]] = {"publication": [], "document": [], "bare": []}
+    for m in _LABELLED_RE.finditer(text):
+        start = m.start()
+        before = text[max(0, start - _LABEL_LOOKBACK) : start]
+        kind = _label_kind(before, spaced=before[-1:].isspace())
+        if kind is None or (kind == "bare" and not m["colon"]):
+            continue
+        year = m["y1"] or m["y2"] or m["y3"]
+        found_date = _make_date(year, m["m1"] or m["m2"] or m["m3"], m["d1"] or m["d2"] or m["d3"])
+        if found_date:
+            found[kind].append(found_date)
+    return found
+
+
+def _meta_dates(tree: lxml.html.HtmlElement) -> tuple[list[date], set[date]]:
+    """Dates the page's metas claim as publication, and the dates its build metas record."""
+    claimed: list[date] = []
+    built: set[date] = set()
     for meta in tree.iter("meta"):
         name = (meta.get("name") or "").strip().lower()
-        if name in _PUBDATE_METAS:
+        if name in _PUBDATE_METAS or name in _GENERATION_METAS:
             found = find_date(meta.get("content") or "")
-            if found:
-                return found
-        elif name in _FALLBACK_METAS and fallback is None:
-            fallback = find_date(meta.get("content") or "")
+            if found and name in _PUBDATE_METAS:
+                claimed.append(found)
+            elif found:
+                built.add(found)
+    return claimed, built
 
+
+def _preferred(candidates: list[date], url: date | None) -> date | None:
+    """The first of *candidates*, or the one the URL's date agrees with when they differ."""
+    if url is not None and url in candidates:
+        return url
+    return candidates[0] if candidates else None
+
+
+def article_date(tree: lxml.html.HtmlElement, url: str) -> date | None:
+    """Publication date of an article page as an inspector reads it, or None. In order:
+
+    1. the visible, labelled publication date: 发布时间 / 发布日期 / 发表 / 发稿 / 公告时间 /
+       公示 / 上载日期 / 上网 / 公开日期 / 生成日期 (with or without a colon, in a table cell
+       before its value, spaced out as 上 载 日 期); then a bare 日期 or 时间 with a colon;
+       then the date of the article's info line (a short element that also carries 来源 /
+       作者 / 浏览 / 点击 / 字号 / 阅读). Other labelled dates are not the article's: 归档时间,
+       留言时间, 截止时间, and a publication label after 招标 / 采购 / 中标 / 更正 / 原…
+       (招标公告日期 in the body of a 中标公告 is another notice's date);
+    2. ``<meta name>`` PubDate / publishdate / firstpublishedtime (any case), unless its date
+       equals a build meta's (TRS ``others`` 页面生成时间, Hanweb ``Maketime``, ``createDate``):
+       that PubDate records a regeneration of the page, not its publication;
+    3. the document's own date when that is all the page shows: 发文日期 / 成文日期 / 印发日期
+       / 签发日期 (when it was signed, not when it went online);
+    4. ``url_date(url)``, the date in the article's own URL.
+
+    The URL is also the tie-breaker: when a step finds several different dates, the one the
+    URL agrees with wins, else the first in reading order. A build time alone is never a
+    publication date. Text inside <head>, <script>, <style>, <header>, <footer>, elements
+    whose id/class contains header/top/banner/date-bar/today/foot/bottom/copyright, and short
+    blocks saying 今天是 / 版权所有 / Copyright / © is never read, so banner and copyright
+    dates are never returned.
+    """
+    claimed, built = _meta_dates(tree)
+    from_url = url_date(url)
     # A tree whose root is itself chrome has no article text.
     text, info = ("", None) if _is_chrome(tree) else _visible_text(tree)
+    labelled = _labelled_dates(text)
     return (
-        _first_ymd(_SPECIFIC_LABEL_RE, text)
-        or _first_ymd(_GENERIC_LABEL_RE, text)
+        _preferred(labelled["publication"], from_url)
+        or _preferred(labelled["bare"], from_url)
         or info
-        or fallback
-        or url_date(url)
+        or _preferred([found for found in claimed if found not in built], from_url)
+        or _preferred(labelled["document"], from_url)
+        or from_url
     )

@@ -190,7 +190,10 @@ def _list_page(visit: Visit, page: Page, lists: list[DatedList]) -> ListPageReco
         sure_list = own is not None and own.dated >= _SURE_LIST_SIZE
         # an overview reached from a menu may print 更新时间 like an article does
         overview = candidate and classify_column(name) is ColumnClass.OVERVIEW
-        if not (sure_list or overview) and dates.article_date(page.tree, page.url):
+        # A dated page that names itself an article (ArticleTitle, the CMS article-page meta)
+        # is one even when its body lists dated links, as a weekly digest (一周要闻) does.
+        article_like = page.meta.get("articletitle") or not (sure_list or overview)
+        if article_like and dates.article_date(page.tree, page.url) is not None:
             return None
         if own is None:
             # No dated list: a blank column (空白栏目), a text column such as 机构概况, a hub

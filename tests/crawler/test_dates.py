@@ -262,16 +262,18 @@ def test_article_meta_names_are_case_insensitive(name: str) -> None:
     assert article_date(tree, NO_DATE_URL) == date(2026, 5, 18)
 
 
-def test_article_meta_wins_over_label() -> None:
+def test_article_visible_label_wins_over_a_disagreeing_meta() -> None:
+    # What readers see beside 发布日期 is the publication date; a meta is a hint.
     tree = page(
         "<div>发布日期:2024-03-20</div>", head='<meta name="PubDate" content="2024-03-19 09:00">'
     )
-    assert article_date(tree, NO_DATE_URL) == date(2024, 3, 19)
+    assert article_date(tree, NO_DATE_URL) == date(2024, 3, 20)
 
 
-def test_article_meta_others_is_used_after_pubdate_metas() -> None:
+def test_article_build_time_alone_is_no_publication_date() -> None:
+    # TRS "others" records when the page was generated: a template change moves it.
     others = '<meta name="others" content="页面生成时间 2026-05-20 10:19:03">'
-    assert article_date(page("<p>正文。</p>", head=others), NO_DATE_URL) == date(2026, 5, 20)
+    assert article_date(page("<p>正文。</p>", head=others), NO_DATE_URL) is None
     both = others + '<meta name="PubDate" content="2026-05-18">'
     assert article_date(page("<p>正文。</p>", head=both), NO_DATE_URL) == date(2026, 5, 18)
 
@@ -402,4 +404,67 @@ def test_article_dates_in_other_metas_are_not_publication_dates() -> None:
     assert article_date(page("<p>正文。</p>", head=head), NO_DATE_URL) is None
     two = ('<meta name="others" content="页面生成时间 2026-05-20">'
            '<meta name="others" content="页面生成时间 2026-05-21">')
-    assert article_date(page("<p>正文。</p>", head=two), NO_DATE_URL) == date(2026, 5, 20)
+    assert article_date(page("<p>正文。</p>", head=two), NO_DATE_URL) is None
+
+
+# --- article_date: what a label says -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["发布时间：", "发布日期:", "发表时间：", "公告时间 ", "公示时间：", "上载日期 ", "上 载 日 期 ",
+     "公开日期：", "生成日期：", "发 布 时 间："],
+)
+def test_article_publication_labels(label: str) -> None:
+    tree = page(f"<div>{label}2025-02-25</div><p>会议于2025年1月3日召开。</p>")
+    assert article_date(tree, "/202401/t20240101_1.html") == date(2025, 2, 25)
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["归档时间：", "留言时间：", "截止时间：", "生效时间：", "更新时间：", "开标时间：",
+     "招标公告日期：", "采购公告发布时间：", "原公告发布日期：", "更正公告日期：", "页面生成时间 ",
+     "时间 ", "日期 "],
+)
+def test_article_other_labelled_dates_are_not_the_articles(label: str) -> None:
+    tree = page(f"<div>{label}2025-02-25</div><p>正文。</p>")
+    assert article_date(tree, NO_DATE_URL) is None
+
+
+def test_article_bare_label_after_another_word_counts() -> None:
+    # 来源:岳阳市政府门户网 日期:2017-01-12 — the space ends the word before 日期.
+    tree = page("<div>来源:岳阳市政府门户网 日期:2017-01-12 17:08</div>")
+    assert article_date(tree, NO_DATE_URL) == date(2017, 1, 12)
+
+
+def test_article_document_date_ranks_below_a_publication_meta_and_above_the_url() -> None:
+    shown = "<table><tr><td>成文日期：</td><td>2025-02-20</td></tr></table>"
+    meta = '<meta name="PubDate" content="2025-02-25 09:00">'
+    url = "/202503/t20250301_1.html"
+    assert article_date(page(shown, head=meta), url) == date(2025, 2, 25)
+    assert article_date(page(shown), url) == date(2025, 2, 20)
+    assert article_date(page("<p>正文。</p>"), url) == date(2025, 3, 1)
+
+
+@pytest.mark.parametrize("build", ["others", "Maketime", "createDate"])
+def test_article_pubdate_equal_to_a_build_meta_is_a_rebuild(build: str) -> None:
+    head = (f'<meta name="{build}" content="2026-05-20 10:19:03">'
+            '<meta name="PubDate" content="2026-05-20 10:19">')
+    assert article_date(page("<p>正文。</p>", head=head), NO_DATE_URL) is None
+    shown = "<div>发文日期：2026-03-02</div>"
+    assert article_date(page(shown, head=head), NO_DATE_URL) == date(2026, 3, 2)
+
+
+def test_article_url_breaks_a_tie_between_shown_dates() -> None:
+    # Two publication dates shown (a reprint's and the site's): the URL names the site's.
+    shown = "<div>发布时间：2025-02-20</div><div>发布时间：2025-02-25</div>"
+    assert article_date(page(shown), "/202502/t20250225_1.html") == date(2025, 2, 25)
+    assert article_date(page(shown), NO_DATE_URL) == date(2025, 2, 20)
+
+
+def test_article_publication_label_wins_over_the_info_line_and_both_over_the_meta() -> None:
+    meta = '<meta name="PubDate" content="2025-01-01">'
+    info = "<div class='info'>2025-02-20 来源：市政府办公室</div>"
+    assert article_date(page(info, head=meta), NO_DATE_URL) == date(2025, 2, 20)
+    labelled = info + "<div>发布日期：2025-02-25</div>"
+    assert article_date(page(labelled, head=meta), NO_DATE_URL) == date(2025, 2, 25)
