@@ -96,6 +96,8 @@ def evaluate_scan(
     complete.
     """
     catalogue = load_catalogue(packs)
+    if Path(db_path).exists():  # an older database gets its migrations before it is read
+        open_db(db_path).close()
     with ScanView.open(db_path, scan_id, as_of) as scan:
         findings = evaluate(scan, catalogue, overrides)
         scan_id, judged_at = scan.scan_id, scan.as_of

@@ -52,9 +52,16 @@ def scan_sites_capped(db: sqlite_utils.Database) -> None:
     add_missing_columns(db, "scan_sites", {"capped": int})
 
 
+def footer_facts_link_note(db: sqlite_utils.Database) -> None:
+    """``footer_facts.link`` and ``note``: the link an identifier is printed in, and its
+    typographic remarks (a missing 号, a space), which no longer make it malformed."""
+    add_missing_columns(db, "footer_facts", {"link": str, "note": str})
+
+
 # Append only: the position of a migration (from 1) is the schema version it brings a
 # database to (PRAGMA user_version).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_scan_sites_discovered_unsettled", scan_sites_discovered_unsettled),
     Migration("0002_scan_sites_capped", scan_sites_capped),
+    Migration("0004_footer_facts_link_note", footer_facts_link_note),
 )

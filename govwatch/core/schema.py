@@ -30,7 +30,8 @@ Tables (one row per …):
 - ``column_pages``: list page of a column (栏目) as walked, with its page number.
 - ``columns``: column of a site, aggregated from its list pages when the scan completes.
 - ``items``: dated entry (条目) of a list, with the page and the column it was listed on.
-- ``footer_facts``: footer identifier (页面底部标识) of a page: raw text, value, valid or not.
+- ``footer_facts``: footer identifier (页面底部标识) of a page: raw text, value, valid or not
+  (and why not), the link it is printed in, typographic remarks.
 - ``page_texts``: visible text of an HTML page (for text rules), and the raw HTML of the home
   page.
 - ``link_checks``: link target checked once per scan: result class (ok, broken, blocked,
@@ -140,7 +141,7 @@ TABLES: dict[str, dict[str, Any]] = {
     "footer_facts": {
         "columns": {
             "scan_id": int, "site_id": str, "page_url": str, "kind": str, "raw": str,
-            "value": str, "valid": int, "problem": str,
+            "value": str, "valid": int, "problem": str, "link": str, "note": str,
         },
         "pk": ("scan_id", "page_url", "kind"),
         "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
