@@ -62,13 +62,14 @@ def expected(truth: Mapping[str, Any]) -> dict[str, set[str]]:
     return out
 
 
-def found_findings(folder: Path, pages: list[str], db_path: Path) -> dict[str, set[str]]:
-    """Rule id -> the pages its findings name, each page scanned as one site's home page."""
+def found_findings(pages: Mapping[str, bytes], db_path: Path) -> dict[str, set[str]]:
+    """Rule id -> the sites its findings name: each of *pages* (site id -> HTML) is read by
+    the footer extractor as that site's home page, and judged by the built-in packs."""
     db = open_db(db_path)
     sites = [Site(id=page, name=page, url=f"http://{page}.gov.cn/", unit=page) for page in pages]
     scan_id = store.start_scan(db, sites, "2026-11-24")
     for site in sites:
-        tree = lxml.html.fromstring((folder / f"{site.id}.html").read_bytes())
+        tree = lxml.html.fromstring(pages[site.id])
         store.write_rows(db, "pages", [{
             "scan_id": scan_id, "site_id": site.id, "url": site.url, "status": 200,
             "content_type": "text/html", "kind": "html", "depth": 0,
@@ -93,7 +94,8 @@ def measure(folder: Path = FOLDER) -> list[Score]:
     """Every footer rule's score on the labelled pages of *folder*."""
     truth = yaml.safe_load((folder / "truth.yaml").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
-        found = found_findings(folder, sorted(truth), Path(tmp) / "scan.db")
+        pages = {page: (folder / f"{page}.html").read_bytes() for page in sorted(truth)}
+        found = found_findings(pages, Path(tmp) / "scan.db")
     want = expected(truth)
     return [Score(rule, frozenset(want.get(rule, ())), frozenset(found.get(rule, ())))
             for rule in sorted(set(want) | set(found))]

@@ -34,8 +34,10 @@ def truth_of(site: dict) -> dict[str, set[str]]:
     ]
     reports = [(r["year"], date.fromisoformat(r["date"]), r["url"])
                for r in site["annual_reports"]]
-    out = expected_findings(columns, reports,
-                            {kind: fact["valid"] for kind, fact in site["footer"].items()})
+    footer = site["footer"]
+    out = expected_findings(columns, reports, {kind: fact["valid"] for kind, fact in footer.items()},
+                            footer_remarks=any(f.get("remark") for f in footer.values()),
+                            footer_mismatch=bool(site.get("footer_mismatch")))
     out["link.broken"] = {path_of(b["target"]) for b in site["broken_links"]}
     return out
 
@@ -49,7 +51,8 @@ def main(folder: Path) -> None:
         found[(row["site"], row["rule"])].add(path_of(row["url"]))
     rules = ["column.stale", "column.stale_veto", "column.empty", "column.empty_veto",
              "annual_report.missing", "annual_report.late", "footer.icp", "footer.psb",
-             "footer.site_code", "footer.conac", "footer.jiucuo", "link.broken"]
+             "footer.site_code", "footer.conac", "footer.jiucuo", "footer.format",
+             "footer.mismatch", "link.broken"]
     print(f"{'rule':24} {'truth':>5} {'found':>5} {'right':>5} {'precision':>9} {'recall':>6}")
     for rule in rules:
         want = got = right = 0
