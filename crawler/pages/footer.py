@@ -375,7 +375,7 @@ def _site_code_meta(tree: lxml.html.HtmlElement) -> Iterator[FooterFact]:
     for meta in _META_XPATH(tree):
         content = meta.get("content") or ""
         code = _squeeze(content).lower()
-        problem = _site_code_problem(code) if code else "SiteIDCode 内容为空"
+        problem = _site_code_problem(code) if code else "SiteIDCode 元数据内容为空"
         yield _fact(FactKind.SITE_CODE_META, content, code or None, problem)
 
 
@@ -432,7 +432,7 @@ def _conac(tree: lxml.html.HtmlElement) -> Iterator[FooterFact]:
             yield _fact(FactKind.CONAC, src, None, "标识图片未链接至党政机关网站标识核查页")
     if not urls and _CONAC_SPAN_XPATH(tree):  # the slot is there but nothing fills it
         yield _fact(FactKind.CONAC, '<span id="_ideConac">', None,
-                    "「_ideConac」位置为空，未见标识")
+                    "标识位置为空，未见党政机关网站标识")
 
 
 def _jiucuo_script(sitecode: str | None, src: str) -> FooterFact:
@@ -442,11 +442,11 @@ def _jiucuo_script(sitecode: str | None, src: str) -> FooterFact:
     code = _squeeze(sitecode or "").lower()
     name = posixpath.basename(urlsplit(src).path)
     if not src:
-        problem: str | None = "找错脚本没有地址（src）"
+        problem: str | None = "找错脚本没有地址"
     elif "jiucuo" not in name.lower():
-        problem = f"找错脚本地址「{src}」不是 jiucuo.js"
+        problem = f"找错脚本地址「{src}」不是找错平台的脚本文件"
     elif not code:
-        problem = "找错脚本未带网站标识码（sitecode）"
+        problem = "找错脚本未带网站标识码"
     else:
         problem = _site_code_problem(code)
     return _fact(FactKind.JIUCUO, raw, code or None, problem)
@@ -454,7 +454,7 @@ def _jiucuo_script(sitecode: str | None, src: str) -> FooterFact:
 
 def _jiucuo_code(raw: str, code: str) -> FooterFact:
     code = _squeeze(code).lower()
-    problem = _site_code_problem(code) if code else "找错入口未带网站标识码（site_code）"
+    problem = _site_code_problem(code) if code else "找错入口未带网站标识码"
     return _fact(FactKind.JIUCUO, raw, code or None, problem)
 
 

@@ -211,7 +211,7 @@ def test_footer_is_preferred_to_the_rest_of_the_page():
             "https://dcs.conac.cn/image/green.png",
             "无法识别的党政机关网站标识引用",
         ),
-        ('<span id="_ideConac"></span>', None, "「_ideConac」位置为空，未见标识"),
+        ('<span id="_ideConac"></span>', None, "标识位置为空，未见党政机关网站标识"),
         # a mirror keeps the script under its own folder; a saved page beside the page
         (
             '<script src="../../../dcs.conac.cn/js/33/000/0000/60497944/'
@@ -290,7 +290,7 @@ def test_conac_badge_written_by_document_write():
         (
             '<script id="_jiucuo_" src="https://zfwzgl.www.gov.cn/exposure/jiucuo.js"></script>',
             None,
-            "找错脚本未带网站标识码（sitecode）",
+            "找错脚本未带网站标识码",
         ),
         # copies served from the site's own folder, or saved beside the page, work the same
         (
@@ -313,7 +313,7 @@ def test_conac_badge_written_by_document_write():
         (
             '<script id="_jiucuo_" sitecode="1100000159" src="/js/common.js"></script>',
             "1100000159",
-            "找错脚本地址「/js/common.js」不是 jiucuo.js",
+            "找错脚本地址「/js/common.js」不是找错平台的脚本文件",
         ),
         (
             '<a href="http://121.43.68.40/exposure/jiucuo.html?site_code=bm36000002">'
@@ -384,7 +384,7 @@ def test_a_number_printed_without_a_link_says_so():
             "62000000",
             "标识码应为10位数字或bm加8位数字",
         ),
-        ('<meta name="SiteIDCode" content="">', None, "SiteIDCode 内容为空"),
+        ('<meta name="SiteIDCode" content="">', None, "SiteIDCode 元数据内容为空"),
     ],
 )
 def test_site_code_meta(meta, value, problem):
