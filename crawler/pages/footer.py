@@ -109,7 +109,7 @@ _CONAC_LINK_RE = re.compile(
 )
 _CONAC_IMAGE_RE = re.compile(r"dcs\.conac\.cn/image/(red|blue)(?:_error)?\.png", re.I)
 _CONAC_URL_RE = re.compile(r"""[^\s"'<>()]*conac\.cn[^\s"'<>()*]*""", re.I)
-_BADGE_FILE_RE = re.compile(r"(?:red|blue)(?:_error)?\.png$", re.I)
+_BADGE_FILE_RE = re.compile(r"(?:^|/)(?:red|blue)(?:_error)?\.png$", re.I)
 _JIUCUO_TAG_RE = re.compile(r"<script\b[^>]*jiucuo[^>]*>", re.I)
 _JIUCUO_LINK_RE = re.compile(r"""[^\s"'<>()]*/exposure/jiucuo\.html\?[^\s"'<>()]*""", re.I)
 # A loader that adds the script itself: loadScripts({url: '…/jiucuo.js', attr: {sitecode: …}})
@@ -426,7 +426,8 @@ def _conac(tree: lxml.html.HtmlElement) -> Iterator[FooterFact]:
             yield _fact(FactKind.CONAC, str(src), m[1], None)
     for img in _IMG_XPATH(tree):  # a badge image that leads nowhere is not a working badge
         src = img.get("src") or ""
-        if ("党政机关" in (img.get("alt") or "") or _BADGE_FILE_RE.search(src)) and not any(
+        badge = _BADGE_FILE_RE.search(urlsplit(src.strip()).path)
+        if ("党政机关" in (img.get("alt") or "") or badge) and not any(
             "conac.cn" in (a.get("href") or "") for a in img.iterancestors("a")
         ):
             yield _fact(FactKind.CONAC, src, None, "标识图片未链接至党政机关网站标识核查页")

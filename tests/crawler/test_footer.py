@@ -227,6 +227,7 @@ def test_footer_is_preferred_to_the_rest_of_the_page():
         ('<img src="//dcs.conac.cn/image/red_error.png">', "red", None),
         # a copy of the badge image that links nowhere is no working badge
         ('<img src="/images/2019/blue.png">', None, "标识图片未链接至党政机关网站标识核查页"),
+        ('<img src="/images/btn_red.png">', None, "missing"),  # a red button is no badge
         ('<a href="/about/"><img src="/images/gov.png" alt="党政机关"></a>', None,
          "标识图片未链接至党政机关网站标识核查页"),
         (
