@@ -32,6 +32,8 @@ from govwatch.rules.engine import evaluate_scan
 
 FOLDER = Path(__file__).resolve().parent.parent / "tests/crawler/fixtures/real/footers"
 ADVISORY = "footer.format"  # fires where the truth lists remarks, not deductions
+IDENTIFIER_RULES = ("footer.icp", "footer.psb", "footer.site_code", "footer.conac",
+                    "footer.jiucuo")
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,6 @@ def _ratio(value: float | None) -> str:
 def main(folder: Path = FOLDER) -> None:
     scores = measure(folder)
     print(f"{'rule':18} {'truth':>5} {'found':>5} {'right':>5} {'precision':>9} {'recall':>6}")
-    deductions = [s for s in scores if s.rule != ADVISORY]
     for s in scores:
         print(f"{s.rule:18} {len(s.truth):>5} {len(s.found):>5} {len(s.truth & s.found):>5} "
               f"{_ratio(s.precision):>9} {_ratio(s.recall):>6}")
@@ -116,12 +117,15 @@ def main(folder: Path = FOLDER) -> None:
             print(f"  false   {page}")
         for page in sorted(s.truth - s.found):
             print(f"  missed  {page}")
-    found = sum(len(s.found) for s in deductions)
-    right = sum(len(s.truth & s.found) for s in deductions)
-    truth = sum(len(s.truth) for s in deductions)
-    print(f"deduction rules together: precision {_ratio(right / found if found else None)} "
-          f"recall {_ratio(right / truth if truth else None)} ({right}/{found} found right, "
-          f"{truth} to find)")
+    for name, group in (("identifier rules", IDENTIFIER_RULES),
+                        ("deduction rules", (*IDENTIFIER_RULES, "footer.mismatch"))):
+        chosen = [s for s in scores if s.rule in group]
+        found = sum(len(s.found) for s in chosen)
+        right = sum(len(s.truth & s.found) for s in chosen)
+        truth = sum(len(s.truth) for s in chosen)
+        print(f"{name} together: precision {_ratio(right / found if found else None)} "
+              f"recall {_ratio(right / truth if truth else None)} ({right} of {found} found "
+              f"right, {truth} to find)")
 
 
 if __name__ == "__main__":

@@ -258,8 +258,9 @@ def _render(root: etree._Element) -> _Rendered:
         tag = node.tag
         if not isinstance(tag, str) or tag in _NO_TEXT:  # comments, PIs, scripts
             continue
-        if tag == "a" and node.get("href"):
-            stack.append(_LinkEnd(node.get("href", ""), size))
+        href = (node.get("href") or "").strip() if tag == "a" else ""
+        if href and not href.startswith("#") and not href.lower().startswith("javascript:"):
+            stack.append(_LinkEnd(href, size))  # a link that goes somewhere
         if tag in _BLOCK:
             stack.append("\n")
         stack.extend(reversed(node))

@@ -371,8 +371,10 @@ def test_an_icp_number_beside_a_link_to_its_register_is_linked():
 
 
 def test_a_number_printed_without_a_link_says_so():
-    found = facts("<footer><p>赣ICP备11002306号 <a href='/lxwm/'>联系我们</a></p></footer>")
+    found = facts("<footer><p>赣ICP备11002306号 <a href='/lxwm/'>联系我们</a></p>"
+                  "<p><a href='javascript:;'>赣公网安备36092502000005号</a></p></footer>")
     assert found[FactKind.ICP].link == ""
+    assert found[FactKind.PSB].link == ""  # a link that goes nowhere is none
     assert found[FactKind.SITE_CODE].link is None  # not a number that links
 
 
