@@ -138,7 +138,7 @@ class Chrome:
 
     def _site_metas(self, page: str) -> str:
         site = self.site
-        code = site.footer["site_code"].raw or ""
+        code = site.footer["site_code_meta"].raw or ""
         return (
             f'<meta name="SiteName" content="{escape(site.name)}">\n'
             f'<meta name="SiteDomain" content="{site.domain}">\n'
@@ -309,9 +309,12 @@ class Chrome:
         who = f"主办单位：{escape(sponsor)}　" if sponsor else ""
         rows.append(f"{who}联系电话：{site.phone}")
         ids = []
-        icp = facts["icp"].raw
-        if icp:
-            ids.append(f'<a href="https://beian.miit.gov.cn/" target="_blank">{escape(icp)}</a>')
+        icp = facts["icp"]
+        if icp.raw and icp.form == "unlinked":
+            ids.append(escape(icp.raw))
+        elif icp.raw:
+            ids.append('<a href="https://beian.miit.gov.cn/" target="_blank">'
+                       f"{escape(icp.raw)}</a>")
         psb = facts["psb"]
         if psb.raw:
             ga = escape(self.link(page, "/images/ga.png"))
@@ -337,10 +340,15 @@ class Chrome:
         return f'<div class="footer"><div class="w1200">{body}</div></div>'
 
     def _conac(self) -> str:
-        raw = self.site.footer["conac"].raw
+        fact = self.site.footer["conac"]
+        raw = fact.raw
         if not raw:
             return ""
-        if raw.endswith(".js"):
+        if fact.form == "write":  # the snippet conac hands out
+            return ('<script type="text/javascript">document.write(unescape("%3Cspan '
+                    "id='_ideConac' %3E%3C/span%3E%3Cscript src='" + raw + "' "
+                    "type='text/javascript'%3E%3C/script%3E\"));</script>")
+        if fact.form == "script":
             return (f'<span id="_ideConac"><script type="text/javascript" src="{raw}">'
                     "</script></span>")
         return (f'<a href="{escape(raw)}" target="_blank">'
@@ -350,7 +358,7 @@ class Chrome:
         fact = self.site.footer["jiucuo"]
         if not fact.raw:
             return ""
-        if fact.raw.endswith(".js"):
+        if fact.form in ("script", "copy"):  # a copy: an absolute path on the site itself
             return (f'<script id="_jiucuo_" sitecode="{fact.value}" src="{fact.raw}">'
                     "</script>")
         return f'<a href="{escape(fact.raw)}" target="_blank">我为政府网站找错</a>'

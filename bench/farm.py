@@ -8,7 +8,8 @@ serves it; the layout needs no server quirks (folders are linked only where they
 ``DIR/truth.json`` holds, per site, what the generator put there: the columns reachable from
 the navigation (name, class, role, first list page, newest item date, item count, list pages,
 the note it prints instead of items and whether that note says why nothing exists), the
-home page's footer identifiers, the deliberately broken links and the pages carrying them,
+home page's footer identifiers (and which of them were made to disagree, and which are
+written loosely or not linked), the deliberately broken links and the pages carrying them,
 the annual reports, and whether the site is a neglected one.
 
 The same seed gives the same bytes. Sites are planned and written one at a time, so memory
@@ -146,68 +147,106 @@ def _style(rng: random.Random, cms: Cms, charset: str) -> Style:
     )
 
 
-def _footer(rng: random.Random, province: words.Province, region: str,
-            unit: str) -> dict[str, FooterFact]:
-    """Footer identifiers of a site; most are well formed, some malformed or absent."""
+# Where sites keep their own copy of the 找错 script.
+JIUCUO_COPIES = ("/js/jiucuo.js", "/images/jiucuo/jiucuo.js", "/module/jiucuo/jiucuo.js")
+MISMATCHES = ("site_code/site_code_meta", "site_code/jiucuo", "icp/site_code", "psb/site_code")
+
+
+def _footer(rng: random.Random, extra: random.Random, province: words.Province, region: str,
+            unit: str, metas: bool) -> tuple[dict[str, FooterFact], list[str]]:
+    """Footer identifiers of a site, and the pairings made to disagree (footer.mismatch).
+
+    Most identifiers are well formed, some malformed or absent. *rng* draws what it always
+    drew, in the same order, so the rest of the site does not shift; *extra* draws how they
+    are embedded and written (links, 号, copies of the 找错 script) and the disagreements.
+    """
     facts: dict[str, FooterFact] = {}
 
     def state() -> str:
         roll = rng.random()
         return "missing" if roll < 0.08 else "malformed" if roll < 0.2 else "ok"
 
-    s = state()
-    digits = rng.choice((8, 10)) if s == "ok" else rng.choice((7, 9))
+    s_icp = state()
+    digits = rng.choice((8, 10)) if s_icp == "ok" else rng.choice((7, 9))
     number = f"{rng.randrange(10 ** (digits - 1), 10 ** digits)}"
     suffix = f"-{rng.randint(1, 3)}" if rng.random() < 0.5 else ""
-    icp = f"{rng.choice(province.abbrs)}ICP备{number}号{suffix}"
-    facts["icp"] = FooterFact("icp", None if s == "missing" else icp, s == "ok", number)
+    icp_abbr = rng.choice(province.abbrs)
 
-    s = state()
+    s_psb = state()
     record = region + f"{rng.randrange(10**8):08d}"
-    if s == "malformed":
+    if s_psb == "malformed":
         record = record[:-1]
     gap = rng.choice((" ", "", "　"))
-    psb = f"{rng.choice(province.abbrs)}公网安备{gap}{record}号"
-    facts["psb"] = FooterFact("psb", None if s == "missing" else psb, s == "ok", record)
+    psb_abbr = rng.choice(province.abbrs)
 
-    s = state()
+    s_code = state()
     code = region + f"{rng.randrange(10**4):04d}"
-    if s == "malformed":
+    if s_code == "malformed":
         code = code[:-1] if rng.random() < 0.5 else code + "0"
-    facts["site_code"] = FooterFact("site_code", None if s == "missing" else code, s == "ok",
-                                    code)
+
+    # One disagreement now and then, between identifiers that are printed and well formed.
+    eligible = [pair for pair, ok in zip(MISMATCHES, (metas, True, s_icp == "ok",
+                                                      s_psb == "ok"), strict=True) if ok]
+    mismatch = (extra.choice(eligible) if s_code == "ok" and extra.random() < 0.3 else None)
+    other = extra.choice([p for p in words.PROVINCES if p.code != province.code])
+    other_code = f"{code[:6]}{(int(code[6:]) + 1 + extra.randrange(500)) % 10000:04d}"
+    if mismatch == "icp/site_code":
+        icp_abbr = other.abbrs[0]
+    if mismatch == "psb/site_code":
+        record, psb_abbr = extra.choice(other.cities)[1] + record[6:], other.abbrs[0]
+
+    icp = f"{icp_abbr}ICP备{number}号{suffix}"
+    unlinked = s_icp != "missing" and extra.random() < 0.12
+    facts["icp"] = FooterFact("icp", None if s_icp == "missing" else icp, s_icp == "ok", number,
+                              "unlinked" if unlinked else "", unlinked)
+    no_hao = s_psb == "ok" and extra.random() < 0.12  # 公网安备 without its final 号
+    psb = f"{psb_abbr}公网安备{gap}{record}{'' if no_hao else '号'}"
+    facts["psb"] = FooterFact("psb", None if s_psb == "missing" else psb, s_psb == "ok", record,
+                              remark=no_hao)
+    facts["site_code"] = FooterFact("site_code", None if s_code == "missing" else code,
+                                    s_code == "ok", code)
+    meta = other_code if mismatch == "site_code/site_code_meta" else code
+    facts["site_code_meta"] = FooterFact(
+        "site_code_meta", meta if metas and s_code != "missing" else None,
+        metas and s_code == "ok", meta)
 
     if rng.random() < 0.12:
         facts["conac"] = FooterFact("conac", None, False)
     elif rng.random() < 0.7:
-        ca = f"CA{rng.randrange(10**21):021d}"
-        path = f"{rng.randrange(10**8):08d}"
+        # The badge script's path names province, city, county and site; its file name
+        # repeats them with a serial.
+        ca = f"{rng.randrange(10**21):021d}"
+        rng.randrange(10**8)  # drawn as before, so that later draws do not shift
+        path = f"{ca[:2]}/{ca[2:5]}/{ca[5:9]}/{ca[9:17]}"
         facts["conac"] = FooterFact(
-            "conac", f"https://dcs.conac.cn/js/{region[:2]}/000/0000/{path}/{ca}.js", True)
+            "conac", f"https://dcs.conac.cn/js/{path}/CA{ca}.js", True,
+            form="write" if extra.random() < 0.5 else "script")
     else:
         facts["conac"] = FooterFact(
             "conac", f"https://bszs.conac.cn/sitename?method=show&id={rng.getrandbits(128):032X}",
-            True)
+            True, form="link")
 
+    # The 找错 entry carries the site's code: malformed when the site code is.
+    carried = other_code if mismatch == "site_code/jiucuo" else code
     roll = rng.random()
-    if roll < 0.15:
-        facts["jiucuo"] = FooterFact("jiucuo", None, False, code)
-    elif roll < 0.75:
-        facts["jiucuo"] = FooterFact("jiucuo", "https://zfwzgl.www.gov.cn/exposure/jiucuo.js",
-                                     True, code)
+    if roll < 0.15 and mismatch != "site_code/jiucuo":
+        facts["jiucuo"] = FooterFact("jiucuo", None, False, carried)
     elif roll < 0.9:
-        facts["jiucuo"] = FooterFact("jiucuo", "https://pucha.kaipuyun.cn/exposure/jiucuo.js",
-                                     True, code)
+        host = "zfwzgl.www.gov.cn" if roll < 0.75 else "pucha.kaipuyun.cn"
+        copy = extra.random() < 0.35
+        src = extra.choice(JIUCUO_COPIES) if copy else f"https://{host}/exposure/jiucuo.js"
+        facts["jiucuo"] = FooterFact("jiucuo", src, s_code != "malformed", carried,
+                                     "copy" if copy else "script")
     else:
         facts["jiucuo"] = FooterFact(
-            "jiucuo", f"https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code={code}", True,
-            code)
+            "jiucuo", f"https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code={carried}",
+            s_code != "malformed", carried, "link")
 
     facts["sponsor"] = FooterFact("sponsor", None if rng.random() < 0.06 else unit,
                                   True)
     if facts["sponsor"].raw is None:
         facts["sponsor"] = FooterFact("sponsor", None, False)
-    return facts
+    return facts, [mismatch] if mismatch else []
 
 
 def _sections(rng: random.Random, cms: Cms, pages: int, used: set[str],
@@ -401,7 +440,8 @@ def plan_site(seed: int, index: int, pages: int, cms_name: str, charset: str) ->
                 domain=domain, cms=cms_name, charset=charset, province=province.code,
                 place=place, org=org, style=style,
                 phone=f"0{rng.randint(300, 999)}-{rng.randint(2000000, 8999999)}")
-    site.footer = _footer(rng, province, region, unit)
+    site.footer, site.footer_mismatch = _footer(
+        rng, rng_for(seed, index, "footer"), province, region, unit, style.site_metas)
     site.neglected = index % NEGLECTED_EVERY == 1
     site.hdjl = "hub" if index % 2 else "form"
     used: set[str] = set()
@@ -490,14 +530,15 @@ def site_truth(site: Site, writer: Writer) -> dict[str, Any]:
         "list_page_paths": [hdjl], "empty_note": False, "note": None, "note_explains": False,
         "hub_shape": "hdjl" if site.hdjl == "hub" else None, "date_style": None,
     })
-    footer = {kind: {"present": f.raw is not None, "valid": f.valid, "raw": f.raw}
+    footer = {kind: {"present": f.raw is not None, "valid": f.valid, "raw": f.raw,
+                     "remark": f.remark}
               for kind, f in site.footer.items()}
     return {
         "id": site.id, "name": site.name, "unit": site.unit, "cms": site.cms,
         "neglected": site.neglected,
         "charset": site.charset, "declared_charset": site.style.declared, "dir": site.id,
         "home": site.pages["home"], "files": writer.files, "html_pages": writer.html,
-        "columns": columns, "footer": footer,
+        "columns": columns, "footer": footer, "footer_mismatch": site.footer_mismatch,
         "broken_links": [{"target": b.target, "kind": b.kind, "pages": list(b.pages)}
                          for b in site.broken],
         "annual_reports": [{"year": r.year, "date": r.day.isoformat(), "form": r.form,

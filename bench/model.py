@@ -107,10 +107,14 @@ class Section:
 class FooterFact:
     """One footer identifier as printed on the home page: ``raw`` is None when it is absent."""
 
-    kind: str  # icp, psb, site_code, conac, jiucuo, sponsor
+    kind: str  # icp, psb, site_code, site_code_meta, conac, jiucuo, sponsor
     raw: str | None
     valid: bool
     value: str = ""  # the bare number or code (empty for conac and sponsor)
+    # How it is put on the page: icp "unlinked"; conac "script", "write" (document.write) or
+    # "link"; jiucuo "script", "copy" (served from the site's own folder) or "link".
+    form: str = ""
+    remark: bool = False  # written loosely or not linked: a remark, never a deduction
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +179,8 @@ class Site:
     style: Style
     sections: list[Section] = field(default_factory=list)
     footer: dict[str, FooterFact] = field(default_factory=dict)
+    # Pairings of footer identifiers made to disagree (footer.mismatch's pairs).
+    footer_mismatch: list[str] = field(default_factory=list)
     hot: list[Item] = field(default_factory=list)  # the 热点 box: newest news items
     pages: dict[str, str] = field(default_factory=dict)  # home, sitemap, contact, … → path
     broken: list[BrokenLink] = field(default_factory=list)

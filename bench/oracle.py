@@ -43,9 +43,12 @@ class Column:
 
 def expected_findings(
     columns: Iterable[Column], reports: Iterable[tuple[int, date, str]],
-    footer_valid: Mapping[str, bool], home_newest: date | None = None,
+    footer_valid: Mapping[str, bool], home_newest: date | None = None, *,
+    footer_remarks: bool = False, footer_mismatch: bool = False,
 ) -> dict[str, set[str]]:
-    """Rule id -> subject paths ("/" for the site itself). *reports* are (year, date, url)."""
+    """Rule id -> subject paths ("/" for the site itself). *reports* are (year, date, url);
+    *footer_remarks*: an identifier is written loosely or not linked to its register;
+    *footer_mismatch*: two identifiers of the footer disagree."""
     columns = list(columns)
     out: dict[str, set[str]] = defaultdict(set)
     if home_newest is not None and home_newest < CUTOFFS["news"]:
@@ -68,4 +71,8 @@ def expected_findings(
     for kind, valid in footer_valid.items():
         if kind in ("icp", "psb", "site_code", "conac", "jiucuo") and not valid:
             out[f"footer.{kind}"].add("/")
+    if footer_remarks:
+        out["footer.format"].add("/")
+    if footer_mismatch:
+        out["footer.mismatch"].add("/")
     return out

@@ -117,7 +117,9 @@ class SiteRenderer:
 
     def write(self) -> None:
         """Write the whole site: assets, home, sections, standalone pages, columns."""
-        for asset in (*self.cms.assets, "/images/logo.png", "/images/ga.png"):
+        jiucuo = self.site.footer["jiucuo"]
+        copies = (jiucuo.raw,) if jiucuo.form == "copy" and jiucuo.raw else ()
+        for asset in (*self.cms.assets, "/images/logo.png", "/images/ga.png", *copies):
             suffix = asset[asset.rfind("."):]
             text = ASSET_TEXT.get(suffix)
             self.out.data(asset, text.encode("utf-8") if text else PNG_BYTES)

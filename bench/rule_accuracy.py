@@ -26,7 +26,8 @@ __all__ = ["RULES", "RuleTally", "main", "measure_rules", "truth_of"]
 
 RULES = ("column.stale", "column.stale_veto", "column.neglected_veto", "column.empty",
          "column.empty_veto", "annual_report.missing", "annual_report.late", "footer.icp",
-         "footer.psb", "footer.site_code", "footer.conac", "footer.jiucuo", "link.broken")
+         "footer.psb", "footer.site_code", "footer.conac", "footer.jiucuo", "footer.format",
+         "footer.mismatch", "link.broken")
 
 
 @dataclass
@@ -59,8 +60,11 @@ def truth_of(site: dict[str, Any]) -> dict[str, set[str]]:
     ]
     reports = [(r["year"], date.fromisoformat(r["date"]), r["url"])
                for r in site["annual_reports"]]
-    out = expected_findings(columns, reports,
-                            {kind: fact["valid"] for kind, fact in site["footer"].items()})
+    footer = site["footer"]
+    valid = {kind: fact["valid"] for kind, fact in footer.items()}
+    out = expected_findings(columns, reports, valid,
+                            footer_remarks=any(f.get("remark") for f in footer.values()),
+                            footer_mismatch=bool(site.get("footer_mismatch")))
     out["link.broken"] = {path_of(b["target"]) for b in site["broken_links"]}
     return out
 

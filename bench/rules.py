@@ -70,12 +70,15 @@ def build(path: Path, pages: int, sites: int = 100) -> int:
                for n in range(1, 8)])
         conn.executemany(
             "insert into footer_facts (scan_id, site_id, page_url, kind, raw, value, valid, "
-            "problem) values (?, ?, ?, ?, ?, ?, 1, null)",
-            [(scan_id, site, home, k, v, v) for k, v in (
-                ("icp", "陇ICP备05000123号"), ("psb", "甘公网安备62090202000584号"),
-                ("site_code", "6209000038"), ("conac", "red"),
+            "problem, link) values (?, ?, ?, ?, ?, ?, 1, null, ?)",
+            [(scan_id, site, home, k, raw, value, link) for k, raw, value, link in (
+                ("icp", "陇ICP备05000123号", "陇ICP备05000123号", "https://beian.miit.gov.cn/"),
+                ("psb", "甘公网安备62090202000584号", "甘公网安备62090202000584号",
+                 "http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=62090202000584"),
+                ("site_code", "6209000038", "6209000038", None), ("conac", "red", "red", None),
                 ("jiucuo", '<script id="_jiucuo_" sitecode="6209000038" '
-                           'src="https://zfwzgl.www.gov.cn/exposure/jiucuo.js">'))])
+                           'src="https://zfwzgl.www.gov.cn/exposure/jiucuo.js">', "6209000038",
+                 None))])
     targets = [r[0] for r in conn.execute("select distinct target_url from links")]
     conn.executemany(
         "insert into link_checks (scan_id, target_url, result, status_code) values (?, ?, ?, ?)",

@@ -255,7 +255,7 @@ def _items(
 def _footer(page: Page) -> list[dict[str, Any]]:
     return [
         {"kind": f.kind.value, "raw": f.raw, "value": f.value, "valid": f.valid,
-         "problem": f.problem}
+         "problem": f.problem, "link": f.link, "note": f.note}
         for f in footer_facts(page.tree)
     ]
 

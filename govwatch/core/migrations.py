@@ -63,10 +63,17 @@ def column_roles(db: sqlite_utils.Database) -> None:
         db.execute(f"update [{table}] set role = 'text' where role = 'page'")
 
 
+def footer_facts_link_note(db: sqlite_utils.Database) -> None:
+    """``footer_facts.link`` and ``note``: the link an identifier is printed in, and its
+    typographic remarks (a missing 号, a space), which no longer make it malformed."""
+    add_missing_columns(db, "footer_facts", {"link": str, "note": str})
+
+
 # Append only: the position of a migration (from 1) is the schema version it brings a
 # database to (PRAGMA user_version).
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_scan_sites_discovered_unsettled", scan_sites_discovered_unsettled),
     Migration("0002_scan_sites_capped", scan_sites_capped),
     Migration("0003_column_roles", column_roles),
+    Migration("0004_footer_facts_link_note", footer_facts_link_note),
 )

@@ -32,7 +32,8 @@ Tables (one row per …):
   ``role`` (:class:`ColumnRole`: list, text page, hub, form) and the note it printed when it
   lists nothing (``empty_note``, the text as found: the rules judge whether it exempts).
 - ``items``: dated entry (条目) of a list, with the page and the column it was listed on.
-- ``footer_facts``: footer identifier (页面底部标识) of a page: raw text, value, valid or not.
+- ``footer_facts``: footer identifier (页面底部标识) of a page: raw text, value, valid or not
+  (and why not), the link it is printed in, typographic remarks.
 - ``page_texts``: visible text of an HTML page (for text rules), and the raw HTML of the home
   page.
 - ``link_checks``: link target checked once per scan: result class (ok, broken, blocked,
@@ -142,7 +143,7 @@ TABLES: dict[str, dict[str, Any]] = {
     "footer_facts": {
         "columns": {
             "scan_id": int, "site_id": str, "page_url": str, "kind": str, "raw": str,
-            "value": str, "valid": int, "problem": str,
+            "value": str, "valid": int, "problem": str, "link": str, "note": str,
         },
         "pk": ("scan_id", "page_url", "kind"),
         "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],

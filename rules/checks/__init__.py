@@ -10,7 +10,9 @@
 - :mod:`~rules.checks.deadline`: ``deadline_document`` (a yearly document due by a date).
 - :mod:`~rules.checks.aggregate`: ``count_at_least`` (a rule's findings on a site reach N).
 - :mod:`~rules.checks.links`: ``link_status`` (link targets of given result classes).
-- :mod:`~rules.checks.footer`: ``footer_fact`` (a footer identifier missing or malformed).
+- :mod:`~rules.checks.footer`: ``footer_fact`` (a footer identifier missing, malformed or
+  linked to the wrong register), ``footer_format`` (typography and links, remarks only),
+  ``footer_mismatch`` (footer identifiers that contradict each other).
 """
 
 from govwatch.rules.checks import (  # noqa: F401  (imported to register)

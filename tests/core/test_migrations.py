@@ -35,8 +35,10 @@ from govwatch.reports.tracker import track_scan
 from govwatch.rules import store as rules_store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "previous_release.db"
-# What the previous release's scan_sites lacked, and the migrations that add it.
-NEW_COLUMNS = {"discovered", "unsettled", "capped"}
+# What the previous release's tables lacked, and the migrations that add it (appended, in
+# this order).
+NEW_COLUMNS = {"scan_sites": ("discovered", "unsettled", "capped"),
+               "footer_facts": ("link", "note")}
 # Row counts the previous release wrote (the fixture's script prints them).
 COUNTS = {
     "sites": 1, "scans": 1, "scan_sites": 1, "pages": 6, "links": 5, "column_pages": 2,
@@ -98,7 +100,8 @@ def user_version(path: Path) -> int:
 def test_the_fixture_is_the_previous_release_schema(old_db: Path) -> None:
     before = rows(old_db)
     assert {t: len(r) for t, r in before.items()} == COUNTS  # a few rows in every table
-    assert NEW_COLUMNS.isdisjoint(c[0] for c in shape(old_db)["scan_sites"]["columns"])
+    for table, columns in NEW_COLUMNS.items():
+        assert set(columns).isdisjoint(c[0] for c in shape(old_db)[table]["columns"])
     assert user_version(old_db) == 0  # from before versions were recorded
 
 
@@ -108,9 +111,10 @@ def test_an_upgrade_keeps_every_row_of_every_table(old_db: Path) -> None:
     after = rows(old_db)
     assert set(after) == set(before) | {MIGRATIONS_TABLE}
     for table, old_rows in before.items():
-        if table == "scan_sites":  # the new columns are appended, empty in old rows
-            assert [r[:-len(NEW_COLUMNS)] for r in after[table]] == old_rows
-            assert {r[-len(NEW_COLUMNS):] for r in after[table]} == {(None, None, None)}
+        if table in NEW_COLUMNS:  # the new columns are appended, empty in old rows
+            added = len(NEW_COLUMNS[table])
+            assert [r[:-added] for r in after[table]] == old_rows
+            assert {r[-added:] for r in after[table]} == {(None,) * added}
         else:
             assert after[table] == old_rows, table
     db = open_db(old_db)
@@ -130,7 +134,8 @@ def test_the_migrations_bring_the_previous_release_to_a_new_databases_schema(
     open_db(old_db).close()
     open_db(tmp_path / "new.db").close()
     assert shape(old_db) == shape(tmp_path / "new.db")
-    assert {c[0] for c in shape(old_db)["scan_sites"]["columns"]} >= NEW_COLUMNS
+    for table, columns in NEW_COLUMNS.items():
+        assert {c[0] for c in shape(old_db)[table]["columns"]} >= set(columns)
 
 
 def test_each_migration_is_applied_once_in_order_and_recorded(old_db: Path) -> None:
@@ -209,7 +214,8 @@ def test_a_failed_migration_is_rolled_back_alone_and_retried_next_time(
         open_db(old_db)
     db = schema.Store(old_db)
     assert "later" not in db["scan_sites"].columns_dict  # its transaction rolled back
-    assert set(db["scan_sites"].columns_dict) >= NEW_COLUMNS  # those before it stay
+    for table, columns in NEW_COLUMNS.items():  # those before it stay
+        assert set(db[table].columns_dict) >= set(columns)
     assert [r["name"] for r in db.query(f"select name from {MIGRATIONS_TABLE}")] == [
         m.name for m in MIGRATIONS]
     assert user_version(old_db) == len(MIGRATIONS)

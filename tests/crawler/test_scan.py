@@ -107,6 +107,9 @@ def test_home_footer_facts(db, portal_servers, portal):
             assert fact["problem"] == "missing"
         if "sitecode" in truth:
             assert fact["value"] == truth["sitecode"]
+        if kind in ("icp", "psb") and "link" in truth:
+            assert fact["link"] == truth["link"], kind
+        assert fact["note"] == truth.get("note"), kind
 
 
 def test_gbk_pages_are_decoded_even_when_declared_utf8(db, portal_servers):

@@ -1924,9 +1924,11 @@ def hanweb_site() -> Site:
         robots="User-agent: *\nDisallow:\n",
         meta={"sitemap_col": "10401", "contact_col": "10402"},
         footer_expected={
-            "icp": {"valid": False, "value": "苏ICP备12034567", "problem": "missing 号"},
+            # typography only: the number is the site's; footer.format remarks on the 号
+            "icp": {"valid": True, "value": "苏ICP备12034567号", "raw": "苏ICP备12034567",
+                    "note": "缺少末尾的「号」", "link": "https://beian.miit.gov.cn"},
             "psb": {"valid": False, "value": "苏公网安备 3209020200123号",
-                    "problem": "13 digits where 14 are required",
+                    "problem": "备案号应为14位数字（实为13位）",
                     "link": "http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=3209020200123"},
             "site_code": {"valid": True, "value": code},
             "conac": {"valid": True, "form": "link",

@@ -18,6 +18,7 @@ GOV_2019_IDS = [
     "site.unreachable", "homepage.stale", "column.stale", "column.stale_veto", "column.empty",
     "column.empty_veto", "annual_report.missing", "annual_report.late", "link.broken",
     "footer.icp", "footer.psb", "footer.site_code", "footer.conac", "footer.jiucuo",
+    "footer.format", "footer.mismatch",
     "privacy.id_number",
 ]
 EXAMPLE_PACK = Path(__file__).parents[2] / "rules" / "packs" / "examples" / "renamed-agencies.yaml"

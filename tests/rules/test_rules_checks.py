@@ -449,34 +449,36 @@ def test_unchecked_links_find_nothing(scan):
 def test_footer_rules_say_missing_or_malformed(tmp_path):
     scan = bare(tmp_path, "a", "b")
     scan.home("a", items=[("要闻", days_ago(1))], footer={
-        "icp": ("苏ICP备12034567", "missing 号"), "psb": None, "conac": "CA123",
-        "jiucuo": None,
+        "icp": {"raw": "苏ICP备1203456号", "problem": "备案号应为8位或10位数字（实为7位）",
+                "link": "https://beian.miit.gov.cn/"},
+        "psb": None, "conac": "CA123", "jiucuo": None,
     })
     scan.home("b", items=[("要闻", days_ago(1))])
     found = {f.rule_id: f for f in scan.findings() if f.rule_id.startswith("footer.")}
     assert sorted(found) == ["footer.conac", "footer.icp", "footer.jiucuo", "footer.psb"]
-    assert found["footer.icp"].detail == "不规范：ICP备案编号「苏ICP备12034567」（missing 号）"
+    assert found["footer.icp"].detail == (
+        "不规范：ICP备案编号「苏ICP备1203456号」，备案号应为8位或10位数字（实为7位）")
     assert found["footer.psb"].detail.startswith("缺失：")
-    assert found["footer.conac"].detail.startswith("不规范：") and "CA123" in \
-        found["footer.conac"].detail
+    assert found["footer.conac"].detail == (
+        "不规范：党政机关网站标识「CA123」不符合规定格式")
     assert {f.site_id for f in found.values()} == {"a"}
     assert all(f.subject_url == home_url("a") for f in found.values())
 
 
-def test_the_pack_form_decides_over_the_crawlers_remark(tmp_path):
-    """A 找错 script on the national host is a working entry even when the 标识码 it carries
-    is malformed (footer.site_code reports that); a script from another host is not."""
-    script = '<script id="_jiucuo_" sitecode="320300391" src="https://{}/exposure/jiucuo.js">'
-    remark = "site code must be 10 digits or bm+8 digits"
+def test_a_copy_of_the_jiucuo_script_counts_by_the_code_it_carries(tmp_path):
+    """Served from the site's own folder, the 找错 script works as the national one does:
+    what makes the entry this site's is its 标识码, so one with a malformed code does not."""
+    script = '<script id="_jiucuo_" sitecode="{}" src="/ProvidentFund/resources/jiucuo.js">'
     scan = bare(tmp_path, "a", "b")
     scan.home("a", items=[("要闻", days_ago(1))],
-              footer={"jiucuo": (script.format("zfwzgl.www.gov.cn"), remark)})
+              footer={"jiucuo": {"raw": script.format("6209000038"), "value": "6209000038"}})
     scan.home("b", items=[("要闻", days_ago(1))],
-              footer={"jiucuo": (script.format("jiucuo.example.com"), "unknown jiucuo host")})
+              footer={"jiucuo": {"raw": script.format("320300391"), "value": "320300391",
+                                 "problem": "标识码应为10位数字或bm加8位数字"}})
     found = scan.findings("footer.jiucuo")
-    assert [f.site_id for f in found] == ["b"]
-    assert found[0].detail.startswith("不规范：")
-    assert found[0].detail.endswith("（unknown jiucuo host）")
+    assert [(f.site_id, f.detail) for f in found] == [
+        ("b", f"不规范：「我为政府网站找错」入口「{script.format('320300391')}」，"
+              "标识码应为10位数字或bm加8位数字")]
 
 
 def test_a_home_page_without_any_footer_facts_misses_them_all(tmp_path):
@@ -495,21 +497,26 @@ def test_forms_judge_the_value_or_the_raw_text_where_the_pack_says_so(tmp_path):
            'src="https://zfwzgl.www.gov.cn/exposure/jiucuo.js">')
     scan.rows("footer_facts", [
         {"site_id": "a", "page_url": home_url("a"), "kind": "icp", "valid": 1,
-         "raw": "ICP备案号：陇ICP备05000123号", "value": "陇ICP备05000123号", "problem": None},
+         "raw": "ICP备案号：陇ICP备05000123号", "value": "陇ICP备05000123号", "problem": None,
+         "link": "https://beian.miit.gov.cn/"},
         {"site_id": "a", "page_url": home_url("a"), "kind": "jiucuo", "valid": 1,
          "raw": tag, "value": "6209000038", "problem": None},
     ])
     assert [f.rule_id for f in scan.findings() if f.rule_id.startswith("footer.")] == []
 
 
-def test_without_a_form_the_crawlers_remark_decides(tmp_path):
-    scan = bare(tmp_path, "a", "b")
+def test_without_a_form_the_crawlers_judgement_decides(tmp_path):
+    scan = bare(tmp_path, "a", "b", "c")
     scan.home("a", items=[("要闻", days_ago(1))],
-              footer={"sponsor": ("主办单位 某某县人民政府", "no colon after 主办单位")})
-    scan.home("b", items=[("要闻", days_ago(1))])
+              footer={"sponsor": ("主办单位：", "主办单位名称为空")})
+    # a remark on how it is written is no reason to deduct
+    scan.home("b", items=[("要闻", days_ago(1))],
+              footer={"sponsor": {"raw": "主办单位 某某县人民政府", "value": "某某县人民政府",
+                                  "note": "「主办单位」后缺少冒号"}})
+    scan.home("c", items=[("要闻", days_ago(1))])
     found = scan.findings("x.sponsor", packs=[custom_pack(tmp_path)])
     assert [(f.site_id, f.detail) for f in found] == [
-        ("a", "不规范：网站主办单位「主办单位 某某县人民政府」（no colon after 主办单位）")]
+        ("a", "不规范：网站主办单位「主办单位：」，主办单位名称为空")]
 
 
 def test_footer_rules_read_the_home_page_only(scan):

@@ -127,5 +127,5 @@ def test_scan_evaluates_the_rules_when_the_crawl_completes(tmp_path):
     assert result.exit_code == 0, result.output
     assert "findings on 1 sites" in result.output
     rows = json.loads(run("findings", "--db", db, "--format", "json").output)
-    assert {"footer.icp", "footer.psb", "footer.jiucuo", "column.stale"} <= {r["rule"]
+    assert {"footer.format", "footer.psb", "footer.jiucuo", "column.stale"} <= {r["rule"]
                                                                              for r in rows}

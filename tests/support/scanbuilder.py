@@ -24,11 +24,14 @@ from govwatch.rules.model import Finding
 from govwatch.rules.scanview import ScanView
 
 AS_OF = date(2026, 11, 24)
-GOOD_FOOTER = {
-    "icp": "陇ICP备05000123号", "psb": "甘公网安备62090202000584号", "site_code": "6209000038",
-    "site_code_meta": "6209000038", "conac": "CA000000000000000000001",
-    "jiucuo": '<script id="_jiucuo_" sitecode="6209000038" '
-              'src="https://zfwzgl.www.gov.cn/exposure/jiucuo.js">',
+GOOD_FOOTER: dict[str, Any] = {
+    "icp": {"raw": "陇ICP备05000123号", "link": "https://beian.miit.gov.cn/"},
+    "psb": {"raw": "甘公网安备62090202000584号",
+            "link": "http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=62090202000584"},
+    "site_code": "6209000038", "site_code_meta": "6209000038", "conac": "CA000000000000000000001",
+    "jiucuo": {"raw": '<script id="_jiucuo_" sitecode="6209000038" '
+                      'src="https://zfwzgl.www.gov.cn/exposure/jiucuo.js">',
+               "value": "6209000038"},
     "sponsor": "某某县人民政府",
 }
 
@@ -62,11 +65,12 @@ class ScanBuilder:
         crawl_store.write_rows(self.db, table, [{"scan_id": self.scan_id, **r} for r in rows])
 
     def home(self, site: str, items: Sequence[tuple[str, str | None]] = (), text: str = "首页",
-             footer: dict[str, str | tuple[str, str] | None] | None = None) -> None:
+             footer: dict[str, Any] | None = None) -> None:
         """The home page: its dated items (title, date), its text and its footer facts.
 
         *footer* overrides GOOD_FOOTER per kind: None = missing, (raw, problem) = malformed
-        by the crawler's judgement, a string = the value as found.
+        by the crawler's judgement, a string = the value as found, a dict = the row's fields
+        (raw; value, problem, link, note when not the defaults).
         """
         url = home_url(site)
         self.page(site, url, title=f"站点{site}首页", text=text, depth=0, html=f"<p>{text}</p>")
@@ -136,8 +140,13 @@ class ScanBuilder:
         return [f for f in found if rule_id is None or f.rule_id == rule_id]
 
 
-def _fact(site: str, url: str, kind: str, fact: str | tuple[str, str] | None) -> dict[str, Any]:
+def _fact(site: str, url: str, kind: str, fact: Any) -> dict[str, Any]:
     row = {"site_id": site, "page_url": url, "kind": kind}
+    if isinstance(fact, dict):
+        problem = fact.get("problem")
+        return {**row, "raw": fact["raw"], "value": fact.get("value", fact["raw"]),
+                "valid": int(problem is None), "problem": problem, "link": fact.get("link"),
+                "note": fact.get("note")}
     if fact is None:
         return {**row, "raw": None, "value": None, "valid": 0, "problem": "missing"}
     if isinstance(fact, tuple):
