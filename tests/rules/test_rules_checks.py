@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 from support.scanbuilder import AS_OF, ScanBuilder, days_ago, home_url
 
+from govwatch.core.vocabulary import CheckError
 from govwatch.rules.catalogue import load_catalogue
 from govwatch.rules.checks.idnumber import birth_date, check_character, is_id_number, mask
 from govwatch.rules.checks.site import newest_home_date
@@ -65,7 +67,7 @@ def test_availability_veto_at_five_percent_of_the_week_before_the_judging_day(tm
     assert found[1].detail == ("2026-11-17 至 2026-11-23 首页可用性监测 140 次，失败 7 次"
                                "（5.0%），达到 5% 的否决线")
     assert found[1].evidence == " ".join(
-        f"2026-11-17T00:{m:02d}:00+08:00 timeout" for m in range(0, 50, 10)) + " (+2 more)"
+        f"2026-11-17T00:{m:02d}:00+08:00 timeout" for m in range(0, 50, 10)) + "（另有 2 项）"
     assert found[1].facts == {"probes": 140, "failures": 7}
 
 
@@ -254,7 +256,7 @@ def test_a_veto_counts_each_site_alone_and_lists_ten_subjects(tmp_path):
     urls = sorted(scan.column("b", f"空白{n:02d}", "other") for n in range(11))
     (veto,) = scan.findings("column.empty_veto")
     assert veto.site_id == "b" and veto.detail.startswith("11 项「")
-    assert veto.evidence == " ".join(urls[:10]) + " (+1 more)"
+    assert veto.evidence == " ".join(urls[:10]) + "（另有 1 项）"
 
 
 @pytest.mark.parametrize(("empty", "veto"), [(4, False), (5, True)])
@@ -379,7 +381,28 @@ def test_link_broken_names_the_target_and_the_pages_carrying_it(scan):
     assert [f.subject_url for f in found] == [target]
     assert found[0].source_url == "http://a.gov.cn/p1.html"
     assert found[0].evidence == "http://a.gov.cn/p1.html http://a.gov.cn/p2.html"
-    assert "HTTP 404" in found[0].detail and "2 个页面" in found[0].detail
+    assert found[0].detail == "链接无法访问（状态码 404），出现在 2 个页面"
+
+
+@pytest.mark.parametrize("error, status, final, detail", [
+    ("not-found", 404, None, "链接无法访问（页面不存在，状态码 404），出现在 1 个页面"),
+    ("timeout", None, None, "链接无法访问（访问超时），出现在 1 个页面"),
+    ("dns", None, None, "链接无法访问（域名无法解析），出现在 1 个页面"),
+    ("soft-404", 200, "http://a.gov.cn/old/x.html",
+     "链接无法访问（打开的是错误页面，状态码 200），出现在 1 个页面"),
+    ("soft-404", 200, "http://a.gov.cn/",
+     "链接无法访问（打开的是错误页面，状态码 200，跳转至 http://a.gov.cn/），出现在 1 个页面"),
+])
+def test_link_details_say_why_in_chinese(scan, error, status, final, detail):
+    scan.link("a", "http://a.gov.cn/p1.html", "http://a.gov.cn/old/x.html", result="broken",
+              status=status, error=error, final_url=final)
+    (found,) = scan.findings("link.broken")
+    assert found.detail == detail
+
+
+def test_every_check_reason_has_a_chinese_label():
+    for reason in CheckError:
+        assert reason.label and not re.search(r"[A-Za-z]", reason.label), reason
 
 
 def test_a_broken_link_on_many_pages_lists_five(scan):
@@ -388,7 +411,7 @@ def test_a_broken_link_on_many_pages_lists_five(scan):
     for page in pages:
         scan.link("a", page, target, result="broken", status=404)
     (found,) = scan.findings("link.broken")
-    assert found.evidence == " ".join(pages[:5]) + " (+1 more)"
+    assert found.evidence == " ".join(pages[:5]) + "（另有 1 项）"
     assert found.detail.endswith("出现在 6 个页面")
 
 
