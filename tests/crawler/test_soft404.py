@@ -188,7 +188,10 @@ def lab_routes() -> dict:
         b'<div class="con">', b'<div class="con"><a href="/only-from-the-error-page.html">x</a>')
     return {
         "/to-home/": redirect("/"),  # /to-home/a/b.html: a deep link sent home
-        "/to-error/": redirect("/404.htm"),
+        # a generic error page that says nothing a phrase would catch: only its URL tells
+        "/to-error/": redirect("/error.jsp"),
+        "/error.jsp": ok(html("某市人民政府", '<img src="/images/busy.png"><a href="/">首页</a>')),
+        "/to-404/": redirect("/404.htm"),
         "/404.htm": ok(fixture("error-ministry-404.htm")),
         "/withdrawn/": ok(withdrawn),
         "/java/": ok(fixture("error-java-200.html")),
@@ -200,8 +203,8 @@ def lab_routes() -> dict:
     }
 
 
-SOFT = ["/to-home/a/b.html", "/to-error/x/1.html", "/withdrawn/t1.html", "/java/x.html",
-        "/attachment-page/f.pdf"]
+SOFT = ["/to-home/a/b.html", "/to-error/x/1.html", "/to-404/x/2.html", "/withdrawn/t1.html",
+        "/java/x.html", "/attachment-page/f.pdf"]
 FINE = ["/selfcheck/t2.html", "/road/t3.html", "/section/", "/real.pdf"]
 
 

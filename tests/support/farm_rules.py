@@ -6,8 +6,8 @@
 Evaluates the scan in ``DIR/scan.db`` and compares each rule's findings (site, subject path)
 with what ``DIR/farm/truth.json`` (written by the farm generator) says the rule should find
 on 2026-11-24. Rules whose truth the farm does not describe (home-page items, ID numbers)
-are left out; ``link.broken`` counts against the farm's broken links, and finds nothing
-while no link checker has filled ``link_checks``.
+are left out; ``link.broken`` counts against the farm's broken links and soft 404s, and
+finds nothing while no link checker has filled ``link_checks``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ def truth_of(site: dict) -> dict[str, set[str]]:
                for r in site["annual_reports"]]
     out = expected_findings(columns, reports,
                             {kind: fact["valid"] for kind, fact in site["footer"].items()})
-    out["link.broken"] = {path_of(b["target"]) for b in site["broken_links"]}
+    out["link.broken"] = {path_of(b["target"])
+                          for b in [*site["broken_links"], *site["soft_404s"]]}
     return out
 
 
