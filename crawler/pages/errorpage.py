@@ -109,12 +109,9 @@ class ErrorSigns:
             return title
         text = squeeze(page.visible_text)
         found = [p for p in self.phrases if p in text]
-        if not found:
-            return None  # most pages: no phrase anywhere
-        message = _message(page, found)
-        if message is None or main_text_length(page) > self.max_text:
-            return None
-        return message
+        if not found or main_text_length(page) > self.max_text:
+            return None  # most pages: no phrase anywhere; articles that quote one: long
+        return _message(page, found)
 
     def html_sign(self, url: str, html: str) -> str | None:
         """:meth:`page_sign` of the page *html* (maybe cut short) fetched from *url*."""
