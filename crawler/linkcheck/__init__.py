@@ -173,6 +173,7 @@ class LinkPolicy:
 
     site_id: str
     own_host: str = ""  # host[:port] of the site's home page
+    home: str = ""  # the site's home page
     exclude: tuple[re.Pattern[str], ...] = ()
     accept: frozenset[int] = frozenset()
     blocked: frozenset[int] = frozenset()
@@ -191,6 +192,7 @@ class LinkPolicy:
         return cls(
             site_id=site["id"],
             own_host=urlsplit(target_url(site["url"])).netloc.lower(),
+            home=target_url(site["url"]),
             exclude=tuple(re.compile(p) for p in patterns),
             accept=frozenset(int(code) for code in accept),
             blocked=frozenset(int(c) for c in settings.getlist("GOVWATCH_LINKCHECK_BLOCKED_CODES")),
@@ -287,7 +289,7 @@ class LinkPolicy:
         if self.signs is None or request.meta.get("home") or not 200 <= response.status < 300:
             return False
         chain = [*request.meta.get("redirect_urls", ()), response.url]
-        if self.signs.redirect_sign(chain, self.own_host) is not None:
+        if self.signs.redirect_sign(chain, self.home) is not None:
             return True
         if not (request.meta.get(SNIFF) and isinstance(response, TextResponse) and response.body):
             return False

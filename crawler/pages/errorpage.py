@@ -14,9 +14,10 @@ here and nowhere else:
   title holding 404 as part of a road or a document number (G404国道, 第404号), a list item
   titled …信息已撤销的公告 are content, not error pages.
 - **Where a redirect lands** (:meth:`ErrorSigns.redirect_sign`). A deep URL (a file, or a
-  folder two levels down) whose redirect chain reaches a home page of its own host or of
-  the checking site (``/``, ``/index.html``), or any URL whose chain reaches a generic error
-  page (``/404.htm``, ``/error.jsp``). A link to a section (``/zwgk/``) that lands on the home
+  folder two levels down) whose redirect chain reaches a home page (``/``, ``/index.html``)
+  of its own host or of the checking site's host, or the checking site's home page wherever
+  it sits (``/portal/``); or any URL whose chain reaches a generic error page (``/404.htm``,
+  ``/error.jsp``). A link to a section (``/zwgk/``) that lands on the home
   page is left alone: some sites send a retired section there on purpose.
 
 What counts is a setting, stated once in :mod:`crawler.settings`: ``GOVWATCH_SOFT404_PHRASES``,
@@ -33,7 +34,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from lxml import etree
 
@@ -128,21 +129,36 @@ class ErrorSigns:
 
     # -- where a redirect lands -----------------------------------------------------------
 
-    def redirect_sign(self, chain: Sequence[str], own_host: str = "") -> str | None:
+    def redirect_sign(self, chain: Sequence[str], home: str = "") -> str | None:
         """:data:`HOME` or :data:`ERROR_PAGE` when the redirect *chain* (the target first,
-        then each URL it was sent on to) shows a soft 404; *own_host* is the checking
-        site's host, whose home page counts too."""
+        then each URL it was sent on to) shows a soft 404. *home* is the checking site's home
+        page: a landing there counts as home too, wherever it sits (``/portal/``)."""
         if len(chain) < 2:
             return None
         target = urlsplit(chain[0])
         landings = [urlsplit(url) for url in chain[1:]]
         if any(pattern.search(url.path) for url in landings for pattern in self.error_urls):
             return ERROR_PAGE
-        hosts = {(target.hostname or "").lower(), own_host.split(":")[0].lower()}
-        if is_deep(target.path) and any(
-                is_home(url.path) and (url.hostname or "").lower() in hosts for url in landings):
+        own = urlsplit(home)
+        own_home = ((own.hostname or "").lower(), _folder(own.path))
+        if not is_deep(target.path) or _place(target) == own_home:
+            return None
+        hosts = {(target.hostname or "").lower(), own_home[0]}
+        if any((is_home(url.path) and _place(url)[0] in hosts) or _place(url) == own_home
+               for url in landings):
             return HOME
         return None
+
+
+def _folder(path: str) -> str:
+    """*path* without a home page's file name: ``/portal/index.html`` → ``/portal/``."""
+    head, _, name = path.rpartition("/")
+    return f"{head}/" if _HOME_FILE.match(name) or not name else path
+
+
+def _place(url: SplitResult) -> tuple[str, str]:
+    """Host and folder of *url*, for comparing it with a home page."""
+    return (url.hostname or "").lower(), _folder(url.path or "/")
 
 
 def is_home(path: str) -> bool:

@@ -123,7 +123,19 @@ def test_deep_and_home_paths(path, deep, home):
     (["http://a.gov.cn/x/1.html"], None),
 ])
 def test_redirect_chains(chain, sign):
-    assert SIGNS.redirect_sign(chain, "a.gov.cn") == sign
+    assert SIGNS.redirect_sign(chain, "http://a.gov.cn/") == sign
+
+
+@pytest.mark.parametrize("chain, sign", [
+    # a site whose home page is /portal/: landing there is landing home
+    (["http://c.gov.cn/portal/art/2021/1.html", "http://c.gov.cn/portal/index.html"], HOME),
+    (["http://c.gov.cn/portal/zwgk/tzgg/", "http://c.gov.cn/portal/"], HOME),
+    # the home page's own index file sent to its folder is the home page, not a soft 404
+    (["http://c.gov.cn/portal/zw/index.html", "http://c.gov.cn/portal/zw/"], None),
+])
+def test_a_home_page_below_the_root(chain, sign):
+    home = "http://c.gov.cn/portal/zw/" if "/zw/" in chain[0] else "http://c.gov.cn/portal/"
+    assert SIGNS.redirect_sign(chain, home) == sign
 
 
 # -- how a check is judged -------------------------------------------------------------------
