@@ -18,6 +18,11 @@ truth has, how many the scan found, and how many of those it gave that role, wit
 ratio (``role hub: truth 9 found 9 right 9 accuracy=1.000``). ``--rules`` then evaluates the
 scan and prints precision and recall per rule id against the truth (:mod:`bench.rule_accuracy`).
 
+and one line on the farm's soft 404s (targets that answer 200 yet are gone, judged from
+``link_checks``; :func:`soft_404_tally`)::
+
+    soft404_recall=<…> soft404_precision=<…> lookalikes_flagged=<n> error_pages_read=<n> (…)
+
 It measures and never judges: an imperfect crawler gives lower figures, not a failure.
 ``--details`` lists every miss and mismatch; ``--keep DIR`` keeps the farm and the database.
 """
@@ -30,7 +35,9 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +47,7 @@ from bench.farm import generate_farm
 from bench.model import SCAN_DATE
 from bench.serve import LOOPBACK_ONLY, scan_sites, serve_farm
 
-__all__ = ["Tally", "compare", "list_key", "main", "measure"]
+__all__ = ["SoftTally", "Tally", "compare", "list_key", "main", "measure", "soft_404_tally"]
 
 INDEX_NAMES = ("index.html", "index.shtml", "index.htm")
 # Loopback farm: no politeness delay, and nothing checked beyond 127.0.0.1.
@@ -142,6 +149,53 @@ def compare(site_truth: dict[str, Any], rows: Iterable[dict[str, Any]]) -> Tally
     return tally
 
 
+@dataclass
+class SoftTally:
+    """How a scan judged the farm's soft 404s and their look-alikes."""
+
+    truth: Counter[str] = field(default_factory=Counter)  # soft 404s, by kind
+    found: Counter[str] = field(default_factory=Counter)  # … judged broken, soft-404
+    flagged: int = 0  # targets the scan judged soft-404
+    right: int = 0  # … that are soft 404s of the truth
+    lookalikes: int = 0
+    lookalikes_flagged: int = 0  # look-alike articles judged soft-404 (should be 0)
+    read: int = 0  # error pages whose text was stored, as if content (should be 0)
+
+    def line(self) -> str:
+        """The summary line: recall, precision, then the counts by kind."""
+        kinds = ", ".join(f"{kind} {self.found[kind]}/{n}"
+                          for kind, n in sorted(self.truth.items()))
+        return (f"soft404_recall={_ratio(sum(self.found.values()), sum(self.truth.values()))} "
+                f"soft404_precision={_ratio(self.right, self.flagged)} "
+                f"lookalikes_flagged={self.lookalikes_flagged}/{self.lookalikes} "
+                f"error_pages_read={self.read} ({kinds})")
+
+
+def soft_404_tally(truth: dict[str, Any], conn: sqlite3.Connection, scan_id: int) -> SoftTally:
+    """Compare the scan's ``link_checks`` (reason ``soft-404``) with the farm's soft 404s and
+    look-alikes, and count error pages whose text the scan stored."""
+    bases = {site_id: url.rstrip("/") for site_id, url in conn.execute("select id, url from sites")}
+    flagged = {target for (target,) in conn.execute(
+        "select target_url from link_checks where scan_id = ? and error = 'soft-404'", [scan_id])}
+    texts = {url for (url,) in conn.execute("select url from page_texts where scan_id = ?",
+                                            [scan_id])}
+    tally = SoftTally(flagged=len(flagged))
+    wanted = set()
+    for site in truth["sites"]:
+        base = bases[site["id"]]
+        for error in site["soft_404s"]:
+            target = base + error["target"]
+            wanted.add(target)
+            tally.truth[error["kind"]] += 1
+            tally.found[error["kind"]] += target in flagged
+            tally.read += error["kind"] == "phrase" and target in texts
+        lookalikes = [base + path for path in site["soft_404_lookalikes"]]
+        tally.lookalikes += len(lookalikes)
+        tally.lookalikes_flagged += sum(url in flagged for url in lookalikes)
+    tally.right = len(flagged & wanted)
+    return tally
+
+
 def _scan(truth: dict[str, Any], farm: Path, work: Path) -> tuple[int | None, str, list[dict]]:
     """Serve the farm, scan it; (scan id, summary line, column rows)."""
     # Imported here so that the farm generator never depends on the crawler.
@@ -175,7 +229,7 @@ def measure(sites: int, pages: int, seed: int, *, keep: Path | None = None,
         work.mkdir(parents=True, exist_ok=True)
         farm = work / "farm"
         truth = generate_farm(farm, sites, pages, seed)
-        _, summary, rows = _scan(truth, farm, work)
+        scan_id, summary, rows = _scan(truth, farm, work)
         print(summary, file=out)
         by_site: dict[str, list[dict]] = {}
         for row in rows:
@@ -203,6 +257,8 @@ def measure(sites: int, pages: int, seed: int, *, keep: Path | None = None,
             want, found, right = total.roles.get(role, [0, 0, 0])
             print(f"role {role}: truth {want} found {found} right {right} "
                   f"accuracy={_ratio(right, want)}", file=out)
+        with closing(sqlite3.connect(work / "scan.db")) as conn:
+            print(soft_404_tally(truth, conn, scan_id).line(), file=out)
         if rules:
             from bench.rule_accuracy import measure_rules
             measure_rules(work, out)

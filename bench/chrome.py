@@ -108,7 +108,7 @@ class Chrome:
     ) -> str:
         """A whole HTML page: head, header, navigation, breadcrumb, ``body``, footer."""
         style = self.style
-        parts = [DOCTYPES[style.doctype], "<head>", self._charset_meta(),
+        parts = [DOCTYPES[style.doctype], "<head>", self.charset_meta(),
                  f"<title>{escape(title)}</title>"]
         if style.site_metas:
             parts.append(self._cached("site_metas", page, self._site_metas))
@@ -128,7 +128,8 @@ class Chrome:
         parts.append("</body>\n</html>\n")
         return "\n".join(parts)
 
-    def _charset_meta(self) -> str:
+    def charset_meta(self) -> str:
+        """The ``<meta>`` that declares the site's charset, in the site's way."""
         if self.style.meta_charset == "meta":
             return f'<meta charset="{self.style.declared}">'
         return (

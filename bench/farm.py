@@ -10,7 +10,8 @@ the navigation (name, class, role, first list page, newest item date, item count
 the note it prints instead of items and whether that note says why nothing exists), the
 home page's footer identifiers (and which of them were made to disagree, and which are
 written loosely or not linked), the deliberately broken links and the pages carrying them,
-the annual reports, and whether the site is a neglected one.
+the soft 404s (targets that answer 200 yet are gone) and the articles that only look like
+error pages, the annual reports, and whether the site is a neglected one.
 
 The same seed gives the same bytes. Sites are planned and written one at a time, so memory
 holds one site's plan, never the farm. CMS shapes (TRS WCM, Hanweb jcms, Guangdong gkmlpt,
@@ -47,6 +48,7 @@ from bench.model import (
     Item,
     Section,
     Site,
+    SoftError,
     Style,
     rng_for,
 )
@@ -480,6 +482,7 @@ def plan_site(seed: int, index: int, pages: int, cms_name: str, charset: str) ->
     news = next(c for c in site.columns if c.cls == "news")
     site.hot = [it for it in news.items if not it.is_document][:6]
     _broken_links(rng, site, cms, ids, used)
+    _soft_404s(seed, site, cms, ids, used)
     return site
 
 
@@ -505,6 +508,51 @@ def _broken_links(rng: random.Random, site: Site, cms: Cms, ids: _Ids, used: set
         target = cms.page_path("ztzl/bwcx2019", cms.new_key("bwcx2019", rng, used))
         broken.append(BrokenLink(target, "retired-topic", (site.pages["home"],)))
     site.broken = broken
+
+
+# Error pages a deleted article's URL may serve with status 200 (bench.render writes them).
+SOFT_TEMPLATES = ("ministry", "withdrawn", "iis", "java", "platform")
+
+
+def _soft_404s(seed: int, site: Site, cms: Cms, ids: _Ids, used: set[str]) -> None:
+    """Links whose targets answer 200 yet are gone, with a generator of their own so that
+    the rest of the farm stays as it was: deleted articles that serve the CMS's error page
+    (one or two), a retired special topic sent to the home page, and now and then an old
+    notice sent to the site's generic /404.html (always on the first site). Two articles are
+    look-alikes: one quotes
+    “页面不存在” and 404 in its text, one has 404 in its title (a road); content both."""
+    rng = rng_for(seed, site.index, "soft404")
+    pages = [it for c in site.columns if c.kind == "list" and c.cls in ("news", "notice-policy")
+             for it in c.items if not it.is_document]
+    news = [c for c in site.columns if c.cls == "news" and c.items]
+    soft = []
+    for template in rng.sample(SOFT_TEMPLATES, rng.choice((1, 2))):
+        col = rng.choice(news)
+        day = SCAN_DATE - timedelta(days=rng.randint(30, 900))
+        carrier = rng.choice(pages)
+        anchor = words.title_for("news", rng, place=site.place, org=site.org, day=day)
+        soft.append(SoftError(cms.article_path(col, day, ids(), rng), "phrase",
+                              (carrier.path,), anchor, template))
+    topic = cms.page_path("ztzl/aqscy2020", cms.new_key("aqscy2020", rng, used))
+    soft.append(SoftError(topic, "home", (site.pages["home"],), "2020年安全生产月专题"))
+    if site.index == 0 or rng.random() < 0.6:  # the first site always has one
+        col = rng.choice(news)
+        day = SCAN_DATE - timedelta(days=rng.randint(400, 1500))
+        anchor = words.title_for("notice-policy", rng, place=site.place, org=site.org, day=day)
+        soft.append(SoftError(cms.article_path(col, day, ids(), rng), "error-page",
+                              (rng.choice(pages).path,), anchor))
+    by_path = {it.path: it for it in pages}
+    for error in soft:
+        for page in error.pages:
+            if page in by_path:
+                item = by_path[page]
+                item.related_soft = (*item.related_soft, (error.target, error.anchor))
+    site.soft = soft
+    quoting, road = rng.sample([it for it in pages if not it.related_soft], 2)
+    quoting.title = f"{site.org}关于政府网站季度自查情况的报告"
+    quoting.lookalike = "quotes"
+    road.title = f"G404国道{site.place}段改扩建工程通过交工验收"
+    road.lookalike = "title"
 
 
 # -- truth ------------------------------------------------------------------------------------
@@ -541,6 +589,10 @@ def site_truth(site: Site, writer: Writer) -> dict[str, Any]:
         "columns": columns, "footer": footer, "footer_mismatch": site.footer_mismatch,
         "broken_links": [{"target": b.target, "kind": b.kind, "pages": list(b.pages)}
                          for b in site.broken],
+        "soft_404s": [{"target": e.target, "kind": e.kind, "pages": list(e.pages),
+                       "template": e.template} for e in site.soft],
+        "soft_404_lookalikes": [it.path for c in site.columns for it in c.items
+                                if it.lookalike],
         "annual_reports": [{"year": r.year, "date": r.day.isoformat(), "form": r.form,
                             "url": r.path, "attachment": r.attachment} for r in site.reports],
     }

@@ -23,6 +23,7 @@ __all__ = [
     "Item",
     "Section",
     "Site",
+    "SoftError",
     "Style",
     "href",
     "rng_for",
@@ -52,6 +53,10 @@ class Item:
     path: str  # site-absolute link target: an article page or, for direct downloads, a file
     attachments: tuple[Attachment, ...] = ()
     related_broken: str | None = None  # a 相关文件 link on the article to a deleted page
+    related_soft: tuple[tuple[str, str], ...] = ()  # 相关阅读 links (target, text): soft 404s
+    # Content that only looks like an error page: "quotes" (its text quotes “页面不存在” and
+    # 404) or "title" (404 in its title); empty for the rest.
+    lookalike: str = ""
     pinned: bool = False  # 置顶: shown first on the column's first page whatever its date
 
     @property
@@ -137,6 +142,19 @@ class BrokenLink:
     pages: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class SoftError:
+    """A link whose target answers 200 yet is gone (a soft 404): a ``phrase`` page that is
+    the CMS's error page (``template`` names which), a deep URL sent ``home``, or one sent
+    to the site's generic ``error-page``; ``pages`` carry the link."""
+
+    target: str
+    kind: str  # phrase | home | error-page
+    pages: tuple[str, ...]
+    anchor: str
+    template: str = ""
+
+
 @dataclass(slots=True)
 class Style:
     """Presentation choices of a site, drawn from the seed."""
@@ -184,6 +202,7 @@ class Site:
     hot: list[Item] = field(default_factory=list)  # the 热点 box: newest news items
     pages: dict[str, str] = field(default_factory=dict)  # home, sitemap, contact, … → path
     broken: list[BrokenLink] = field(default_factory=list)
+    soft: list[SoftError] = field(default_factory=list)
     reports: list[AnnualReport] = field(default_factory=list)
     hdjl: str = "form"  # the 互动交流 page the menu offers: an on-line form, or a hub
     neglected: bool = False  # every column that should be updated is past its window

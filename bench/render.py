@@ -129,6 +129,7 @@ class SiteRenderer:
         self.standalone()
         for col in self.site.columns:
             self.column(col)
+        self.soft_404s()
 
     # -- home, sections, standalone pages -----------------------------------------------------
     def home(self) -> None:
@@ -145,6 +146,7 @@ class SiteRenderer:
         topics = [(c.name, chrome.column_href(path, c)) for c in site.sections[-1].columns]
         topics += [("不忘初心 牢记使命主题教育", chrome.link(path, b.target))
                    for b in site.broken if b.kind == "retired-topic"]
+        topics += [(e.anchor, chrome.link(path, e.target)) for e in site.soft if e.kind == "home"]
         topic_html = "".join(f'<li><a href="{escape(h)}">{escape(n)}</a></li>' for n, h in topics)
         body = (f'<div class="home-blocks">{blocks}</div>'
                 f'<div class="home-open"><h3>政府信息公开</h3><ul>{open_links}</ul></div>'
@@ -297,6 +299,8 @@ class SiteRenderer:
         else:
             content = _paragraphs(words.body_paragraphs(rng, site.place, item.day,
                                                         rng.randint(2, 5)))
+        if item.lookalike == "quotes":
+            content += _paragraphs([SELF_CHECK])
         extras = []
         if item.attachments:
             links = "".join(f'<li><a href="{escape(chrome.link(path, a.path))}">'
@@ -306,6 +310,9 @@ class SiteRenderer:
             extras.append(f'<div class="related">相关文件：<a href="'
                           f'{escape(chrome.link(path, item.related_broken))}">'
                           f"关于{escape(rng.choice(words.TOPICS))}的通知</a></div>")
+        extras.extend(f'<div class="related">相关阅读：<a href="'
+                      f'{escape(chrome.link(path, target))}">{escape(anchor)}</a></div>'
+                      for target, anchor in item.related_soft)
         neighbours = []
         for label, other in (("上一篇", prev), ("下一篇", nxt)):
             link = (f'<a href="{escape(chrome.link(path, other.path))}">{escape(other.title)}</a>'
@@ -326,6 +333,64 @@ class SiteRenderer:
         for att in item.attachments:
             if not att.missing:
                 self.out.data(att.path, document_bytes(att.path))
+
+    # -- soft 404s ----------------------------------------------------------------------------
+    def soft_404s(self) -> None:
+        """What the soft 404s of the plan answer with, all 200: the CMS's error page at a
+        deleted article's URL, or a page that sends the reader on at once (a meta refresh,
+        as a redirect from static files) to the home page or to the generic /404.html."""
+        site = self.site
+        for error in site.soft:
+            if error.kind == "phrase":
+                self.error_page(error.target, error.template)
+            elif error.kind == "home":
+                self.out.page(error.target, self.refresh(site.pages["home"]))
+            else:
+                self.out.page(error.target, self.refresh(GENERIC_ERROR_PAGE))
+        if any(e.kind == "error-page" for e in site.soft):
+            self.error_page(GENERIC_ERROR_PAGE, "picture")
+
+    def refresh(self, target: str) -> str:
+        """A page that sends the reader to ``target`` straight away."""
+        return (f"{DOCTYPE}<head>{self.chrome.charset_meta()}"
+                f'<meta http-equiv="refresh" content="0;url={escape(target)}">'
+                "<title>正在跳转</title></head><body></body></html>\n")
+
+    def error_page(self, path: str, template: str) -> None:
+        """The error page ``template`` (see bench.farm.SOFT_TEMPLATES) at ``path``: the site's
+        chrome around a message, or a server's or platform's page of its own."""
+        site = self.site
+        if template in ERROR_MESSAGES:  # inside the site's chrome, titled with its name
+            self.page(path, site.name, ERROR_MESSAGES[template])
+            return
+        title, body = ERROR_TEMPLATES[template]
+        self.out.page(path, f"{DOCTYPE}<head>{self.chrome.charset_meta()}<title>{title}</title>"
+                            f"</head><body>{body}</body></html>\n")
+
+
+# The look-alike article's paragraph: it quotes error prompts, as inspection reports do.
+SELF_CHECK = ("经逐页巡检，部分历史文章的附件链接打开后提示“页面不存在”，个别专题页面返回404错误；"
+              "对发现的失效链接已全部清理或更正，并安排专人每周对全站链接排查一次。")
+DOCTYPE = "<!DOCTYPE html>\n<html>"
+GENERIC_ERROR_PAGE = "/404.html"
+# Error pages seen on government sites (tests/crawler/errorpages/ holds trimmed copies).
+ERROR_MESSAGES = {
+    "ministry": ('<div class="box404"><div class="txt">温馨提示：您访问的页面不存在或已删除</div>'
+                 '<div class="btn"><a href="/">返回首页</a></div></div>'),
+    "withdrawn": '<div class="article"><div class="article-content">该信息已撤销</div></div>',
+    # the generic page deep links are sent to: a picture and a way home, nothing to read
+    "picture": ('<div class="box404"><img src="/images/logo.png" alt="">'
+                '<a href="/">返回首页</a></div>'),
+}
+ERROR_TEMPLATES = {
+    "iis": ("无法找到网页", "<h1>无法找到网页</h1>"
+                        "您正在搜索的网页可能已经删除、更名或暂时不可用。<hr>"
+                        "<h2>HTTP 错误 404 - 找不到文件或目录。</h2>"),
+    "java": ("404 - 页面不存在", '<div class="page-header"><h1>页面不存在.</h1></div>'
+                               '<a href="/">返回首页</a>'),
+    "platform": ("404 错误页面", '<div class="error-container"><h1>404 抱歉，您访问的页面没有找到！'
+                               "</h1><h4>请检查访问的地址是否正确或联系系统管理员</h4></div>"),
+}
 
 
 def annual_report_html(rng: random.Random, name: str, year: int, attached: bool) -> str:

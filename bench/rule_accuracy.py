@@ -65,7 +65,8 @@ def truth_of(site: dict[str, Any]) -> dict[str, set[str]]:
     out = expected_findings(columns, reports, valid,
                             footer_remarks=any(f.get("remark") for f in footer.values()),
                             footer_mismatch=bool(site.get("footer_mismatch")))
-    out["link.broken"] = {path_of(b["target"]) for b in site["broken_links"]}
+    out["link.broken"] = {path_of(b["target"])
+                          for b in [*site["broken_links"], *site["soft_404s"]]}
     return out
 
 

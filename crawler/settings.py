@@ -107,7 +107,10 @@ DEFAULTS: dict[str, Any] = {
     "GOVWATCH_LINKCHECK_OBEY_ROBOTS": False,  # check requests consult robots.txt
     # HEAD refused (405, 501), or answered in a way a GET may contradict
     "GOVWATCH_LINKCHECK_HEAD_FALLBACK_CODES": [400, 403, 404, 405, 406, 501],
-    "GOVWATCH_LINKCHECK_SNIFF_BYTES": 8192,  # of an HTML answer, read for challenge markers
+    # Of an HTML answer to a check: the challenge markers are looked for in it, and the title
+    # and message of an error page (soft 404) read from it; an error page that keeps the
+    # site's banner and menus prints its message after 10-20 KB of them.
+    "GOVWATCH_LINKCHECK_SNIFF_BYTES": 32768,
     "GOVWATCH_LINKCHECK_EXCLUDE": [],  # URL regexes never checked (skipped, excluded)
     "GOVWATCH_LINKCHECK_ACCEPT": [],  # status codes counted ok
     # The checker was refused, which says nothing of the target. 412: anti-bot gateways
@@ -122,6 +125,36 @@ DEFAULTS: dict[str, Any] = {
         "/cdn-cgi/challenge-platform/",  # Cloudflare
         "<title>just a moment...</title>",  # Cloudflare
     ],
+    # Soft 404s (crawler/pages/errorpage.py): a target that answers 2xx with an error page,
+    # or whose deep URL is redirected to a home page or a generic error page, is broken.
+    "GOVWATCH_SOFT404_ENABLED": True,
+    # Messages of error pages, matched with white space removed. Seen on government sites:
+    # 您访问的页面不存在或已删除 (a ministry's /404.htm), 抱歉，您访问的页面没有找到 (a
+    # registration platform), IIS's Chinese 无法找到网页 / HTTP 错误 404 - 找不到文件 /
+    # 网页可能已经删除、更名或暂时不可用, and what CMSs print for withdrawn articles.
+    "GOVWATCH_SOFT404_PHRASES": [
+        "页面不存在", "页面已删除", "页面已被删除", "页面未找到", "页面没有找到", "找不到页面",
+        "无法找到网页", "找不到文件", "已经删除、更名或暂时不可用", "访问的资源不存在",
+        "信息已撤销", "信息已被撤销", "信息已删除", "信息已被删除", "文章已删除", "文章不存在",
+    ],
+    # A part of a page's title (split at - _ | : ·) that is one of these (lower case, white
+    # space removed) makes it an error page, as does a short part holding a phrase above.
+    "GOVWATCH_SOFT404_TITLES": [
+        "404", "404错误", "错误404", "404页面", "404错误页面", "error404", "404error",
+        "404notfound", "notfound", "error",
+        "出错了", "错误页面", "页面错误", "访问出错", "系统错误",
+    ],
+    # Paths (regular expressions) of generic error pages a deep link may be redirected to:
+    # /404.htm, /404.html and /404.jsp at a site's root are all seen on government sites. A
+    # numbered page deeper down may be an article whose id is 404: not an error page.
+    "GOVWATCH_SOFT404_ERROR_URLS": [
+        r"^/(40[0-9]|50[0-9x])(\.(s?html?|jsp|php|aspx?))?/?$",
+        r"/(error|errors|errorpage|error_page)(/|\.(s?html?|jsp|php|aspx?)$|$)",
+        r"/(notfound|not[-_]found|pagenotfound)(/|\.\w+$|$)",
+    ],
+    # A page whose main text (outside banner, menus, sidebars and footer) is longer is
+    # content, whatever message it quotes: error pages say little.
+    "GOVWATCH_SOFT404_MAX_TEXT": 500,
     "GOVWATCH_LINKCHECK_ALLOW_PRIVATE": False,  # links may reach private addresses
     "GOVWATCH_LINKCHECK_HOST_CONCURRENCY": 2,  # per external host
     "GOVWATCH_LINKCHECK_HOST_DELAY": 1.0,  # seconds between requests to an external host

@@ -59,6 +59,7 @@ from govwatch.core.vocabulary import CheckError, LinkKind, SiteStatus
 from govwatch.crawler import store
 from govwatch.crawler.budget import BudgetExceeded, spent_before
 from govwatch.crawler.linkcheck import CHECK_KEY, LinkPolicy, skipped_record
+from govwatch.crawler.pages.errorpage import ErrorSigns
 from govwatch.crawler.pages.links import target_url
 from govwatch.crawler.pages.reading import READING_META, Leads, Visit
 from govwatch.crawler.records import LinkCheckRecord, PageRecord, SiteCappedRecord, SiteStatusRecord
@@ -155,6 +156,7 @@ class PortalSpider(scrapy.Spider):
             "seconds": settings.getfloat("GOVWATCH_STORE_FLUSH_SECONDS"),
             "max_list_pages": settings.getint("GOVWATCH_MAX_LIST_PAGES"),
             "footer_sample": settings.getint("GOVWATCH_FOOTER_SAMPLE"),
+            "soft404": ErrorSigns.config(settings),
             "lock_fd": settings.get("GOVWATCH_LOCK_FD"),
         }, on_lost=spider.reader_lost)
         spider.walk = RevalidationWalk(spider, crawler)
@@ -232,14 +234,18 @@ class PortalSpider(scrapy.Spider):
             status = SiteStatus.OK if response.status < 400 else SiteStatus.UNREACHABLE
             yield SiteStatusRecord(site["id"], status, response.status)
         leads = None
-        if isinstance(response, HtmlResponse) and response.status < 400:
+        # A soft 404 by redirect (a deep URL sent to the home page) is not read: what it
+        # landed on is no content of the page linked to.
+        soft_404 = check.error == CheckError.SOFT_404
+        if isinstance(response, HtmlResponse) and response.status < 400 and not soft_404:
             try:
                 leads = await self.reader.read(self._visit(site, response), check)
             except ReaderGone:
                 return  # reader_lost is stopping the crawl: the scan ends failed
         if leads is None:
             yield check
-            yield self._page_record(response, kind=self._kind_of(response))
+            yield self._page_record(response, kind=self._kind_of(response),
+                                    error=CheckError.SOFT_404 if soft_404 else None)
             self._count(site["id"])
             return
         self._count(site["id"], column=leads.column)
@@ -406,7 +412,9 @@ class PortalSpider(scrapy.Spider):
         return "document" if content_type else "other"
 
     @staticmethod
-    def _page_record(response: Response, *, kind: str) -> PageRecord:
+    def _page_record(response: Response, *, kind: str, error: str | None = None) -> PageRecord:
+        """The record of a fetched URL; *error*: a soft 404's reason (other failures have
+        no response, see :meth:`failed`)."""
         return PageRecord(
             site_id=response.meta["site_id"],
             url=response.url,
@@ -415,6 +423,7 @@ class PortalSpider(scrapy.Spider):
             kind=kind,
             depth=response.meta.get("hops", 0),
             declared_encoding=response.meta.get("declared_encoding"),
+            error=error,
             fetched_at=now_iso(),
         )
 

@@ -48,12 +48,14 @@ import time
 import traceback
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any, BinaryIO
 
 from govwatch.core.schema import open_db
-from govwatch.core.vocabulary import SiteStatus
+from govwatch.core.vocabulary import CheckError, LinkResult, SiteStatus
 from govwatch.crawler import store
+from govwatch.crawler.pages.errorpage import ErrorSigns
 from govwatch.crawler.pages.reading import Leads, Visit, read_page, reading_key
 from govwatch.crawler.records import LinkCheckRecord, SiteCappedRecord, SiteStatusRecord
 from govwatch.crawler.scanlock import join
@@ -149,21 +151,33 @@ class PageReader:
     """Read pages, or replay their stored readings, into the scan's rows."""
 
     def __init__(self, writer: ScanWriter, *, today: date, max_list_pages: int,
-                 footer_sample: int) -> None:
+                 footer_sample: int, signs: ErrorSigns | None = None) -> None:
         self.writer = writer
         self.today = today
         self.max_list_pages = max_list_pages
         self.footer_sample = footer_sample
+        self.signs = signs  # of error pages (soft 404s); None: not looked for
         self.footers: Counter[str] = Counter()  # inner pages whose footer was read, per site
 
     def read(self, visit: Visit, check: LinkCheckRecord) -> Leads:
-        """Read *visit*, write its records and its own link check; return its leads."""
+        """Read *visit*, write its records and its own link check; return its leads.
+
+        An error page (a soft 404) has its check marked broken and is not remembered for
+        the next scan, so it is fetched and judged afresh rather than replayed."""
+        sampled = self._sample_footer(visit.site_id, visit.home)
         reading = read_page(visit, today=self.today, max_list_pages=self.max_list_pages,
-                            sample_footer=self._sample_footer(visit.site_id, visit.home))
+                            sample_footer=sampled, signs=self.signs)
+        if reading.error_page is not None:
+            if sampled and not visit.home:
+                self.footers[visit.site_id] -= 1  # no footer was read: the sample goes on
+            if check.result == LinkResult.OK:
+                check = replace(check, result=CheckError.SOFT_404.result,
+                                error=CheckError.SOFT_404)
         self.writer.add(check)
         for record in reading.records:
             self.writer.add(record)
-        self.writer.remember(visit, reading.leads)
+        if reading.error_page is None:
+            self.writer.remember(visit, reading.leads)
         return reading.leads
 
     def replayed(self, site_id: str, url: str, from_scan: int, home: bool,
@@ -210,9 +224,11 @@ def serve(sock: socket.socket, config: dict[str, Any]) -> None:
         join(config["lock_fd"], "writer")
     db = open_db(config["db"])
     writer = ScanWriter(db, config["scan_id"], config["batch"], config["seconds"])
+    signs = config.get("soft404")
     reader = PageReader(writer, today=date.fromisoformat(config["as_of"]),
                         max_list_pages=config["max_list_pages"],
-                        footer_sample=config["footer_sample"])
+                        footer_sample=config["footer_sample"],
+                        signs=ErrorSigns.from_config(signs) if signs else None)
     stream = sock.makefile("rb")
     try:
         while True:
@@ -263,7 +279,9 @@ class ReaderClient:
     def start(cls, config: dict[str, Any],
               on_lost: Callable[[], None] = lambda: None) -> ReaderClient:
         """Start a writer process for *config* (db, scan_id, as_of, batch, seconds,
-        max_list_pages, footer_sample, lock_fd). It imports while the crawl starts up; *on_lost* is
+        max_list_pages, footer_sample, soft404: the signs of error pages as
+        :meth:`ErrorSigns.config` gives them, lock_fd). It imports while the crawl starts
+        up; *on_lost* is
         called once if it ends before the crawl closes it."""
         ours, theirs = socket.socketpair()
         # The scan lock (crawler/scanlock.py) too: the database stays locked until the

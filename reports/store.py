@@ -33,7 +33,9 @@ def absent_covered_issues(db: sqlite_utils.Database, scan_id: int) -> list[dict[
 
     Covered: the site answered and was crawled whole (``scan_sites.status = ok``, so not
     ``partial``) in that scan, and the issue's own subject page, or the page carrying its
-    link (``source_url``), was fetched again in it and answered (status below 400). Never on
+    link (``source_url``), was fetched again in it and answered (status below 400) with a
+    page that was read: an error page answered with 200 (``pages.error`` soft-404) was not
+    read, so what it said nothing about is not fixed on its strength. Never on
     the strength of the home page alone: a scan cut short fetches the home page and little
     else. A link target that scan skipped (budget, exclusion) was not judged, so it is not
     covered either. Only issues last seen in an earlier scan qualify. The caller checks that
@@ -49,7 +51,7 @@ def absent_covered_issues(db: sqlite_utils.Database, scan_id: int) -> list[dict[
           and not exists (select 1 from findings f
                            where f.scan_id = :scan and f.fingerprint = i.fingerprint)
           and exists (select 1 from pages p
-                       where p.scan_id = :scan and p.status < 400
+                       where p.scan_id = :scan and p.status < 400 and p.error is null
                          and p.url in (i.subject_url, rtrim(i.subject_url, '/'),
                                        i.subject_url || '/', i.source_url))
           and not exists (select 1 from link_checks c

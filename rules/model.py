@@ -182,6 +182,6 @@ def newest_evidence(newest: str | None, items: int) -> str:
 
 def evidence_list(items: Sequence[str], most: int, total: int | None = None) -> str:
     """The first *most* of *items*, space-separated, and how many more there are (of
-    *total*, when *items* is already cut short)."""
+    *total*, when *items* is already cut short), in Chinese: ``a b c（另有 2 项）``."""
     extra = (len(items) if total is None else total) - most
     return " ".join(items[:most]) + (f"（另有 {extra} 项）" if extra > 0 else "")

@@ -21,7 +21,10 @@ crawl, nor followed to by a redirect; default none),
 ``GOVWATCH_LINKCHECK_BLOCKED_CODES`` (codes that refuse the checker rather than mark the
 target broken; default 401, 403, 412, 429, 999), ``GOVWATCH_LINKCHECK_CHALLENGE_MARKERS``
 (strings that betray a WAF challenge page), ``GOVWATCH_LINKCHECK_SNIFF_BYTES`` (how much of
-an HTML answer is read for them; default 8192), ``GOVWATCH_LINKCHECK_TIMEOUT`` (seconds per
+an HTML answer is read for them, and for the signs of an error page; default 32768), the
+``GOVWATCH_SOFT404_*`` signs of a soft 404 (:mod:`crawler.pages.errorpage`: a 2xx answer that
+is an error page, or a deep URL redirected to a home page or a generic error page, is
+``broken``, reason ``soft-404``), ``GOVWATCH_LINKCHECK_TIMEOUT`` (seconds per
 check request; default 15), ``GOVWATCH_LINKCHECK_HEAD`` (HEAD first for targets that are not
 pages; default true), ``GOVWATCH_LINKCHECK_OBEY_ROBOTS`` (check requests consult robots.txt;
 default false: a check is one visit to a URL a page publishes, as a reader's click is, and
@@ -50,7 +53,7 @@ from scrapy.exceptions import (
     IgnoreRequest,
     ResponseDataLossError,
 )
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.utils.request import RequestFingerprinter
 from twisted.internet import error as tx_error
@@ -59,6 +62,7 @@ from twisted.web.client import ResponseFailed, ResponseNeverReceived
 
 from govwatch.core.schema import now_iso
 from govwatch.core.vocabulary import CheckError, LinkResult
+from govwatch.crawler.pages.errorpage import ErrorSigns
 from govwatch.crawler.pages.links import WEB_SCHEMES, target_url
 from govwatch.crawler.records import LinkCheckRecord
 
@@ -169,14 +173,16 @@ class LinkPolicy:
 
     site_id: str
     own_host: str = ""  # host[:port] of the site's home page
+    home: str = ""  # the site's home page
     exclude: tuple[re.Pattern[str], ...] = ()
     accept: frozenset[int] = frozenset()
     blocked: frozenset[int] = frozenset()
     markers: tuple[bytes, ...] = ()
-    sniff_bytes: int = 8192
+    sniff_bytes: int = 32768
     timeout: float = 15.0
     head_first: bool = True
     obey_robots: bool = True
+    signs: ErrorSigns | None = None  # soft 404s are looked for (crawler/pages/errorpage.py)
 
     @classmethod
     def for_site(cls, site: Mapping[str, Any], settings: BaseSettings) -> LinkPolicy:
@@ -186,6 +192,7 @@ class LinkPolicy:
         return cls(
             site_id=site["id"],
             own_host=urlsplit(target_url(site["url"])).netloc.lower(),
+            home=target_url(site["url"]),
             exclude=tuple(re.compile(p) for p in patterns),
             accept=frozenset(int(code) for code in accept),
             blocked=frozenset(int(c) for c in settings.getlist("GOVWATCH_LINKCHECK_BLOCKED_CODES")),
@@ -196,6 +203,7 @@ class LinkPolicy:
             head_first=settings.getbool("GOVWATCH_LINKCHECK_HEAD"),
             obey_robots=settings.getbool("GOVWATCH_LINKCHECK_OBEY_ROBOTS")
             and bool(site.get("obey_robots", True)),
+            signs=ErrorSigns.from_settings(settings),
         )
 
     def skip_reason(self, target: str) -> CheckError | None:
@@ -266,7 +274,27 @@ class LinkPolicy:
             return None
         if self.is_challenge(response):
             return CheckError.CHALLENGE
-        return status_error(response.status, self.blocked)
+        error = status_error(response.status, self.blocked)
+        if error is None and self.is_soft_404(response):
+            return CheckError.SOFT_404
+        return error
+
+    def is_soft_404(self, response: Response) -> bool:
+        """Whether *response*, a 2xx answer, is an error page in disguise: its redirect
+        chain lands a deep URL on a home page or a generic error page, or its sniffed body
+        (a check's; the crawl's own pages are judged by the writer process, which parses
+        them anyway) is an error page. The site's home page is never judged so: what it
+        answers is the site's availability, judged apart."""
+        request = response.request
+        if self.signs is None or request.meta.get("home") or not 200 <= response.status < 300:
+            return False
+        chain = [*request.meta.get("redirect_urls", ()), response.url]
+        if self.signs.redirect_sign(chain, self.home) is not None:
+            return True
+        if not (request.meta.get(SNIFF) and isinstance(response, TextResponse) and response.body):
+            return False
+        text = response.body.decode(response.encoding, "replace")  # maybe cut mid-character
+        return self.signs.html_sign(response.url, text) is not None
 
     def is_challenge(self, response: Response) -> bool:
         """Whether *response* is a WAF or anti-bot challenge rather than the target itself."""

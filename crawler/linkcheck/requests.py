@@ -3,10 +3,13 @@
 - A HEAD answered with a code in ``GOVWATCH_LINKCHECK_HEAD_FALLBACK_CODES`` (default 400,
   403, 404, 405, 406, 501: HEAD refused, or an answer a GET may well contradict) is asked
   again with GET, from the same point of its redirect chain and with retries of its own.
+  So is a HEAD answered 2xx with an HTML page while soft 404s are looked for
+  (``GOVWATCH_SOFT404_ENABLED``): HEAD asks for documents and pictures, and an attachment
+  that answers with a page is most often the site's error page, which only its body shows.
 - A sniffing request (a check request, or such a GET) keeps no more body than its verdict
   needs: ``StopDownload(fail=False)`` at the headers when the answer is not HTML, after
-  ``GOVWATCH_LINKCHECK_SNIFF_BYTES`` (default 8192) when it is, enough for a WAF challenge
-  page to show itself.
+  ``GOVWATCH_LINKCHECK_SNIFF_BYTES`` (default 32768) when it is, enough for a WAF challenge
+  page, or an error page's title and message, to show itself.
 - Scrapy's RedirectMiddleware follows redirects and records the chain in ``redirect_urls``; a
   hop back to a URL already in the chain raises :class:`~crawler.linkcheck.RedirectLoop`
   instead of going round until ``REDIRECT_MAX_TIMES``.
@@ -41,6 +44,7 @@ class LinkCheckRequestMiddleware:
             int(c) for c in settings.getlist("GOVWATCH_LINKCHECK_HEAD_FALLBACK_CODES")
         )
         self.sniff_bytes = settings.getint("GOVWATCH_LINKCHECK_SNIFF_BYTES")
+        self.html_fallback = settings.getbool("GOVWATCH_SOFT404_ENABLED")
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> LinkCheckRequestMiddleware:
@@ -59,10 +63,16 @@ class LinkCheckRequestMiddleware:
             request.dont_filter = True
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
-        if request.method != "HEAD" or response.status not in self.fallback_codes:
+        if request.method != "HEAD" or not (response.status in self.fallback_codes
+                                            or self._html_answer(response)):
             return response
         meta = {k: v for k, v in request.meta.items() if k != "retry_times"}
         return request.replace(method="GET", dont_filter=True, meta={**meta, SNIFF: True})
+
+    def _html_answer(self, response: Response) -> bool:
+        """Whether a HEAD's 2xx answer is a page, to be read for the signs of an error page."""
+        content_type = (response.headers.get(b"Content-Type") or b"").lower()
+        return self.html_fallback and 200 <= response.status < 300 and b"html" in content_type
 
     # -- signals -----------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import lxml.html
 from lxml import etree
@@ -88,9 +89,10 @@ class Page:
         title = clean_text(node.text_content()) if node is not None else ""
         return title or self.meta.get("articletitle", "")
 
-    @property
+    @cached_property
     def visible_text(self) -> str:
-        """The body's text as a reader sees it: no scripts, styles or comments."""
+        """The body's text as a reader sees it: no scripts, styles or comments (worked out
+        once: the text record, the empty-column note and the error-page check all read it)."""
         body = self.tree.find("body")
         if body is None:
             return ""

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from w3lib.encoding import html_to_unicode
 
-from govwatch.core.vocabulary import ColumnClass, ColumnRole, LinkKind
+from govwatch.core.vocabulary import CheckError, ColumnClass, ColumnRole, LinkKind
 from govwatch.crawler.pages import dates, pagination
 from govwatch.crawler.pages.classes import classify_column, find_empty_note
 from govwatch.crawler.pages.columns import (
@@ -40,6 +40,7 @@ from govwatch.crawler.pages.columns import (
     main_text_length,
     undated_role,
 )
+from govwatch.crawler.pages.errorpage import ErrorSigns
 from govwatch.crawler.pages.footer import footer_facts
 from govwatch.crawler.pages.links import Link, page_links, target_url
 from govwatch.crawler.pages.page import Page
@@ -63,7 +64,9 @@ _SITEMAP = re.compile(r"网站地图|站点地图|sitemap", re.I)
 # The request meta a reading depends on; each is set by the crawl when it asks for a page.
 READING_META = ("home", "hops", "link_text", "nav", "candidate", "column_url", "page_no")
 # Changes with any change to what a reading extracts, so stored readings are not reused.
-READER_VERSION = 2
+# 2: page roles and publication dates read anew; 3: error pages (soft 404s) are no
+# longer read as content.
+READER_VERSION = 3
 
 
 @dataclass
@@ -115,6 +118,7 @@ class Reading:
 
     records: list[ScanRecord]
     leads: Leads
+    error_page: str | None = None  # what shows the page is an error page (a soft 404)
 
 
 def reading_key(meta: Mapping[str, Any]) -> str:
@@ -124,12 +128,16 @@ def reading_key(meta: Mapping[str, Any]) -> str:
     return digest.hexdigest()
 
 
-def read_page(visit: Visit, *, today: date, max_list_pages: int, sample_footer: bool) -> Reading:
+def read_page(visit: Visit, *, today: date, max_list_pages: int, sample_footer: bool,
+              signs: ErrorSigns | None = None) -> Reading:
     """Read *visit*: its records and leads. *sample_footer*: read its footer identifiers
-    (the home page's always are)."""
+    (the home page's always are). With *signs*, a page (not the home page) that is an error
+    page is not read as content (:func:`_error_page`)."""
     meta = visit.meta
     text = html_to_unicode(f"charset={visit.encoding}", visit.body)[1]
     page = Page.parse(visit.url, text)
+    if signs is not None and not visit.home and (sign := signs.page_sign(page)) is not None:
+        return _error_page(visit, page, sign)
     lists = dated_lists(page, today)
     column = _list_page(visit, page, lists)
     pub_date = None if column or visit.home else dates.article_date(page.tree, page.url)
@@ -170,6 +178,19 @@ def read_page(visit: Visit, *, today: date, max_list_pages: int, sample_footer: 
 
 
 # -- what a page is ----------------------------------------------------------------------
+
+
+def _error_page(visit: Visit, page: Page, sign: str) -> Reading:
+    """An error page answered with 200 (a soft 404): recorded as fetched, with its title and
+    the reason, and nothing else. No text, links, dates, items or column come from it, and
+    the crawl goes nowhere from it; its link check is the writer's to mark broken."""
+    record = PageRecord(
+        site_id=visit.site_id, url=visit.url, status=visit.status,
+        content_type=visit.content_type, kind="html", depth=visit.meta.get("hops", 0),
+        title=page.title, encoding=visit.encoding, declared_encoding=visit.declared_encoding,
+        error=CheckError.SOFT_404, fetched_at=visit.fetched_at,
+    )
+    return Reading([record], Leads(), error_page=sign)
 
 
 def _list_page(visit: Visit, page: Page, lists: list[DatedList]) -> ListPageRecord | None:

@@ -214,6 +214,9 @@ class CheckError(enum.StrEnum):
     CONNECTION_LOST = "connection-lost"  # reset, closed early, body cut off
     TLS = "tls"
     DOWNLOAD_ERROR = "download-error"  # any other failure to download
+    # 2xx, but an error page (页面不存在, a title of 404), or a deep URL sent to a home page or
+    # to a generic error page (crawler/pages/errorpage.py): what a reader meets is gone
+    SOFT_404 = "soft-404"
     # blocked: the target refuses the checker, which says nothing of whether it works
     UNAUTHORIZED = "unauthorized"  # 401
     FORBIDDEN = "forbidden"  # 403, on GET as well as HEAD
@@ -240,6 +243,11 @@ class CheckError(enum.StrEnum):
     BUDGET = "budget"  # its page's or its host's share of link checks was spent
 
     @property
+    def label(self) -> str:
+        """The Chinese name printed in findings and bulletins."""
+        return _CHECK_ERROR_LABELS[self.value]
+
+    @property
     def result(self) -> LinkResult:
         """The class (``link_checks.result``) this reason puts a target in."""
         if self in _BLOCKED:
@@ -255,3 +263,20 @@ _SKIPPED = frozenset({CheckError.MAILTO, CheckError.TEL, CheckError.JAVASCRIPT, 
                       CheckError.FRAGMENT, CheckError.SCHEME, CheckError.EXCLUDED,
                       CheckError.PRIVATE_ADDRESS, CheckError.EXTERNAL_BUDGET, CheckError.TRAP,
                       CheckError.SESSION_ID, CheckError.TOO_LARGE, CheckError.BUDGET})
+_CHECK_ERROR_LABELS = {
+    "not-found": "页面不存在", "gone": "页面已永久删除", "client-error": "请求被服务器拒绝",
+    "server-error": "服务器内部错误", "bad-status": "服务器应答异常",
+    "bad-redirect": "跳转地址无效", "redirect-loop": "循环跳转",
+    "too-many-redirects": "跳转次数过多",
+    "dns": "域名无法解析", "connection-refused": "服务器拒绝连接", "timeout": "访问超时",
+    "connection-lost": "连接中断", "tls": "安全连接（证书）出错", "download-error": "下载失败",
+    "soft-404": "打开的是错误页面",
+    "unauthorized": "需要登录授权", "forbidden": "禁止访问", "rate-limited": "访问过于频繁被限制",
+    "refused": "拒绝检查程序访问", "challenge": "被安全验证页面拦截",
+    "robots.txt": "网站爬虫协议禁止访问",
+    "mailto": "电子邮件链接", "tel": "电话链接", "javascript": "脚本链接", "data": "内嵌数据",
+    "fragment": "页内锚点", "unsupported-scheme": "不支持的链接协议", "excluded": "按配置不检查",
+    "private-address": "指向内网地址", "external-budget": "外部链接检查时间已用完",
+    "trap": "疑似无穷生成的页面", "session-id": "含会话标识，去除后访问",
+    "too-large": "文件过大，未读取", "budget": "检查次数已达上限",
+}

@@ -5,7 +5,9 @@ Params: ``results``, the ``link_checks.result`` classes that are findings (such 
 script, stylesheet, other; default all).
 
 One finding per site and target: the subject is the target URL, the source the first page
-(in URL order) carrying it, the evidence the pages carrying it. One SQL query joins
+(in URL order) carrying it, the evidence the pages carrying it. The detail says, in Chinese,
+what the check found: the class, the reason (:attr:`CheckError.label`), the status code, and
+for a soft 404 that was redirected, where the link lands. One SQL query joins
 ``link_checks`` to ``links``; while links are unchecked (``link_checks`` empty) it finds
 nothing.
 """
@@ -16,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from itertools import groupby
 from typing import Any
 
-from govwatch.core.vocabulary import LinkKind, LinkResult
+from govwatch.core.vocabulary import CheckError, LinkKind, LinkResult
 from govwatch.rules.model import Hit, Rule, evidence_list
 from govwatch.rules.params import Choice, ListOf, Param
 from govwatch.rules.registry import check
@@ -46,7 +48,8 @@ def link_status(scan: ScanView, rule: Rule) -> Iterator[Hit]:
     # Driven from the (few) checked targets in those classes: CROSS JOIN keeps that order.
     sql = f"""
         select * from (
-            select l.site_id, c.target_url, c.result, c.status_code, c.error, l.source_url,
+            select l.site_id, c.target_url, c.result, c.status_code, c.error, c.final_url,
+                   l.source_url,
                    row_number() over win as n, count(*) over (partition by l.site_id,
                                                              c.target_url) as pages
             from link_checks c cross join links l
@@ -59,12 +62,22 @@ def link_status(scan: ScanView, rule: Rule) -> Iterator[Hit]:
     for (site, target), group in groupby(rows, key=lambda r: (r["site_id"], r["target_url"])):
         carriers = list(group)
         first = carriers[0]
-        answer = f"HTTP {first['status_code']}" if first["status_code"] else first["error"]
-        label = LinkResult(first["result"]).label
-        result = f"{label}（{answer}）" if answer else label
         yield Hit(
             site, target, first["source_url"],
-            detail=f"链接{result}，出现在 {first['pages']} 个页面",
+            detail=f"链接{_verdict(first)}，出现在 {first['pages']} 个页面",
             evidence=evidence_list([r["source_url"] for r in carriers], _EVIDENCE_PAGES,
                                    first["pages"]),
         )
+
+
+def _verdict(row: Mapping[str, Any]) -> str:
+    """What the check of a target found, in Chinese: 无法访问（页面不存在，状态码 404）."""
+    why = []
+    if row["error"]:
+        why.append(CheckError(row["error"]).label)
+    if row["status_code"]:
+        why.append(f"状态码 {row['status_code']}")
+    if row["error"] == CheckError.SOFT_404 and row["final_url"] not in (None, row["target_url"]):
+        why.append(f"跳转至 {row['final_url']}")
+    label = LinkResult(row["result"]).label
+    return f"{label}（{'，'.join(why)}）" if why else label

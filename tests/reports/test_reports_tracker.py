@@ -178,10 +178,13 @@ def test_the_home_page_alone_fixes_nothing(world):
     assert issue_of(world, STALE)["state"] == IssueState.FIXED  # its own page, fetched
 
 
-def test_a_subject_page_that_answered_an_error_fixes_nothing(world):
+@pytest.mark.parametrize("answer", ["status = 503", "error = 'soft-404'"])
+def test_a_subject_page_that_answered_an_error_fixes_nothing(world, answer):
+    """An error status, or an error page answered with 200 (a soft 404, not read): the
+    column's staleness was not judged, so it is not fixed."""
     tracked(world, "2026-09-28", [STALE])
     scan_id = world.scan("2026-10-05", [])
-    world.db.execute("update pages set status = 503 where scan_id = ? and url = ?",
+    world.db.execute(f"update pages set {answer} where scan_id = ? and url = ?",
                      [scan_id, STALE.subject])
     track_scan(world.db, scan_id)
     assert issue_of(world, STALE)["state"] == IssueState.NEW

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 from support.scanbuilder import AS_OF, ScanBuilder, days_ago, home_url
 
+from govwatch.core.vocabulary import CheckError
 from govwatch.rules.catalogue import load_catalogue
 from govwatch.rules.checks.idnumber import birth_date, check_character, is_id_number, mask
 from govwatch.rules.checks.site import newest_home_date
@@ -425,7 +427,28 @@ def test_link_broken_names_the_target_and_the_pages_carrying_it(scan):
     assert [f.subject_url for f in found] == [target]
     assert found[0].source_url == "http://a.gov.cn/p1.html"
     assert found[0].evidence == "http://a.gov.cn/p1.html http://a.gov.cn/p2.html"
-    assert "HTTP 404" in found[0].detail and "2 个页面" in found[0].detail
+    assert found[0].detail == "链接无法访问（状态码 404），出现在 2 个页面"
+
+
+@pytest.mark.parametrize("error, status, final, detail", [
+    ("not-found", 404, None, "链接无法访问（页面不存在，状态码 404），出现在 1 个页面"),
+    ("timeout", None, None, "链接无法访问（访问超时），出现在 1 个页面"),
+    ("dns", None, None, "链接无法访问（域名无法解析），出现在 1 个页面"),
+    ("soft-404", 200, "http://a.gov.cn/old/x.html",
+     "链接无法访问（打开的是错误页面，状态码 200），出现在 1 个页面"),
+    ("soft-404", 200, "http://a.gov.cn/",
+     "链接无法访问（打开的是错误页面，状态码 200，跳转至 http://a.gov.cn/），出现在 1 个页面"),
+])
+def test_link_details_say_why_in_chinese(scan, error, status, final, detail):
+    scan.link("a", "http://a.gov.cn/p1.html", "http://a.gov.cn/old/x.html", result="broken",
+              status=status, error=error, final_url=final)
+    (found,) = scan.findings("link.broken")
+    assert found.detail == detail
+
+
+def test_every_check_reason_has_a_chinese_label():
+    for reason in CheckError:
+        assert reason.label and not re.search(r"[A-Za-z]", reason.label), reason
 
 
 def test_a_broken_link_on_many_pages_lists_five(scan):

@@ -111,12 +111,14 @@ class ScanBuilder:
         return url
 
     def link(self, site: str, source: str, target: str, anchor: str = "",
-             kind: str = "page", result: str | None = None, status: int | None = None) -> None:
+             kind: str = "page", result: str | None = None, status: int | None = None,
+             error: str | None = None, final_url: str | None = None) -> None:
         self.rows("links", [{"site_id": site, "source_url": source, "target_url": target,
                              "anchor_text": anchor, "kind": kind}])
         if result is not None:
             self.rows("link_checks", [{"target_url": target, "result": result,
-                                       "status_code": status}])
+                                       "status_code": status, "error": error,
+                                       "final_url": final_url}])
 
     def unreachable(self, site: str) -> None:
         crawl_store.set_site_status(self.db, self.scan_id, site, SiteStatus.UNREACHABLE,
