@@ -7,7 +7,7 @@ Evaluates the scan in ``DIR/scan.db`` and compares each rule's findings (site, s
 with what ``DIR/farm/truth.json`` (written by the farm generator) says the rule should find
 on 2026-11-24 (:mod:`bench.oracle`). Rules whose truth the farm does not describe (home-page
 items, ID numbers, availability) are left out; ``link.broken`` counts against the farm's
-broken links, and finds nothing while no link checker has filled ``link_checks``.
+broken links and soft 404s, and finds nothing while no link checker has filled ``link_checks``.
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ from govwatch.core.schema import now_iso, open_read_only
 from govwatch.core.vocabulary import CheckError, LinkKind, SiteStatus
 from govwatch.crawler import store
 from govwatch.crawler.budget import BudgetExceeded, spent_before
-from govwatch.crawler.linkcheck import CHECK_KEY, LinkPolicy, skipped_record
+from govwatch.crawler.linkcheck import CHECK_KEY, LinkPolicy, failure_error, skipped_record
 from govwatch.crawler.pages.errorpage import ErrorSigns
 from govwatch.crawler.pages.links import target_url
 from govwatch.crawler.pages.reading import READING_META, Leads, Visit
@@ -306,7 +306,9 @@ class PortalSpider(scrapy.Spider):
         error = "robots.txt" if robots else type(failure.value).__name__
         if request.meta.get("home"):
             status = SiteStatus.ROBOTS_FORBIDDEN if robots else SiteStatus.UNREACHABLE
-            yield SiteStatusRecord(site_id, status, None, f"{error}: {failure.getErrorMessage()}")
+            # Why, as a check error (dns, timeout, tls…): the rules print its Chinese name.
+            reason = CheckError.ROBOTS if robots else failure_error(failure)
+            yield SiteStatusRecord(site_id, status, None, str(reason))
         yield PageRecord(
             site_id=site_id,
             url=request.url,

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from govwatch.core.vocabulary import SiteStatus
+from govwatch.core.vocabulary import CheckError, SiteStatus
 from govwatch.rules.model import Hit, Rule, newest_evidence
 from govwatch.rules.params import Boolean, Choice, ListOf, Param, WindowKind, as_date
 from govwatch.rules.registry import check
@@ -41,10 +41,17 @@ def site_status(scan: ScanView, rule: Rule) -> Iterator[Hit]:
         f"select site_id, status, home_status, error from scan_sites "
         f"where scan_id = :scan and status in ({marks}) order by site_id", statuses,
     ):
-        answer = f"HTTP {row['home_status']}" if row["home_status"] else row["error"] or ""
+        answer = (f"状态码 {row['home_status']}" if row["home_status"]
+                  else _reason(row["error"]))
         status = SiteStatus(row["status"]).label
         yield Hit(row["site_id"], detail=f"首页无法访问（{status}）：{answer}".rstrip("："),
-                  evidence=row["error"] or "")
+                  evidence=answer)
+
+
+def _reason(error: str | None) -> str:
+    """The Chinese name of why the home page did not answer (a check error), or the error as
+    recorded by a scan of an earlier govwatch."""
+    return CheckError(error).label if error in set(CheckError) else error or ""
 
 
 def newest_home_date(dates: list[date | None]) -> date | None:

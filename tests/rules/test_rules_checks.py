@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from support.scanbuilder import AS_OF, ScanBuilder, days_ago, home_url
 
-from govwatch.core.vocabulary import CheckError
+from govwatch.core.vocabulary import CheckError, SiteStatus
+from govwatch.crawler import store as crawl_store
 from govwatch.rules.catalogue import load_catalogue
 from govwatch.rules.checks.idnumber import birth_date, check_character, is_id_number, mask
 from govwatch.rules.checks.site import newest_home_date
@@ -121,8 +122,18 @@ def test_an_unreachable_site_gets_site_unreachable_and_nothing_else(tmp_path):
     scan.unreachable("b")
     found = [f for f in scan.findings() if f.site_id == "b"]  # (a has no annual report)
     assert [f.rule_id for f in found] == ["site.unreachable"]
-    assert found[0].subject_url == home_url("b") and "TimeoutError" in found[0].detail
-    assert found[0].evidence == "TimeoutError: home page did not answer"
+    assert found[0].subject_url == home_url("b")
+    assert found[0].detail == "首页无法访问（无法访问）：访问超时"
+    assert found[0].evidence == "访问超时"
+
+
+def test_an_unreachable_site_of_an_earlier_scan_keeps_its_recorded_error(tmp_path):
+    """Scans before check errors were recorded for the home page stored the exception."""
+    scan = bare(tmp_path, "a")
+    crawl_store.set_site_status(scan.db, scan.scan_id, "a", SiteStatus.UNREACHABLE, None,
+                                "TimeoutError: took too long")
+    (found,) = scan.findings("site.unreachable")
+    assert found.detail == "首页无法访问（无法访问）：TimeoutError: took too long"
 
 
 # -- 栏目不更新 ------------------------------------------------------------------------------

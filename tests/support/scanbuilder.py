@@ -122,7 +122,7 @@ class ScanBuilder:
 
     def unreachable(self, site: str) -> None:
         crawl_store.set_site_status(self.db, self.scan_id, site, SiteStatus.UNREACHABLE,
-                              None, "TimeoutError: home page did not answer")
+                              None, "timeout")
 
     def complete(self) -> int:
         # Links are checked only where a test says how (result=…): as a crawl with link
