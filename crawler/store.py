@@ -299,3 +299,30 @@ def pages_per_site(conn: sqlite3.Connection, scan_id: int) -> dict[str, int]:
     """Pages *scan_id* stored, per site."""
     return dict(conn.execute(
         "select site_id, count(*) from pages where scan_id = ? group by site_id", [scan_id]))
+
+
+# The scan tables that hold one scan's detail; ``drop_scan_detail`` empties them for a scan.
+_DETAIL_TABLES = ("pages", "links", "items", "page_texts", "link_checks", "column_pages",
+                  "footer_facts")
+
+
+def drop_scan_detail(db: sqlite_utils.Database, scan_ids: Sequence[int]) -> dict[str, int]:
+    """Delete the detail of scans *scan_ids* (their pages, links, items, texts, link checks,
+    column pages and footer facts) and the ``page_cache`` rows whose reading only they held;
+    return the rows deleted, per table. In one transaction (a savepoint within the
+    caller's).
+
+    The summary of each scan stays: ``scans``, ``scan_sites``, ``columns``, ``findings``,
+    ``evaluations``, and everything the tracker and bulletins keep (``issues``,
+    ``issue_events``, ``tracked_scans``, ``bulletins``, ``bulletin_units``).
+    """
+    ids = sorted(set(scan_ids))
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    deleted: dict[str, int] = {}
+    with db.atomic():
+        for table in (*_DETAIL_TABLES, "page_cache"):
+            deleted[table] = db.execute(
+                f"delete from {table} where scan_id in ({marks})", ids).rowcount
+    return deleted
