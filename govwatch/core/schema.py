@@ -96,33 +96,6 @@ TABLES: dict[str, dict[str, Any]] = {
         "pk": ("scan_id", "site_id"),
         "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
     },
-    "pages": {
-        "columns": {
-            "scan_id": int, "site_id": str, "url": str, "status": int, "content_type": str,
-            "kind": str, "title": str, "pub_date": str, "encoding": str,
-            "declared_encoding": str, "depth": int, "error": str, "fetched_at": str,
-            "revalidated": int,
-        },
-        "pk": ("scan_id", "url"),
-        "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
-    },
-    "links": {
-        "columns": {
-            "scan_id": int, "site_id": str, "source_url": str, "target_url": str,
-            "anchor_text": str, "kind": str,
-        },
-        "pk": ("scan_id", "source_url", "target_url"),
-        "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
-    },
-    "column_pages": {
-        "columns": {
-            "scan_id": int, "site_id": str, "column_url": str, "page_url": str,
-            "page_no": int, "name": str, "name_source": str, "class": str, "role": str,
-            "empty_note": str, "item_count": int,
-        },
-        "pk": ("scan_id", "page_url"),
-        "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
-    },
     "columns": {
         "columns": {
             "scan_id": int, "site_id": str, "url": str, "name": str, "name_source": str,
@@ -132,33 +105,66 @@ TABLES: dict[str, dict[str, Any]] = {
         "pk": ("scan_id", "url"),
         "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
     },
-    "items": {
+    # The crawl's detail, compact (govwatch/core/compact.py): each URL once, each distinct
+    # reading of a page once; the views of VIEWS show them as rows of URLs and text.
+    "urls": {
+        "columns": {"id": int, "url": str},
+        "pk": "id",
+    },
+    "anchors": {
+        "columns": {"id": int, "target_id": int, "anchor_text": str, "kind": str},
+        "pk": "id",
+    },
+    "readings": {
+        "columns": {"id": int, "hash": bytes, "text": str, "html": str},
+        "pk": "id",
+    },
+    "reading_links": {
+        "columns": {"reading_id": int, "anchor_id": int},
+        "pk": ("reading_id", "anchor_id"),
+        "foreign_keys": [("reading_id", "readings", "id"), ("anchor_id", "anchors", "id")],
+    },
+    "reading_items": {
         "columns": {
-            "scan_id": int, "site_id": str, "page_url": str, "column_url": str, "url": str,
-            "title": str, "date": str,
+            "reading_id": int, "url_id": int, "column_url_id": int, "title": str, "date": str,
         },
-        "pk": ("scan_id", "page_url", "url"),
-        "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
+        "pk": ("reading_id", "url_id"),
+        "foreign_keys": [("reading_id", "readings", "id")],
     },
-    "footer_facts": {
+    "reading_footer_facts": {
         "columns": {
-            "scan_id": int, "site_id": str, "page_url": str, "kind": str, "raw": str,
-            "value": str, "valid": int, "problem": str, "link": str, "note": str,
+            "reading_id": int, "kind": str, "raw": str, "value": str, "valid": int,
+            "problem": str, "link": str, "note": str,
         },
-        "pk": ("scan_id", "page_url", "kind"),
-        "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
+        "pk": ("reading_id", "kind"),
+        "foreign_keys": [("reading_id", "readings", "id")],
     },
-    "page_texts": {
-        "columns": {"scan_id": int, "site_id": str, "url": str, "text": str, "html": str},
-        "pk": ("scan_id", "url"),
-        "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
-    },
-    "link_checks": {
+    "reading_column_pages": {
         "columns": {
-            "scan_id": int, "target_url": str, "result": str, "status_code": int,
+            "reading_id": int, "column_url_id": int, "page_no": int, "name": str,
+            "name_source": str, "class": str, "role": str, "empty_note": str,
+            "item_count": int,
+        },
+        "pk": "reading_id",
+        "foreign_keys": [("reading_id", "readings", "id")],
+    },
+    "scan_pages": {
+        "columns": {
+            "scan_id": int, "url_id": int, "site_id": str, "status": int,
+            "content_type": str, "kind": str, "title": str, "pub_date": str, "encoding": str,
+            "declared_encoding": str, "depth": int, "error": str, "fetched_at": str,
+            "revalidated": int, "reading_id": int,
+        },
+        "pk": ("scan_id", "url_id"),
+        "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id"),
+                         ("reading_id", "readings", "id")],
+    },
+    "scan_link_checks": {
+        "columns": {
+            "scan_id": int, "target_id": int, "result": str, "status_code": int,
             "error": str, "final_url": str, "redirects": int, "checked_at": str,
         },
-        "pk": ("scan_id", "target_url"),
+        "pk": ("scan_id", "target_id"),
         "foreign_keys": [("scan_id", "scans", "id")],
     },
     "findings": {
@@ -181,7 +187,7 @@ TABLES: dict[str, dict[str, Any]] = {
     "page_cache": {
         "columns": {
             "url": str, "site_id": str, "etag": str, "last_modified": str,
-            "reading_key": str, "scan_id": int, "leads": str,
+            "reading_key": str, "scan_id": int, "leads": bytes,
         },
         "pk": "url",
     },
@@ -243,16 +249,21 @@ TABLES: dict[str, dict[str, Any]] = {
     },
 }
 
+# Tables keyed by their primary key alone (no rowid): half the size where the key is most
+# of the row, as in a page's links. Only tables of small rows: a row over a kilobyte or so
+# spills into pages of its own.
+WITHOUT_ROWID = frozenset({
+    "reading_links", "reading_items", "reading_footer_facts", "scan_pages", "scan_link_checks",
+})
+
 INDEXES: dict[str, list[list[str]]] = {
     "scans": [["status"]],
-    "pages": [["scan_id", "site_id"]],
-    "links": [["scan_id", "target_url"], ["scan_id", "site_id"]],
-    "column_pages": [["scan_id", "column_url"]],
+    "reading_links": [["anchor_id"]],
+    "reading_items": [["column_url_id"]],
+    "reading_column_pages": [["column_url_id"]],
+    "scan_pages": [["scan_id", "site_id"], ["reading_id"]],
+    "scan_link_checks": [["scan_id", "result"]],
     "columns": [["scan_id", "site_id"]],
-    "items": [["scan_id", "column_url"], ["scan_id", "site_id"]],
-    "footer_facts": [["scan_id", "site_id"]],
-    "page_texts": [["scan_id", "site_id"]],
-    "link_checks": [["scan_id", "result"]],
     "findings": [["scan_id", "site_id"], ["scan_id", "rule_id"], ["fingerprint"]],
     "issues": [["fingerprint"], ["state"], ["site_id"]],
     "issue_events": [["issue_id"]],
@@ -260,7 +271,64 @@ INDEXES: dict[str, list[list[str]]] = {
     "probes": [["day", "site_id"]],
 }
 
-# Tables the crawl pipeline writes, and so the only ones a record may name.
+# What is stored once: a URL, a link as printed (target, text, kind), a reading by its hash
+# (NULL for one written row by row, which is never shared).
+UNIQUE_INDEXES: dict[str, list[list[str]]] = {
+    "urls": [["url"]],
+    "anchors": [["target_id", "kind", "anchor_text"]],
+    "readings": [["hash"]],
+}
+
+# The crawl's detail as rows, under the names and with the columns of the tables it was
+# stored in before it was compact: what rules, reports and anyone with plain SQL read.
+# Derived, so made again whenever a migration runs (see ensure_schema). A row of scan_pages
+# without a kind holds a reading written without its page (row by row, in tests): it is no
+# page.
+VIEWS: dict[str, str] = {
+    "pages": """
+        select p.scan_id, p.site_id, u.url, p.status, p.content_type, p.kind, p.title,
+               p.pub_date, p.encoding, p.declared_encoding, p.depth, p.error, p.fetched_at,
+               p.revalidated
+        from scan_pages p join urls u on u.id = p.url_id
+        where p.kind is not null""",
+    "links": """
+        select p.scan_id, p.site_id, s.url as source_url, t.url as target_url,
+               a.anchor_text, a.kind
+        from scan_pages p join urls s on s.id = p.url_id
+        join reading_links l on l.reading_id = p.reading_id
+        join anchors a on a.id = l.anchor_id
+        join urls t on t.id = a.target_id""",
+    "column_pages": """
+        select p.scan_id, p.site_id, cu.url as column_url, pu.url as page_url, c.page_no,
+               c.name, c.name_source, c.class, c.role, c.empty_note, c.item_count
+        from scan_pages p join urls pu on pu.id = p.url_id
+        join reading_column_pages c on c.reading_id = p.reading_id
+        join urls cu on cu.id = c.column_url_id""",
+    "items": """
+        select p.scan_id, p.site_id, pu.url as page_url, cu.url as column_url, iu.url,
+               i.title, i.date
+        from scan_pages p join urls pu on pu.id = p.url_id
+        join reading_items i on i.reading_id = p.reading_id
+        join urls iu on iu.id = i.url_id
+        left join urls cu on cu.id = i.column_url_id""",
+    "footer_facts": """
+        select p.scan_id, p.site_id, u.url as page_url, f.kind, f.raw, f.value, f.valid,
+               f.problem, f.link, f.note
+        from scan_pages p join urls u on u.id = p.url_id
+        join reading_footer_facts f on f.reading_id = p.reading_id""",
+    "page_texts": """
+        select p.scan_id, p.site_id, u.url, r.text, r.html
+        from scan_pages p join urls u on u.id = p.url_id
+        join readings r on r.id = p.reading_id
+        where r.text is not null""",
+    "link_checks": """
+        select c.scan_id, t.url as target_url, c.result, c.status_code, c.error, c.final_url,
+               c.redirects, c.checked_at
+        from scan_link_checks c join urls t on t.id = c.target_id""",
+}
+
+# The rows the crawl pipeline writes (crawler/store.py turns them into the compact tables),
+# and so the only ones a record may name.
 SCANTABLES = frozenset(
     {"pages", "links", "column_pages", "items", "footer_facts", "page_texts", "link_checks"}
 )
@@ -367,16 +435,19 @@ def ensure_schema(db: Store) -> list[str]:
     """Bring the database to this version's schema; return the names of the migrations it
     had now.
 
-    A new database (no table of :data:`TABLES` in it) gets every table and index at once and
-    records every migration as applied, since TABLES holds their changes. Any other database
-    gets, in order, the migrations it has not had, each in a transaction of its own that also
-    records it and sets the schema version. An up-to-date database is only read. StoreError
-    when a migration recorded in the database is not one of this govwatch's.
+    A new database (no table of :data:`TABLES` in it) gets every table, index and view at
+    once and records every migration as applied, since TABLES holds their changes. Any other
+    database gets, in order, the migrations it has not had, each in a transaction of its own
+    that also records it and sets the schema version (a long one does its work first in
+    steps, a transaction each, so that one killed midway resumes where it stopped). The
+    views, derived from the tables, are dropped before migrations run and made again after.
+    An up-to-date database is only read. StoreError when a migration recorded in the
+    database is not one of this govwatch's.
     """
     names = [migration.name for migration in MIGRATIONS]
     applied = _applied(db)
-    if applied == set(names):  # the usual case: no write, so no wait for a scan's write lock
-        return []
+    if applied == set(names) and not _views_missing(db):
+        return []  # the usual case: no write, so no wait for a scan's write lock
     unknown = sorted(applied - set(names))
     if unknown:
         path = db.execute("PRAGMA database_list").fetchone()[2]
@@ -387,14 +458,21 @@ def ensure_schema(db: Store) -> list[str]:
         if not any(db[name].exists() for name in TABLES):
             _create_schema(db)
             return []
+        _drop_views(db)
     done = []
     for version, migration in enumerate(MIGRATIONS, start=1):
+        while migration.step is not None:
+            with db.atomic():
+                if migration.name in _applied(db) or not migration.step(db):
+                    break
         with db.atomic():
             if migration.name in _applied(db):  # had before, or by another process meanwhile
                 continue
             migration.apply(db)
             _record_migrations(db, [migration.name], version)
         done.append(migration.name)
+    with db.atomic():
+        _create_views(db)
     return done
 
 
@@ -405,13 +483,41 @@ def _applied(db: Store) -> set[str]:
     return {row[0] for row in db.execute(f"select name from {MIGRATIONS_TABLE}")}
 
 
+def _views_missing(db: Store) -> bool:
+    """Whether a view of :data:`VIEWS` is not in the database (one killed between its last
+    migration and its views)."""
+    have = {row[0] for row in db.execute("select name from sqlite_master where type = 'view'")}
+    return not have >= set(VIEWS)
+
+
+def _drop_views(db: Store) -> None:
+    """Drop the views of :data:`VIEWS` (a database from before them has tables of their
+    names, which its migrations replace)."""
+    views = [row[0] for row in db.execute("select name from sqlite_master where type = 'view'")]
+    for name in set(views) & set(VIEWS):
+        db.execute(f"drop view [{name}]")
+
+
+def _create_views(db: Store) -> None:
+    """Make every view of :data:`VIEWS` as this version defines it."""
+    _drop_views(db)
+    for name, select in VIEWS.items():
+        db.execute(f"create view [{name}] as {select.strip()}")
+
+
 def _create_schema(db: Store) -> None:
-    """Make every table and index of a new database, and record every migration."""
+    """Make every table, index and view of a new database, and record every migration."""
     for name, spec in TABLES.items():
-        db[name].create(spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys"))
-    for name, indexes in INDEXES.items():
-        for columns in indexes:
-            db[name].create_index(columns)
+        sql = db.create_table_sql(name, spec["columns"], pk=spec["pk"],
+                                  foreign_keys=spec.get("foreign_keys"))
+        if name in WITHOUT_ROWID:
+            sql = sql.rstrip().rstrip(";") + " WITHOUT ROWID"
+        db.execute(sql)
+    for unique, specs in ((False, INDEXES), (True, UNIQUE_INDEXES)):
+        for name, indexes in specs.items():
+            for columns in indexes:
+                db[name].create_index(columns, unique=unique)
+    _create_views(db)
     _record_migrations(db, [migration.name for migration in MIGRATIONS], SCHEMA_VERSION)
 
 

@@ -284,9 +284,11 @@ def test_a_cache_entry_whose_rows_are_gone_reads_the_page_again(first, servers, 
     stored = {table: rows(conn, table, one, {"scan_id"}, f"{key} = ?", (column,))
               for table, key in READING_TABLES.items()}
     assert all(stored[t] for t in ("pages", "page_texts", "links", "items", "column_pages"))
-    with conn:
-        for table, key in READING_TABLES.items():
-            conn.execute(f"delete from {table} where scan_id = ? and {key} = ?", [one, column])
+    with conn:  # the page's row, and with it the reading it held in that scan
+        conn.execute("delete from scan_pages where scan_id = ? and url_id = "
+                     "(select id from urls where url = ?)", [one, column])
+    assert not any(rows(conn, table, one, {"scan_id"}, f"{key} = ?", (column,))
+                   for table, key in READING_TABLES.items())
     conn.close()
     asked = len(servers["trs"].requests)
 
