@@ -409,11 +409,12 @@ def _inside(el: etree._Element, ancestor: etree._Element | None) -> bool:
 
 
 def _form_fields(form: etree._Element) -> int:
-    """Fields a reader fills in; a form of one text box is a search box, not a form."""
+    """Fields a reader types into; a form of one text box is a search box, not a form, even
+    with drop-downs beside it (search by 标题, 文号, 索引号): choices alone ask nothing."""
     count = 0
-    for field in form.iter("input", "textarea", "select"):
+    for field in form.iter("input", "textarea"):
         kind = (field.get("type") or "").lower()
-        if field.tag != "input" or kind in _FIELD_TYPES:
+        if field.tag == "textarea" or kind in _FIELD_TYPES:
             count += 1
     return count if count >= _FORM_FIELDS else 0
 

@@ -19,7 +19,7 @@ from typing import NamedTuple
 import pytest
 
 from govwatch.core.vocabulary import ColumnRole
-from govwatch.crawler.pages.columns import content_of, dated_lists, main_list
+from govwatch.crawler.pages.columns import content_of, dated_lists, main_list, undated_role
 from govwatch.crawler.pages.page import Page
 from govwatch.crawler.pages.reading import Visit, read_page
 from govwatch.crawler.records import ListPageRecord
@@ -138,3 +138,14 @@ def test_a_table_row_is_dated_by_its_publication_date_column():
     own = main_list(dated_lists(page("handan_jqxxgk.html"), TODAY))
     assert own is not None and [i.date for i in own.items] == [date(2020, 8, 5)]
     assert verdict("handan_jqxxgk.html") == (LIST.value, 1)
+
+
+def test_a_search_bar_with_a_drop_down_is_no_form():
+    """邯郸 近期信息公开 searches by a keyword and a drop-down of fields (全部, 正文, 名称…);
+    that is a search bar. With its one row taken out, the page is a list frame with nothing
+    in it (a blank column), not an online form."""
+    emptied = page("handan_jqxxgk.html")
+    row = next(a for a in emptied.tree.iter("a") if "学校安全" in (a.get("title") or ""))
+    row.getparent().getparent().getparent().remove(row.getparent().getparent())
+    assert main_list(dated_lists(emptied, TODAY)) is None
+    assert content_of(emptied).fields == 0 and undated_role(emptied) is None
