@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -52,6 +52,9 @@ _HUB_ANCHOR_CHARS = 12
 _FORM_FIELDS = 2
 _LIST_TAGS = frozenset({"ul", "ol", "table", "tbody", "div", "dl"})
 _FIELD_TYPES = frozenset({"", "text", "email", "tel", "number", "date", "file"})
+_DATE_HEADS = ("日期", "时间")
+# A menu counts as the page's own offering with at least this many links below its address.
+_OWN_MENU_LINKS = 2
 _PAGER_ANCHOR = re.compile(
     r"^(下一页|下页|尾页|末页|最后一页|上一页|上页|首页|第一页|\d{1,4}|>|>>|<|<<|»|«|›|‹|更多.*)$"
 )
@@ -164,7 +167,11 @@ def _row_date_text(row: etree._Element) -> str | None:
         if header is row:
             return None
         labels = [clean_text(c.text_content()) for c in header if c.tag in ("th", "td")]
-        column = next((i for i, label in enumerate(labels) if "发布" in label), None)
+        # a head naming the date (发布日期) before any other 发布 head (发布机构 names the issuer)
+        column = next((i for i, label in enumerate(labels)
+                       if "发布" in label and any(w in label for w in _DATE_HEADS)), None)
+        if column is None:
+            column = next((i for i, label in enumerate(labels) if "发布" in label), None)
         if column is not None:
             cells = [c for c in row if c.tag in ("th", "td")]
             return " ".join(cells[column].itertext()) if column < len(cells) else None
@@ -284,13 +291,16 @@ def content_of(page: Page) -> Content:
 
     Links are taken by the container that holds them; a container with a link to the page
     itself is a menu of the page's section (the current column marked in it), not the page's
-    own content, however it is styled (``td.left``, ``ul.left_ul``).
+    own content, however it is styled (``td.left``, ``ul.left_ul``). Conversely a container
+    styled as a menu whose links lead below the page's own address is what the page offers
+    (:func:`own_menus`), and counts as content.
     """
     body = page.tree.find("body")
     if body is None:
         return Content(0, 0, (), 0, False)
     crumb = _breadcrumb_element(page)
     own = pagination.list_key(page.url)
+    offered = own_menus(page)
     text = 0
     groups: dict[etree._Element, list[tuple[str, str]]] = {}
     menus: set[etree._Element] = set()
@@ -298,7 +308,10 @@ def content_of(page: Page) -> Content:
     for el in body.iter():
         if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
             continue
-        if element_regions(el) & _NOT_CONTENT or _inside(el, crumb):
+        regions = element_regions(el) & _NOT_CONTENT
+        if regions and not (regions == {"nav"} and any(_inside(el, m) for m in offered)):
+            continue
+        if _inside(el, crumb):
             continue
         text += len(clean_text(el.text).replace(" ", "")) + len(
             clean_text(el.tail).replace(" ", ""))
@@ -334,11 +347,61 @@ def content_of(page: Page) -> Content:
 
 
 def _is_empty_list(el: etree._Element) -> bool:
-    """A list container (by its id or class) that holds no text and no link."""
+    """A list container (by its id or class) that holds no text, no link and no form field:
+    one holding an input is a search box (``div.zwxxgk_ss``), whatever its name says."""
     words = f"{el.get('id', '')} {el.get('class', '')}".lower()
     if not any(w in words for w in _LIST_WORDS):
         return False
+    if next(el.iter("input", "select", "textarea"), None) is not None:
+        return False
     return next(el.iter("a"), None) is None and not clean_text(el.text_content())
+
+
+def own_menus(page: Page) -> list[etree._Element]:
+    """Containers styled as navigation (``div.yjx_menu``) that list the page's own sub-pages.
+
+    Navigation is the menu a site repeats on every page: it leads to the site's sections,
+    which lie beside or above the page. A menu whose links lead mostly below the page's own
+    address (``/complaint/suggest`` on ``/complaint``) is what this page offers, a hub's
+    services or sub-columns. Only menus outside header, footer and sidebars are considered,
+    and a page at the site's root has no "below" (everything is).
+    """
+    prefix = _own_prefix(page.url)
+    if prefix is None:
+        return []
+    found = []
+    for el in page.tree.iter():
+        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
+            continue
+        regions = element_regions(el)
+        parent = el.getparent()
+        if "nav" not in regions or regions & _NOT_CONTENT != {"nav"} or (
+                parent is not None and "nav" in element_regions(parent)):
+            continue  # not the outermost element of a menu in the page's body
+        targets = {urljoin(page.base_url, a.get("href").strip()).split("#", 1)[0]
+                   for a in el.iter("a") if _usable_anchor(a)}
+        below = [t for t in targets if _below(t, prefix)]
+        if len(below) >= _OWN_MENU_LINKS and 2 * len(below) > len(targets):
+            found.append(el)
+    return found
+
+
+def _own_prefix(url: str) -> tuple[str, str] | None:
+    """(host, path prefix) under which the page's own sub-pages lie, or None at the root."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if not path.endswith("/"):
+        head, _, last = path.rpartition("/")
+        path = f"{head}/" if "." in last else f"{path}/"
+    if path == "/":
+        return None
+    return (parts.hostname or "").lower(), path
+
+
+def _below(target: str, prefix: tuple[str, str]) -> bool:
+    parts = urlsplit(target)
+    return ((parts.hostname or "").lower() == prefix[0] and parts.path.startswith(prefix[1])
+            and len(parts.path) > len(prefix[1]))
 
 
 def _inside(el: etree._Element, ancestor: etree._Element | None) -> bool:
@@ -346,11 +409,12 @@ def _inside(el: etree._Element, ancestor: etree._Element | None) -> bool:
 
 
 def _form_fields(form: etree._Element) -> int:
-    """Fields a reader fills in; a form of one text box is a search box, not a form."""
+    """Fields a reader types into; a form of one text box is a search box, not a form, even
+    with drop-downs beside it (search by 标题, 文号, 索引号): choices alone ask nothing."""
     count = 0
-    for field in form.iter("input", "textarea", "select"):
+    for field in form.iter("input", "textarea"):
         kind = (field.get("type") or "").lower()
-        if field.tag != "input" or kind in _FIELD_TYPES:
+        if field.tag == "textarea" or kind in _FIELD_TYPES:
             count += 1
     return count if count >= _FORM_FIELDS else 0
 

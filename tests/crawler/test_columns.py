@@ -11,6 +11,7 @@ from govwatch.crawler.pages.columns import (
     is_landing,
     main_list,
     main_text_length,
+    own_menus,
 )
 from govwatch.crawler.pages.links import page_links
 from govwatch.crawler.pages.page import Page
@@ -286,3 +287,24 @@ def test_main_text_counts_element_and_tail_text_but_no_comments_scripts_or_chrom
     )
     assert main_text_length(page) == len("机构职能") + len("本局主管交通运输工作。")
     assert main_text_length(Page.parse("http://h/", "")) == 0
+
+
+MENU_PAGE = """
+<html><body>
+<div class="header"><ul class="nav"><li><a href="/">首页</a></li>
+  <li><a href="/hdjl/zxzx/">在线咨询</a></li><li><a href="/hdjl/wsdc/">网上调查</a></li></ul></div>
+<div class="left_menu"><a href="/zwgk/">政务公开</a><a href="/bsfw/">办事服务</a></div>
+<div class="service_menu"><a href="/hdjl/ldxx/">领导信箱</a><a href="/hdjl/zxzx/">在线咨询</a>
+  <a href="/hdjl/wsdc/">网上调查</a><a href="http://12345.example.gov.cn/">12345热线</a></div>
+</body></html>"""
+
+
+def test_a_menu_leading_below_the_page_is_its_own_offering_and_site_menus_are_not():
+    own = own_menus(Page.parse("http://h/hdjl/index.html", MENU_PAGE))
+    # the body's service menu; not the header's menu (chrome), not the menu of other sections
+    assert [el.get("class") for el in own] == ["service_menu"]
+
+
+def test_a_page_at_the_site_root_has_no_menu_of_its_own():
+    # on /list.jsp?id=3 every address of the site is "below" the root: no menu is the page's
+    assert own_menus(Page.parse("http://h/list.jsp?id=3", MENU_PAGE)) == []
