@@ -74,7 +74,7 @@ def test_each_mistake_is_one_line_naming_its_line(tmp_path, text, line, phrase):
 
 def test_the_commands_refuse_a_bad_retention_with_its_line(tmp_path):
     path = write(tmp_path, "retention:\n  keep_full_scans: 0\n")
-    for command in (["sites", "check"],):
+    for command in (["sites", "check"], ["prune", "--db", str(tmp_path / "g.db")]):
         code, _, err = run(*command, "--config", str(path))
         assert code == 2, command
         assert err.startswith(f"error: {path}:2: retention: keep_full_scans: "), err
