@@ -157,7 +157,7 @@ def config_option(optional: bool = False) -> Callable:
     return shared_option(
         "--config", "config_file", aliases=("--sites",), type=click.Path(dir_okay=False),
         default=CONFIG_FILE, show_default=True,
-        help="The config file: sites, timezone, schedule:, rectification:, mail:."
+        help="The config file: sites, timezone, schedule:, rectification:, mail:, retention:."
         + (" If the default file is absent, the default settings apply." if optional else ""),
     )
 
@@ -787,8 +787,7 @@ def prune(config_file: str, db_path: str, as_of: date | None, dry_run: bool, qui
 
     def done(fate: ScanFate) -> None:
         if not quiet:
-            click.echo(f"scan {fate.scan_id}: dropped its {fate.drop} ({fate.rows} rows; "
-                       f"pages freed {size_text(fate.freed or 0)})", err=True)
+            click.echo(fate.done(), err=True)
 
     try:
         result = prune_scans(db_path, Retention.from_config(config), scan_date(config, as_of),

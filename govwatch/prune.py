@@ -79,6 +79,13 @@ class ScanFate:
     bytes: int = 0  # their size, estimated beforehand
     freed: int | None = None  # bytes of the pages its transaction emptied, once done
 
+    def done(self) -> str:
+        """One line: what was dropped of the scan, once done."""
+        what = {Pruned.DETAIL: "its detail", Pruned.SUMMARY: "its detail and summary",
+                Pruned.SCAN: "it whole"}[self.drop]
+        return (f"scan {self.scan_id}: dropped {what} ({self.rows} rows; pages freed "
+                f"{size_text(self.freed or 0)})")
+
     def row(self) -> dict[str, Any]:
         """The fate as a plain row, for listings."""
         return {"scan": self.scan_id, "as_of": self.as_of, "status": self.status,
@@ -135,11 +142,14 @@ def _scans(count: int, kind: str = "") -> str:
 
 def size_text(size: int) -> str:
     """*size* bytes as people read them: 812 B, 12.3 KB, 4.5 MB, 1.2 GB."""
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    raise AssertionError("unreachable")
+    if size < 1000:
+        return f"{size} B"
+    value = size / 1024
+    for unit in ("KB", "MB"):
+        if round(value, 1) < 1000:  # 1.0 MB, not 1023.9 KB
+            return f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"
 
 
 def prune(
@@ -231,18 +241,19 @@ def _protected(db: Store, retention: Retention) -> dict[int, str]:
     for scan_id in issues.keys() | bulletins.keys():
         parts = []
         if scan_id in issues:
-            parts.append(f"evidence of active issues {_some(issues[scan_id])}")
+            parts.append(f"evidence of active {_some('issue', issues[scan_id])}")
         if scan_id in bulletins:
-            parts.append(f"reported by bulletin {_some(sorted(bulletins[scan_id]))}")
+            parts.append(f"reported by {_some('bulletin', sorted(bulletins[scan_id]))}")
         reasons[scan_id] = "; ".join(parts)
     return reasons
 
 
-def _some(names: Iterable[str], shown: int = 5) -> str:
-    """The first *shown* of *names* joined, and how many more."""
+def _some(kind: str, names: Iterable[str], shown: int = 5) -> str:
+    """*kind* (plural for more than one) and the first *shown* of *names*, and how many
+    more: ``issues 3, 7``."""
     names = list(names)
     more = f" and {len(names) - shown} more" if len(names) > shown else ""
-    return ", ".join(names[:shown]) + more
+    return f"{kind}{'s' if len(names) > 1 else ''} {', '.join(names[:shown])}{more}"
 
 
 def _size(db: Store, scan_id: int, drop: Pruned) -> tuple[int, int]:

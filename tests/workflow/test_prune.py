@@ -64,13 +64,13 @@ FATES: dict[int, tuple[Pruned | None, str]] = {
     10: (Pruned.DETAIL, "older than the 3 newest complete scans"),
     9: (None, "reported by bulletin 第4期"),  # 第5期 reports scan 12, one of the newest
     8: (Pruned.DETAIL, "older than the 3 newest complete scans"),
-    7: (None, "evidence of active issues"),  # the stale column was first seen there
+    7: (None, "evidence of active issue 3"),  # the stale column was first seen there
     6: (Pruned.SCAN, "failed before complete scan 13: resume never picks it"),
     5: (Pruned.DETAIL, "older than the 3 newest complete scans"),
     4: (Pruned.SUMMARY, "judged on 2020-03-23, before the summary window (from 2021-11-30)"),
     3: (Pruned.SUMMARY, "before the summary window"),  # 第2期 is no longer among the newest
     2: (Pruned.SUMMARY, "before the summary window"),
-    1: (None, "evidence of active issues"),  # the ICP problem, first seen there, still open
+    1: (None, "evidence of active issue 2"),  # the ICP problem, first seen there, still open
 }
 WHOLE = {1, 7, 9, 11, 12, 13, 14}  # every detail row kept
 SUMMARY_ONLY = {5, 8, 10}
@@ -349,7 +349,9 @@ def test_the_command_says_what_it_would_drop_then_drops_it(db_path: Path, tmp_pa
     assert rows(db_path) == before
     code, out, err = run(*args)
     assert code == 0
-    dropped = [f"scan {scan_id}: dropped its {drop}" for scan_id, (drop, _) in FATES.items()
+    what = {Pruned.DETAIL: "its detail", Pruned.SUMMARY: "its detail and summary",
+            Pruned.SCAN: "it whole"}
+    dropped = [f"scan {scan_id}: dropped {what[drop]}" for scan_id, (drop, _) in FATES.items()
                if drop]
     assert [line.split(" (")[0] for line in err.splitlines()] == dropped
     assert "kept whole: the 3 newest complete scans (scans 11-13)" in out
