@@ -62,6 +62,9 @@ _DROPS = {
     Pruned.SUMMARY: ("scan_sites", "columns", "findings", "evaluations"),
     Pruned.SCAN: (),
 }
+# How a summary names each level's scans: its words, and what kind of scans they are.
+_SAID = {Pruned.DETAIL: ("the detail of {}", ""), Pruned.SUMMARY: ("detail and summary of {}", ""),
+         Pruned.SCAN: ("{} whole", "failed ")}
 ESTIMATE = "rows counted; bytes estimated from their stored lengths"
 INCREMENTAL = 2  # PRAGMA auto_vacuum
 
@@ -116,13 +119,8 @@ class PruneResult:
         """One line: what was (or would be) dropped, how much, and the database's size."""
         due = self.due
         counts = {level: sum(fate.drop is level for fate in due) for level in Pruned}
-        parts = [f"the detail of {_scans(counts[Pruned.DETAIL])}" if counts[Pruned.DETAIL]
-                 else "",
-                 f"detail and summary of {_scans(counts[Pruned.SUMMARY])}"
-                 if counts[Pruned.SUMMARY] else "",
-                 f"{_scans(counts[Pruned.SCAN], 'failed ')} whole" if counts[Pruned.SCAN]
-                 else ""]
-        what = ", ".join(filter(None, parts)) or "nothing"
+        what = ", ".join(text.format(_scans(counts[level], kind))
+                         for level, (text, kind) in _SAID.items() if counts[level]) or "nothing"
         rows = f"{sum(f.rows for f in due)} rows, ~{size_text(sum(f.bytes for f in due))}"
         if self.dry_run:
             switch = ("; the first prune switches it to incremental vacuum (one VACUUM "
