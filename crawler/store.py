@@ -1,8 +1,9 @@
-"""The crawl's SQL: a scan's life (start, running, failed, complete), its rows, the replays
-of unchanged pages, the page cache, the coverage proof, and availability probes.
+"""The crawl's SQL: a scan's life (start, running, failed, complete, pruned), its rows, the
+replays of unchanged pages, the page cache, the coverage proof, and availability probes.
 
 The writer process (:mod:`crawler.writer`) is the one writer of scan rows; the runner
-opens, resumes and finishes scans; the probes write their own table.
+opens, resumes and finishes scans; the probes write their own table; retention
+(govwatch/prune.py) drops what a scan no longer needs to keep.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ import sqlite_utils
 
 from govwatch.core import scans
 from govwatch.core.config import Site
-from govwatch.core.schema import TABLES, WRITTEN_BY_CRAWL, now_iso
+from govwatch.core.schema import SCANTABLES, TABLES, WRITTEN_BY_CRAWL, now_iso
 from govwatch.core.vocabulary import (
+    Pruned,
     ScanStatus,
     SiteStatus,
 )
@@ -258,6 +260,55 @@ def record_probes(
             [{"id": s.id, "name": s.name, "url": s.url, "unit": s.unit} for s in sites], pk="id"
         )
         db["probes"].insert_all(rows)
+
+
+# Retention (govwatch/prune.py). Each runs inside the caller's transaction and never
+# commits: a scan is pruned whole or not at all.
+
+
+def drop_scan_detail(db: sqlite_utils.Database, scan_ids: Sequence[int]) -> None:
+    """Delete the per-scan detail of *scan_ids*: pages, links, items, texts, link checks,
+    column pages and footer facts; and the ``page_cache`` rows whose reading lived there
+    (the next scan asks for those pages afresh instead of finding no reading to replay).
+
+    The one function retention calls to drop detail; a storage layout of its own replaces
+    it, keeping its contract: inside the caller's transaction, never committing.
+    """
+    where, params = scans.of_scans(scan_ids)
+    for table in (*sorted(SCANTABLES), "page_cache"):
+        db.execute(f"delete from {table} where {where}", params)
+
+
+def drop_scan_summary(db: sqlite_utils.Database, scan_ids: Sequence[int]) -> None:
+    """Delete what the crawl summed up of *scan_ids*: each site's status and counts, and the
+    columns (the rules' findings and evaluation are theirs to drop)."""
+    where, params = scans.of_scans(scan_ids)
+    for table in ("columns", "scan_sites"):
+        db.execute(f"delete from {table} where {where}", params)
+
+
+def drop_scan(db: sqlite_utils.Database, scan_id: int) -> None:
+    """Delete the row of *scan_id*, once nothing else of it is left."""
+    db.execute("delete from scans where id = ?", [scan_id])
+
+
+def record_pruned(db: sqlite_utils.Database, scan: Mapping[str, Any], dropped: Pruned,
+                  reason: str, rows: int, freed: int) -> None:
+    """Record that retention dropped *dropped* of *scan* (its ``scans`` row) and why: the
+    rows and the bytes of pages that freed add to those of an earlier prune of it."""
+    db.execute(
+        """
+        insert into pruned_scans (scan_id, status, as_of, dropped, reason, rows, freed,
+                                  pruned_at)
+        values (:id, :status, :as_of, :dropped, :reason, :rows, :freed, :at)
+        on conflict (scan_id) do update set
+          dropped = excluded.dropped, reason = excluded.reason,
+          rows = rows + excluded.rows, freed = freed + excluded.freed,
+          pruned_at = excluded.pruned_at
+        """,
+        {"id": scan["id"], "status": scan["status"], "as_of": scan["as_of"],
+         "dropped": dropped, "reason": reason, "rows": rows, "freed": freed, "at": now_iso()},
+    )
 
 
 # Read-only, from the crawl process while the reader writes (WAL lets both work at once).

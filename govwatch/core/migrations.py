@@ -69,6 +69,16 @@ def footer_facts_link_note(db: sqlite_utils.Database) -> None:
     add_missing_columns(db, "footer_facts", {"link": str, "note": str})
 
 
+def pruned_scans(db: sqlite_utils.Database) -> None:
+    """``pruned_scans``: what retention dropped of each scan, and when (``govwatch
+    prune``)."""
+    db["pruned_scans"].create(
+        {"scan_id": int, "status": str, "as_of": str, "dropped": str, "reason": str,
+         "rows": int, "freed": int, "pruned_at": str},
+        pk="scan_id", if_not_exists=True,
+    )
+
+
 # Append only: the position of a migration (from 1) is the schema version it brings a
 # database to (PRAGMA user_version).
 MIGRATIONS: tuple[Migration, ...] = (
@@ -76,4 +86,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0002_scan_sites_capped", scan_sites_capped),
     Migration("0003_column_roles", column_roles),
     Migration("0004_footer_facts_link_note", footer_facts_link_note),
+    Migration("0008_pruned_scans", pruned_scans),
 )

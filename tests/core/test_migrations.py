@@ -39,6 +39,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "previous_release.db"
 # this order).
 NEW_COLUMNS = {"scan_sites": ("discovered", "unsettled", "capped"),
                "footer_facts": ("link", "note")}
+NEW_TABLES = {"pruned_scans"}  # made empty by its migration
 # Row counts the previous release wrote (the fixture's script prints them).
 COUNTS = {
     "sites": 1, "scans": 1, "scan_sites": 1, "pages": 6, "links": 5, "column_pages": 2,
@@ -109,7 +110,8 @@ def test_an_upgrade_keeps_every_row_of_every_table(old_db: Path) -> None:
     before = rows(old_db)
     open_db(old_db).close()
     after = rows(old_db)
-    assert set(after) == set(before) | {MIGRATIONS_TABLE}
+    assert set(after) == set(before) | {MIGRATIONS_TABLE} | NEW_TABLES
+    assert all(after[table] == [] for table in NEW_TABLES)
     for table, old_rows in before.items():
         if table in NEW_COLUMNS:  # the new columns are appended, empty in old rows
             added = len(NEW_COLUMNS[table])
@@ -295,3 +297,23 @@ def test_the_upgraded_database_is_evaluated_tracked_and_listed(old_db: Path) -> 
     assert listed.exit_code == 0, listed.output
     assert '"claimed_by": "王伟"' in listed.output
     assert listed.output.count('"state": "fixed"') == 1
+
+
+def auto_vacuum(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("PRAGMA auto_vacuum").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_a_new_database_frees_pages_incrementally_and_an_upgrade_leaves_the_file_as_it_was(
+    old_db: Path, tmp_path: Path
+) -> None:
+    open_db(tmp_path / "new.db").close()
+    assert auto_vacuum(tmp_path / "new.db") == 2  # INCREMENTAL: a prune hands pages back
+    open_db(tmp_path / "new.db").close()  # opening it again changes nothing
+    assert auto_vacuum(tmp_path / "new.db") == 2
+    # An older file is not rewritten on opening: the first prune switches it over.
+    open_db(old_db).close()
+    assert auto_vacuum(old_db) == 0
