@@ -86,5 +86,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0002_scan_sites_capped", scan_sites_capped),
     Migration("0003_column_roles", column_roles),
     Migration("0004_footer_facts_link_note", footer_facts_link_note),
-    Migration("0008_pruned_scans", pruned_scans),
+    Migration("0005_pruned_scans", pruned_scans),
 )
