@@ -1,8 +1,9 @@
-"""The crawl's SQL: a scan's life (start, running, failed, complete), its rows, the replays
-of unchanged pages, the page cache, the coverage proof, and availability probes.
+"""The crawl's SQL: a scan's life (start, running, failed, complete, pruned), its rows, the
+replays of unchanged pages, the page cache, the coverage proof, and availability probes.
 
 The writer process (:mod:`crawler.writer`) is the one writer of scan rows; the runner
-opens, resumes and finishes scans; the probes write their own table.
+opens, resumes and finishes scans; the probes write their own table; retention
+(govwatch/prune.py) drops what a scan no longer needs to keep.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from govwatch.core.compact import (
 from govwatch.core.config import Site
 from govwatch.core.schema import TABLES, WRITTEN_BY_CRAWL, now_iso
 from govwatch.core.vocabulary import (
+    Pruned,
     ScanStatus,
     SiteStatus,
 )
@@ -378,6 +380,70 @@ def record_probes(
         db["probes"].insert_all(rows)
 
 
+# Retention (govwatch/prune.py). Each runs inside the caller's transaction and never
+# commits: a scan is pruned whole or not at all.
+
+
+def drop_scan_detail(db: sqlite_utils.Database, scan_ids: Sequence[int]) -> dict[str, int]:
+    """Delete the detail of scans *scan_ids* (their pages, and so the links, items, texts,
+    column pages and footer facts they hold, and their link checks) and the ``page_cache``
+    rows whose reading only they held, then every reading, anchor and URL nothing refers to
+    any more; return the rows deleted, per table. In one transaction (a savepoint within the
+    caller's), so a process killed midway leaves the database as it was.
+
+    The summary of each scan stays: ``scans``, ``scan_sites``, ``columns``, ``findings``,
+    ``evaluations``, and everything the tracker and bulletins keep (``issues``,
+    ``issue_events``, ``tracked_scans``, ``bulletins``, ``bulletin_units``). A reading
+    another scan holds stays too: an unchanged page's reading is one, whatever the scans.
+
+    Run it while no scan writes (holding the scan lock, crawler/scanlock.py): a scan's
+    writer remembers the keys of the URLs and anchors it met, some of which this may delete.
+    """
+    ids = sorted(set(scan_ids))
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    deleted: dict[str, int] = {}
+    with db.atomic():
+        for table in ("scan_pages", "scan_link_checks", "page_cache"):
+            deleted[table] = db.execute(
+                f"delete from {table} where scan_id in ({marks})", ids).rowcount
+        deleted.update(drop_unreferenced(db.conn))
+    return deleted
+
+
+def drop_scan_summary(db: sqlite_utils.Database, scan_ids: Sequence[int]) -> None:
+    """Delete what the crawl summed up of *scan_ids*: each site's status and counts, and the
+    columns (the rules' findings and evaluation are theirs to drop)."""
+    where, params = scans.of_scans(scan_ids)
+    for table in ("columns", "scan_sites"):
+        db.execute(f"delete from {table} where {where}", params)
+
+
+def drop_scan(db: sqlite_utils.Database, scan_id: int) -> None:
+    """Delete the row of *scan_id*, once nothing else of it is left."""
+    db.execute("delete from scans where id = ?", [scan_id])
+
+
+def record_pruned(db: sqlite_utils.Database, scan: Mapping[str, Any], dropped: Pruned,
+                  reason: str, rows: int, freed: int) -> None:
+    """Record that retention dropped *dropped* of *scan* (its ``scans`` row) and why: the
+    rows and the bytes of pages that freed add to those of an earlier prune of it."""
+    db.execute(
+        """
+        insert into pruned_scans (scan_id, status, as_of, dropped, reason, rows, freed,
+                                  pruned_at)
+        values (:id, :status, :as_of, :dropped, :reason, :rows, :freed, :at)
+        on conflict (scan_id) do update set
+          dropped = excluded.dropped, reason = excluded.reason,
+          rows = rows + excluded.rows, freed = freed + excluded.freed,
+          pruned_at = excluded.pruned_at
+        """,
+        {"id": scan["id"], "status": scan["status"], "as_of": scan["as_of"],
+         "dropped": dropped, "reason": reason, "rows": rows, "freed": freed, "at": now_iso()},
+    )
+
+
 # Read-only, from the crawl process while the reader writes (WAL lets both work at once).
 
 
@@ -419,31 +485,3 @@ def pages_per_site(conn: sqlite3.Connection, scan_id: int) -> dict[str, int]:
     """Pages *scan_id* stored, per site."""
     return dict(conn.execute(
         "select site_id, count(*) from pages where scan_id = ? group by site_id", [scan_id]))
-
-
-def drop_scan_detail(db: sqlite_utils.Database, scan_ids: Sequence[int]) -> dict[str, int]:
-    """Delete the detail of scans *scan_ids* (their pages, and so the links, items, texts,
-    column pages and footer facts they hold, and their link checks) and the ``page_cache``
-    rows whose reading only they held, then every reading, anchor and URL nothing refers to
-    any more; return the rows deleted, per table. In one transaction (a savepoint within the
-    caller's), so a process killed midway leaves the database as it was.
-
-    The summary of each scan stays: ``scans``, ``scan_sites``, ``columns``, ``findings``,
-    ``evaluations``, and everything the tracker and bulletins keep (``issues``,
-    ``issue_events``, ``tracked_scans``, ``bulletins``, ``bulletin_units``). A reading
-    another scan holds stays too: an unchanged page's reading is one, whatever the scans.
-
-    Run it while no scan writes (holding the scan lock, crawler/scanlock.py): a scan's
-    writer remembers the keys of the URLs and anchors it met, some of which this may delete.
-    """
-    ids = sorted(set(scan_ids))
-    if not ids:
-        return {}
-    marks = ", ".join("?" * len(ids))
-    deleted: dict[str, int] = {}
-    with db.atomic():
-        for table in ("scan_pages", "scan_link_checks", "page_cache"):
-            deleted[table] = db.execute(
-                f"delete from {table} where scan_id in ({marks})", ids).rowcount
-        deleted.update(drop_unreferenced(db.conn))
-    return deleted

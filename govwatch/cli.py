@@ -32,7 +32,7 @@ from govwatch.core.config import Config, ConfigError, check_site_ids, load_confi
 from govwatch.core.defaults import TIMEZONE, bulletin_stem
 from govwatch.core.schedule import JOB_NAMES
 from govwatch.core.schema import StoreError, open_db
-from govwatch.core.vocabulary import ColumnRole, IssueState, ScanStatus
+from govwatch.core.vocabulary import ColumnRole, IssueState, Pruned, ScanStatus
 from govwatch.crawler import store as crawl_store
 from govwatch.output import FileList, format_option, render
 from govwatch.reports import ReportError
@@ -157,7 +157,7 @@ def config_option(optional: bool = False) -> Callable:
     return shared_option(
         "--config", "config_file", aliases=("--sites",), type=click.Path(dir_okay=False),
         default=CONFIG_FILE, show_default=True,
-        help="The config file: sites, timezone, schedule:, rectification:, mail:."
+        help="The config file: sites, timezone, schedule:, rectification:, mail:, retention:."
         + (" If the default file is absent, the default settings apply." if optional else ""),
     )
 
@@ -577,6 +577,9 @@ def findings(db_path: str, scan_id: int | None, site_ids: tuple[str, ...], fmt: 
     if scan_id is None:
         fail(f"{db_path}: no complete scan yet")
     if rules_store.evaluation_of(db, scan_id) is None:
+        if scans.pruned(db, scan_id) is Pruned.SUMMARY:
+            fail(f"scan {scan_id}'s findings were pruned: it was judged before the summary "
+                 "window (retention: keep_summary_years)")
         fail(f"scan {scan_id} has not been evaluated; run: govwatch evaluate --scan {scan_id}")
     rows = rules_store.findings_of(db, scan_id, site_ids)
     table = ["site", "rule", "severity", "url", "detail"]
@@ -752,6 +755,66 @@ def scorecard(config_file: str, db_path: str, as_of: date | None, out_dir: str,
     totals = content["totals"]
     rate = "-" if totals["pass_rate"] is None else f"{totals['pass_rate']}%"
     click.echo(f"{totals['passed']}/{totals['assessed']} sites pass (合格率 {rate})", err=True)
+
+
+@cli.command()
+@config_option()
+@db_option
+@as_of_option()
+@click.option("--dry-run", is_flag=True, help="Say what would be dropped; drop nothing.")
+@quiet_option
+@format_option()
+@friendly_errors
+def prune(config_file: str, db_path: str, as_of: date | None, dry_run: bool, quiet: bool,
+          fmt: str) -> None:
+    """Drop what the retention policy (retention: in the config) no longer keeps, scan by
+    scan, and return the space to the file system.
+
+    Lists each scan it drops something of (detail; detail and summary; a failed scan
+    whole), or keeps whole for a reason beyond being among the newest, with the rows and
+    their estimated bytes; once done, the bytes of pages each scan's drop freed. Issues,
+    their audit trail, bulletins and tracked scans are never pruned. Refused while a scan
+    runs.
+    """
+    from govwatch.core.retention import Retention
+    from govwatch.crawler.runner import ScanBusy
+    from govwatch.prune import ESTIMATE, ScanFate, size_text
+    from govwatch.prune import prune as prune_scans
+
+    config = load_config(config_file)
+    if not Path(db_path).exists():
+        fail(f"{db_path}: no such database; run 'govwatch scan' first")
+
+    def done(fate: ScanFate) -> None:
+        if not quiet:
+            click.echo(fate.done(), err=True)
+
+    try:
+        result = prune_scans(db_path, Retention.from_config(config), scan_date(config, as_of),
+                             dry_run=dry_run, on_scan=done)
+    except ScanBusy as busy:
+        fail(f"{busy}; prune when it has ended")
+    rows = [fate.row() for fate in result.fates]
+    if dry_run:
+        rows = [{k: v for k, v in row.items() if k != "freed"} for row in rows]
+    if fmt == "json":
+        click.echo(json.dumps({
+            "dry_run": dry_run, "scans": rows, "newest_kept": result.newest,
+            "bytes": ESTIMATE, "vacuum": result.vacuum, "size_before": result.size_before,
+            "size_after": result.size_after, "summary": result.summary(),
+        }, ensure_ascii=False, indent=2))
+        return
+    if fmt == "table":
+        rows = [{**row, "bytes": f"~{size_text(row['bytes'])}" if row["drop"] else None,
+                 **({} if dry_run else {"freed": size_text(row["freed"] or 0)
+                                        if row["drop"] else None})} for row in rows]
+    click.echo(render(rows, fmt))
+    if fmt == "table":
+        newest = result.newest
+        kept = f"scans {newest[-1]}-{newest[0]}" if len(newest) > 1 else f"scan {newest[0]}"
+        click.echo(f"\nkept whole: the {len(newest)} newest complete scans ({kept})"
+                   if newest else "\nno complete scan yet")
+        click.echo(result.summary())
 
 
 # The scheduler service (scheduler/): scans, probes and bulletins, unattended.

@@ -200,3 +200,20 @@ def bulletin_unit_counts(
         """,
         [day, limit],
     ))
+
+
+def active_issue_scans(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Each active issue (id, state) with the scans it was first and last seen in: the
+    scans whose detail holds its evidence (retention keeps them whole)."""
+    states = [str(state) for state in ACTIVE_STATES]
+    return list(db.query(
+        f"select id, state, first_seen_scan, last_seen_scan from issues "
+        f"where state in ({', '.join('?' for _ in states)}) order by id", states))
+
+
+def bulletin_scans(db: sqlite_utils.Database, newest: int | None) -> list[dict[str, Any]]:
+    """The bulletins (number, date, scan_id), newest first: the *newest* so many, or all
+    when None."""
+    limit = -1 if newest is None else newest  # SQLite: a negative limit is none
+    return list(db.query("select number, date, scan_id from bulletins "
+                         "order by number desc limit ?", [limit]))

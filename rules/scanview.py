@@ -23,6 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from govwatch.core import scans
 from govwatch.core.schema import open_read_only, schema_version
 from govwatch.core.vocabulary import ScanStatus, SiteStatus
 
@@ -41,7 +42,8 @@ def in_list(prefix: str, values: Iterable[str]) -> tuple[str, dict[str, str]]:
 
 
 class ScanError(LookupError):
-    """The scan asked for does not exist or is not complete (rules read complete scans only)."""
+    """The scan asked for does not exist, is not complete or was pruned (rules read whole,
+    complete scans only)."""
 
 
 @dataclass(frozen=True)
@@ -142,4 +144,7 @@ def _complete_scan(conn: sqlite3.Connection, scan_id: int | None) -> sqlite3.Row
     if row["status"] != ScanStatus.COMPLETE:
         raise ScanError(f"scan {scan_id} is {row['status']}, not complete; rules read "
                         "complete scans only")
+    if scans.pruned(conn, scan_id):  # judged on what is left, it would lose its findings
+        raise ScanError(f"scan {scan_id}'s detail was pruned (retention); rules read whole "
+                        "scans only, and its findings stay as they were evaluated")
     return row

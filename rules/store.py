@@ -46,3 +46,11 @@ def findings_of(
             params,
         )
     )
+
+
+def drop_findings(db: sqlite_utils.Database, scan_ids: Sequence[int]) -> None:
+    """Delete the findings and evaluation of *scan_ids* (retention: a scan older than the
+    summary window). Inside the caller's transaction; never commits."""
+    where, params = scans.of_scans(scan_ids)
+    for table in ("findings", "evaluations"):
+        db.execute(f"delete from {table} where {where}", params)

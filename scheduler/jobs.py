@@ -9,7 +9,9 @@ only the library:
   at today's date in the config's timezone. It resumes instead the scan that an earlier
   stop interrupted, when that one started less than ``schedule.misfire_grace`` ago. A scan
   already running (this process or another: ``govwatch scan`` by hand) holds the scan lock,
-  and the job is skipped.
+  and the job is skipped. Once a scan is complete, the job prunes what the ``retention:``
+  policy no longer keeps (:func:`govwatch.prune.prune`); a prune that cannot run (another
+  scan began meanwhile) or fails is logged, and the next scan's prune does its work.
 - ``bulletin``: :func:`govwatch.workflow.publish` of today's bulletin and scorecard into the
   output folder (``rectification:`` settings), then mailed with :mod:`scheduler.mail` when
   the config has a ``mail:`` section.
@@ -22,10 +24,12 @@ from __future__ import annotations
 import enum
 import logging
 import smtplib
+import sqlite3
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from govwatch.core.config import ConfigError
+from govwatch.core.retention import Retention
 from govwatch.core.schema import StoreError, open_db
 from govwatch.crawler import store
 from govwatch.reports import ReportError
@@ -96,7 +100,27 @@ def scan_job(service: Service) -> JobOutcome:
              "%d reopened, %d fixed", outcome.scan_id, verb, len(outcome.sites), outcome.pages,
              outcome.seconds, evaluation.get("findings", 0), tracking.found, tracking.reopened,
              tracking.fixed)
+    prune_after_scan(service)
     return JobOutcome.DONE
+
+
+def prune_after_scan(service: Service) -> None:
+    """Prune what retention no longer keeps, and log it; a prune that cannot run is logged,
+    never the scan's failure (the scan is complete and tracked)."""
+    from govwatch.crawler.runner import ScanBusy
+    from govwatch.prune import prune
+
+    try:
+        result = prune(service.db_path, Retention.from_config(service.config),
+                       service.now().date())
+    except ScanBusy as busy:
+        log.warning("prune skipped: %s", busy)
+        return
+    except (*EXPECTED_ERRORS, sqlite3.Error) as error:
+        log.error("prune failed: %s: %s", type(error).__name__, error)
+        return
+    scans = ", ".join(f"{fate.scan_id} ({fate.drop})" for fate in result.due)
+    log.info("prune: %s%s", result.summary(), f"; scans {scans}" if scans else "")
 
 
 def bulletin_job(service: Service) -> JobOutcome:

@@ -7,10 +7,13 @@ Top-level keys (a bare YAML list of sites is also accepted, as a sites-only file
                                                   here by govwatch.core.schedule)
     rectification  mapping, passed on raw         default {}  (read by reports/)
     mail           mapping of mail keys           default none (bulletins are not mailed)
+    retention      mapping, kept raw              default {}  (read by govwatch/prune.py;
+                                                  checked here by govwatch.core.retention)
     sites          non-empty list of site mappings (required)
 
-The lines of the keys inside ``schedule`` and ``rectification`` are kept (``Config.lines``),
-so the modules that read them report problems as ``FILE:LINE`` too (``Config.error``).
+The lines of the keys inside ``schedule``, ``rectification`` and ``retention`` are kept
+(``Config.lines``), so the modules that read them report problems as ``FILE:LINE`` too
+(``Config.error``).
 
 Mail keys (SMTP delivery of bulletins by the scheduler, scheduler/mail.py):
 
@@ -64,12 +67,13 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from govwatch.core.defaults import TIMEZONE
+from govwatch.core.retention import Retention
 from govwatch.core.schedule import Schedule
 
 __all__ = ["Config", "ConfigError", "MailSettings", "Site", "check_site_ids", "load_config"]
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
-TOP_KEYS = ("timezone", "schedule", "rectification", "mail", "sites")
+TOP_KEYS = ("timezone", "schedule", "rectification", "mail", "retention", "sites")
 MAIL_KEYS = ("host", "port", "from", "to", "starttls", "ssl", "username", "password_env")
 _ADDRESS_RE = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+")
 _ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -152,6 +156,7 @@ class Config:
     rectification: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     mail: MailSettings | None = None
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    retention: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     def error(self, message: str, key: str) -> ConfigError:
         """A ConfigError at the line of *key* (``schedule.scan``), else of its section."""
@@ -199,6 +204,7 @@ def load_config(path: str | Path) -> Config:
     config = _Reader(path, text).config()
     # The scheduler's own validator, so a file that passes here never fails at start-up.
     Schedule.from_config(config)
+    Retention.from_config(config)  # and govwatch prune's, for the same reason
     return config
 
 
@@ -296,7 +302,7 @@ class _Reader:
             self.loader.dispose()
         if root is None:
             raise self.error("file is empty; expected a 'sites:' list")
-        tz, raw = TIMEZONE, {"schedule": {}, "rectification": {}}
+        tz, raw = TIMEZONE, {"schedule": {}, "rectification": {}, "retention": {}}
         mail, lines = None, {}
         if isinstance(root, SequenceNode):  # a bare list: a sites-only file
             sites_key, sites_node = root, root
@@ -337,7 +343,8 @@ class _Reader:
             first_line[site.id] = site.line
             sites.append(site)
         return Config(self.path, tuple(sites), tz, MappingProxyType(raw["schedule"]),
-                      MappingProxyType(raw["rectification"]), mail, MappingProxyType(lines))
+                      MappingProxyType(raw["rectification"]), mail, MappingProxyType(lines),
+                      retention=MappingProxyType(raw["retention"]))
 
     def key_lines(self, section: str, k: Node, v: Node) -> dict[str, int]:
         """{"section": line, "section.key": line, ...} of a raw section and its keys."""

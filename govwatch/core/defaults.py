@@ -20,3 +20,10 @@ PROBE_WORKERS = 16
 def bulletin_stem(number: int, day: str) -> str:
     """The file name, without its extension, of bulletin 第*number*期 of *day* (YYYY-MM-DD)."""
     return f"bulletin-{number:03d}-{day}"
+
+# Retention (the sites file's ``retention:``, govwatch/core/retention.py): full detail for
+# the newest complete scans and for the scans the newest bulletins report; the summary of
+# every scan for some years. See docs/architecture.md#retention.
+KEEP_FULL_SCANS = 8
+KEEP_BULLETIN_SCANS = 8
+KEEP_SUMMARY_YEARS = 5

@@ -61,6 +61,13 @@ Tables (one row per …):
 - ``probes``: availability probe (可用性监测) of a site's home page, outside any scan: when
   (UTC, and the local ``day``), outcome (:class:`ProbeOutcome`), seconds, status or error
   (crawler/probe.py writes them; the rule ``site.availability`` reads them).
+- ``pruned_scans``: scan retention pruned (govwatch/prune.py): its status and date, what was
+  dropped (:class:`Pruned`) and why, the rows dropped, the bytes of pages that freed, when.
+  Kept when a failed scan's own row goes, as the record that it was there.
+
+Space: a new database frees pages incrementally (``PRAGMA auto_vacuum = INCREMENTAL``), so
+a prune can hand back what it freed; ``govwatch prune`` switches an older one over with one
+``VACUUM``.
 """
 
 from __future__ import annotations
@@ -247,6 +254,15 @@ TABLES: dict[str, dict[str, Any]] = {
         "pk": "id",
         "foreign_keys": [("site_id", "sites", "id")],
     },
+    # govwatch/prune.py: what retention dropped. No foreign key: the record outlives the
+    # row of a failed scan dropped whole.
+    "pruned_scans": {
+        "columns": {
+            "scan_id": int, "status": str, "as_of": str, "dropped": str, "reason": str,
+            "rows": int, "freed": int, "pruned_at": str,
+        },
+        "pk": "scan_id",
+    },
 }
 
 # Tables keyed by their primary key alone (no rowid): half the size where the key is most
@@ -422,6 +438,9 @@ def open_db(path: str | Path) -> Store:
         db = Store(path)
         db.execute("PRAGMA busy_timeout = 10000")  # first: even switching to WAL may wait
         schema_version(db.conn, path)
+        if db.execute("PRAGMA page_count").fetchone()[0] == 0:
+            # a new file: only before its first page (WAL writes one) is this free
+            db.execute("PRAGMA auto_vacuum = INCREMENTAL")
         db.enable_wal()
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA synchronous = NORMAL")

@@ -5,7 +5,8 @@ One place owns each: the crawler writes these values, the rules and reports read
 templates and SQL use them by value (``scans.status``, ``scan_sites.status``,
 ``link_checks.result`` and ``.error``, ``links.kind``, ``columns.class`` and ``.role``,
 ``footer_facts.kind``, ``probes.outcome``, ``findings.severity``, ``issues.state``,
-``issue_events.cause``). Part of the ground floor: imports nothing of govwatch.
+``issue_events.cause``, ``pruned_scans.dropped``). Part of the ground floor: imports nothing
+of govwatch.
 """
 
 from __future__ import annotations
@@ -17,6 +18,20 @@ class ScanStatus(enum.StrEnum):
     RUNNING = "running"
     COMPLETE = "complete"
     FAILED = "failed"  # interrupted or crashed: resumable, never read by rules
+
+
+class Pruned(enum.StrEnum):
+    """What retention dropped of a scan (``pruned_scans.dropped``), each level including the
+    one before it (govwatch/prune.py)."""
+
+    DETAIL = "detail"  # pages, links, items, texts, link checks, column pages, footer facts
+    SUMMARY = "summary"  # and site status, columns, findings, evaluation: the scan row stays
+    SCAN = "scan"  # a failed scan resume can no longer pick, with its row
+
+    @property
+    def rank(self) -> int:
+        """How much is dropped: a scan is never pruned to a lower rank than it has."""
+        return list(Pruned).index(self) + 1
 
 
 class SiteStatus(enum.StrEnum):

@@ -40,7 +40,8 @@ FIXTURE = Path(__file__).parent / "fixtures" / "previous_release.db"
 # this order).
 NEW_COLUMNS = {"scan_sites": ("discovered", "unsettled", "capped"),
                "footer_facts": ("link", "note")}
-# The tables of the compact store (0007_compact_storage): the crawl's detail tables became
+NEW_TABLES = {"pruned_scans"}  # made empty by its migration
+# The tables of the compact store (0006_compact_storage): the crawl's detail tables became
 # views of them, of the same names and columns.
 COMPACT_TABLES = {"urls", "anchors", "readings", "reading_links", "reading_items",
                   "reading_footer_facts", "reading_column_pages", "scan_pages",
@@ -115,7 +116,8 @@ def test_an_upgrade_keeps_every_row_of_every_table(old_db: Path) -> None:
     before = rows(old_db)
     open_db(old_db).close()
     after = rows(old_db)
-    assert set(after) == set(before) | {MIGRATIONS_TABLE} | COMPACT_TABLES
+    assert set(after) == set(before) | {MIGRATIONS_TABLE} | NEW_TABLES | COMPACT_TABLES
+    assert all(after[table] == [] for table in NEW_TABLES)
     # the page cache's leads are packed; unpacked, they are as they were
     after["page_cache"] = sorted(((*r[:-1], unpack_leads(r[-1])) for r in after["page_cache"]),
                                  key=repr)
@@ -306,3 +308,23 @@ def test_the_upgraded_database_is_evaluated_tracked_and_listed(old_db: Path) -> 
     assert listed.exit_code == 0, listed.output
     assert '"claimed_by": "王伟"' in listed.output
     assert listed.output.count('"state": "fixed"') == 1
+
+
+def auto_vacuum(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("PRAGMA auto_vacuum").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_a_new_database_frees_pages_incrementally_and_an_upgrade_leaves_the_file_as_it_was(
+    old_db: Path, tmp_path: Path
+) -> None:
+    open_db(tmp_path / "new.db").close()
+    assert auto_vacuum(tmp_path / "new.db") == 2  # INCREMENTAL: a prune hands pages back
+    open_db(tmp_path / "new.db").close()  # opening it again changes nothing
+    assert auto_vacuum(tmp_path / "new.db") == 2
+    # An older file is not rewritten on opening: the first prune switches it over.
+    open_db(old_db).close()
+    assert auto_vacuum(old_db) == 0

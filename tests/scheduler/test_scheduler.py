@@ -24,7 +24,7 @@ import pytest
 import yaml
 from apscheduler.executors.debug import DebugExecutor
 from apscheduler.schedulers.base import BaseScheduler
-from support.portals import PORTALS, scan
+from support.portals import FAST, LOOPBACK_LINKS, PORTALS, scan
 
 from govwatch import scheduler
 from govwatch.core import scans
@@ -314,3 +314,30 @@ def test_sigterm_during_a_scheduled_scan_leaves_the_database_consistent(tmp_path
         assert not job_dir(db_path, first.scan_id + 1).exists()  # resumed from the database
         resumed = scan(config, db_path, resume=True)
     assert (resumed.scan_id, resumed.status) == (first.scan_id + 1, "complete")
+
+
+def test_the_scan_job_prunes_after_each_complete_scan(tmp_path, clock, caplog):
+    """Keeping one whole scan: the first scan stays whole, as the evidence of the issues it
+    found (still there); the second, neither where an issue was first seen nor last, loses
+    its detail once the third is complete."""
+    caplog.set_level("INFO", logger="govwatch.scheduler")
+    db_path = tmp_path / "govwatch.db"
+    with PortalServer(PORTALS / "trs") as server:
+        config = tmp_path / "govwatch.yaml"
+        config.write_text(yaml.safe_dump({
+            "retention": {"keep_full_scans": 1},
+            "sites": [{"id": "a", "name": "站点a", "url": server.url, **LOOPBACK_LINKS}],
+        }, allow_unicode=True), encoding="utf-8")
+        service = scheduler.Service(load_config(config), db_path, tmp_path / "out",
+                                    crawl_settings=FAST, clock=clock)
+        for _ in range(3):
+            assert service.run("scan") == JobOutcome.DONE
+    pruned = [r.getMessage() for r in caplog.records if r.getMessage().startswith("prune:")]
+    assert len(pruned) == 3  # after every scan
+    assert pruned[0].startswith("prune: dropped nothing; database")
+    assert pruned[1].startswith("prune: dropped nothing; database")  # scan 1: the evidence
+    assert pruned[2].startswith("prune: dropped the detail of 1 scan (")
+    assert pruned[2].endswith("(incremental vacuum); scans 2 (detail)")
+    db = open_db(db_path)
+    assert {r[0] for r in db.execute("select distinct scan_id from pages")} == {1, 3}
+    assert scans.pruned(db, 2) == "detail"

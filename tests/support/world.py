@@ -65,13 +65,15 @@ class World:
         status: ScanStatus = ScanStatus.COMPLETE,
         site_status: Mapping[str, SiteStatus] | None = None,
         pages: Mapping[str, Iterable[str]] | None = None, only: Iterable[str] = (),
-        unfetched: Mapping[str, Iterable[str]] | None = None,
+        unfetched: Mapping[str, Iterable[str]] | None = None, articles: int = 0,
     ) -> int:
         """Record one scan of every site (or *only* those) judged on *as_of*; return its id.
 
         A site answers (``ok``) unless *site_status* says otherwise. A site that answers is
         crawled whole: every page any scan of it fetched (its home page, the subjects and
-        sources of its findings, *pages*) is fetched again, but those in *unfetched*.
+        sources of its findings, *pages*) is fetched again, but those in *unfetched*. With
+        *articles*, each site that answers also lists that many articles in a column, each
+        stored with the whole reading a crawl keeps (see :meth:`articles`).
         """
         site_status = site_status or {}
         sites = [s for s in self.sites.values() if s.id in only] if only else self.sites.values()
@@ -91,6 +93,7 @@ class World:
                 {"scan_id": scan_id, "site_id": site.id, "url": url, "status": 200,
                  "kind": "html", "depth": 0 if url == site.url else 1} for url in sorted(urls)
             ])
+            self.articles(scan_id, site, articles)
             if answered == SiteStatus.PARTIAL:  # a link the crawl found but never settled
                 crawl_store.write_rows(self.db, "links", [
                     {"scan_id": scan_id, "site_id": site.id, "source_url": site.url,
@@ -100,6 +103,42 @@ class World:
         crawl_store.finalize_scan(self.db, scan_id)
         crawl_store.mark_scan(self.db, scan_id, status)
         return scan_id
+
+    def articles(self, scan_id: int, site: Site, count: int) -> None:
+        """Store *count* articles of *site* in scan *scan_id* as the crawl's writer would:
+        a column (工作动态) listing them, each article's page, text, links (from the column,
+        back home), footer facts, its link check, and its ``page_cache`` row (the reading
+        now lives in this scan)."""
+        if not count:
+            return
+        column = f"{site.url}gzdt/"
+        urls = [f"{column}t2026{n:04d}.html" for n in range(count)]
+        row = {"scan_id": scan_id, "site_id": site.id}
+        write = crawl_store.write_rows
+        write(self.db, "pages", [{**row, "url": url, "status": 200, "kind": "html",
+                                  "title": f"工作动态{n}", "depth": 2}
+                                 for n, url in enumerate([column, *urls])])
+        write(self.db, "column_pages", [{**row, "column_url": column, "page_url": column,
+                                         "page_no": 0, "name": "工作动态", "role": "list",
+                                         "item_count": count}])
+        write(self.db, "items", [{**row, "page_url": column, "column_url": column, "url": url,
+                                  "title": f"工作动态{n}", "date": "2026-09-01"}
+                                 for n, url in enumerate(urls)])
+        write(self.db, "page_texts", [{**row, "url": url, "text": f"{site.name}工作动态{n}。"
+                                       + "为进一步做好政务公开工作，现将有关事项通知如下。" * 20}
+                                      for n, url in enumerate(urls)])
+        write(self.db, "links", [{**row, "source_url": source, "target_url": target,
+                                  "anchor_text": "工作动态", "kind": "page"}
+                                 for url in urls for source, target in ((column, url),
+                                                                        (url, site.url))])
+        write(self.db, "footer_facts", [{**row, "page_url": url, "kind": "icp",
+                                         "raw": "陕ICP备05000123号", "value": "陕ICP备05000123号",
+                                         "valid": 1} for url in urls])
+        write(self.db, "link_checks", [{"scan_id": scan_id, "target_url": url, "result": "ok",
+                                        "status_code": 200} for url in urls])
+        write(self.db, "page_cache", [{"url": url, "site_id": site.id, "etag": f'"{n}"',
+                                       "scan_id": scan_id, "leads": "[]"}
+                                      for n, url in enumerate(urls)])
 
 
 CITY_SITES = (*SITES, Site("xy-rsj", "咸阳市人力资源和社会保障局", "http://rsj.xianyang.example/",
