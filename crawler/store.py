@@ -21,6 +21,7 @@ from govwatch.core.compact import (
     READING_VIEWS,
     Ids,
     Reading,
+    analyze,
     drop_unreferenced,
     insert_parts,
     pack_leads,
@@ -289,7 +290,8 @@ def finalize_scan(db: sqlite_utils.Database, scan_id: int, *, verify_links: bool
 
     Set-based SQL over the compact tables (targets by their keys), so it costs the same
     whether a site has a hundred pages or a hundred thousand. The column's name, class and
-    role come from its first list page.
+    role come from its first list page. The store's statistics are taken afresh for the
+    rules that read the scan next (:func:`govwatch.core.compact.analyze`).
     """
     with db.conn:
         db.execute("delete from columns where scan_id = ?", [scan_id])
@@ -350,6 +352,7 @@ def finalize_scan(db: sqlite_utils.Database, scan_id: int, *, verify_links: bool
             "where scan_id = :scan and unsettled > 0 and status = :ok",
             {"scan": scan_id, "partial": SiteStatus.PARTIAL, "ok": SiteStatus.OK},
         )
+        analyze(db.conn)
     row = db.execute("select coalesce(sum(unsettled), 0) from scan_sites where scan_id = ?",
                      [scan_id]).fetchone()
     return int(row[0])

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import sqlite_utils
 
-from govwatch.core.compact import Ids, Reading, pack_leads, store_readings
+from govwatch.core.compact import Ids, Reading, analyze, pack_leads, store_readings
 
 logger = logging.getLogger(__name__)
 
@@ -269,6 +269,7 @@ def compact_storage(db: sqlite_utils.Database) -> None:
     if db["_page_cache_compact"].exists():
         db.execute("drop table if exists page_cache")
         db.execute("alter table _page_cache_compact rename to page_cache")
+    analyze(db.conn)  # statistics of the compact tables, for the queries of the views
 
 
 # Append only: the position of a migration (from 1) is the schema version it brings a

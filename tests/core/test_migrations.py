@@ -64,12 +64,13 @@ def old_db(tmp_path: Path) -> Path:
 
 
 def rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table and view of the database at *path*, sorted, each one's
-    columns in their order."""
+    """Every row of every table and view of the database at *path* (but SQLite's own, its
+    statistics), sorted, each one's columns in their order."""
     conn = sqlite3.connect(path)
     try:
         tables = [r[0] for r in conn.execute(
-            "select name from sqlite_master where type in ('table', 'view') order by name")]
+            "select name from sqlite_master where type in ('table', 'view') "
+            "and name not like 'sqlite%' order by name")]
         return {t: sorted(conn.execute(f"select * from [{t}]").fetchall(), key=repr)
                 for t in tables}
     finally:
@@ -77,12 +78,14 @@ def rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def shape(path: Path) -> dict[str, Any]:
-    """The schema of the database at *path*: each table's and view's columns (name, type,
-    not null, primary-key position), foreign keys and indexes (columns, unique)."""
+    """The schema of the database at *path* (but SQLite's own tables): each table's and
+    view's columns (name, type, not null, primary-key position), foreign keys and indexes
+    (columns, unique)."""
     conn = sqlite3.connect(path)
     try:
         tables = [r[0] for r in conn.execute(
-            "select name from sqlite_master where type in ('table', 'view') order by name")]
+            "select name from sqlite_master where type in ('table', 'view') "
+            "and name not like 'sqlite%' order by name")]
         return {t: {
             "columns": sorted((r[1], r[2], r[3], r[5])
                               for r in conn.execute(f"PRAGMA table_info([{t}])")),
