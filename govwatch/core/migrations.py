@@ -18,7 +18,6 @@ whose function makes that change to a database of the schema before it.
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
@@ -27,22 +26,21 @@ import sqlite_utils
 
 from govwatch.core.compact import Ids, Reading, analyze, pack_leads, store_readings
 
-logger = logging.getLogger(__name__)
-
 
 class Migration(NamedTuple):
     """One step of the schema's history: a name (recorded once applied; never renamed) and
     the function that makes the change, inside a transaction it must not end.
 
     A migration that moves much data does it first in *step*s: each call does one bounded
-    piece of the work in a transaction of its own and says whether it did any (False: none
-    was left). So a migration killed midway keeps the pieces it committed and resumes after
-    them; *apply* then finishes it, in the transaction that records it.
+    piece of the work in a transaction of its own and says what it did (a line of progress;
+    None when nothing was left to do). So a migration killed midway keeps the pieces it
+    committed and resumes after them; *apply* then finishes it, in the transaction that
+    records it.
     """
 
     name: str
     apply: Callable[[sqlite_utils.Database], None]
-    step: Callable[[sqlite_utils.Database], bool] | None = None
+    step: Callable[[sqlite_utils.Database], str | None] | None = None
 
 
 def add_missing_columns(db: sqlite_utils.Database, table: str, columns: Mapping[str, type]) -> None:
@@ -163,31 +161,30 @@ def _old_table(db: sqlite_utils.Database, name: str) -> bool:
                       [name]).fetchone() is not None
 
 
-def compact_storage_step(db: sqlite_utils.Database) -> bool:
+def compact_storage_step(db: sqlite_utils.Database) -> str | None:
     """Move the next piece of the crawl's detail to the compact tables, deleting it from the
     old ones in the same transaction: the compact tables first, then the lowest scan's
     pages (a few thousand at a time, each page's reading stored once for every scan holding
-    it), then its link checks, scan after scan, then the page cache. False when nothing was
-    left to move."""
+    it), then its link checks, scan after scan, then the page cache. Say what was moved;
+    None when nothing was left."""
     if not db["scan_pages"].exists():
         for sql in _COMPACT_TABLES:
             db.execute(sql)
         for table, columns, unique in _COMPACT_INDEXES:
             db[table].create_index(columns, unique=unique, if_not_exists=True)
-        return True
+        return "compact tables made"
     old = [table for table in (*_PAGE_TABLES, "link_checks") if _old_table(db, table)]
     firsts = [db.execute(f"select min(scan_id) from [{table}]").fetchone()[0] for table in old]
     scans = [scan_id for scan_id in firsts if scan_id is not None]
     if scans:
         scan_id = min(scans)
-        if not _move_pages(db, scan_id, [t for t in old if t in _PAGE_TABLES]):
-            _move_link_checks(db, scan_id)
-        return True
+        return (_move_pages(db, scan_id, [t for t in old if t in _PAGE_TABLES])
+                or _move_link_checks(db, scan_id))
     return _move_page_cache(db)
 
 
-def _move_pages(db: sqlite_utils.Database, scan_id: int, tables: list[str]) -> bool:
-    """Move the next pages of *scan_id* (by URL), with the rows of their readings; False
+def _move_pages(db: sqlite_utils.Database, scan_id: int, tables: list[str]) -> str | None:
+    """Move the next pages of *scan_id* (by URL), with the rows of their readings; None
     when the scan has none left."""
     urls: set[str] = set()
     for table in tables:
@@ -196,7 +193,7 @@ def _move_pages(db: sqlite_utils.Database, scan_id: int, tables: list[str]) -> b
             f"select distinct {key} from [{table}] where scan_id = ? order by {key} limit ?",
             [scan_id, _STEP]))
     if not urls:
-        return False
+        return None
     last = sorted(urls)[:_STEP][-1]
     pages: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for table in tables:
@@ -224,11 +221,10 @@ def _move_pages(db: sqlite_utils.Database, scan_id: int, tables: list[str]) -> b
     for table in tables:
         db.execute(f"delete from [{table}] where scan_id = ? and {_PAGE_TABLES[table]} <= ?",
                    [scan_id, last])
-    logger.info("compact storage: scan %d, %d pages moved", scan_id, len(rows))
-    return True
+    return f"scan {scan_id}: {len(rows)} pages moved"
 
 
-def _move_link_checks(db: sqlite_utils.Database, scan_id: int) -> None:
+def _move_link_checks(db: sqlite_utils.Database, scan_id: int) -> str:
     """Move the next link checks of *scan_id* (by target)."""
     cursor = db.execute("select * from link_checks where scan_id = ? order by target_url "
                         "limit ?", [scan_id, _STEP])
@@ -242,21 +238,22 @@ def _move_link_checks(db: sqlite_utils.Database, scan_id: int) -> None:
          for c in checks))
     db.execute("delete from link_checks where scan_id = ? and target_url <= ?",
                [scan_id, checks[-1]["target_url"]])
+    return f"scan {scan_id}: {len(checks)} link checks moved"
 
 
-def _move_page_cache(db: sqlite_utils.Database) -> bool:
-    """Move the next rows of the page cache to its compact table, leads packed; False when
+def _move_page_cache(db: sqlite_utils.Database) -> str | None:
+    """Move the next rows of the page cache to its compact table, leads packed; None when
     none is left (or the cache is compact already)."""
     if not db["_page_cache_compact"].exists():
-        return False
+        return None
     rows = db.execute("select url, site_id, etag, last_modified, reading_key, scan_id, leads "
                       "from page_cache order by url limit ?", [_STEP]).fetchall()
     if not rows:
-        return False
+        return None
     db.conn.executemany("insert or replace into _page_cache_compact values (?, ?, ?, ?, ?, ?, ?)",
                         ([*row[:6], pack_leads(row[6])] for row in rows))
     db.execute("delete from page_cache where url <= ?", [rows[-1][0]])
-    return True
+    return f"page cache: {len(rows)} rows packed"
 
 
 def compact_storage(db: sqlite_utils.Database) -> None:

@@ -72,6 +72,7 @@ a prune can hand back what it freed; ``govwatch prune`` switches an older one ov
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -82,6 +83,8 @@ from typing import Any
 import sqlite_utils
 
 from govwatch.core.migrations import MIGRATIONS
+
+logger = logging.getLogger(__name__)  # a long migration's steps, as each commits
 
 TABLES: dict[str, dict[str, Any]] = {
     "sites": {
@@ -409,6 +412,27 @@ def schema_version(conn: sqlite3.Connection, path: str | Path) -> int:
     return version
 
 
+def database_size(conn: sqlite3.Connection, *, tables: bool = True,
+                  indexes_apart: bool = False) -> dict[str, Any]:
+    """How big the database open on *conn* is: ``file`` (bytes of its pages), ``used`` (of
+    those, the pages in use) and ``tables``, the bytes of each table with its indexes
+    (SQLite's ``dbstat``, which reads every page; empty without *tables*), largest first;
+    *indexes_apart*: each index on its own, named ``table.index``. Checkpoint the WAL first
+    for the file's whole content."""
+    size, count, free = (conn.execute(f"PRAGMA {name}").fetchone()[0]
+                         for name in ("page_size", "page_count", "freelist_count"))
+    owners = dict(conn.execute("select name, tbl_name from sqlite_master"))
+    by_table: dict[str, int] = {}
+    pages_of = (conn.execute("select name, sum(pgsize) from dbstat group by name") if tables
+                else ())
+    for name, pages in pages_of:
+        owner = owners.get(name, name)
+        key = f"{owner}.{name}" if indexes_apart and owner != name else owner
+        by_table[key] = by_table.get(key, 0) + pages
+    return {"file": size * count, "used": size * (count - free),
+            "tables": dict(sorted(by_table.items(), key=lambda item: (-item[1], item[0])))}
+
+
 def _store_error(path: str | Path, error: sqlite3.Error) -> Exception:
     """The StoreError for a file SQLite cannot open or read as a database; *error* itself
     for anything else (a locked database is not the file's fault)."""
@@ -482,8 +506,10 @@ def ensure_schema(db: Store) -> list[str]:
     for version, migration in enumerate(MIGRATIONS, start=1):
         while migration.step is not None:
             with db.atomic():
-                if migration.name in _applied(db) or not migration.step(db):
-                    break
+                said = None if migration.name in _applied(db) else migration.step(db)
+            if not said:
+                break
+            logger.info("%s: %s", migration.name, said)  # committed
         with db.atomic():
             if migration.name in _applied(db):  # had before, or by another process meanwhile
                 continue
@@ -493,6 +519,13 @@ def ensure_schema(db: Store) -> list[str]:
     with db.atomic():
         _create_views(db)
     return done
+
+
+def applied_migrations(db: Store) -> list[str]:
+    """The names of the migrations the database has had, in their order."""
+    if not db[MIGRATIONS_TABLE].exists():
+        return []
+    return [row[0] for row in db.execute(f"select name from {MIGRATIONS_TABLE} order by version")]
 
 
 def _applied(db: Store) -> set[str]:

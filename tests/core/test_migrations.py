@@ -10,6 +10,7 @@ Each test works on a copy.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -331,3 +332,23 @@ def test_a_new_database_frees_pages_incrementally_and_an_upgrade_leaves_the_file
     # An older file is not rewritten on opening: the first prune switches it over.
     open_db(old_db).close()
     assert auto_vacuum(old_db) == 0
+
+
+def test_db_upgrade_says_what_it_applied_and_each_tables_size_before_and_after(
+        old_db: Path) -> None:
+    runner = CliRunner()
+    upgraded = runner.invoke(cli, ["db", "upgrade", "--db", str(old_db), "--format", "json"])
+    assert upgraded.exit_code == 0, upgraded.output
+    report = json.loads(upgraded.stdout)
+    assert report["applied"] == [m.name for m in MIGRATIONS]
+    sizes = {row["table"]: (row["before"], row["after"]) for row in report["tables"]}
+    # the crawl's tables were moved to the compact ones, which the views now read
+    assert sizes["links"][0] > 0 and sizes["links"][1] == 0
+    assert sizes["reading_links"][0] == 0 and sizes["reading_links"][1] > 0
+    assert sizes["findings"][0] == sizes["findings"][1] > 0  # the rest is as it was
+    assert report["used_before"] == sum(before for before, _ in sizes.values())
+    assert report["used_after"] == sum(after for _, after in sizes.values())
+    assert "0006_compact_storage: compact tables made" in upgraded.stderr
+    again = runner.invoke(cli, ["db", "upgrade", "--db", str(old_db)])
+    assert again.exit_code == 0, again.output
+    assert "already up to date" in again.output
