@@ -1,4 +1,4 @@
-"""The database schema: the one module that owns every table, column and index.
+"""The database schema: the one module that owns every table, column, index and view.
 
 Part of the ground floor (it imports nothing of govwatch). Each layer keeps the SQL of
 what it reads and writes in a store module of its own. The schema stays
@@ -8,13 +8,16 @@ interrupted scan never hides the last complete one: readers ask for
 :func:`latest_complete_scan`.
 
 Migrations: :func:`open_db` brings every database to this schema. A new one is made from
-``TABLES`` and ``INDEXES`` at once; one written by an earlier govwatch gets the named, ordered
-migrations of :mod:`govwatch.core.migrations` it has not had, each once, in its own
-transaction, recorded in ``_migrations`` (name, version, when), the newest one's version in
-``PRAGMA user_version``. A database whose version or migrations are newer than this govwatch's
-is refused untouched. To change the schema, change ``TABLES``/``INDEXES`` and append a
-migration that makes the same change to a database of the schema before it (a test upgrades a
-database of the previous release and compares it with a new one).
+``TABLES``, ``INDEXES`` and ``VIEWS`` at once; one written by an earlier govwatch gets the
+named, ordered migrations of :mod:`govwatch.core.migrations` it has not had, each once, in
+its own transaction, recorded in ``_migrations`` (name, version, when), the newest one's
+version in ``PRAGMA user_version``; the views are made again after any migration ran. A long
+migration commits in steps, so one killed midway resumes (``govwatch db upgrade`` runs it
+and reports the size of each table before and after). A database whose version or
+migrations are newer than this govwatch's is refused untouched. To change the schema,
+change ``TABLES``/``INDEXES``/``VIEWS`` and append a migration that makes the same change
+to a database of the schema before it (a test upgrades a database of the previous release
+and compares it with a new one).
 
 Tables (one row per …):
 - ``sites``: configured site (id, name, url, unit).
@@ -24,23 +27,36 @@ Tables (one row per …):
   discovered) and what was found: pages, columns, link targets discovered, and how many of
   those were ``unsettled`` (neither fetched nor recorded as checked or skipped), and whether
   the page budget ``capped`` the crawl.
-- ``pages``: fetched URL (HTML page or document) with status, type, title, publication date,
-  encoding; ``revalidated`` when the page answered 304 and its stored reading was reused.
-- ``links``: (source page, target) pair with anchor text and link kind.
-- ``column_pages``: list page of a column (栏目) as walked, with its page number.
 - ``columns``: column of a site, aggregated from its list pages when the scan completes; its
   ``role`` (:class:`ColumnRole`: list, text page, hub, form) and the note it printed when it
   lists nothing (``empty_note``, the text as found: the rules judge whether it exempts).
-- ``items``: dated entry (条目) of a list, with the page and the column it was listed on.
-- ``footer_facts``: footer identifier (页面底部标识) of a page: raw text, value, valid or not
-  (and why not), the link it is printed in, typographic remarks.
-- ``page_texts``: visible text of an HTML page (for text rules), and the raw HTML of the home
-  page.
-- ``link_checks``: link target checked once per scan: result class (ok, broken, blocked,
-  skipped), status code and/or error name (``crawler.linkcheck.CheckError``: ``not-found``,
-  ``timeout``, ``redirect-loop``, ``rate-limited``, ``private-address``…), final URL and the
-  number of redirects to it. ``target_url`` is spelled as in ``links`` (percent-encoded, as
-  requested), so the two join.
+- The crawl's detail, compact (:mod:`govwatch.core.compact`): each URL and each distinct
+  reading of a page stored once, so that a page unchanged since the last scan costs that scan
+  one row:
+
+  - ``urls``: URL, once, under the integer key the other tables use;
+  - ``anchors``: link as printed (target, anchor text, kind), once;
+  - ``readings``: distinct reading of a page, found again by the ``hash`` of its content
+    (none for one written row by row, which one page owns): its visible text (for text
+    rules) and, for a home page, its raw HTML; with ``reading_links`` (its anchors),
+    ``reading_items`` (dated entries, 条目, with the column listing them),
+    ``reading_footer_facts`` (footer identifiers, 页面底部标识: raw text, value, valid or
+    not and why, the link it is printed in, typographic remarks) and
+    ``reading_column_pages`` (for a column's list page, 栏目: the column, page number, name,
+    class, role, the note it printed);
+  - ``scan_pages``: URL fetched in a scan (HTML page or document) with status, type, title,
+    publication date, encoding, ``revalidated`` when it answered 304 and its stored reading
+    was reused, and the reading it holds;
+  - ``scan_link_checks``: link target checked once per scan: result class (ok, broken,
+    blocked, skipped), status code and/or error name (``crawler.linkcheck.CheckError``:
+    ``not-found``, ``timeout``, ``redirect-loop``, ``rate-limited``, ``private-address``…),
+    final URL and the number of redirects to it.
+- Views (:data:`VIEWS`) show that detail as rows with their URLs and texts spelled out,
+  under the names and columns of the tables that held it before: ``pages``, ``links``
+  ((source page, target) pair, anchor text, kind), ``column_pages``, ``items``,
+  ``footer_facts``, ``page_texts``, ``link_checks``. Rules, reports, listings and plain SQL
+  read these; ``link_checks.target_url`` is spelled as ``links.target_url`` (percent-encoded,
+  as requested), so the two join.
 - ``findings``: problem a rule found in one complete scan; ``fingerprint`` (site + rule +
   normalised subject) links the same problem across scans.
 - ``evaluations``: last evaluation of a scan's rules: the date judged at, the packs and
@@ -57,7 +73,8 @@ Tables (one row per …):
   counts (the scorecard's trend chart reads them).
 - ``page_cache``: the newest reading of each HTML page, across scans: its validators
   (ETag, Last-Modified) for the next scan's conditional request, the key of the request meta
-  it was read under, the scan whose rows hold it, and its leads (crawler/pages/reading.py) as JSON.
+  it was read under, the scan whose rows hold it, and its leads (crawler/pages/reading.py) as
+  JSON, compressed (zlib).
 - ``probes``: availability probe (可用性监测) of a site's home page, outside any scan: when
   (UTC, and the local ``day``), outcome (:class:`ProbeOutcome`), seconds, status or error
   (crawler/probe.py writes them; the rule ``site.availability`` reads them).
