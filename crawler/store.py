@@ -415,6 +415,27 @@ def drop_scan_detail(db: sqlite_utils.Database, scan_ids: Sequence[int]) -> dict
     return deleted
 
 
+def detail_size(db: sqlite_utils.Database, scan_id: int) -> tuple[int, int]:
+    """The rows :func:`drop_scan_detail` of *scan_id* alone deletes, and roughly their bytes
+    (:func:`govwatch.core.scans.rows_and_bytes`): its page rows, link checks and page cache
+    rows, and the readings no other scan holds, with their parts. A reading that only scans
+    pruned together hold counts for none of them, and the URLs and anchors only such
+    readings name are not counted either, so it errs low."""
+    rows = size = 0
+    for table in ("scan_pages", "scan_link_checks", "page_cache"):
+        count, estimate = scans.rows_and_bytes(db, table, scan_id)
+        rows, size = rows + count, size + estimate
+    alone = ("select p.reading_id from scan_pages p where p.scan_id = ? and not exists "
+             "(select 1 from scan_pages q where q.reading_id = p.reading_id "
+             "and q.scan_id != p.scan_id)")
+    for table in ("readings", *PARTS):
+        key = "id" if table == "readings" else "reading_id"
+        count, estimate = scans.rows_and_bytes_where(db, table, f"{key} in ({alone})",
+                                                     [scan_id])
+        rows, size = rows + count, size + estimate
+    return rows, size
+
+
 def drop_scan_summary(db: sqlite_utils.Database, scan_ids: Sequence[int]) -> None:
     """Delete what the crawl summed up of *scan_ids*: each site's status and counts, and the
     columns (the rules' findings and evaluation are theirs to drop)."""

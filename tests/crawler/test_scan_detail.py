@@ -102,15 +102,24 @@ def read_page(db: Any, scan_id: int, url: str, text: str, links: list[str]) -> N
         }], ids)
 
 
+FIRST = ("第一版", [HOME, HOME + "old.html"])
+SECOND = ("第二版", [HOME])  # changed, one link gone
+
+
+def scans_of_article(db: Any, *versions: tuple[str, list[str]]) -> list[int]:
+    """One scan a version (text, link targets) of the article, each read as the writer
+    stores it; the scans' ids."""
+    site = Site(id="a", name="甲", url=HOME, unit="甲单位")
+    scan_ids = []
+    for number, (text, links) in enumerate(versions):
+        scan_ids.append(store.start_scan(db, [site], f"2026-11-{number + 10}"))
+        read_page(db, scan_ids[-1], ARTICLE, text, links)
+    return scan_ids
+
+
 def test_a_reading_another_scan_holds_stays_and_goes_with_the_last(tmp_path: Path) -> None:
     db = open_db(tmp_path / "g.db")
-    site = Site(id="a", name="甲", url=HOME, unit="甲单位")
-    one = store.start_scan(db, [site], "2026-11-24")
-    read_page(db, one, ARTICLE, "第一版", [HOME, HOME + "old.html"])
-    two = store.start_scan(db, [site], "2026-12-01")
-    read_page(db, two, ARTICLE, "第一版", [HOME, HOME + "old.html"])  # unchanged
-    three = store.start_scan(db, [site], "2026-12-08")
-    read_page(db, three, ARTICLE, "第二版", [HOME])  # changed, one link gone
+    one, two, three = scans_of_article(db, FIRST, FIRST, SECOND)  # the second unchanged
     assert counts(tmp_path / "g.db", ("readings",)) == {"readings": 2}
     first_links = rows(tmp_path / "g.db", ("links",), one)["links"]
 
@@ -131,4 +140,17 @@ def test_a_reading_another_scan_holds_stays_and_goes_with_the_last(tmp_path: Pat
         (HOME, "链接", "page")]
     store.drop_scan_detail(db, [three])
     assert counts(tmp_path / "g.db", STORE) == dict.fromkeys(STORE, 0)  # nothing left over
+    db.close()
+
+
+def test_a_scans_detail_is_counted_as_what_dropping_it_alone_deletes(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "g.db")
+    one, two, _ = scans_of_article(db, FIRST, SECOND, SECOND)  # the third unchanged
+    # scan one alone holds its reading (one row, two links); the others share theirs
+    assert store.detail_size(db, one)[0] == 1 + 1 + 2
+    assert store.detail_size(db, two)[0] == 1
+    rows, size = store.detail_size(db, one)
+    assert 0 < size < 1000
+    deleted = store.drop_scan_detail(db, [one])
+    assert sum(deleted[t] for t in ("scan_pages", "readings", "reading_links")) == rows
     db.close()
