@@ -11,9 +11,11 @@ to it too, in batches, through the same channel.
 
 A page that answered a conditional request with 304 is *replayed*: the crawl looks up its
 stored reading and leads itself (``page_cache``, on a read-only connection) and only tells
-the reader, which copies the page's rows from the scan that holds them into this one, a batch
-of pages at a time with the other rows (:func:`govwatch.db.replay_readings`). The page is not
-parsed again, and the crawl waits on nothing.
+the reader, which copies the page's row from the scan that holds it into this one, a batch
+of pages at a time with the other rows (:func:`store.replay_readings`): the row refers to
+the stored reading, which is not copied. The page is not parsed again, and the crawl waits
+on nothing. A page read is stored as one reading (:func:`store.write_readings`), once for
+every scan and page that read the same.
 
 The channel is a socket pair carrying frames of a 4-byte length and a pickle. The crawl's
 side (:class:`ReaderClient`) never blocks its event loop: it writes when the socket takes
