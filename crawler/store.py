@@ -297,24 +297,27 @@ def finalize_scan(db: sqlite_utils.Database, scan_id: int, *, verify_links: bool
         db.execute("delete from columns where scan_id = ?", [scan_id])
         db.execute(
             """
+            with walked as (
+                select p.site_id, c.*
+                from scan_pages p join reading_column_pages c on c.reading_id = p.reading_id
+                where p.scan_id = :scan),
+            listed as (
+                select i.column_url_id, max(i.date) as newest, count(distinct i.url_id) as n
+                from scan_pages p join reading_items i on i.reading_id = p.reading_id
+                where p.scan_id = :scan and i.column_url_id is not null
+                group by i.column_url_id)
             insert into columns (scan_id, site_id, url, name, name_source, class, role,
                                  empty_note, newest_date, item_count, pages_walked)
-            select first.scan_id, first.site_id, first.column_url, first.name,
-                   first.name_source, first.class, first.role, first.empty_note,
-                   (select max(date) from items i
-                     where i.scan_id = first.scan_id and i.column_url = first.column_url),
-                   (select count(distinct url) from items i
-                     where i.scan_id = first.scan_id and i.column_url = first.column_url),
-                   (select count(*) from column_pages p
-                     where p.scan_id = first.scan_id and p.column_url = first.column_url)
-            from column_pages first
-            where first.scan_id = ?
-              and first.page_no = (select min(page_no) from column_pages p
-                                    where p.scan_id = first.scan_id
-                                      and p.column_url = first.column_url)
-            group by first.column_url
+            select :scan, first.site_id, u.url, first.name, first.name_source, first.class,
+                   first.role, first.empty_note, listed.newest, coalesce(listed.n, 0),
+                   (select count(*) from walked w where w.column_url_id = first.column_url_id)
+            from walked first join urls u on u.id = first.column_url_id
+            left join listed on listed.column_url_id = first.column_url_id
+            where first.page_no = (select min(page_no) from walked w
+                                    where w.column_url_id = first.column_url_id)
+            group by first.column_url_id
             """,
-            [scan_id],
+            {"scan": scan_id},
         )
         db.execute(
             """

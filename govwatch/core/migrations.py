@@ -138,6 +138,7 @@ _COMPACT_TABLES = (
 )
 _COMPACT_INDEXES = (
     ("urls", ("url",), True), ("anchors", ("target_id", "kind", "anchor_text"), True),
+    ("anchors", ("kind",), False),
     ("readings", ("hash",), True), ("reading_links", ("anchor_id",), False),
     ("reading_items", ("column_url_id",), False),
     ("reading_column_pages", ("column_url_id",), False),

@@ -294,6 +294,7 @@ WITHOUT_ROWID = frozenset({
 
 INDEXES: dict[str, list[list[str]]] = {
     "scans": [["status"]],
+    "anchors": [["kind"]],  # the links of one kind (documents) in a scan, from the few
     "reading_links": [["anchor_id"]],
     "reading_items": [["column_url_id"]],
     "reading_column_pages": [["column_url_id"]],
@@ -340,13 +341,15 @@ VIEWS: dict[str, str] = {
         from scan_pages p join urls pu on pu.id = p.url_id
         join reading_column_pages c on c.reading_id = p.reading_id
         join urls cu on cu.id = c.column_url_id""",
+    # The column's URL by a subquery, not a left join: a view with a left join is read
+    # whole before another left join can use it (the home page's items are joined so).
     "items": """
-        select p.scan_id, p.site_id, pu.url as page_url, cu.url as column_url, iu.url,
-               i.title, i.date
+        select p.scan_id, p.site_id, pu.url as page_url,
+               (select cu.url from urls cu where cu.id = i.column_url_id) as column_url,
+               iu.url, i.title, i.date
         from scan_pages p join urls pu on pu.id = p.url_id
         join reading_items i on i.reading_id = p.reading_id
-        join urls iu on iu.id = i.url_id
-        left join urls cu on cu.id = i.column_url_id""",
+        join urls iu on iu.id = i.url_id""",
     "footer_facts": """
         select p.scan_id, p.site_id, u.url as page_url, f.kind, f.raw, f.value, f.valid,
                f.problem, f.link, f.note
