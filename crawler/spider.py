@@ -7,7 +7,9 @@ site's host, list pagination bounded by ``GOVWATCH_MAX_LIST_PAGES``) and every l
 it carries. The spider asks documents (附件) for their headers only and records them, and
 failures, itself. Per-site caps come from the sites file: ``max_depth`` (link hops from the
 home page) here, ``max_pages`` in :mod:`crawler.budget`; traps are dropped by
-:mod:`crawler.traps`.
+:mod:`crawler.traps`. A site's ``crawl:`` timeouts go on its requests (``download_timeout``)
+and its link checks (``link_check_timeout``); its host's politeness is the downloader's
+(:mod:`crawler.politeness`).
 
 Most links of a page lead where the crawl has been (menus, footers, sidebars), so a URL is
 made into a request only the first time the crawl meets it (:class:`SeenUrls`, 64-bit
@@ -45,6 +47,7 @@ fetches), ``GOVWATCH_LINKCHECK_MAX_PER_PAGE``, and the reader's (:mod:`crawler.w
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -143,8 +146,7 @@ class PortalSpider(scrapy.Spider):
         spider.check_links = settings.getbool("GOVWATCH_LINKCHECK_ENABLED")
         spider.checks_per_page = settings.getint("GOVWATCH_LINKCHECK_MAX_PER_PAGE")
         spider.link_policies = {
-            site_id: LinkPolicy.for_site(site, settings)
-            for site_id, site in spider.sites.items()
+            site_id: _link_policy(site, settings) for site_id, site in spider.sites.items()
         }
         # Started now, before the reactor runs, so it imports while the crawl starts up.
         spider.reader = ReaderClient.start({
@@ -217,6 +219,7 @@ class PortalSpider(scrapy.Spider):
                 "hops": hops,
                 "max_pages": site["max_pages"],
                 "dont_obey_robotstxt": not site["obey_robots"],
+                **_site_timeout(site),
                 **meta,
             },
         )
@@ -417,6 +420,21 @@ class PortalSpider(scrapy.Spider):
             declared_encoding=response.meta.get("declared_encoding"),
             fetched_at=now_iso(),
         )
+
+
+def _link_policy(site: dict[str, Any], settings: Any) -> LinkPolicy:
+    """How the links of *site*'s pages are checked: the crawl's settings, the site's own
+    link keys, and its ``crawl: link_check_timeout``."""
+    policy = LinkPolicy.for_site(site, settings)
+    timeout = site.get("crawl", {}).get("link_check_timeout")
+    return policy if timeout is None else replace(policy, timeout=timeout)
+
+
+def _site_timeout(site: dict[str, Any]) -> dict[str, float]:
+    """The meta that gives a site's requests its ``crawl: download_timeout``, if it has one
+    (Scrapy's ``DOWNLOAD_TIMEOUT`` otherwise)."""
+    timeout = site.get("crawl", {}).get("download_timeout")
+    return {} if timeout is None else {"download_timeout": timeout}
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -49,12 +49,12 @@ from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
 import yaml
 
-__all__ = ["CONTENT_TYPES", "PortalServer", "read_portal_meta"]
+__all__ = ["CONTENT_TYPES", "Arrival", "PortalServer", "read_portal_meta"]
 
 CONTENT_TYPES: dict[str, str] = {
     ".html": "text/html",
@@ -181,6 +181,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- dispatch ---------------------------------------------------------------------------
     def _handle(self, method: str) -> None:
+        # http.server reads header bytes as latin-1; a User-Agent's non-ASCII is UTF-8.
+        agent = self.headers.get("User-Agent", "").encode("latin-1").decode("utf-8", "replace")
+        self.server.portal._arrive(Arrival(time.monotonic(), method, self.path, agent))
         self.server.portal._record(method, self.path)
         try:
             self._dispatch(method)
@@ -384,11 +387,21 @@ class _PortalHTTPServer(ThreadingHTTPServer):
         pass
 
 
+class Arrival(NamedTuple):
+    """One request as the server received it."""
+
+    at: float  # time.monotonic() when its headers were read
+    method: str
+    path: str  # with the query
+    user_agent: str
+
+
 class PortalServer:
     """Serves one portal folder on 127.0.0.1 (a free port) from a daemon thread.
 
     A context manager; ``url`` is set once started and ``requests`` logs
-    ``(method, path-with-query)`` of every request received.
+    ``(method, path-with-query)`` of every request received, ``arrivals`` the same requests
+    as :class:`Arrival` (when, and the User-Agent they came with).
     """
 
     def __init__(self, root: Path, port: int = 0) -> None:
@@ -399,9 +412,14 @@ class PortalServer:
         self.meta: dict[str, Any] = read_portal_meta(self.root)
         self.url: str = ""
         self.requests: list[tuple[str, str]] = []
+        self.arrivals: list[Arrival] = []
         self._lock = threading.Lock()
         self._httpd: _PortalHTTPServer | None = None
         self._thread: threading.Thread | None = None
+
+    def _arrive(self, arrival: Arrival) -> None:
+        with self._lock:
+            self.arrivals.append(arrival)
 
     def _record(self, method: str, path: str) -> None:
         with self._lock:
