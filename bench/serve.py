@@ -13,7 +13,8 @@ yields a :class:`ServedFarm`: the base URL of each site and a line saying what s
 - ``auto``: nginx, falling back to Python when nginx cannot be installed or started; the
   description then says so, and why.
 
-:func:`scan_sites` writes the sites file for a scan of the served farm and loads it.
+:func:`scan_sites` writes the sites file for a scan of the served farm, its politeness in a
+``crawl:`` section (no delay nor AutoThrottle against our own loopback server), and loads it.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ from govwatch.demo import server as portalserver
 from govwatch.demo.server import CONTENT_TYPES, INDEX_FILES, PortalServer, read_portal_meta
 
 __all__ = [
+    "LOOPBACK_CRAWL",
     "LOOPBACK_ONLY",
     "SERVER_MODES",
     "NginxUnavailable",
@@ -55,6 +57,9 @@ SERVER_MODES = ("auto", "nginx", "python")
 # Settings for a scan of a served farm: links to the outside world are not checked (the
 # machine may be offline, and a benchmark sends nothing beyond 127.0.0.1).
 LOOPBACK_ONLY: dict[str, Any] = {"GOVWATCH_LINKCHECK_EXCLUDE": [r"^https?://(?!127\.0\.0\.1[:/])"]}
+# The crawl: section of a scan of a served farm: the loopback server is ours and needs no
+# politeness delay, nor AutoThrottle.
+LOOPBACK_CRAWL: dict[str, Any] = {"delay": 0, "autothrottle": False}
 NGINX_PACKAGES = ("nginx-light", "nginx")
 READY_SECONDS = 10.0
 
@@ -81,10 +86,12 @@ def roomy_backlog() -> None:
     portalserver._PortalHTTPServer.request_queue_size = 512
 
 
-def scan_sites(truth: dict[str, Any], urls: dict[str, str], path: Path) -> tuple[Site, ...]:
+def scan_sites(truth: dict[str, Any], urls: dict[str, str], path: Path,
+               crawl: Mapping[str, Any] = LOOPBACK_CRAWL) -> tuple[Site, ...]:
     """Write the sites file of a scan of the farm described by *truth*, served at *urls*, to
-    *path* and load it. A site's page cap is raised above its file count, so the cap never
-    cuts a benchmark or an accuracy run short."""
+    *path* and load it; *crawl* is its ``crawl:`` section (politeness). A site's page cap is
+    raised above its file count, so the cap never cuts a benchmark or an accuracy run
+    short."""
     default_cap = Site.__dataclass_fields__["max_pages"].default
     entries = []
     for site in truth["sites"]:
@@ -92,7 +99,8 @@ def scan_sites(truth: dict[str, Any], urls: dict[str, str], path: Path) -> tuple
         if site["files"] * 2 > default_cap:
             entry["max_pages"] = site["files"] * 2
         entries.append(entry)
-    path.write_text(yaml.safe_dump({"sites": entries}, allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml.safe_dump({"crawl": dict(crawl), "sites": entries}, allow_unicode=True,
+                                   sort_keys=False), encoding="utf-8")
     return load_config(path).sites
 
 

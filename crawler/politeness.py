@@ -30,10 +30,13 @@ from scrapy import Request, Spider, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 
-from govwatch.crawler.settings import user_agent
+from govwatch.crawler.settings import crawl_settings, user_agent
 
 __all__ = ["SiteThrottle", "politeness_settings", "site_hosts"]
+
+_HOST_KEYS = ("delay", "per_host", "autothrottle", "autothrottle_target")  # a slot's own
 
 
 def site_hosts(sites: Sequence[Mapping[str, Any]], settings: Any) -> dict[str, dict[str, Any]]:
@@ -43,18 +46,15 @@ def site_hosts(sites: Sequence[Mapping[str, Any]], settings: Any) -> dict[str, d
     hosts: dict[str, dict[str, Any]] = {}
     for site in sites:
         crawl = site.get("crawl") or {}
-        if not any(key in crawl for key in ("delay", "per_host", "autothrottle",
-                                            "autothrottle_target")):
+        if not any(key in crawl for key in _HOST_KEYS):
             continue
-        host = (urlsplit(site["url"]).hostname or "").lower()
-        hosts[host] = {
-            "delay": float(crawl.get("delay", settings.getfloat("DOWNLOAD_DELAY"))),
-            "per_host": int(crawl.get("per_host",
-                                      settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))),
-            "autothrottle": bool(crawl.get("autothrottle",
-                                           settings.getbool("AUTOTHROTTLE_ENABLED"))),
-            "target": float(crawl.get("autothrottle_target",
-                                      settings.getfloat("AUTOTHROTTLE_TARGET_CONCURRENCY"))),
+        # the crawl's settings as this site's keys change them
+        own = BaseSettings({**settings.copy_to_dict(), **crawl_settings(crawl)})
+        hosts[(urlsplit(site["url"]).hostname or "").lower()] = {
+            "delay": own.getfloat("DOWNLOAD_DELAY"),
+            "per_host": own.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
+            "autothrottle": own.getbool("AUTOTHROTTLE_ENABLED"),
+            "target": own.getfloat("AUTOTHROTTLE_TARGET_CONCURRENCY"),
         }
     return hosts
 

@@ -8,6 +8,7 @@ component names the settings that change it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from govwatch import __version__
@@ -23,6 +24,25 @@ def user_agent(contact: str | None = None) -> str:
 
 
 USER_AGENT = user_agent()
+
+# The sites file's crawl: keys (govwatch/core/config.py) and the settings whose defaults
+# below they replace; the contact goes into the User-Agent.
+CRAWL_SETTINGS = {
+    "delay": "DOWNLOAD_DELAY",
+    "per_host": "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "autothrottle": "AUTOTHROTTLE_ENABLED",
+    "autothrottle_target": "AUTOTHROTTLE_TARGET_CONCURRENCY",
+    "download_timeout": "DOWNLOAD_TIMEOUT",
+    "link_check_timeout": "GOVWATCH_LINKCHECK_TIMEOUT",
+}
+
+
+def crawl_settings(crawl: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings a ``crawl:`` section stands for in a crawl that holds every host to it
+    (a bare Scrapy crawl, such as the benchmark's): each key under its setting's name, and
+    the User-Agent with its contact."""
+    found = {CRAWL_SETTINGS[key]: value for key, value in crawl.items() if key in CRAWL_SETTINGS}
+    return {**found, "USER_AGENT": user_agent(crawl.get("contact"))}
 
 DEFAULTS: dict[str, Any] = {
     "BOT_NAME": "govwatch",
