@@ -5,10 +5,14 @@ handed over as a :class:`~crawler.pages.reading.Visit` and comes back as its
 :class:`~crawler.pages.reading.Leads`: the pages and documents it leads to (links within the
 site's host, list pagination bounded by ``GOVWATCH_MAX_LIST_PAGES``) and every link target
 it carries. The spider asks documents (附件) for their headers only and records them, and
-failures, itself. Per-site caps come from the sites file: ``max_depth`` (link hops from the
-home page) here, ``max_pages`` in :mod:`crawler.budget`; traps are dropped by
-:mod:`crawler.traps`. A site's ``crawl:`` timeouts go on its requests (``download_timeout``)
-and its link checks (``link_check_timeout``); its host's politeness is the downloader's
+failures, itself. A Hanweb list's groups beyond those its page embeds are POSTed to its
+``dataproxy.jsp`` with the page's own parameters (:mod:`crawler.pages.pagination`) and their
+XML answers read like list pages; an answer that is no datastore is recorded as a page with
+the error ``malformed-dataproxy``, and the list keeps the pages read. Per-site caps come
+from the sites file: ``max_depth`` (link hops from the home page) here, ``max_pages`` in
+:mod:`crawler.budget`; traps are dropped by :mod:`crawler.traps`. A site's ``crawl:``
+timeouts go on its requests (``download_timeout``) and its link checks
+(``link_check_timeout``); its host's politeness is the downloader's
 (:mod:`crawler.politeness`).
 
 Most links of a page lead where the crawl has been (menus, footers, sidebars), so a URL is
@@ -54,7 +58,7 @@ from typing import Any
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
 from govwatch.core.schema import now_iso, open_read_only
@@ -63,6 +67,7 @@ from govwatch.crawler import store
 from govwatch.crawler.budget import BudgetExceeded, spent_before
 from govwatch.crawler.linkcheck import CHECK_KEY, LinkPolicy, skipped_record
 from govwatch.crawler.pages.links import target_url
+from govwatch.crawler.pages.pagination import DATAPROXY_MALFORMED, is_dataproxy_answer
 from govwatch.crawler.pages.reading import READING_META, Leads, Visit
 from govwatch.crawler.records import LinkCheckRecord, PageRecord, SiteCappedRecord, SiteStatusRecord
 from govwatch.crawler.revalidate import CachedPage, RevalidationWalk
@@ -207,6 +212,19 @@ class PortalSpider(scrapy.Spider):
         dont_filter: bool = False,
         **meta: Any,
     ) -> scrapy.Request:
+        meta = {
+            "site_id": site["id"],
+            "hops": hops,
+            "max_pages": site["max_pages"],
+            "dont_obey_robotstxt": not site["obey_robots"],
+            **_site_timeout(site),
+            **meta,
+        }
+        if method == "POST":  # a Hanweb list's group, asked for as its jpage script asks
+            return scrapy.FormRequest(
+                url, method="POST", formdata=meta["form"], priority=priority,
+                dont_filter=dont_filter, errback=self.failed, callback=self.parse, meta=meta,
+                headers={"X-Requested-With": "XMLHttpRequest"})
         return scrapy.Request(
             url,
             method=method,
@@ -214,14 +232,7 @@ class PortalSpider(scrapy.Spider):
             dont_filter=dont_filter,
             errback=self.failed,
             callback=self.parse if method == "GET" else self.parse_document,
-            meta={
-                "site_id": site["id"],
-                "hops": hops,
-                "max_pages": site["max_pages"],
-                "dont_obey_robotstxt": not site["obey_robots"],
-                **_site_timeout(site),
-                **meta,
-            },
+            meta=meta,
         )
 
     # -- responses ---------------------------------------------------------------------
@@ -235,7 +246,19 @@ class PortalSpider(scrapy.Spider):
             status = SiteStatus.OK if response.status < 400 else SiteStatus.UNREACHABLE
             yield SiteStatusRecord(site["id"], status, response.status)
         leads = None
-        if isinstance(response, HtmlResponse) and response.status < 400:
+        dataproxy = "form" in response.meta  # an answer of a Hanweb list's dataproxy
+        if dataproxy and response.status < 400 and not is_dataproxy_answer(response.body):
+            # Not the list it was asked for (a busy page, a cut-off answer): the list's
+            # pages read so far stand, and this one is recorded as failed.
+            yield check
+            yield PageRecord(site_id=site["id"], url=response.url, status=response.status,
+                             content_type=_header(response, b"Content-Type"), kind="html",
+                             depth=response.meta.get("hops", 0), error=DATAPROXY_MALFORMED,
+                             fetched_at=now_iso())
+            self._count(site["id"])
+            return
+        readable = HtmlResponse if not dataproxy else TextResponse  # an XML answer is read
+        if isinstance(response, readable) and response.status < 400:
             try:
                 leads = await self.reader.read(self._visit(site, response), check)
             except ReaderGone:
