@@ -10,6 +10,8 @@ yields a :class:`ServedFarm`: the base URL of each site and a line saying what s
   inside the work folder. Debian's ``nginx-light`` (or ``nginx``) is installed with apt-get
   when nginx is missing and this process is root. The ``charset`` of a site's
   ``_portal.yaml`` is sent with its HTML, as PortalServer does; ``_portal.yaml`` is not served.
+  A Hanweb site's ``dataproxy.jsp`` (a POST that files cannot answer) is passed on to a
+  PortalServer of that site, and the records it answers from are not served.
 - ``auto``: nginx, falling back to Python when nginx cannot be installed or started; the
   description then says so, and why.
 
@@ -160,11 +162,13 @@ def nginx_version(binary: str) -> tuple[str, str]:
 
 
 def nginx_config(sites: list[tuple[int, Path, str | None]], prefix: Path,
-                 configure_args: str = "") -> str:
+                 configure_args: str = "",
+                 dataproxies: Mapping[int, tuple[Mapping[str, str], int]] | None = None) -> str:
     """An nginx config serving each ``(port, root folder, charset)`` of *sites* on
     127.0.0.1, with every path nginx writes (pid, logs, temporary files) under *prefix*.
     *configure_args* (from ``nginx -V``) names the temporary folders compiled in, so that
-    each is moved under *prefix* too."""
+    each is moved under *prefix* too. *dataproxies*: by site port, the ``dataproxy`` of its
+    ``_portal.yaml`` (path → records folder) and the port of the PortalServer answering it."""
     types = {}
     for suffix, ctype in CONTENT_TYPES.items():
         types.setdefault(ctype, []).append(suffix.lstrip("."))
@@ -187,6 +191,7 @@ def nginx_config(sites: list[tuple[int, Path, str | None]], prefix: Path,
             f"        index {' '.join(INDEX_FILES)};\n"
             f"{charset_lines}"
             "        location = /_portal.yaml { return 404; }\n"
+            f"{_dataproxy_locations(*(dataproxies or {}).get(port, ({}, 0)))}"
             "    }\n")
     return (
         f"{user}worker_processes auto;\n"
@@ -208,6 +213,15 @@ def nginx_config(sites: list[tuple[int, Path, str | None]], prefix: Path,
         "    open_file_cache max=4000 inactive=20s;\n"
         f"{temp_lines}" + "".join(servers) + "}\n"
     )
+
+
+def _dataproxy_locations(proxies: Mapping[str, str], answering: int) -> str:
+    """nginx locations passing each dataproxy path to the PortalServer on port *answering*,
+    and hiding the folders of records it answers from."""
+    return "".join(
+        f"        location = {path} {{ proxy_pass http://127.0.0.1:{answering}; }}\n"
+        f"        location ^~ /{folder.strip('/')}/ {{ return 404; }}\n"
+        for path, folder in proxies.items())
 
 
 def _wait_ready(ports: list[int], process: subprocess.Popen, log: Path) -> None:
@@ -248,28 +262,35 @@ def _nginx(truth: dict[str, Any], farm: Path, work: Path) -> Iterator[ServedFarm
     prefix = (work / "nginx").resolve()
     prefix.mkdir(parents=True, exist_ok=True)
     ports = _free_ports(len(truth["sites"]))
-    sites = []
-    for port, site in zip(ports, truth["sites"], strict=True):
-        root = (farm / site["dir"]).resolve()
-        sites.append((port, root, read_portal_meta(root).get("charset")))
-    conf = prefix / "nginx.conf"
-    conf.write_text(nginx_config(sites, prefix, configure_args), encoding="utf-8")
-    log = prefix / "error.log"
-    process = subprocess.Popen(
-        [binary, "-p", str(prefix), "-c", str(conf), "-e", str(log)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True)  # a Ctrl-C reaches us, and we stop it
-    try:
-        _wait_ready(ports, process, log)
-        urls = {site["id"]: f"http://127.0.0.1:{port}/"
-                for port, site in zip(ports, truth["sites"], strict=True)}
-        yield ServedFarm(
-            urls, "nginx",
-            f"nginx {version} ({binary}), one server a site on 127.0.0.1, "
-            f"worker_processes auto ({os.cpu_count()} CPUs), access_log off",
-            details={"version": version, "pid": process.pid, "config": str(conf)})
-    finally:
-        _stop(process)
+    with contextlib.ExitStack() as answering:  # the PortalServers of dataproxies
+        sites = []
+        dataproxies: dict[int, tuple[Mapping[str, str], int]] = {}
+        for port, site in zip(ports, truth["sites"], strict=True):
+            root = (farm / site["dir"]).resolve()
+            meta = read_portal_meta(root)
+            sites.append((port, root, meta.get("charset")))
+            if meta.get("dataproxy"):  # a POST with parameters: PortalServer answers it
+                server = answering.enter_context(PortalServer(root))
+                dataproxies[port] = (meta["dataproxy"], server.port)
+        conf = prefix / "nginx.conf"
+        conf.write_text(nginx_config(sites, prefix, configure_args, dataproxies),
+                        encoding="utf-8")
+        log = prefix / "error.log"
+        process = subprocess.Popen(
+            [binary, "-p", str(prefix), "-c", str(conf), "-e", str(log)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)  # a Ctrl-C reaches us, and we stop it
+        try:
+            _wait_ready(ports, process, log)
+            urls = {site["id"]: f"http://127.0.0.1:{port}/"
+                    for port, site in zip(ports, truth["sites"], strict=True)}
+            yield ServedFarm(
+                urls, "nginx",
+                f"nginx {version} ({binary}), one server a site on 127.0.0.1, "
+                f"worker_processes auto ({os.cpu_count()} CPUs), access_log off",
+                details={"version": version, "pid": process.pid, "config": str(conf)})
+        finally:
+            _stop(process)
 
 
 @contextlib.contextmanager
