@@ -4,6 +4,7 @@ office's contact to the server, and AutoThrottle follows each host's own keys.""
 
 from __future__ import annotations
 
+import re
 import statistics
 from itertools import pairwise
 from pathlib import Path
@@ -17,8 +18,9 @@ from scrapy.utils.test import get_crawler
 from support.portals import scan
 
 from govwatch import __version__
+from govwatch.core.config import load_config
 from govwatch.crawler.politeness import SiteThrottle, politeness_settings
-from govwatch.crawler.settings import DEFAULTS, user_agent
+from govwatch.crawler.settings import CRAWL_SETTINGS, DEFAULTS, user_agent
 from govwatch.demo.server import Arrival, PortalServer
 
 PAGES = 6
@@ -142,3 +144,24 @@ def test_autothrottle_follows_each_hosts_keys() -> None:
     assert _downloaded(throttle, slots, "floor.gov.cn", 8.0) == 8.0  # target 1: latency / 1
     # the crawl's target 2 and floor 0: halfway from 0.5 to 0.1 s / 2
     assert _downloaded(throttle, slots, "other.gov.cn", 0.1) == pytest.approx(0.275)
+
+
+README = Path(__file__).parents[2] / "README.md"
+
+
+def test_the_readme_example_loads_and_its_defaults_are_the_crawls(tmp_path: Path) -> None:
+    """The README's crawl: example is a valid sites file, and the defaults its table states
+    are the crawl's own (crawler/settings.py), so the two never drift apart."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("### Politeness: the `crawl:` section"):]
+    example = section[section.index("```yaml\n") + 8:section.index("```\n", 8)]
+    path = tmp_path / "govwatch.yaml"
+    path.write_text(example, encoding="utf-8")
+    config = load_config(path)
+    assert config.crawl.contact and config.sites[1].crawl.delay == 3.0
+    rows = re.findall(r"^\| `(\w+)` \| [^|]+ \| ([^|]+) \|", section, re.M)
+    stated = {key: default.strip() for key, default in rows if key in CRAWL_SETTINGS}
+    assert set(stated) == set(CRAWL_SETTINGS)
+    for key, default in stated.items():
+        value = DEFAULTS[CRAWL_SETTINGS[key]]
+        assert default == (str(value).lower() if isinstance(value, bool) else f"{value:g}"), key
