@@ -39,7 +39,8 @@ __all__ = ["SiteThrottle", "politeness_settings", "site_hosts"]
 _HOST_KEYS = ("delay", "per_host", "autothrottle", "autothrottle_target")  # a slot's own
 
 
-def site_hosts(sites: Sequence[Mapping[str, Any]], settings: Any) -> dict[str, dict[str, Any]]:
+def site_hosts(sites: Sequence[Mapping[str, Any]],
+               settings: BaseSettings) -> dict[str, dict[str, Any]]:
     """Host name → the politeness of its slot (delay, per_host, autothrottle, target), for
     the hosts of *sites* (the spider's site mappings) whose ``crawl`` sets any of it; the
     crawl's *settings* fill what a site leaves unset."""
@@ -59,7 +60,8 @@ def site_hosts(sites: Sequence[Mapping[str, Any]], settings: Any) -> dict[str, d
     return hosts
 
 
-def politeness_settings(sites: Sequence[Mapping[str, Any]], settings: Any) -> dict[str, Any]:
+def politeness_settings(sites: Sequence[Mapping[str, Any]],
+                        settings: BaseSettings) -> dict[str, Any]:
     """The settings a crawl of *sites* adds to its *settings*: each site host's slot, and the
     User-Agent with the office's contact when the sites file gives one."""
     hosts = site_hosts(sites, settings)
