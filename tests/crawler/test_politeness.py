@@ -1,11 +1,16 @@
 """Politeness from the sites file's ``crawl:`` section, in a running crawl: a site's own delay
-spaces the requests its host receives and no other host's, the User-Agent carries the
-office's contact to the server, and AutoThrottle follows each host's own keys."""
+spaces the requests its host receives and no other host's, its timeouts hold for its own
+requests, the User-Agent carries the office's contact to the server, and AutoThrottle
+follows each host's own keys."""
 
 from __future__ import annotations
 
 import re
+import sqlite3
 import statistics
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import pairwise
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,6 +26,7 @@ from govwatch import __version__
 from govwatch.core.config import load_config
 from govwatch.crawler.politeness import SiteThrottle, politeness_settings
 from govwatch.crawler.settings import CRAWL_SETTINGS, DEFAULTS, user_agent
+from govwatch.crawler.spider import _link_policy
 from govwatch.demo.server import Arrival, PortalServer
 
 PAGES = 6
@@ -165,3 +171,69 @@ def test_the_readme_example_loads_and_its_defaults_are_the_crawls(tmp_path: Path
     for key, default in stated.items():
         value = DEFAULTS[CRAWL_SETTINGS[key]]
         assert default == (str(value).lower() if isinstance(value, bool) else f"{value:g}"), key
+
+
+class _SlowPage(BaseHTTPRequestHandler):
+    """A home page linking /slow.html, which answers after SLOW seconds."""
+
+    protocol_version = "HTTP/1.0"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/slow"):
+            time.sleep(SLOW)
+        body = ('<html><head><meta charset="utf-8"><title>某局</title></head><body>'
+                '<a href="/slow.html">慢页</a></body></html>').encode()
+        self.send_response(200 if self.path != "/robots.txt" else 404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+SLOW = 1.5
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # the crawl hangs up on the slow page: expected
+
+
+def test_a_sites_download_timeout_holds_for_its_requests_only(tmp_path: Path) -> None:
+    """Two sites on one slow server: the one whose crawl: section allows 0.5 s records its
+    slow page as timed out; the other, on the crawl's default (30 s), reads it."""
+    server = _QuietServer(("127.0.0.1", 0), _SlowPage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    try:
+        path = sites_file(tmp_path / "govwatch.yaml", [
+            {"id": "strict", "name": "严站", "url": f"http://127.0.0.1:{port}/",
+             "crawl": {"download_timeout": 0.5}},
+            {"id": "patient", "name": "宽站", "url": f"http://localhost:{port}/"},
+        ])
+        assert scan(path, tmp_path / "gw.db", settings={"RETRY_TIMES": 0}).status == "complete"
+    finally:
+        server.shutdown()
+        server.server_close()
+    db = sqlite3.connect(tmp_path / "gw.db")
+    slow = dict(db.execute("select site_id, coalesce(error, status) from pages "
+                           "where url like '%/slow.html'").fetchall())
+    assert slow["patient"] == 200 and "Timeout" in slow["strict"]  # Scrapy's timeout error
+
+
+def test_a_sites_link_check_timeout_goes_on_its_check_requests() -> None:
+    """The link checks of a site with ``crawl: link_check_timeout`` wait that long; the
+    other sites' wait the crawl's GOVWATCH_LINKCHECK_TIMEOUT."""
+    settings = get_crawler(settings_dict=DEFAULTS).settings
+    spider = SimpleNamespace(checked=None, check_failed=None)
+    timeouts = {}
+    for site_id, crawl in (("own", {"link_check_timeout": 40.0}), ("default", {})):
+        site = {"id": site_id, "url": "https://a.gov.cn/", "crawl": crawl}
+        check = _link_policy(site, settings).check_request("https://b.gov.cn/x.pdf", html=False,
+                                                           spider=spider)
+        timeouts[site_id] = check.meta["download_timeout"]
+    assert timeouts == {"own": 40.0, "default": DEFAULTS["GOVWATCH_LINKCHECK_TIMEOUT"]}
