@@ -34,6 +34,7 @@ from govwatch.rules.engine import evaluate_scan
 # revalidation. On loopback the serial crawl is as fast.
 SERIAL = {"CONCURRENT_REQUESTS": 1, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
 TRAP = "/calendar/"  # generated calendar pages: no file, no validators
+DATAPROXY = "/module/web/jpage/dataproxy.jsp"  # generated answers to POSTs, read afresh
 
 # The scan tables compared between two scans, with the columns that may differ.
 COMPARED: dict[str, set[str]] = {
@@ -88,11 +89,13 @@ def assert_tables_equal(conn: sqlite3.Connection, one: int, two: int) -> None:
 
 
 def served_pages(conn: sqlite3.Connection, scan_id: int) -> set[str]:
-    """HTML pages *scan_id* read from a served file: every 200 HTML page but the trap's."""
+    """HTML pages *scan_id* read from a served file: every 200 HTML page but the trap's and
+    the Hanweb dataproxy's answers (asked for by POST, which is never conditional: a re-scan
+    asks again)."""
     return {
         r["url"] for r in conn.execute(
             "select url from pages where scan_id = ? and kind = 'html' and status = 200 "
-            "and instr(url, ?) = 0", [scan_id, TRAP])
+            "and instr(url, ?) = 0 and instr(url, ?) = 0", [scan_id, TRAP, DATAPROXY])
     }
 
 
