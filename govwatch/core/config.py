@@ -435,7 +435,7 @@ class _Reader:
         self.check_hosts(sites)
         return Config(self.path, tuple(sites), tz, MappingProxyType(raw["schedule"]),
                       MappingProxyType(raw["rectification"]), mail, MappingProxyType(lines),
-                      self.top_crawl, retention=MappingProxyType(raw["retention"]))
+                      crawl=self.top_crawl, retention=MappingProxyType(raw["retention"]))
 
     def check_hosts(self, sites: Sequence[Site]) -> None:
         """Sites on one host share its download slot, so they must ask for the same
