@@ -68,6 +68,9 @@ Site keys:
                                                   and still be ok, e.g. [403])
     crawl          mapping of crawl keys          default {} (this site's own politeness,
                                                   over the top-level section; no contact)
+    region         division code, 2, 4 or 6       default none (行政区划代码 of the site's
+                   digits, quoted                 area, e.g. '6104': its footer identifiers
+                                                  are checked against it, footer.mismatch)
 
 Unknown keys at either level are errors, so a typo never passes silently; only top-level
 keys starting with ``x-`` are ignored, to hold YAML anchors that sites merge in
@@ -91,6 +94,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from govwatch.core.defaults import TIMEZONE
+from govwatch.core.regions import is_division_code
 from govwatch.core.retention import Retention
 from govwatch.core.schedule import Schedule
 
@@ -110,7 +114,7 @@ MAIL_KEYS = ("host", "port", "from", "to", "starttls", "ssl", "username", "passw
 _ADDRESS_RE = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+")
 _ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 SITE_KEYS = ("id", "name", "url", "unit", "max_pages", "max_depth", "obey_robots",
-             "start_urls", "allow_private", "link_exclude", "link_accept", "crawl")
+             "start_urls", "allow_private", "link_exclude", "link_accept", "crawl", "region")
 CRAWL_KEYS = ("delay", "per_host", "autothrottle", "autothrottle_target", "download_timeout",
               "link_check_timeout", "contact")
 # What one host's download slot is held to: sites sharing a host must agree on these.
@@ -193,6 +197,7 @@ class Site:
     allow_private: bool = False
     link_exclude: tuple[str, ...] = ()  # regexes (re.search) over link targets
     link_accept: tuple[int, ...] = ()
+    region: str | None = None  # 行政区划代码 of the site's area: 2, 4 or 6 digits
     # The site's politeness: its own crawl: keys over the top-level section's.
     crawl: CrawlPolicy = CrawlPolicy()
     line: int = 0
@@ -632,6 +637,11 @@ class _Reader:
                     raise self.error(f"link_exclude entry is not a regular expression "
                                      f"({problem}): {pattern!r}", n, site)
             return tuple(val or ())
+        if key == "region":
+            if not is_division_code(val):
+                raise self.error(f"region must be a division code of 2, 4 or 6 digits in "
+                                 f"quotes, of a known province (e.g. '6104'): {val!r}", k, site)
+            return val
         if key == "link_accept":
             for code, n in self.entries(key, "HTTP status codes", k, v, site):
                 if isinstance(code, bool) or not isinstance(code, int) or not 100 <= code <= 999:

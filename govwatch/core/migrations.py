@@ -79,6 +79,12 @@ def pruned_scans(db: sqlite_utils.Database) -> None:
     )
 
 
+def sites_region(db: sqlite_utils.Database) -> None:
+    """``sites.region``: the division code of the site's area (the sites file's ``region``),
+    which footer.mismatch checks the footer identifiers against."""
+    add_missing_columns(db, "sites", {"region": str})
+
+
 # Append only: the position of a migration (from 1) is the schema version it brings a
 # database to (PRAGMA user_version).
 MIGRATIONS: tuple[Migration, ...] = (
@@ -87,4 +93,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0003_column_roles", column_roles),
     Migration("0004_footer_facts_link_note", footer_facts_link_note),
     Migration("0005_pruned_scans", pruned_scans),
+    Migration("0006_sites_region", sites_region),
 )

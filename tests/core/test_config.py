@@ -209,12 +209,22 @@ sites:
      "crawl: contact is set once, in the top-level crawl section"),
     ("    url: https://a.gov.cn/\n    crawl: {timeout: 3}\n", 6,
      "crawl: unknown key 'timeout'"),
+    # region: a division code of a known province, quoted (YAML would read 6104 as a number)
+    ("    url: https://a.gov.cn/\n    region: 6104\n", 6, "region must be a division code"),
+    ("    url: https://a.gov.cn/\n    region: '610'\n", 6, "region must be a division code"),
+    ("    url: https://a.gov.cn/\n    region: '99'\n", 6, "of a known province"),
 ])
 def test_site_problems(tmp_path: Path, extra: str, line: int, phrase: str) -> None:
     e = site_error(tmp_path, extra)
     assert (e.line, e.site) == (line, "a")
     assert phrase in e.message
     assert str(e).startswith(f"{e.path}:{line}: site a: ")
+
+
+def test_a_site_names_its_region(tmp_path: Path) -> None:
+    (site,) = load_config(write(tmp_path, "sites:\n  - id: a\n    name: A\n"
+                                "    url: https://a.gov.cn/\n    region: '610402'\n")).sites
+    assert site.region == "610402"
 
 
 def test_missing_name(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "previous_release.db"
 # What the previous release's tables lacked, and the migrations that add it (appended, in
 # this order).
 NEW_COLUMNS = {"scan_sites": ("discovered", "unsettled", "capped"),
-               "footer_facts": ("link", "note")}
+               "footer_facts": ("link", "note"), "sites": ("region",)}
 NEW_TABLES = {"pruned_scans"}  # made empty by its migration
 # Row counts the previous release wrote (the fixture's script prints them).
 COUNTS = {
