@@ -4,8 +4,11 @@ information line of article pages.
 - TRS WCM: ``/<section>/<col>/index.html``, ``index_1.html``… announced only by a
   ``createPageHTML`` script call; articles ``/<section>/<col>/YYYYMM/tYYYYMMDD_<id>.html``;
   relative links; attachments ``P0…`` beside the article.
-- Hanweb 大汉 jcms: ``/col/col<id>/index.html`` holding every record as XML inside
-  ``<script type="text/xml"><datastore>``; articles ``/art/<Y>/<M>/<D>/art_<col>_<id>.html``.
+- Hanweb 大汉 jcms: ``/col/col<id>/index.html`` holding the records as XML inside
+  ``<script type="text/xml"><datastore>``: all of them for a short list; for a list longer
+  than one jpage group (3 × perPage), the first group only, the others served by
+  ``/module/web/jpage/dataproxy.jsp`` (POST, the page's ``ajaxParam``) from the records
+  written to ``_dataproxy/<col>.xml``; articles ``/art/<Y>/<M>/<D>/art_<col>_<id>.html``.
 - Guangdong gkmlpt-like: ``/<section>/<col>/index.html``, ``index_2.html``… with numbered
   pager links; news at ``…/content/post_<id>.html``, 政务公开 documents at
   ``/gkmlpt/content/<a>/<b>/post_<id>.html`` with an 索引号/成文日期/发布日期 table.
@@ -21,11 +24,13 @@ import posixpath
 import random
 from datetime import date
 from html import escape
+from typing import Any
+from urllib.parse import urlencode
 
 from bench.chrome import Chrome
 from bench.model import Column, Item, Site
 
-__all__ = ["CMSES", "Cms"]
+__all__ = ["CMSES", "Cms", "Hanweb"]
 
 
 def _info(fields: list[tuple[str, str]], cls: str = "article-info") -> str:
@@ -123,6 +128,10 @@ class Cms:
             parts.append(f'<a href="{names[page_no + 1]}" class="next">下一页</a>')
         parts.append(f'<a href="{names[-1]}">尾页</a>')
         return f'<div class="page">{"".join(parts)}<span>共{pages}页</span></div>'
+
+    def list_files(self, chrome: Chrome, col: Column, order: list[Item]) -> dict[str, str]:
+        """Files a column's list needs besides its pages (none but for Hanweb's dataproxy)."""
+        return {}
 
     # -- article pages ------------------------------------------------------------------------
     def article_metas(self, site: Site, col: Column, item: Item) -> list[tuple[str, str]]:
@@ -233,26 +242,85 @@ class Hanweb(Cms):
 
     def list_body(self, chrome: Chrome, page: str, col: Column, items: list[Item],
                   page_no: int) -> str:
-        uid = int(col.key) % 9000 + 1000
-        records = "\n".join(
-            f"<record><![CDATA[\n{frag}\n]]></record>"
-            for frag in chrome.items_html(page, items, col.date_style, "ul")  # jpage wraps <ul>
-        )
+        uid = self._unit(col)
+        proxied = self.proxied(chrome.site, col)
+        shown = items[:self.group(chrome.site)] if proxied else items
+        records = self._records(chrome, page, col, shown)
         note = f'<div class="no-data">{escape(col.note)}</div>' if col.kind == "note" else ""
         per_page = chrome.style.per_page
+        ajax = self._ajax_param(chrome.site, col) if proxied else \
+            f"{{columnid:{col.key},unitid:{uid}}}"
         jpage = (
             '<script type="text/javascript">$(function(){$("#' + str(uid) + '").jpage({'
             f'dataStore:$("#{uid} script").html(),perPage:{per_page},'
-            f"totalRecord:{len(col.items)},groupSize:3,barPosition:\"bottom\","
-            f'ajaxParam:{{columnid:{col.key},unitid:{uid}}},'
-            "proxyUrl:\"/module/web/jpage/dataproxy.jsp\",dataBefore:'<ul class=\"list\">',"
+            f"totalRecord:{len(col.items)},groupSize:{self.GROUP_SIZE},barPosition:\"bottom\","
+            f"ajaxParam:{ajax},"
+            f"proxyUrl:\"{self.PROXY}\",dataBefore:'<ul class=\"list\">',"
             "dataAfter:'</ul>'});});</script>"
         )
+        nextgroup = self._nextgroup(chrome.site, col) if proxied else ""
         return (
             f'<div class="list-box"><h2 class="list-title">{escape(col.name)}</h2>{note}'
-            f'<div id="{uid}"><script type="text/xml"><datastore><recordset>\n{records}\n'
-            f"</recordset></datastore></script></div>{jpage}</div>"
+            f'<div id="{uid}"><script type="text/xml"><datastore>{nextgroup}<recordset>\n'
+            f"{records}\n</recordset></datastore></script></div>{jpage}</div>"
         )
+
+    # -- dataproxy.jsp: the groups of a long list that its page does not embed ----------------
+    PROXY = "/module/web/jpage/dataproxy.jsp"
+    PROXY_FOLDER = "_dataproxy"  # where the server finds each list's records
+    GROUP_SIZE = 3  # jpage's groupSize: pages of records one dataproxy answer brings
+
+    def group(self, site: Site) -> int:
+        """Records one jpage group holds: what a page embeds, and each dataproxy answer."""
+        return self.GROUP_SIZE * site.style.per_page
+
+    def proxied(self, site: Site, col: Column) -> bool:
+        """Whether the column's page embeds only its first group, the dataproxy the rest."""
+        return col.kind == "list" and len(col.items) > self.group(site)
+
+    def proxy_params(self, site: Site, col: Column) -> dict[str, str]:
+        """The form jpage POSTs to the dataproxy (jcms's ``ajaxParam``)."""
+        return {"col": "1", "appid": "1", "webid": str(site.index + 1), "path": "/",
+                "columnid": col.key, "sourceContentType": "1", "unitid": str(self._unit(col)),
+                "webname": site.name, "permissiontype": "0"}
+
+    def list_files(self, chrome: Chrome, col: Column, order: list[Item]) -> dict[str, str]:
+        if not self.proxied(chrome.site, col):
+            return {}
+        return {f"/{self.PROXY_FOLDER}/{col.key}.xml":
+                self._records(chrome, col.path, col, order) + "\n"}
+
+    def dataproxy_truth(self, site: Site, col: Column) -> dict[str, Any] | None:
+        """What a browser asks the dataproxy for after the embedded group of a proxied list:
+        one POST of the params per further group (startrecord, endrecord, perpage)."""
+        if not self.proxied(site, col):
+            return None
+        group = self.group(site)
+        return {"url": self.PROXY, "params": self.proxy_params(site, col),
+                "perpage": site.style.per_page, "embedded": group,
+                "groups": [[start, start + group - 1]
+                           for start in range(group + 1, len(col.items) + 1, group)]}
+
+    @staticmethod
+    def _unit(col: Column) -> int:
+        return int(col.key) % 9000 + 1000
+
+    @staticmethod
+    def _records(chrome: Chrome, page: str, col: Column, items: list[Item]) -> str:
+        return "\n".join(
+            f"<record><![CDATA[\n{frag}\n]]></record>"
+            for frag in chrome.items_html(page, items, col.date_style, "ul")  # jpage wraps <ul>
+        )
+
+    def _ajax_param(self, site: Site, col: Column) -> str:
+        pairs = (f"{k}:{v}" if v.isdigit() else f"{k}:'{v}'"
+                 for k, v in self.proxy_params(site, col).items())
+        return "{" + ",".join(pairs) + "}"
+
+    def _nextgroup(self, site: Site, col: Column) -> str:
+        query = urlencode({k: v for k, v in self.proxy_params(site, col).items()
+                           if k != "sourceContentType"})
+        return f'<nextgroup><![CDATA[<a href="{self.PROXY}?page=1&{query}"></a>]]></nextgroup>'
 
     def article_metas(self, site: Site, col: Column, item: Item) -> list[tuple[str, str]]:
         # jcms always writes the article metas.

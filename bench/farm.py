@@ -4,12 +4,15 @@
 files each (pages and attached documents) into ``DIR/<site id>/``, each with a
 ``_portal.yaml`` (id, name, unit, charset) so that :class:`govwatch.demo.server.PortalServer`
 serves it; the layout needs no server quirks (folders are linked only where they hold an
-``index.html``, GBK pages declare their charset in ``<meta>``), so nginx serves it too.
+``index.html``, GBK pages declare their charset in ``<meta>``), so nginx serves it too, but
+for the ``dataproxy.jsp`` of a Hanweb site whose long lists it pages (``dataproxy`` in its
+``_portal.yaml``), which PortalServer answers (:mod:`bench.serve` has nginx pass it on).
 ``DIR/truth.json`` holds, per site, what the generator put there: the columns reachable from
 the navigation (name, class, role, first list page, newest item date, item count, list pages,
-the note it prints instead of items and whether that note says why nothing exists), the
-home page's footer identifiers (and which of them were made to disagree, and which are
-written loosely or not linked), the deliberately broken links and the pages carrying them,
+the note it prints instead of items and whether that note says why nothing exists, and for a
+Hanweb list paged by its dataproxy the groups a browser POSTs for and the list pages a crawl
+walks), the home page's footer identifiers (and which of them were made to disagree, and which
+are written loosely or not linked), the deliberately broken links and the pages carrying them,
 the soft 404s (targets that answer 200 yet are gone) and the articles that only look like
 error pages, the annual reports, and whether the site is a neglected one.
 
@@ -38,7 +41,7 @@ from typing import Any
 import yaml
 
 from bench import words
-from bench.cms import CMSES, Cms
+from bench.cms import CMSES, Cms, Hanweb
 from bench.model import (
     SCAN_DATE,
     AnnualReport,
@@ -570,6 +573,7 @@ def site_truth(site: Site, writer: Writer) -> dict[str, Any]:
             "note": col.note, "note_explains": col.note_explains,
             "hub_shape": col.hub_shape or None,
             "date_style": col.date_style if col.kind == "list" else None,
+            **_dataproxy_truth(site, col),
         })
     # The menu's 互动交流 page: an on-line form or a hub of services, a column of its own.
     hdjl = site.pages["hdjl"]
@@ -599,11 +603,30 @@ def site_truth(site: Site, writer: Writer) -> dict[str, Any]:
     }
 
 
+def _dataproxy_truth(site: Site, col: Column) -> dict[str, Any]:
+    """A Hanweb list paged by its dataproxy: what a browser POSTs for each group its page
+    does not embed (``dataproxy``), and the list pages a crawl walks (``walked``: the page,
+    then one a group)."""
+    cms = CMSES[site.cms]
+    proxy = cms.dataproxy_truth(site, col) if isinstance(cms, Hanweb) else None
+    return {"dataproxy": proxy, "walked": 1 + len(proxy["groups"])} if proxy else {}
+
+
+def _server_meta(site: Site) -> dict[str, Any]:
+    """What ``_portal.yaml`` tells PortalServer besides the site: where a Hanweb site's
+    dataproxy finds the records of its lists."""
+    cms = CMSES[site.cms]
+    if isinstance(cms, Hanweb) and any(cms.proxied(site, col) for col in site.columns):
+        return {"dataproxy": {cms.PROXY: cms.PROXY_FOLDER}}
+    return {}
+
+
 def write_site(seed: int, site: Site, folder: Path) -> dict[str, Any]:
     """Write a planned site into ``folder`` and return its truth."""
     writer = Writer(folder, site.charset)
     SiteRenderer(seed, site, writer).write()
-    meta = {"id": site.id, "name": site.name, "unit": site.unit, "charset": site.charset}
+    meta = {"id": site.id, "name": site.name, "unit": site.unit, "charset": site.charset,
+            **_server_meta(site)}
     (folder / "_portal.yaml").write_text(
         yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return site_truth(site, writer)

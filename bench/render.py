@@ -225,6 +225,8 @@ class SiteRenderer:
                     f'<div class="right">{cms.list_body(chrome, path, col, items, page_no)}</div>')
             self.page(path, f"{col.name}_{site.name}", body, metas=metas,
                       crumbs=[(section.name, section.path), (col.name, None)])
+        for path, text in cms.list_files(chrome, col, order).items():
+            self.out.data(path, text.encode("utf-8"))  # what the server answers from
         for k, item in enumerate(col.items):
             if item.is_document:
                 self.out.data(item.path, document_bytes(item.path))

@@ -13,13 +13,14 @@ and runs against it, one after the other:
     so nothing leaves the machine.
 
 Each runs in its own child process (the crawl of (b) in a grandchild, as ``govwatch scan``
-does); the settings of both override Scrapy's and govwatch's defaults with the same per-host
-politeness (:func:`politeness`, printed) and nothing else. For each the benchmark measures
-the pages, the wall seconds from starting the child to its exit, the pages a second, and the
-peak resident memory of the child's whole process tree (sampled from ``/proc`` every 0.2 s;
-the servers are not in it); for (b) also the seconds of its parts: the crawl
-(``run_scan``), rule evaluation (``evaluate_scan``) and tracking (``track_scan``). It prints
-a table, then the last line::
+does); both get the same per-host politeness (printed) and nothing else: (b) from the
+``crawl:`` section of its sites file (:func:`crawl_section`), as an office would set it, and
+(a) as the Scrapy settings that section stands for (:func:`politeness`). For each the
+benchmark measures the pages, the wall seconds from starting the child to its exit, the
+pages a second, and the peak resident memory of the child's whole process tree (sampled
+from ``/proc`` every 0.2 s; the servers are not in it); for (b) also the seconds of its
+parts: the crawl (``run_scan``), rule evaluation (``evaluate_scan``) and tracking
+(``track_scan``). It prints a table, then the last line::
 
     ratio=<(b) pages/s ÷ (a) pages/s> rss_mb=<peak RSS of (b)> pages=<pages of (b)>
 
@@ -54,9 +55,10 @@ from typing import Any
 from bench.farm import generate_farm
 from bench.model import SCAN_DATE
 from bench.proctree import PeakSampler, descendants
-from bench.serve import LOOPBACK_ONLY, SERVER_MODES, scan_sites, serve_farm
+from bench.serve import LOOPBACK_CRAWL, LOOPBACK_ONLY, SERVER_MODES, scan_sites, serve_farm
 
-__all__ = ["Run", "main", "measure", "politeness", "profile_summary", "render_text"]
+__all__ = ["Run", "crawl_section", "main", "measure", "politeness", "profile_summary",
+           "render_text"]
 
 ROOT = Path(__file__).resolve().parents[1]  # the checkout: children import bench/ from it
 SAMPLE_SECONDS = 0.2
@@ -64,20 +66,20 @@ GRACE_SECONDS = 60.0  # after a timeout, for a scan to stop cleanly before it is
 PROJECT_DIRS = ("crawler/", "govwatch/", "rules/", "reports/", "bench/")
 
 
-def politeness(per_host: int = 8, total: int = 32) -> dict[str, Any]:
-    """The per-host politeness both runs are given, and nothing else besides: at most
-    *per_host* requests in flight to one host, no delay, no AutoThrottle, robots.txt obeyed,
-    govwatch's User-Agent."""
-    from govwatch.crawler.settings import USER_AGENT
+def crawl_section(per_host: int = 8) -> dict[str, Any]:
+    """The ``crawl:`` section of (b)'s sites file: at most *per_host* requests in flight to
+    one host, no delay, no AutoThrottle (the loopback server is ours)."""
+    return {**LOOPBACK_CRAWL, "per_host": per_host}
 
-    return {
-        "CONCURRENT_REQUESTS": total,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": per_host,
-        "DOWNLOAD_DELAY": 0,
-        "AUTOTHROTTLE_ENABLED": False,
-        "ROBOTSTXT_OBEY": True,
-        "USER_AGENT": USER_AGENT,
-    }
+
+def politeness(per_host: int = 8, total: int = 32) -> dict[str, Any]:
+    """The per-host politeness both runs are given, and nothing else besides, as (a)'s Scrapy
+    settings: what (b)'s ``crawl:`` section (:func:`crawl_section`) stands for, robots.txt
+    obeyed, govwatch's User-Agent, and *total* requests in flight, govwatch's own default."""
+    from govwatch.crawler.settings import crawl_settings
+
+    return {"CONCURRENT_REQUESTS": total, **crawl_settings(crawl_section(per_host)),
+            "ROBOTSTXT_OBEY": True}
 
 
 def engine_tuning() -> dict[str, Any]:
@@ -394,21 +396,21 @@ def measure(sites: int, pages: int, seed: int, *, server: str = "auto",
         print(f"bench: farm of {sites} sites × {pages} pages, seed {seed}, in {work}",
               file=log, flush=True)
         farm, truth, how = _farm(work, sites, pages, seed)
-        polite = politeness(per_host)
+        polite, section = politeness(per_host), crawl_section(per_host)
         with serve_farm(truth, farm, work, server) as served:
             print(f"bench: served by {served.description}", file=log, flush=True)
             urls = [served.urls[site["id"]] for site in truth["sites"]]
             print("bench: (a) bare Scrapy crawl", file=log, flush=True)
             bare = run_bare(urls, {**polite, **engine_tuning()}, work, timeout)
             sites_file = work / "sites.yaml"
-            scan_sites(truth, served.urls, sites_file)
+            scan_sites(truth, served.urls, sites_file, section)  # (b)'s politeness
             print("bench: (b) govwatch scan", file=log, flush=True)
-            full = run_govwatch(sites_file, work / "scan.db", {**polite, **LOOPBACK_ONLY},
+            full = run_govwatch(sites_file, work / "scan.db", dict(LOOPBACK_ONLY),
                                 work, timeout, profile)
             again = None
             if rescan:
                 print("bench: (c) govwatch re-scan of the unchanged farm", file=log, flush=True)
-                again = run_govwatch(sites_file, work / "scan.db", {**polite, **LOOPBACK_ONLY},
+                again = run_govwatch(sites_file, work / "scan.db", dict(LOOPBACK_ONLY),
                                      work, timeout, name="(c) govwatch re-scan", fresh=False)
         ratio = full.pages_per_second / bare.pages_per_second if bare.pages_per_second else 0.0
         figures: dict[str, Any] = {
@@ -419,6 +421,7 @@ def measure(sites: int, pages: int, seed: int, *, server: str = "auto",
             "server": {"kind": served.server, "description": served.description,
                        "fallback": served.fallback},
             "politeness": polite,
+            "crawl": section,
             "engine": engine_tuning(),
             "linkcheck": dict(LOOPBACK_ONLY),
             "runs": {"bare": bare.as_dict(), "govwatch": full.as_dict()},
@@ -451,6 +454,8 @@ def render_text(figures: Mapping[str, Any]) -> str:
         f"{farm['files']} files ({farm['html_pages']} HTML), {farm['how']}",
         f"server: {figures['server']['description']}",
         f"politeness, the same for (a) and (b): {polite}",
+        "  ((b) has it from its sites file: crawl: "
+        + ", ".join(f"{k}: {v}" for k, v in figures["crawl"].items()) + ")",
         "engine tuning govwatch sets, given to (a) too: "
         + " ".join(f"{k}={v}" for k, v in figures["engine"].items()),
         "  (Scrapy keys a download slot by host name, not port: the sites all share 127.0.0.1,"

@@ -10,10 +10,13 @@ yields a :class:`ServedFarm`: the base URL of each site and a line saying what s
   inside the work folder. Debian's ``nginx-light`` (or ``nginx``) is installed with apt-get
   when nginx is missing and this process is root. The ``charset`` of a site's
   ``_portal.yaml`` is sent with its HTML, as PortalServer does; ``_portal.yaml`` is not served.
+  A Hanweb site's ``dataproxy.jsp`` (a POST that files cannot answer) is passed on to a
+  PortalServer of that site, and the records it answers from are not served.
 - ``auto``: nginx, falling back to Python when nginx cannot be installed or started; the
   description then says so, and why.
 
-:func:`scan_sites` writes the sites file for a scan of the served farm and loads it.
+:func:`scan_sites` writes the sites file for a scan of the served farm, its politeness in a
+``crawl:`` section (no delay nor AutoThrottle against our own loopback server), and loads it.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +43,7 @@ from govwatch.demo import server as portalserver
 from govwatch.demo.server import CONTENT_TYPES, INDEX_FILES, PortalServer, read_portal_meta
 
 __all__ = [
+    "LOOPBACK_CRAWL",
     "LOOPBACK_ONLY",
     "SERVER_MODES",
     "NginxUnavailable",
@@ -55,6 +59,9 @@ SERVER_MODES = ("auto", "nginx", "python")
 # Settings for a scan of a served farm: links to the outside world are not checked (the
 # machine may be offline, and a benchmark sends nothing beyond 127.0.0.1).
 LOOPBACK_ONLY: dict[str, Any] = {"GOVWATCH_LINKCHECK_EXCLUDE": [r"^https?://(?!127\.0\.0\.1[:/])"]}
+# The crawl: section of a scan of a served farm: the loopback server is ours and needs no
+# politeness delay, nor AutoThrottle.
+LOOPBACK_CRAWL: dict[str, Any] = {"delay": 0, "autothrottle": False}
 NGINX_PACKAGES = ("nginx-light", "nginx")
 READY_SECONDS = 10.0
 
@@ -81,10 +88,12 @@ def roomy_backlog() -> None:
     portalserver._PortalHTTPServer.request_queue_size = 512
 
 
-def scan_sites(truth: dict[str, Any], urls: dict[str, str], path: Path) -> tuple[Site, ...]:
+def scan_sites(truth: dict[str, Any], urls: dict[str, str], path: Path,
+               crawl: Mapping[str, Any] = LOOPBACK_CRAWL) -> tuple[Site, ...]:
     """Write the sites file of a scan of the farm described by *truth*, served at *urls*, to
-    *path* and load it. A site's page cap is raised above its file count, so the cap never
-    cuts a benchmark or an accuracy run short."""
+    *path* and load it; *crawl* is its ``crawl:`` section (politeness). A site's page cap is
+    raised above its file count, so the cap never cuts a benchmark or an accuracy run
+    short."""
     default_cap = Site.__dataclass_fields__["max_pages"].default
     entries = []
     for site in truth["sites"]:
@@ -92,7 +101,8 @@ def scan_sites(truth: dict[str, Any], urls: dict[str, str], path: Path) -> tuple
         if site["files"] * 2 > default_cap:
             entry["max_pages"] = site["files"] * 2
         entries.append(entry)
-    path.write_text(yaml.safe_dump({"sites": entries}, allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml.safe_dump({"crawl": dict(crawl), "sites": entries}, allow_unicode=True,
+                                   sort_keys=False), encoding="utf-8")
     return load_config(path).sites
 
 
@@ -152,11 +162,13 @@ def nginx_version(binary: str) -> tuple[str, str]:
 
 
 def nginx_config(sites: list[tuple[int, Path, str | None]], prefix: Path,
-                 configure_args: str = "") -> str:
+                 configure_args: str = "",
+                 dataproxies: Mapping[int, tuple[Mapping[str, str], int]] | None = None) -> str:
     """An nginx config serving each ``(port, root folder, charset)`` of *sites* on
     127.0.0.1, with every path nginx writes (pid, logs, temporary files) under *prefix*.
     *configure_args* (from ``nginx -V``) names the temporary folders compiled in, so that
-    each is moved under *prefix* too."""
+    each is moved under *prefix* too. *dataproxies*: by site port, the ``dataproxy`` of its
+    ``_portal.yaml`` (path → records folder) and the port of the PortalServer answering it."""
     types = {}
     for suffix, ctype in CONTENT_TYPES.items():
         types.setdefault(ctype, []).append(suffix.lstrip("."))
@@ -179,6 +191,7 @@ def nginx_config(sites: list[tuple[int, Path, str | None]], prefix: Path,
             f"        index {' '.join(INDEX_FILES)};\n"
             f"{charset_lines}"
             "        location = /_portal.yaml { return 404; }\n"
+            f"{_dataproxy_locations(*(dataproxies or {}).get(port, ({}, 0)))}"
             "    }\n")
     return (
         f"{user}worker_processes auto;\n"
@@ -203,6 +216,15 @@ def nginx_config(sites: list[tuple[int, Path, str | None]], prefix: Path,
         "    open_file_cache_valid 1s;\n"
         f"{temp_lines}" + "".join(servers) + "}\n"
     )
+
+
+def _dataproxy_locations(proxies: Mapping[str, str], answering: int) -> str:
+    """nginx locations passing each dataproxy path to the PortalServer on port *answering*,
+    and hiding the folders of records it answers from."""
+    return "".join(
+        f"        location = {path} {{ proxy_pass http://127.0.0.1:{answering}; }}\n"
+        f"        location ^~ /{folder.strip('/')}/ {{ return 404; }}\n"
+        for path, folder in proxies.items())
 
 
 def _wait_ready(ports: list[int], process: subprocess.Popen, log: Path) -> None:
@@ -243,28 +265,35 @@ def _nginx(truth: dict[str, Any], farm: Path, work: Path) -> Iterator[ServedFarm
     prefix = (work / "nginx").resolve()
     prefix.mkdir(parents=True, exist_ok=True)
     ports = _free_ports(len(truth["sites"]))
-    sites = []
-    for port, site in zip(ports, truth["sites"], strict=True):
-        root = (farm / site["dir"]).resolve()
-        sites.append((port, root, read_portal_meta(root).get("charset")))
-    conf = prefix / "nginx.conf"
-    conf.write_text(nginx_config(sites, prefix, configure_args), encoding="utf-8")
-    log = prefix / "error.log"
-    process = subprocess.Popen(
-        [binary, "-p", str(prefix), "-c", str(conf), "-e", str(log)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True)  # a Ctrl-C reaches us, and we stop it
-    try:
-        _wait_ready(ports, process, log)
-        urls = {site["id"]: f"http://127.0.0.1:{port}/"
-                for port, site in zip(ports, truth["sites"], strict=True)}
-        yield ServedFarm(
-            urls, "nginx",
-            f"nginx {version} ({binary}), one server a site on 127.0.0.1, "
-            f"worker_processes auto ({os.cpu_count()} CPUs), access_log off",
-            details={"version": version, "pid": process.pid, "config": str(conf)})
-    finally:
-        _stop(process)
+    with contextlib.ExitStack() as answering:  # the PortalServers of dataproxies
+        sites = []
+        dataproxies: dict[int, tuple[Mapping[str, str], int]] = {}
+        for port, site in zip(ports, truth["sites"], strict=True):
+            root = (farm / site["dir"]).resolve()
+            meta = read_portal_meta(root)
+            sites.append((port, root, meta.get("charset")))
+            if meta.get("dataproxy"):  # a POST with parameters: PortalServer answers it
+                server = answering.enter_context(PortalServer(root))
+                dataproxies[port] = (meta["dataproxy"], server.port)
+        conf = prefix / "nginx.conf"
+        conf.write_text(nginx_config(sites, prefix, configure_args, dataproxies),
+                        encoding="utf-8")
+        log = prefix / "error.log"
+        process = subprocess.Popen(
+            [binary, "-p", str(prefix), "-c", str(conf), "-e", str(log)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)  # a Ctrl-C reaches us, and we stop it
+        try:
+            _wait_ready(ports, process, log)
+            urls = {site["id"]: f"http://127.0.0.1:{port}/"
+                    for port, site in zip(ports, truth["sites"], strict=True)}
+            yield ServedFarm(
+                urls, "nginx",
+                f"nginx {version} ({binary}), one server a site on 127.0.0.1, "
+                f"worker_processes auto ({os.cpu_count()} CPUs), access_log off",
+                details={"version": version, "pid": process.pid, "config": str(conf)})
+        finally:
+            _stop(process)
 
 
 @contextlib.contextmanager

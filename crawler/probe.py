@@ -38,13 +38,10 @@ from govwatch.core.defaults import PROBE_TIMEOUT, PROBE_WORKERS, TIMEZONE
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import ProbeOutcome
 from govwatch.crawler import store
-from govwatch.crawler.settings import USER_AGENT
+from govwatch.crawler.settings import user_agent
 
 MAX_BODY = 2 * 1024 * 1024  # a home page larger than this has opened well enough
 _CHUNK = 64 * 1024
-# http.client writes headers as latin-1: hand it the UTF-8 bytes of the crawl's User-Agent
-# (which has Chinese in it) so they go out unchanged, as Scrapy sends them.
-_USER_AGENT = USER_AGENT.encode("utf-8").decode("latin-1")
 
 Clock = Callable[[], datetime]
 
@@ -103,13 +100,21 @@ def _read_until(response: Any, deadline: float) -> None:
         received += len(chunk)
 
 
+@cache
+def _user_agent(contact: str | None) -> str:
+    """The crawl's User-Agent, with the office's contact, as http.client writes headers:
+    latin-1, so it gets the UTF-8 bytes (the User-Agent has Chinese in it) and they go out
+    unchanged, as Scrapy sends them."""
+    return user_agent(contact).encode("utf-8").decode("latin-1")
+
+
 def probe_site(site: Site, timeout: float = PROBE_TIMEOUT, clock: Clock = utc_now
                ) -> ProbeResult:
     """Open *site*'s home page once, within *timeout* seconds, and say how it went."""
     probed_at, start = clock(), time.monotonic()
     outcome, status, error = ProbeOutcome.OK, None, None
     try:
-        request = Request(site.url, headers={"User-Agent": _USER_AGENT})
+        request = Request(site.url, headers={"User-Agent": _user_agent(site.crawl.contact)})
         with _opener().open(request, timeout=timeout) as response:
             status = response.status
             _read_until(response, start + timeout)

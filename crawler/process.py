@@ -22,6 +22,7 @@ import sys
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from govwatch.crawler.politeness import politeness_settings
 from govwatch.crawler.runner import EXIT_FINISHED, EXIT_INTERRUPTED
 from govwatch.crawler.scanlock import join
 from govwatch.crawler.settings import DEFAULTS
@@ -53,6 +54,8 @@ def crawl(job: dict) -> int:
             **job.get("settings", {}),
         }
     )
+    # What the sites file asks of each site's host, over the settings of the run.
+    settings.update(politeness_settings(job["sites"], settings))
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, sites=job["sites"], as_of=job["as_of"])

@@ -28,9 +28,11 @@ the walk's turn Scrapy's engine is paused, and the walk starts once Scrapy's req
 hosts it will ask have finished; what the walk leaves to Scrapy waits in Scrapy's scheduler
 until the turn ends. So a host never sees the two at once, and Scrapy's own work (documents,
 changed pages, link checks of other hosts) goes on between the walk's turns. Within its turn
-the walk keeps to the crawl's limits: ``CONCURRENT_REQUESTS`` in all,
-``CONCURRENT_REQUESTS_PER_DOMAIN`` per host (by host name, as Scrapy keys its download
-slots), and the host's download delay (AutoThrottle's, when it has one).
+the walk keeps to the crawl's limits: ``CONCURRENT_REQUESTS`` in all, and per host (by host
+name, as Scrapy keys its download slots) the concurrency and delay Scrapy gives the host's
+slot: ``CONCURRENT_REQUESTS_PER_DOMAIN`` and ``DOWNLOAD_DELAY``, or the sites file's
+``crawl:`` keys for a site's host (:mod:`crawler.politeness`); AutoThrottle's delay once the
+slot has one. A site's ``crawl: download_timeout`` holds for the walk's requests too.
 
 Resuming: a page whose ``page_cache`` row already belongs to the running scan was read
 before the interruption; the walk follows its stored leads without asking for it again. That
@@ -302,7 +304,9 @@ class RevalidationWalk:
         return not self.stopping and time.monotonic() < self.walk_until
 
     async def _walk(self) -> None:
-        connector = aiohttp.TCPConnector(limit=self.in_all, limit_per_host=self.per_host,
+        per_host = max([self.per_host, *(self._slot_setting(h, "concurrency", self.per_host)
+                                         for h in self.site_hosts.values())])
+        connector = aiohttp.TCPConnector(limit=self.in_all, limit_per_host=per_host,
                                          ssl=False)  # as Scrapy: a portal's certificate is
         # often broken, and a check of it is not what a revalidation is for
         async with aiohttp.ClientSession(
@@ -319,9 +323,10 @@ class RevalidationWalk:
     async def _walk_site(self, site_id: str, session: aiohttp.ClientSession) -> None:
         """Ask for the site's waiting pages, ``per_host`` at a time, until none waits."""
         queue = self.waiting[site_id]
+        per_host = self._slot_setting(self.site_hosts[site_id], "concurrency", self.per_host)
         running: set[asyncio.Future] = set()
         while (queue and self._walking()) or running:
-            while queue and len(running) < self.per_host and self._walking():
+            while queue and len(running) < per_host and self._walking():
                 running.add(asyncio.ensure_future(self._revalidate(queue.pop(), session)))
             if not running:
                 break
@@ -329,11 +334,18 @@ class RevalidationWalk:
             for finished in done:
                 finished.result()
 
+    def _slot_setting(self, host: str, name: str, default: Any) -> Any:
+        """What Scrapy gives *host*'s download slot when it makes it: the sites file's
+        politeness for a site's host (``DOWNLOAD_SLOTS``, crawler/politeness.py), else the
+        crawl's *default*."""
+        return self.crawler.engine.downloader.per_slot_settings.get(host, {}).get(name, default)
+
     async def _pace(self, host: str) -> None:
         """Keep to the host's download delay: AutoThrottle's, when the crawl has a slot
-        for the host, else ``DOWNLOAD_DELAY``."""
+        for the host, else the one Scrapy would give it."""
         slot = self.crawler.engine.downloader.slots.get(host)
-        delay = slot.download_delay() if slot is not None else self.delay
+        delay = slot.download_delay() if slot is not None else \
+            self._slot_setting(host, "delay", self.delay)
         if delay <= 0:
             return
         now = time.monotonic()
@@ -372,10 +384,15 @@ class RevalidationWalk:
             headers["If-Modified-Since"] = cached.last_modified
         host = urlsplit(url).hostname or ""
         try:
-            async with self.hosts.setdefault(host, asyncio.Semaphore(self.per_host)):
+            limit = self._slot_setting(host, "concurrency", self.per_host)
+            # The site's crawl: download_timeout, as on its Scrapy requests; else the session's.
+            timeout = meta.get("download_timeout")
+            options = {"timeout": aiohttp.ClientTimeout(total=timeout)} if timeout else {}
+            async with self.hosts.setdefault(host, asyncio.Semaphore(limit)):
                 await self._pace(host)
                 # The body of anything but a 304 is left unread: Scrapy asks again, reads it.
-                async with session.get(url, headers=headers, allow_redirects=False) as answer:
+                async with session.get(url, headers=headers, allow_redirects=False,
+                                       **options) as answer:
                     status = answer.status
         except (aiohttp.ClientError, TimeoutError, OSError, ValueError):
             status = None

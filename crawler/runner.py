@@ -137,6 +137,7 @@ def _site_job(site: Site) -> dict[str, Any]:
         "allow_private": site.allow_private,
         "link_exclude": list(site.link_exclude),
         "link_accept": list(site.link_accept),
+        "crawl": site.crawl.explicit(),  # politeness it asks for (crawler/politeness.py)
     }
 
 

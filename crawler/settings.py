@@ -1,33 +1,63 @@
 """Every crawl default in one place: Scrapy's settings and govwatch's own.
 
 ``govwatch scan`` starts from these and overrides per run (database, scan id, job
-directory). Components read their knobs from here; the docstring of each component names
-the settings that change it.
+directory), and per site host from the sites file's ``crawl:`` keys
+(crawler/politeness.py). Components read their knobs from here; the docstring of each
+component names the settings that change it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from govwatch import __version__
 
-USER_AGENT = (
-    f"govwatch/{__version__} (+https://github.com/govwatch/govwatch; "
-    "政府网站合规监测 government website compliance monitor)"
-)
+
+def user_agent(contact: str | None = None) -> str:
+    """govwatch's User-Agent: its name and version, where it comes from and what it does,
+    then the office's *contact* (the sites file's ``crawl: contact``, a URL or an e-mail
+    address), so a site's administrator knows whom to ask about the crawl."""
+    office = f"; contact: {contact}" if contact else ""
+    return (f"govwatch/{__version__} (+https://github.com/govwatch/govwatch; "
+            f"政府网站合规监测 government website compliance monitor{office})")
+
+
+USER_AGENT = user_agent()
+
+# The sites file's crawl: keys (govwatch/core/config.py) and the settings whose defaults
+# below they replace; the contact goes into the User-Agent.
+CRAWL_SETTINGS = {
+    "delay": "DOWNLOAD_DELAY",
+    "per_host": "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "autothrottle": "AUTOTHROTTLE_ENABLED",
+    "autothrottle_target": "AUTOTHROTTLE_TARGET_CONCURRENCY",
+    "download_timeout": "DOWNLOAD_TIMEOUT",
+    "link_check_timeout": "GOVWATCH_LINKCHECK_TIMEOUT",
+}
+
+
+def crawl_settings(crawl: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings a ``crawl:`` section stands for in a crawl that holds every host to it
+    (a bare Scrapy crawl, such as the benchmark's): each key under its setting's name, and
+    the User-Agent with its contact."""
+    found = {CRAWL_SETTINGS[key]: value for key, value in crawl.items() if key in CRAWL_SETTINGS}
+    return {**found, "USER_AGENT": user_agent(crawl.get("contact"))}
 
 DEFAULTS: dict[str, Any] = {
     "BOT_NAME": "govwatch",
     "USER_AGENT": USER_AGENT,
-    # Politeness: a government portal is a public service, not a benchmark target.
+    # Politeness: a government portal is a public service, not a benchmark target. These are
+    # the defaults of the sites file's crawl: keys, named beside each; a site's keys hold for
+    # its host (crawler/politeness.py), its request timeouts for its requests.
     "ROBOTSTXT_OBEY": True,  # per site: Site.obey_robots (meta dont_obey_robotstxt)
     "CONCURRENT_REQUESTS": 32,
-    "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
-    "DOWNLOAD_DELAY": 0.25,
-    "AUTOTHROTTLE_ENABLED": True,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 4,  # crawl: per_host
+    "DOWNLOAD_DELAY": 0.25,  # crawl: delay
+    "AUTOTHROTTLE_ENABLED": True,  # crawl: autothrottle
     "AUTOTHROTTLE_START_DELAY": 0.5,
     "AUTOTHROTTLE_MAX_DELAY": 30.0,
-    "AUTOTHROTTLE_TARGET_CONCURRENCY": 2.0,
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": 2.0,  # crawl: autothrottle_target
     # Scrapy starts this many tasks for the output of every response: its default of 100
     # made task creation the crawl's largest single cost. Output is a few requests and
     # records, handed on without waiting, so a few tasks keep up.
@@ -36,7 +66,7 @@ DEFAULTS: dict[str, Any] = {
     # the queue, which is the crawl's back-pressure when the writer process is behind.
     # Scrapy's 5 MB let a thousand small pages pile up (60 MB of objects).
     "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 1_000_000,
-    "DOWNLOAD_TIMEOUT": 30,
+    "DOWNLOAD_TIMEOUT": 30,  # crawl: download_timeout
     "RETRY_TIMES": 2,
     "COOKIES_ENABLED": False,  # sessions are what traps are made of
     "HTTPERROR_ALLOW_ALL": True,  # a 404 page is a finding, the spider records it
@@ -83,7 +113,12 @@ DEFAULTS: dict[str, Any] = {
     # Link checks are deduplicated by the scheduler, once per target (crawler/linkcheck/).
     "REQUEST_FINGERPRINTER_CLASS": "govwatch.crawler.linkcheck.CheckFingerprinter",
     "ITEM_PIPELINES": {"govwatch.crawler.pipeline.StorePipeline": 300},
-    "EXTENSIONS": {"govwatch.crawler.progress.ProgressReporter": 500},
+    "EXTENSIONS": {
+        "govwatch.crawler.progress.ProgressReporter": 500,
+        # AutoThrottle per host, as the sites file asks (crawler/politeness.py)
+        "scrapy.extensions.throttle.AutoThrottle": None,
+        "govwatch.crawler.politeness.SiteThrottle": 0,
+    },
     # govwatch's own knobs
     "GOVWATCH_ENCODING_FALLBACKS": ["utf-8", "gb18030"],
     "GOVWATCH_TRAP_MAX_QUERY_PARAMS": 6,
@@ -96,13 +131,16 @@ DEFAULTS: dict[str, Any] = {
     # The run continues an interrupted scan: its frontier is rebuilt from the database (what
     # this scan stored is not asked for again). crawler/runner.py sets it.
     "GOVWATCH_RESUME": False,
+    # Host → the politeness its sites ask for; crawler/process.py fills it from the sites file.
+    "GOVWATCH_SITE_HOSTS": {},
     "GOVWATCH_STORE_BATCH": 1000,  # rows buffered before one transaction
     "GOVWATCH_STORE_FLUSH_SECONDS": 2.0,
     "GOVWATCH_PROGRESS_INTERVAL": 2.0,  # seconds between progress lines; 0 = quiet
     # Link checks (错链断链): crawler/linkcheck*.py. Per site: link_exclude, link_accept,
     # allow_private in the sites file add to these.
     "GOVWATCH_LINKCHECK_ENABLED": True,  # false: only what the crawl fetches is judged
-    "GOVWATCH_LINKCHECK_TIMEOUT": 15.0,  # seconds per check (docs/indicators.md#availability)
+    # seconds per check (docs/indicators.md#availability); crawl: link_check_timeout
+    "GOVWATCH_LINKCHECK_TIMEOUT": 15.0,
     "GOVWATCH_LINKCHECK_HEAD": True,  # HEAD first for targets that are not pages
     "GOVWATCH_LINKCHECK_OBEY_ROBOTS": False,  # check requests consult robots.txt
     # HEAD refused (405, 501), or answered in a way a GET may contradict

@@ -5,9 +5,15 @@ handed over as a :class:`~crawler.pages.reading.Visit` and comes back as its
 :class:`~crawler.pages.reading.Leads`: the pages and documents it leads to (links within the
 site's host, list pagination bounded by ``GOVWATCH_MAX_LIST_PAGES``) and every link target
 it carries. The spider asks documents (附件) for their headers only and records them, and
-failures, itself. Per-site caps come from the sites file: ``max_depth`` (link hops from the
-home page) here, ``max_pages`` in :mod:`crawler.budget`; traps are dropped by
-:mod:`crawler.traps`.
+failures, itself. A Hanweb list's groups beyond those its page embeds are POSTed to its
+``dataproxy.jsp`` with the page's own parameters (:mod:`crawler.pages.pagination`) and their
+XML answers read like list pages; an answer that is no datastore is recorded as a page with
+the error ``malformed-dataproxy``, and the list keeps the pages read. Per-site caps come
+from the sites file: ``max_depth`` (link hops from the home page) here, ``max_pages`` in
+:mod:`crawler.budget`; traps are dropped by :mod:`crawler.traps`. A site's ``crawl:``
+timeouts go on its requests (``download_timeout``) and its link checks
+(``link_check_timeout``); its host's politeness is the downloader's
+(:mod:`crawler.politeness`).
 
 Most links of a page lead where the crawl has been (menus, footers, sidebars), so a URL is
 made into a request only the first time the crawl meets it (:class:`SeenUrls`, 64-bit
@@ -45,13 +51,14 @@ fetches), ``GOVWATCH_LINKCHECK_MAX_PER_PAGE``, and the reader's (:mod:`crawler.w
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
 
 from govwatch.core.schema import now_iso, open_read_only
@@ -61,6 +68,7 @@ from govwatch.crawler.budget import BudgetExceeded, spent_before
 from govwatch.crawler.linkcheck import CHECK_KEY, LinkPolicy, failure_error, skipped_record
 from govwatch.crawler.pages.errorpage import ErrorSigns
 from govwatch.crawler.pages.links import target_url
+from govwatch.crawler.pages.pagination import DATAPROXY_MALFORMED, is_dataproxy_answer
 from govwatch.crawler.pages.reading import READING_META, Leads, Visit
 from govwatch.crawler.records import LinkCheckRecord, PageRecord, SiteCappedRecord, SiteStatusRecord
 from govwatch.crawler.revalidate import CachedPage, RevalidationWalk
@@ -144,8 +152,7 @@ class PortalSpider(scrapy.Spider):
         spider.check_links = settings.getbool("GOVWATCH_LINKCHECK_ENABLED")
         spider.checks_per_page = settings.getint("GOVWATCH_LINKCHECK_MAX_PER_PAGE")
         spider.link_policies = {
-            site_id: LinkPolicy.for_site(site, settings)
-            for site_id, site in spider.sites.items()
+            site_id: _link_policy(site, settings) for site_id, site in spider.sites.items()
         }
         # Started now, before the reactor runs, so it imports while the crawl starts up.
         spider.reader = ReaderClient.start({
@@ -207,6 +214,19 @@ class PortalSpider(scrapy.Spider):
         dont_filter: bool = False,
         **meta: Any,
     ) -> scrapy.Request:
+        meta = {
+            "site_id": site["id"],
+            "hops": hops,
+            "max_pages": site["max_pages"],
+            "dont_obey_robotstxt": not site["obey_robots"],
+            **_site_timeout(site),
+            **meta,
+        }
+        if method == "POST":  # a Hanweb list's group, asked for as its jpage script asks
+            return scrapy.FormRequest(
+                url, method="POST", formdata=meta["form"], priority=priority,
+                dont_filter=dont_filter, errback=self.failed, callback=self.parse, meta=meta,
+                headers={"X-Requested-With": "XMLHttpRequest"})
         return scrapy.Request(
             url,
             method=method,
@@ -214,13 +234,7 @@ class PortalSpider(scrapy.Spider):
             dont_filter=dont_filter,
             errback=self.failed,
             callback=self.parse if method == "GET" else self.parse_document,
-            meta={
-                "site_id": site["id"],
-                "hops": hops,
-                "max_pages": site["max_pages"],
-                "dont_obey_robotstxt": not site["obey_robots"],
-                **meta,
-            },
+            meta=meta,
         )
 
     # -- responses ---------------------------------------------------------------------
@@ -237,7 +251,19 @@ class PortalSpider(scrapy.Spider):
         # A soft 404 by redirect (a deep URL sent to the home page) is not read: what it
         # landed on is no content of the page linked to.
         soft_404 = check.error == CheckError.SOFT_404
-        if isinstance(response, HtmlResponse) and response.status < 400 and not soft_404:
+        dataproxy = "form" in response.meta  # an answer of a Hanweb list's dataproxy
+        if dataproxy and response.status < 400 and not is_dataproxy_answer(response.body):
+            # Not the list it was asked for (a busy page, a cut-off answer): the list's
+            # pages read so far stand, and this one is recorded as failed.
+            yield check
+            yield PageRecord(site_id=site["id"], url=response.url, status=response.status,
+                             content_type=_header(response, b"Content-Type"), kind="html",
+                             depth=response.meta.get("hops", 0), error=DATAPROXY_MALFORMED,
+                             fetched_at=now_iso())
+            self._count(site["id"])
+            return
+        readable = HtmlResponse if not dataproxy else TextResponse  # an XML answer is read
+        if isinstance(response, readable) and response.status < 400 and not soft_404:
             try:
                 leads = await self.reader.read(self._visit(site, response), check)
             except ReaderGone:
@@ -428,6 +454,21 @@ class PortalSpider(scrapy.Spider):
             error=error,
             fetched_at=now_iso(),
         )
+
+
+def _link_policy(site: dict[str, Any], settings: Any) -> LinkPolicy:
+    """How the links of *site*'s pages are checked: the crawl's settings, the site's own
+    link keys, and its ``crawl: link_check_timeout``."""
+    policy = LinkPolicy.for_site(site, settings)
+    timeout = site.get("crawl", {}).get("link_check_timeout")
+    return policy if timeout is None else replace(policy, timeout=timeout)
+
+
+def _site_timeout(site: dict[str, Any]) -> dict[str, float]:
+    """The meta that gives a site's requests its ``crawl: download_timeout``, if it has one
+    (Scrapy's ``DOWNLOAD_TIMEOUT`` otherwise)."""
+    timeout = site.get("crawl", {}).get("download_timeout")
+    return {} if timeout is None else {"download_timeout": timeout}
 
 
 def _header(response: Response, name: bytes) -> str | None:

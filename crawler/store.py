@@ -41,7 +41,8 @@ def start_scan(db: sqlite_utils.Database, sites: Sequence[Site], as_of: str) -> 
     """Record the configured *sites* and a new running scan of them; return the scan id."""
     with db.conn:
         db["sites"].upsert_all(
-            [{"id": s.id, "name": s.name, "url": s.url, "unit": s.unit} for s in sites], pk="id"
+            [{"id": s.id, "name": s.name, "url": s.url, "unit": s.unit, "region": s.region}
+             for s in sites], pk="id"
         )
         scan_id = db["scans"].insert(
             {
@@ -381,7 +382,8 @@ def record_probes(
     """Record the configured *sites* and their probe *rows*, in one transaction."""
     with db.atomic():
         db["sites"].upsert_all(
-            [{"id": s.id, "name": s.name, "url": s.url, "unit": s.unit} for s in sites], pk="id"
+            [{"id": s.id, "name": s.name, "url": s.url, "unit": s.unit, "region": s.region}
+             for s in sites], pk="id"
         )
         db["probes"].insert_all(rows)
 

@@ -54,6 +54,7 @@ class ScanSite:
     name: str
     url: str  # the configured home page URL: the subject of site-level findings
     status: SiteStatus
+    region: str | None = None  # 行政区划代码 of the site's area, from the sites file
 
     @property
     def reachable(self) -> bool:
@@ -95,9 +96,10 @@ class ScanView:
             conn.create_function("regexp", 2, _regexp, deterministic=True)
             scan = _complete_scan(conn, scan_id)
             sites = {
-                row["id"]: ScanSite(row["id"], row["name"], row["url"], SiteStatus(row["status"]))
+                row["id"]: ScanSite(row["id"], row["name"], row["url"], SiteStatus(row["status"]),
+                                    row["region"])
                 for row in conn.execute(
-                    "select s.id, s.name, s.url, ss.status from scan_sites ss "
+                    "select s.id, s.name, s.url, s.region, ss.status from scan_sites ss "
                     "join sites s on s.id = ss.site_id where ss.scan_id = ? order by s.id",
                     [scan["id"]],
                 )

@@ -3,7 +3,11 @@
 Parsing is the costly step, so the spider builds a :class:`Page` once and hands it to the
 date, link, listing, pagination and footer extractors. Hanweb (大汉 jcms) columns hide their
 list items as XML inside ``<script type="text/xml"><datastore>…</datastore></script>``; the
-page expands those records into ordinary elements here, so no extractor has to know.
+page expands those records into ordinary elements here (a ``<ul class="datastore-records">``
+holding the link of the datastore's ``<nextgroup>``, if any, in ``data-nextgroup``), so no
+extractor has to know. The answer of Hanweb's ``dataproxy.jsp``, which serves the rest of
+such a list (:mod:`crawler.pages.pagination`), is a datastore with no page around it: it is
+read as a page holding that list.
 """
 
 from __future__ import annotations
@@ -12,11 +16,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from html import unescape
 
 import lxml.html
 from lxml import etree
 
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
+_NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>\s*</nextgroup>", re.S | re.I)
+_HREF = re.compile(r"""href\s*=\s*["']([^"']*)["']""", re.I)
+# A document that is nothing but a datastore: a dataproxy.jsp answer.
+_BARE_DATASTORE = re.compile(r"\A\s*(?:<\?xml[^>]*\?>\s*)?<datastore\b", re.I)
+DATASTORE_CLASS = "datastore-records"  # the list a datastore's records are expanded into
 _SPACE = re.compile(r"\s+")
 _INVISIBLE = frozenset({"script", "style", "noscript", "template"})
 
@@ -70,11 +80,15 @@ class Page:
     @classmethod
     def parse(cls, url: str, html: str) -> Page:
         """Parse decoded *html* fetched from *url*."""
-        try:
-            tree = lxml.html.document_fromstring(html or "<html></html>")
-        except (etree.ParserError, ValueError):
-            tree = lxml.html.document_fromstring("<html></html>")
-        _expand_datastores(tree)
+        if _BARE_DATASTORE.match(html or ""):
+            tree = lxml.html.document_fromstring("<html><body></body></html>")
+            tree.find("body").append(_records_list(html))
+        else:
+            try:
+                tree = lxml.html.document_fromstring(html or "<html></html>")
+            except (etree.ParserError, ValueError):
+                tree = lxml.html.document_fromstring("<html></html>")
+            _expand_datastores(tree)
         meta = {}
         for m in tree.iter("meta"):
             name = (m.get("name") or "").strip().lower()
@@ -120,15 +134,24 @@ def _expand_datastores(tree: lxml.html.HtmlElement) -> None:
         text = script.text or ""
         if "<datastore" not in text.lower() and "<record" not in text.lower():
             continue
-        records = _RECORD.findall(text)
-        holder = lxml.html.Element("ul", {"class": "datastore-records"})
-        for record in records:
-            for frag in lxml.html.fragments_fromstring(record):
-                if isinstance(frag, str):
-                    continue
-                holder.append(frag if frag.tag == "li" else _wrap_li(frag))
+        holder = _records_list(text)
         holder.tail = script.tail
         script.getparent().replace(script, holder)
+
+
+def _records_list(text: str) -> lxml.html.HtmlElement:
+    """A ``<ul>`` of the records of the datastore XML *text* (maybe none), each an ``<li>``."""
+    holder = lxml.html.Element("ul", {"class": DATASTORE_CLASS})
+    nextgroup = _NEXTGROUP.search(text)
+    href = _HREF.search(nextgroup[1]) if nextgroup else None
+    if href and href[1].strip():
+        holder.set("data-nextgroup", unescape(href[1].strip()))
+    for record in _RECORD.findall(text):
+        for frag in lxml.html.fragments_fromstring(record):
+            if isinstance(frag, str):
+                continue
+            holder.append(frag if frag.tag == "li" else _wrap_li(frag))
+    return holder
 
 
 def _wrap_li(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement:

@@ -91,7 +91,8 @@ class Visit:
         return bool(self.meta.get("home"))
 
 
-# Where a page leads: a request to make, as (url, method, priority, meta).
+# Where a page leads: a request to make, as (url, method, priority, meta); a POST's form
+# fields are its meta's "form" (a Hanweb dataproxy group, crawler/pages/pagination.py).
 FollowUp = tuple[str, str, int, dict[str, Any]]
 
 
@@ -287,13 +288,15 @@ def _footer(page: Page) -> list[dict[str, Any]]:
 def _pagination(
     meta: Mapping[str, Any], page: Page, column: ListPageRecord, max_list_pages: int
 ) -> Iterator[FollowUp]:
-    for url in pagination.continuation_urls(page, max_list_pages):
-        yield url, "GET", 10, {
-            "hops": meta.get("hops", 0),
-            "column_url": column.column_url,
-            "page_no": pagination.page_number(url),
-            "link_text": meta.get("link_text", ""),
-        }
+    """The other pages of the column's list, within the list-page cap: pages to GET, and a
+    Hanweb list's groups to POST to its dataproxy (the ``form`` of their meta)."""
+    shared = {"hops": meta.get("hops", 0), "column_url": column.column_url,
+              "link_text": meta.get("link_text", "")}
+    urls = pagination.continuation_urls(page, max_list_pages)
+    for url in urls:
+        yield url, "GET", 10, {**shared, "page_no": pagination.page_number(url)}
+    for group in pagination.dataproxy_pages(page, max_list_pages - len(urls)):
+        yield group.url, "POST", 10, {**shared, "page_no": group.page_no, "form": group.form}
 
 
 def _links_to_follow(visit: Visit, links: list[Link], *, hub: bool) -> Iterator[FollowUp]:

@@ -3,6 +3,8 @@
 Top-level keys (a bare YAML list of sites is also accepted, as a sites-only file):
 
     timezone       zoneinfo name                  default "Asia/Shanghai"
+    crawl          mapping of crawl keys          default {} (the crawl's own defaults,
+                                                  crawler/settings.py)
     schedule       mapping, kept raw              default {}  (read by scheduler/; checked
                                                   here by govwatch.core.schedule)
     rectification  mapping, passed on raw         default {}  (read by reports/)
@@ -28,6 +30,26 @@ Mail keys (SMTP delivery of bulletins by the scheduler, scheduler/mail.py):
     password_env   environment variable name      required with username: the variable
                                                   holding the password (never the password)
 
+Crawl keys (politeness towards the sites' hosts; each unset key keeps the crawl's default,
+stated once in crawler/settings.py; a site's own ``crawl:`` mapping overrides them for it):
+
+    delay              seconds between requests to one host, 0-60 (DOWNLOAD_DELAY; Scrapy
+                       spreads it between half and one and a half times)
+    per_host           requests in flight to one host, 1-100 (CONCURRENT_REQUESTS_PER_DOMAIN)
+    autothrottle       YAML boolean: AutoThrottle adapts the delay to the host's latency,
+                       never below ``delay`` (AUTOTHROTTLE_ENABLED)
+    autothrottle_target  requests AutoThrottle aims to keep in flight to one host, above 0
+                       and at most 100 (AUTOTHROTTLE_TARGET_CONCURRENCY)
+    download_timeout   seconds a page may take to download, above 0 and at most 600
+                       (DOWNLOAD_TIMEOUT)
+    link_check_timeout seconds a link check may take, above 0 and at most 600
+                       (GOVWATCH_LINKCHECK_TIMEOUT)
+    contact            the office's contact, an http(s) URL or an e-mail address, added to
+                       the User-Agent after govwatch's name and version; top level only
+
+Politeness is per host (Scrapy's download slots are keyed by host name): sites on one host
+must not ask for different delay, per_host, autothrottle or autothrottle_target.
+
 Site keys:
 
     id             [a-z0-9][a-z0-9_-]*, unique    required (the stable key used everywhere)
@@ -44,6 +66,11 @@ Site keys:
                                                   not checked: skipped, excluded)
     link_accept    list of HTTP status codes      default [] (codes a checked link may answer
                                                   and still be ok, e.g. [403])
+    crawl          mapping of crawl keys          default {} (this site's own politeness,
+                                                  over the top-level section; no contact)
+    region         division code, 2, 4 or 6       default none (行政区划代码 of the site's
+                   digits, quoted                 area, e.g. '6104': its footer identifiers
+                                                  are checked against it, footer.mismatch)
 
 Unknown keys at either level are errors, so a typo never passes silently; only top-level
 keys starting with ``x-`` are ignored, to hold YAML anchors that sites merge in
@@ -67,18 +94,39 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from govwatch.core.defaults import TIMEZONE
+from govwatch.core.regions import is_division_code
 from govwatch.core.retention import Retention
 from govwatch.core.schedule import Schedule
 
-__all__ = ["Config", "ConfigError", "MailSettings", "Site", "check_site_ids", "load_config"]
+__all__ = [
+    "Config",
+    "ConfigError",
+    "CrawlPolicy",
+    "MailSettings",
+    "Site",
+    "check_site_ids",
+    "load_config",
+]
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
-TOP_KEYS = ("timezone", "schedule", "rectification", "mail", "retention", "sites")
+TOP_KEYS = ("timezone", "schedule", "rectification", "mail", "retention", "crawl", "sites")
 MAIL_KEYS = ("host", "port", "from", "to", "starttls", "ssl", "username", "password_env")
 _ADDRESS_RE = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+")
 _ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 SITE_KEYS = ("id", "name", "url", "unit", "max_pages", "max_depth", "obey_robots",
-             "start_urls", "allow_private", "link_exclude", "link_accept")
+             "start_urls", "allow_private", "link_exclude", "link_accept", "crawl", "region")
+CRAWL_KEYS = ("delay", "per_host", "autothrottle", "autothrottle_target", "download_timeout",
+              "link_check_timeout", "contact")
+# What one host's download slot is held to: sites sharing a host must agree on these.
+HOST_KEYS = ("delay", "per_host", "autothrottle", "autothrottle_target")
+# Numeric crawl keys: (lowest, whether the lowest itself is allowed, highest, what it counts).
+_CRAWL_RANGES: dict[str, tuple[float, bool, float, str]] = {
+    "delay": (0, True, 60, "a number of seconds from 0 to 60"),
+    "per_host": (1, True, 100, "an integer from 1 to 100"),
+    "autothrottle_target": (0, False, 100, "a number above 0, at most 100"),
+    "download_timeout": (0, False, 600, "a number of seconds above 0, at most 600"),
+    "link_check_timeout": (0, False, 600, "a number of seconds above 0, at most 600"),
+}
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -109,6 +157,32 @@ def _host(url: str) -> str:
 
 
 @dataclass(frozen=True)
+class CrawlPolicy:
+    """Politeness of a crawl (a ``crawl:`` section); a key left None keeps the crawl's own
+    default (crawler/settings.py)."""
+
+    delay: float | None = None
+    per_host: int | None = None
+    autothrottle: bool | None = None
+    autothrottle_target: float | None = None
+    download_timeout: float | None = None
+    link_check_timeout: float | None = None
+    contact: str | None = None
+
+    def over(self, base: CrawlPolicy) -> CrawlPolicy:
+        """This policy's keys where set, *base*'s elsewhere."""
+        return CrawlPolicy(**{**base.explicit(), **self.explicit()})
+
+    def explicit(self) -> dict[str, Any]:
+        """The keys that are set, with their values."""
+        return {key: value for key in CRAWL_KEYS if (value := getattr(self, key)) is not None}
+
+    def host_keys(self) -> dict[str, Any]:
+        """The keys that are set among those a host's download slot is held to."""
+        return {key: value for key, value in self.explicit().items() if key in HOST_KEYS}
+
+
+@dataclass(frozen=True)
 class Site:
     """One monitored website (an entry of ``sites:``)."""
 
@@ -123,12 +197,21 @@ class Site:
     allow_private: bool = False
     link_exclude: tuple[str, ...] = ()  # regexes (re.search) over link targets
     link_accept: tuple[int, ...] = ()
+    region: str | None = None  # 行政区划代码 of the site's area: 2, 4 or 6 digits
+    # The site's politeness: its own crawl: keys over the top-level section's.
+    crawl: CrawlPolicy = CrawlPolicy()
     line: int = 0
 
     @property
     def host(self) -> str:
         """Lowercase host[:port] of the home page URL (default port dropped)."""
         return _host(self.url)
+
+    @property
+    def hostname(self) -> str:
+        """Lowercase host name of the home page URL, without a port: what the crawl keys a
+        host's politeness by (Scrapy's download slots)."""
+        return (urlsplit(self.url).hostname or "").lower()
 
 
 @dataclass(frozen=True)
@@ -157,6 +240,7 @@ class Config:
     mail: MailSettings | None = None
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     retention: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    crawl: CrawlPolicy = CrawlPolicy()  # the top-level section (each site holds its own merge)
 
     def error(self, message: str, key: str) -> ConfigError:
         """A ConfigError at the line of *key* (``schedule.scan``), else of its section."""
@@ -206,6 +290,12 @@ def load_config(path: str | Path) -> Config:
     Schedule.from_config(config)
     Retention.from_config(config)  # and govwatch prune's, for the same reason
     return config
+
+
+def _setting(value: Any) -> str:
+    """A crawl value as a message shows it."""
+    return "unset" if value is None else str(value).lower() if isinstance(value, bool) \
+        else f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _regex_problem(pattern: Any) -> str | None:
@@ -286,12 +376,13 @@ class _Reader:
         return pairs
 
     def check_keys(self, pairs: Mapping[str, tuple[Node, Node]], allowed: Sequence[str],
-                   site: str | None = None) -> None:
+                   site: str | None = None, section: str = "") -> None:
         for key, (k, _) in pairs.items():
             if key not in allowed and not (allowed is TOP_KEYS and key.startswith("x-")):
                 close = difflib.get_close_matches(key, allowed, n=1)
                 tip = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(allowed)}"
-                raise self.error(f"unknown key {key!r}{tip}", k, site)
+                where = f"{section}: " if section else ""
+                raise self.error(f"{where}unknown key {key!r}{tip}", k, site)
 
     def config(self) -> Config:
         try:
@@ -304,6 +395,8 @@ class _Reader:
             raise self.error("file is empty; expected a 'sites:' list")
         tz, raw = TIMEZONE, {"schedule": {}, "rectification": {}, "retention": {}}
         mail, lines = None, {}
+        self.top_crawl = CrawlPolicy()
+        self.crawl_lines: dict[str, int] = {}  # site id → line of its crawl: key
         if isinstance(root, SequenceNode):  # a bare list: a sites-only file
             sites_key, sites_node = root, root
         elif isinstance(root, MappingNode):
@@ -323,6 +416,8 @@ class _Reader:
                     raw[key] = val or {}
             if "mail" in pairs:
                 mail = self.mail(*pairs["mail"])
+            if "crawl" in pairs:
+                self.top_crawl = self.crawl(*pairs["crawl"], None)
         else:
             raise self.error("top level must be a mapping with a 'sites:' list", root)
         # Never construct the site nodes themselves: PyYAML would flatten their merge keys
@@ -342,9 +437,65 @@ class _Reader:
                                  site.id)
             first_line[site.id] = site.line
             sites.append(site)
+        self.check_hosts(sites)
         return Config(self.path, tuple(sites), tz, MappingProxyType(raw["schedule"]),
                       MappingProxyType(raw["rectification"]), mail, MappingProxyType(lines),
-                      retention=MappingProxyType(raw["retention"]))
+                      crawl=self.top_crawl, retention=MappingProxyType(raw["retention"]))
+
+    def check_hosts(self, sites: Sequence[Site]) -> None:
+        """Sites on one host share its download slot, so they must ask for the same
+        politeness; the first site that does not is an error at its crawl: key."""
+        first: dict[str, Site] = {}
+        for site in sites:
+            other = first.setdefault(site.hostname, site)
+            mine, theirs = site.crawl.host_keys(), other.crawl.host_keys()
+            if other is site or mine == theirs:
+                continue
+            key = next(k for k in HOST_KEYS if mine.get(k) != theirs.get(k))
+            raise ConfigError(
+                f"crawl: {key} {_setting(mine.get(key))} here, {_setting(theirs.get(key))} for "
+                f"site {other.id} (line {other.line}) on the same host {site.hostname}: sites "
+                f"on one host share its politeness (set it alike for both, or in the "
+                f"top-level crawl section)",
+                self.path, self.crawl_lines.get(site.id, site.line), site.id)
+
+    def crawl(self, k: Node, v: Node, site: str | None) -> CrawlPolicy:
+        """A ``crawl:`` mapping, top-level (*site* None) or a site's; each problem names its
+        key's line."""
+        if v.tag == "tag:yaml.org,2002:null":
+            return CrawlPolicy()
+        if not isinstance(v, MappingNode):
+            raise self.error("crawl must be a mapping (delay: ..., per_host: ...)", k, site)
+        pairs = self.mapping(v, site)
+        self.check_keys(pairs, CRAWL_KEYS, site, "crawl")
+        if site is not None and "contact" in pairs:
+            raise self.error("crawl: contact is set once, in the top-level crawl section (one "
+                             "User-Agent per scan)", pairs["contact"][0], site)
+        return CrawlPolicy(**{key: self.crawl_field(key, *pair, site)
+                              for key, pair in pairs.items()})
+
+    def crawl_field(self, key: str, k: Node, v: Node, site: str | None) -> Any:
+        """Check and convert one ``crawl:`` value."""
+        val = self.value(v)
+        if key == "autothrottle":
+            if not isinstance(val, bool):
+                raise self.error(f"crawl: autothrottle must be true or false, unquoted: {val!r}",
+                                 k, site)
+            return val
+        if key == "contact":
+            if not (isinstance(val, str) and val.isascii() and val.isprintable()
+                    and not any(c in val for c in ";()")
+                    and (_is_http_url(val) or _ADDRESS_RE.fullmatch(val))):
+                raise self.error(f"crawl: contact must be an http(s) URL or an e-mail address "
+                                 f"(ASCII, without spaces, ';' or parentheses): {val!r}", k, site)
+            return val
+        low, low_ok, high, kind = _CRAWL_RANGES[key]
+        number = (int,) if key == "per_host" else (int, float)
+        # bool is a subclass of int, but 'true' is not a number of seconds.
+        if (isinstance(val, bool) or not isinstance(val, number) or val != val
+                or not (low <= val if low_ok else low < val) or val > high):
+            raise self.error(f"crawl: {key} must be {kind}: {val!r}", k, site)
+        return val if key == "per_host" else float(val)
 
     def key_lines(self, section: str, k: Node, v: Node) -> dict[str, int]:
         """{"section": line, "section.key": line, ...} of a raw section and its keys."""
@@ -443,6 +594,9 @@ class _Reader:
                 raise self.error(f"missing {key!r}", node, site_id)
         fields = {key: self.field(key, k, v, site_id) for key, (k, v) in pairs.items()}
         fields.setdefault("unit", fields["name"])
+        fields["crawl"] = fields.get("crawl", CrawlPolicy()).over(self.top_crawl)
+        if "crawl" in pairs:
+            self.crawl_lines[site_id] = pairs["crawl"][0].start_mark.line + 1
         host = _host(fields["url"])
         start_urls = fields.pop("start_urls", [])
         for url, at in start_urls:
@@ -454,6 +608,8 @@ class _Reader:
 
     def field(self, key: str, k: Node, v: Node, site: str | None) -> Any:
         """Check and convert one site value; errors point at the key's line."""
+        if key == "crawl":
+            return self.crawl(k, v, site)
         val = self.value(v)
         if key in ("id", "name", "unit"):
             if not isinstance(val, str) or not val.strip():
@@ -481,6 +637,11 @@ class _Reader:
                     raise self.error(f"link_exclude entry is not a regular expression "
                                      f"({problem}): {pattern!r}", n, site)
             return tuple(val or ())
+        if key == "region":
+            if not is_division_code(val):
+                raise self.error(f"region must be a division code of 2, 4 or 6 digits in "
+                                 f"quotes, of a known province (e.g. '6104'): {val!r}", k, site)
+            return val
         if key == "link_accept":
             for code, n in self.entries(key, "HTTP status codes", k, v, site):
                 if isinstance(code, bool) or not isinstance(code, int) or not 100 <= code <= 999:

@@ -71,7 +71,7 @@ def column_roles(db: sqlite_utils.Database) -> None:
     pages (``page``, now ``text``) a column may be a hub or a form, and only lists are judged
     blank. The column keeps its place in the table."""
     for table in ("column_pages", "columns"):
-        if not db[table].exists():  # replaced by 0006_compact_storage in a newer database
+        if not db[table].exists():  # replaced by compact_storage in a newer database
             continue
         have = db[table].columns_dict
         if "kind" in have and "role" not in have:
@@ -95,7 +95,13 @@ def pruned_scans(db: sqlite_utils.Database) -> None:
     )
 
 
-# 0006_compact_storage: the crawl's detail, from one row per scan, page and part (each link,
+def sites_region(db: sqlite_utils.Database) -> None:
+    """``sites.region``: the division code of the site's area (the sites file's ``region``),
+    which footer.mismatch checks the footer identifiers against."""
+    add_missing_columns(db, "sites", {"region": str})
+
+
+# compact_storage: the crawl's detail, from one row per scan, page and part (each link,
 # item, text, footer fact with its URLs spelled out) to govwatch.core.compact's layout. The
 # tables as this migration makes them; a database made since has them from TABLES.
 _COMPACT_TABLES = (
@@ -145,7 +151,7 @@ _COMPACT_INDEXES = (
     ("scan_pages", ("scan_id", "site_id"), False), ("scan_pages", ("reading_id",), False),
     ("scan_link_checks", ("scan_id", "result"), False),
 )
-# The tables of a page's reading before 0006, each with the column naming the page.
+# The tables of a page's reading before compact_storage, each with the column naming the page.
 _PAGE_TABLES = {"pages": "url", "page_texts": "url", "links": "source_url",
                 "items": "page_url", "footer_facts": "page_url", "column_pages": "page_url"}
 _PAGE_COLUMNS = ("site_id", "status", "content_type", "kind", "title", "pub_date", "encoding",
@@ -157,7 +163,8 @@ _STEP = 2000
 
 
 def _old_table(db: sqlite_utils.Database, name: str) -> bool:
-    """Whether *name* is still a table (before 0006 it is; after, a view or nothing)."""
+    """Whether *name* is still a table (before compact_storage it is; after, a view or
+    nothing)."""
     return db.execute("select 1 from sqlite_master where type = 'table' and name = ?",
                       [name]).fetchone() is not None
 
@@ -258,7 +265,7 @@ def _move_page_cache(db: sqlite_utils.Database) -> str | None:
 
 
 def compact_storage(db: sqlite_utils.Database) -> None:
-    """Finish 0006_compact_storage once its steps have moved every row: drop the emptied
+    """Finish compact_storage once its steps have moved every row: drop the emptied
     tables (their views take the names, see ``schema.VIEWS``) and put the compact page
     cache in place."""
     for table in (*_PAGE_TABLES, "link_checks"):
@@ -278,5 +285,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0003_column_roles", column_roles),
     Migration("0004_footer_facts_link_note", footer_facts_link_note),
     Migration("0005_pruned_scans", pruned_scans),
-    Migration("0006_compact_storage", compact_storage, compact_storage_step),
+    Migration("0006_sites_region", sites_region),
+    Migration("0007_compact_storage", compact_storage, compact_storage_step),
 )

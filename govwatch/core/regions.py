@@ -10,6 +10,7 @@ imports nothing of govwatch.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 __all__ = ["PROVINCES", "Province", "by_abbreviation", "by_code"]
@@ -49,3 +50,13 @@ def by_code(digits: str) -> Province | None:
 def by_abbreviation(character: str) -> Province | None:
     """The province *character* abbreviates, or None."""
     return _BY_ABBREVIATION.get(character)
+
+
+_DIVISION_FORM = re.compile(r"\d{2}|\d{4}|\d{6}")
+
+
+def is_division_code(value: object) -> bool:
+    """Whether *value* is a division code (行政区划代码) of 2, 4 or 6 digits of a known
+    province: the form a site's ``region`` takes."""
+    return isinstance(value, str) and bool(_DIVISION_FORM.fullmatch(value)) and \
+        by_code(value) is not None

@@ -20,7 +20,8 @@ to a database of the schema before it (a test upgrades a database of the previou
 and compares it with a new one).
 
 Tables (one row per …):
-- ``sites``: configured site (id, name, url, unit).
+- ``sites``: configured site (id, name, url, unit, and the ``region`` its identifiers are
+  checked against).
 - ``scans``: scan run; ``status`` is ``running`` → ``complete`` | ``failed``.
 - ``scan_sites``: site within a scan: how the home page answered (``ok``, ``unreachable``,
   ``robots_forbidden``; ``partial`` when the crawl did not settle every link target it
@@ -105,7 +106,7 @@ logger = logging.getLogger(__name__)  # a long migration's steps, as each commit
 
 TABLES: dict[str, dict[str, Any]] = {
     "sites": {
-        "columns": {"id": str, "name": str, "url": str, "unit": str},
+        "columns": {"id": str, "name": str, "url": str, "unit": str, "region": str},
         "pk": "id",
     },
     "scans": {

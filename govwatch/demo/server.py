@@ -18,10 +18,13 @@ optional ``_portal.yaml`` that describes the site and the server's quirks::
       /old/page.html: 500
     fallback:                  # soft-404 rewrite: a missing path under the prefix serves the file
       /wzdt/: /wzdt/index.shtml
+    dataproxy:                 # Hanweb's list proxy: path → folder of <columnid>.xml record lists
+      /module/web/jpage/dataproxy.jsp: _dataproxy
 
 Request handling, in order: path parameters (``;jsessionid=…``) are dropped from every
 segment and the query string is ignored; a ``status`` entry answers with that code; a
-``trap`` prefix answers with a generated calendar page; an existing file (``/`` and ``/dir/``
+``dataproxy`` path answers as Hanweb's ``dataproxy.jsp`` does (below); a ``trap`` prefix
+answers with a generated calendar page; an existing file (``/`` and ``/dir/``
 give the folder's ``index.html``, ``index.shtml`` or ``index.htm``; ``/dir`` redirects to
 ``/dir/``) is served; a ``fallback`` prefix serves its file; anything else is 404.
 ``_portal.yaml`` and ``expected.yaml`` (the tests' ground truth) in the portal root are never
@@ -30,6 +33,14 @@ logged to stderr. Served files carry nginx's validators (``Last-Modified`` and `
 "<hex mtime>-<hex size>"``); a GET or HEAD whose ``If-None-Match`` matches, or failing that
 whose ``If-Modified-Since`` is not older than the file, gets ``304 Not Modified`` with no body.
 Run ``python -m govwatch.demo.server PORTAL_DIR [--port N]`` to browse one.
+
+A ``dataproxy`` path reads its parameters from the query and the form body (GET or POST),
+as the servlet does: ``columnid`` names the file ``<folder>/<columnid>.xml`` holding every
+record of that list, ``<record><![CDATA[…]]></record>`` one after another, and records
+``startrecord`` to ``endrecord`` (counted from 1) are answered as XML,
+``<datastore><totalrecord>N</totalrecord><totalpage>…</totalpage><recordset>…</recordset>
+</datastore>`` (``totalpage`` counted in ``perpage``), ``text/xml``; a list with no file is
+empty. The folders of record lists are never served.
 """
 
 from __future__ import annotations
@@ -49,12 +60,12 @@ from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from typing import Any, NamedTuple
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import yaml
 
-__all__ = ["CONTENT_TYPES", "PortalServer", "read_portal_meta"]
+__all__ = ["CONTENT_TYPES", "Arrival", "PortalServer", "read_portal_meta"]
 
 CONTENT_TYPES: dict[str, str] = {
     ".html": "text/html",
@@ -87,6 +98,7 @@ HIDDEN_ROOT_FILES = frozenset({"_portal.yaml", "expected.yaml"})
 DEFAULT_TRAP_MONTH = "2026-11"
 
 _MONTH_SEGMENT = re.compile(r"^(\d{4})-(\d{2})$")
+_RECORDS = re.compile(r"<record>.*?</record>", re.S)
 
 
 def read_portal_meta(root: Path) -> dict[str, Any]:
@@ -158,6 +170,7 @@ _ERROR_PAGE = (
 class _Handler(BaseHTTPRequestHandler):
     server: _PortalHTTPServer
     protocol_version = "HTTP/1.0"
+    form = b""  # a POST's body
 
     # -- quiet ------------------------------------------------------------------------------
     def log_message(self, format: str, *args: Any) -> None:
@@ -175,12 +188,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        if length > 0:
-            self.rfile.read(length)
+        self.form = self.rfile.read(length) if length > 0 else b""
         self._handle("POST")
 
     # -- dispatch ---------------------------------------------------------------------------
     def _handle(self, method: str) -> None:
+        # http.server reads header bytes as latin-1; a User-Agent's non-ASCII is UTF-8.
+        agent = self.headers.get("User-Agent", "").encode("latin-1").decode("utf-8", "replace")
+        self.server.portal._arrive(Arrival(time.monotonic(), method, self.path, agent,
+                                           self.form))
         self.server.portal._record(method, self.path)
         try:
             self._dispatch(method)
@@ -200,6 +216,11 @@ class _Handler(BaseHTTPRequestHandler):
         if forced is not None:
             code = int(forced)
             self._send_error_page(method, code, path)
+            return
+
+        proxies = meta.get("dataproxy") or {}
+        if path in proxies:
+            self._send_dataproxy(method, path, proxies[path], split.query)
             return
 
         trap = self._trap(path)
@@ -233,7 +254,8 @@ class _Handler(BaseHTTPRequestHandler):
             target = next(
                 (target / n for n in INDEX_FILES if (target / n).is_file()), target / INDEX_FILES[0]
             )
-        if target.parent == root and target.name in HIDDEN_ROOT_FILES:
+        hidden = any(target.is_relative_to(root / folder) for folder in proxies.values())
+        if hidden or (target.parent == root and target.name in HIDDEN_ROOT_FILES):
             self._send_error_page(method, 404, path)
             return
         if not target.is_file():
@@ -278,6 +300,25 @@ class _Handler(BaseHTTPRequestHandler):
                 if match and 1 <= int(match.group(2)) <= 12:
                     return base, int(match.group(1)), int(match.group(2))
         return None
+
+    def _send_dataproxy(self, method: str, path: str, folder: str, query: str) -> None:
+        """Answer a Hanweb list's group: its records startrecord to endrecord, as XML."""
+        params = dict(parse_qsl(self.form.decode("utf-8", "replace")))
+        params.update(parse_qsl(query))  # the servlet reads the query first
+        column = params.get("columnid", "")
+        records: list[str] = []
+        store = self.server.portal.root / folder / f"{column}.xml"
+        if column.isdigit() and store.is_file():
+            records = _RECORDS.findall(store.read_text(encoding="utf-8"))
+        start = int(params.get("startrecord", "1"))
+        per = int(params.get("perpage", "15"))
+        end = int(params.get("endrecord", str(start + per - 1)))
+        body = "\n".join([
+            '<?xml version="1.0" encoding="UTF-8"?>', "<datastore>",
+            f"<totalrecord>{len(records)}</totalrecord>",
+            f"<totalpage>{-(-len(records) // max(per, 1))}</totalpage>", "<recordset>",
+            *records[max(start, 1) - 1:end], "</recordset>", "</datastore>", ""])
+        self._send(method, 200, body.encode("utf-8"), "text/xml;charset=UTF-8", path)
 
     # -- responses --------------------------------------------------------------------------
     def _send(
@@ -384,11 +425,22 @@ class _PortalHTTPServer(ThreadingHTTPServer):
         pass
 
 
+class Arrival(NamedTuple):
+    """One request as the server received it."""
+
+    at: float  # time.monotonic() when its headers were read
+    method: str
+    path: str  # with the query
+    user_agent: str
+    form: bytes = b""  # a POST's body
+
+
 class PortalServer:
     """Serves one portal folder on 127.0.0.1 (a free port) from a daemon thread.
 
     A context manager; ``url`` is set once started and ``requests`` logs
-    ``(method, path-with-query)`` of every request received.
+    ``(method, path-with-query)`` of every request received, ``arrivals`` the same requests
+    as :class:`Arrival` (when, the User-Agent they came with, a POST's body).
     """
 
     def __init__(self, root: Path, port: int = 0) -> None:
@@ -399,9 +451,14 @@ class PortalServer:
         self.meta: dict[str, Any] = read_portal_meta(self.root)
         self.url: str = ""
         self.requests: list[tuple[str, str]] = []
+        self.arrivals: list[Arrival] = []
         self._lock = threading.Lock()
         self._httpd: _PortalHTTPServer | None = None
         self._thread: threading.Thread | None = None
+
+    def _arrive(self, arrival: Arrival) -> None:
+        with self._lock:
+            self.arrivals.append(arrival)
 
     def _record(self, method: str, path: str) -> None:
         with self._lock:

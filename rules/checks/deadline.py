@@ -32,13 +32,14 @@ from govwatch.rules.scanview import ScanView
 
 _CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 _CANDIDATES = """
-    select site_id, title, date, url from items
+    select site_id, title, date, url, null from items
     where scan_id = :scan and title like :like and regexp(:regex, title)
     union all
-    select site_id, title, pub_date, url from pages
+    select site_id, title, pub_date, url, null from pages
     where scan_id = :scan and title like :like and regexp(:regex, title)
     union all
-    select l.site_id, l.anchor_text, coalesce(d.pub_date, s.pub_date), l.target_url
+    select l.site_id, l.anchor_text, coalesce(d.pub_date, s.pub_date), l.target_url,
+           case when d.pub_date is null then s.title end
     from links l
     left join pages d on d.scan_id = l.scan_id and d.url = l.target_url
     left join pages s on s.scan_id = l.scan_id and s.url = l.source_url
@@ -105,9 +106,15 @@ def _validate(rule: Rule) -> str | None:
 def deadline_document(scan: ScanView, rule: Rule) -> Iterator[Hit]:
     """A yearly document missing after its due day, or published after it."""
     by_site: dict[str, list[Document]] = {site: [] for site in scan.sites}
-    for row in scan.rows(_CANDIDATES, {"like": f"%{rule.params['keyword']}%",
-                                       "regex": rule.params["title_regex"].pattern}):
-        by_site.setdefault(row[0], []).append(Document(row[1], as_date(row[2]), row[3]))
+    for site, title, day, url, source_title in scan.rows(
+            _CANDIDATES, {"like": f"%{rule.params['keyword']}%",
+                          "regex": rule.params["title_regex"].pattern}):
+        # An attachment takes the date of the page linking it, unless that page is another
+        # year's document: the 2024 report's page linking the 2025 report does not date it.
+        linked_from = year_of(rule, source_title) if source_title is not None else None
+        if linked_from is not None and linked_from != year_of(rule, title):
+            day = None
+        by_site.setdefault(site, []).append(Document(title, as_date(day), url))
     for site, documents in sorted(by_site.items()):
         verdict = judge(rule, scan.as_of, documents)
         if verdict is not None:

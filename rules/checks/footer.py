@@ -37,7 +37,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from govwatch.core.regions import Province, by_abbreviation, by_code
+from govwatch.core.regions import Province, by_abbreviation, by_code, is_division_code
 from govwatch.core.vocabulary import FactKind
 from govwatch.rules.model import Hit, Rule
 from govwatch.rules.params import Choice, ListOf, MapOf, Param, Regex, Text
@@ -192,7 +192,6 @@ PAIRS = ("site_code/site_code_meta", "site_code/jiucuo", "site_code_meta/jiucuo"
 _CODE_KINDS = ("site_code", "site_code_meta", "jiucuo")
 _CODE_NAMES = {"site_code": "页面底部的网站标识码", "site_code_meta": "SiteIDCode 元数据",
                "jiucuo": "「我为政府网站找错」入口的网站标识码"}
-_REGION_FORM = re.compile(r"\d{2}|\d{4}|\d{6}")
 _PSB_DIGITS = re.compile(r"\d{14}")
 
 
@@ -200,9 +199,11 @@ def _province_text(province: Province) -> str:
     return f"{province.name}，{province.code}"
 
 
-def disagreements(rule: Rule, values: Mapping[str, str]) -> list[str]:
+def disagreements(rule: Rule, values: Mapping[str, str], site_region: str | None = None
+                  ) -> list[str]:
     """How the well-formed identifiers in *values* (kind -> normalised value) disagree, in
-    the pairs the rule checks, each as a Chinese sentence."""
+    the pairs the rule checks, each as a Chinese sentence. The site's region is the rule's
+    ``region`` param, else *site_region* (the sites file's ``region`` of the site)."""
     pairs = set(rule.params["pairs"])
     codes = {k: values[k].lower() for k in _CODE_KINDS if values.get(k)}
     out = []
@@ -215,7 +216,7 @@ def disagreements(rule: Rule, values: Mapping[str, str]) -> list[str]:
     # The site's 标识码: the footer's, else the meta's, else the 找错 entry's; a department of
     # the State Council (bm…) belongs to no province.
     ref = next(((k, c) for k, c in codes.items() if by_code(c) and not c.startswith("bm")), None)
-    region: str | None = rule.params["region"]
+    region: str | None = rule.params["region"] or site_region
     icp, psb = values.get("icp"), _PSB_DIGITS.search(values.get("psb") or "")
     # (how the number is named in the detail, the province it names) for ICP and 公安 numbers
     sides = {
@@ -248,7 +249,7 @@ def _mismatch_example(rule: Rule, value: Any) -> bool:
 
 def _validate_mismatch(rule: Rule) -> str | None:
     region = rule.params["region"]
-    if region is not None and not (_REGION_FORM.fullmatch(region) and by_code(region)):
+    if region is not None and not is_division_code(region):
         return (f"param region: {region!r} is not a division code of 2, 4 or 6 digits "
                 "starting with a province's code")
     return None
@@ -267,7 +268,7 @@ def footer_mismatch(scan: ScanView, rule: Rule) -> Iterator[Hit]:
     for site, url, facts in _home_facts(scan, kinds):
         values: dict[str, str] = defaultdict(str)
         values.update({k: f["value"] for k, f in facts.items() if f["valid"] and f["value"]})
-        found = disagreements(rule, values)
+        found = disagreements(rule, values, scan.sites[site].region)
         if found:
             evidence = " ".join(values[k] for k in kinds if values[k])
             yield Hit(site, url, url, detail="不一致：" + "；".join(found), evidence=evidence)

@@ -4,8 +4,10 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from click.testing import CliRunner
 
-from govwatch.core.config import Config, ConfigError, Site, load_config
+from govwatch.cli import cli
+from govwatch.core.config import Config, ConfigError, CrawlPolicy, Site, load_config
 
 GOOD = """\
 timezone: Asia/Shanghai
@@ -199,12 +201,30 @@ sites:
     ("    url: https://a.gov.cn/\n    allow_private: 1\n", 6,
      "allow_private must be true or false"),
     ("    url: https://a.gov.cn/\n    unit: ''\n", 6, "unit must be a non-empty string"),
+    # a site's own crawl: section
+    ("    url: https://a.gov.cn/\n    crawl: [delay]\n", 6, "crawl must be a mapping"),
+    ("    url: https://a.gov.cn/\n    crawl:\n      per_host: 500\n", 7,
+     "crawl: per_host must be an integer from 1 to 100: 500"),
+    ("    url: https://a.gov.cn/\n    crawl:\n      contact: ops@a.gov.cn\n", 7,
+     "crawl: contact is set once, in the top-level crawl section"),
+    ("    url: https://a.gov.cn/\n    crawl: {timeout: 3}\n", 6,
+     "crawl: unknown key 'timeout'"),
+    # region: a division code of a known province, quoted (YAML would read 6104 as a number)
+    ("    url: https://a.gov.cn/\n    region: 6104\n", 6, "region must be a division code"),
+    ("    url: https://a.gov.cn/\n    region: '610'\n", 6, "region must be a division code"),
+    ("    url: https://a.gov.cn/\n    region: '99'\n", 6, "of a known province"),
 ])
 def test_site_problems(tmp_path: Path, extra: str, line: int, phrase: str) -> None:
     e = site_error(tmp_path, extra)
     assert (e.line, e.site) == (line, "a")
     assert phrase in e.message
     assert str(e).startswith(f"{e.path}:{line}: site a: ")
+
+
+def test_a_site_names_its_region(tmp_path: Path) -> None:
+    (site,) = load_config(write(tmp_path, "sites:\n  - id: a\n    name: A\n"
+                                "    url: https://a.gov.cn/\n    region: '610402'\n")).sites
+    assert site.region == "610402"
 
 
 def test_missing_name(tmp_path: Path) -> None:
@@ -236,3 +256,111 @@ def test_duplicate_id_names_first_line(tmp_path: Path) -> None:
         """)
     assert (e.line, e.site) == (5, "a")
     assert "duplicate id (first at line 2)" in e.message
+
+
+# --- crawl: politeness -------------------------------------------------------------------
+
+CRAWL = """\
+crawl:
+  delay: 1
+  autothrottle: false
+  contact: https://www.xy.gov.cn/lxwm/
+sites:
+  - id: a
+    name: A
+    url: https://a.gov.cn/
+  - id: b
+    name: B
+    url: https://b.gov.cn/
+    crawl: {delay: 3, per_host: 1, download_timeout: 60, link_check_timeout: 20}
+  - id: c
+    name: C
+    url: https://c.gov.cn/
+    crawl: {autothrottle: true, autothrottle_target: 0.5}
+"""
+
+
+def test_crawl_section_and_site_overrides(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, CRAWL))
+    a, b, c = config.sites
+    assert config.crawl == CrawlPolicy(delay=1.0, autothrottle=False,
+                                       contact="https://www.xy.gov.cn/lxwm/")
+    assert a.crawl == config.crawl  # the section holds for a site that says nothing
+    # A site's own keys win; what it leaves unset it takes from the section.
+    assert b.crawl == CrawlPolicy(delay=3.0, per_host=1, autothrottle=False,
+                                  download_timeout=60.0, link_check_timeout=20.0,
+                                  contact="https://www.xy.gov.cn/lxwm/")
+    assert c.crawl.explicit() == {"delay": 1.0, "autothrottle": True, "autothrottle_target": 0.5,
+                                  "contact": "https://www.xy.gov.cn/lxwm/"}
+    assert c.crawl.host_keys() == {"delay": 1.0, "autothrottle": True, "autothrottle_target": 0.5}
+
+
+def test_no_crawl_section_sets_nothing(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, GOOD))
+    assert config.crawl == CrawlPolicy()
+    assert all(site.crawl.explicit() == {} for site in config.sites)  # the crawl's defaults
+
+
+def test_sites_on_one_host_share_its_politeness(tmp_path: Path) -> None:
+    """Politeness is per host: two sites of one host (a 集约化 platform) may not ask for
+    different delays, but may ask for different timeouts (those are per request)."""
+    shared = """\
+        sites:
+          - {id: a, name: A, url: "https://x.gov.cn/a/", crawl: {delay: 2, download_timeout: 9}}
+          - id: b
+            name: B
+            url: "https://X.gov.cn:8443/b/"
+            crawl: {delay: 2}
+          - id: c
+            name: C
+            url: "https://x.gov.cn/c/"
+        """
+    e = error(tmp_path, shared)
+    assert (e.line, e.site) == (7, "c")
+    assert e.message.startswith("crawl: delay unset here, 2 for site a (line 2) on the same "
+                                "host x.gov.cn: sites on one host share its politeness")
+    config = load_config(write(tmp_path, shared.replace('url: "https://x.gov.cn/c/"',
+                                                        'url: "https://x.gov.cn/c/"\n'
+                                                        '            crawl: {delay: 2}')))
+    assert [s.crawl.delay for s in config.sites] == [2.0, 2.0, 2.0]
+
+
+@pytest.mark.parametrize(("crawl", "line", "phrase"), [
+    ("crawl: 2\n", 1, "crawl must be a mapping (delay: ..., per_host: ...)"),
+    ("crawl:\n  dealy: 1\n", 2, "unknown key 'dealy'; did you mean 'delay'?"),
+    ("crawl:\n  delay: -1\n", 2, "crawl: delay must be a number of seconds from 0 to 60: -1"),
+    ("crawl:\n  delay: 61\n", 2, "crawl: delay must be a number of seconds from 0 to 60"),
+    ("crawl:\n  delay: '1'\n", 2, "crawl: delay must be a number of seconds from 0 to 60: '1'"),
+    ("crawl:\n  delay: .nan\n", 2, "crawl: delay must be a number of seconds"),
+    ("crawl:\n  per_host: 0\n", 2, "crawl: per_host must be an integer from 1 to 100: 0"),
+    ("crawl:\n  per_host: 2.5\n", 2, "crawl: per_host must be an integer from 1 to 100"),
+    ("crawl:\n  per_host: true\n", 2, "crawl: per_host must be an integer"),
+    ("crawl:\n  autothrottle: 'no'\n", 2,
+     "crawl: autothrottle must be true or false, unquoted: 'no'"),
+    ("crawl:\n  autothrottle_target: 0\n", 2,
+     "crawl: autothrottle_target must be a number above 0, at most 100: 0"),
+    ("crawl:\n  download_timeout: 0\n", 2,
+     "crawl: download_timeout must be a number of seconds above 0, at most 600: 0"),
+    ("crawl:\n  link_check_timeout: 900\n", 2,
+     "crawl: link_check_timeout must be a number of seconds above 0, at most 600: 900"),
+    ("crawl:\n  contact: 政务公开办\n", 2,
+     "crawl: contact must be an http(s) URL or an e-mail address"),
+    ("crawl:\n  contact: ftp://x.gov.cn/\n", 2, "crawl: contact must be an http(s) URL"),
+    ("crawl:\n  contact: 'a@b.gov.cn (office)'\n", 2, "crawl: contact must be"),
+])
+def test_crawl_section_problems(tmp_path: Path, crawl: str, line: int, phrase: str) -> None:
+    e = error(tmp_path, crawl + "sites:\n  - {id: a, name: A, url: 'https://a.gov.cn/'}\n")
+    assert (e.line, e.site) == (line, None)
+    assert phrase in e.message
+    assert str(e).startswith(f"{e.path}:{line}: crawl")
+
+
+def test_bad_crawl_value_exits_2_with_file_and_line(tmp_path: Path) -> None:
+    """``govwatch sites check`` (and every command reading the file) refuses it: one line
+    ``error: FILE:LINE: …``, exit status 2."""
+    path = write(tmp_path, "sites:\n  - id: a\n    name: A\n    url: https://a.gov.cn/\n"
+                           "    crawl:\n      delay: fast\n")
+    result = CliRunner().invoke(cli, ["sites", "check", "--config", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: {path}:6: site a: crawl: delay must be a number of "
+                             "seconds from 0 to 60: 'fast'\n")

@@ -40,9 +40,9 @@ FIXTURE = Path(__file__).parent / "fixtures" / "previous_release.db"
 # What the previous release's tables lacked, and the migrations that add it (appended, in
 # this order).
 NEW_COLUMNS = {"scan_sites": ("discovered", "unsettled", "capped"),
-               "footer_facts": ("link", "note")}
+               "footer_facts": ("link", "note"), "sites": ("region",)}
 NEW_TABLES = {"pruned_scans"}  # made empty by its migration
-# The tables of the compact store (0006_compact_storage): the crawl's detail tables became
+# The tables of the compact store (migration compact_storage): the crawl's detail tables became
 # views of them, of the same names and columns.
 COMPACT_TABLES = {"urls", "anchors", "readings", "reading_links", "reading_items",
                   "reading_footer_facts", "reading_column_pages", "scan_pages",
@@ -348,7 +348,8 @@ def test_db_upgrade_says_what_it_applied_and_each_tables_size_before_and_after(
     assert sizes["findings"][0] == sizes["findings"][1] > 0  # the rest is as it was
     assert report["used_before"] == sum(before for before, _ in sizes.values())
     assert report["used_after"] == sum(after for _, after in sizes.values())
-    assert "0006_compact_storage: compact tables made" in upgraded.stderr
+    compact = next(m.name for m in MIGRATIONS if m.name.endswith("_compact_storage"))
+    assert f"{compact}: compact tables made" in upgraded.stderr
     again = runner.invoke(cli, ["db", "upgrade", "--db", str(old_db)])
     assert again.exit_code == 0, again.output
     assert "already up to date" in again.output

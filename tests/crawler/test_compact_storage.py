@@ -1,6 +1,7 @@
-"""Compact storage on real crawls of the fixture portals: an unchanged re-scan stores no copy of
-a page's reading, and a database of the layout before (one table per kind of row, URLs
-spelled out) upgrades in place, resumably, to the same rows, findings, columns and bulletin."""
+"""Compact storage and its migration: a crawl of the fixture portals stored the layout before
+(one table per kind of row, URLs spelled out) upgrades in place to the same rows, findings,
+columns and bulletin, and an upgrade killed midway loses nothing. (That an unchanged re-scan
+stores no copy of a reading: test_rescan.py.)"""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from support.oldlayout import OLD_KEYS, old_rows, to_old_layout
-from support.portals import copy_db, scan
+from support.portals import copy_db
 
 from govwatch.core.compact import Ids
 from govwatch.core.config import Site
@@ -26,10 +27,6 @@ from govwatch.reports.bulletin import publish_bulletin
 from govwatch.reports.tracker import track_scan
 from govwatch.rules.engine import evaluate_scan
 
-# What a page's reading is stored in, once whatever the scans holding it.
-READING_TABLES = ("readings", "reading_links", "reading_items", "reading_footer_facts",
-                  "reading_column_pages", "anchors", "urls")
-
 
 def count(path: Path, table: str, where: str = "1 = 1", params: tuple = ()) -> int:
     conn = sqlite3.connect(path)
@@ -37,59 +34,6 @@ def count(path: Path, table: str, where: str = "1 = 1", params: tuple = ()) -> i
         return conn.execute(f"select count(*) from {table} where {where}", params).fetchone()[0]
     finally:
         conn.close()
-
-
-def of_scan(path: Path, table: str, scan_id: int, drop: tuple[str, ...] = ()) -> list[tuple]:
-    """The rows of *scan_id* in view *table*, without its scan id and the *drop* columns."""
-    conn = sqlite3.connect(path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return sorted((tuple(v for k, v in dict(row).items() if k not in ("scan_id", *drop))
-                       for row in conn.execute(f"select * from {table} where scan_id = ?",
-                                               [scan_id])), key=repr)
-    finally:
-        conn.close()
-
-
-def test_an_unchanged_rescan_stores_one_row_a_page_and_no_copy_of_its_reading(
-        scanned, portal_servers, tmp_path):
-    first_db, first = scanned
-    one = first.scan_id
-    db = copy_db(first_db, tmp_path / "g.db")
-    stored = {table: count(db, table) for table in READING_TABLES}
-    assert all(stored.values()), stored
-    outcome = scan(first_db.parent / "sites.yaml", db)
-    assert outcome.status is ScanStatus.COMPLETE
-    two = outcome.scan_id
-    assert count(db, "pages", "scan_id = ? and revalidated = 1", (two,)) > 100
-    conn = sqlite3.connect(db)
-    try:
-        readings = {scan_id: dict(conn.execute(
-            "select u.url, p.reading_id from scan_pages p join urls u on u.id = p.url_id "
-            "where p.scan_id = ?", [scan_id])) for scan_id in (one, two)}
-        replayed = {r[0] for r in conn.execute("select url from pages where scan_id = ? and "
-                                               "revalidated = 1", [two])}
-        new = set(readings[two].values()) - set(readings[one].values())
-        added = {table: conn.execute(f"select count(*) from {table} where reading_id in "
-                                     f"({', '.join(map(str, new)) or 'null'})").fetchone()[0]
-                 for table in READING_TABLES[1:5]}
-    finally:
-        conn.close()
-    # every page that answered 304 refers to the reading the first scan stored
-    assert {url: readings[two][url] for url in replayed} == {
-        url: readings[one][url] for url in replayed}
-    # Only pages read afresh (no validators: the calendar trap's; the home pages) may hold
-    # a reading of their own, where it differs (an inner page's footer is read or not in
-    # the crawl's order); nothing else of the re-scan is stored again.
-    assert len(new) <= 5
-    assert count(db, "readings") == stored["readings"] + len(new)
-    for table in READING_TABLES[1:5]:
-        assert count(db, table) == stored[table] + added[table], table
-    # the views show the same rows for both scans
-    for view in ("links", "items", "page_texts", "column_pages"):
-        assert of_scan(db, view, two) == of_scan(db, view, one), view
-    assert of_scan(db, "pages", two, drop=("fetched_at", "revalidated")) == of_scan(
-        db, "pages", one, drop=("fetched_at", "revalidated"))
 
 
 def judged(path: Path, scan_id: int, day: date) -> dict[str, Any]:

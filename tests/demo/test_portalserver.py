@@ -9,7 +9,7 @@ import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 import pytest
 import yaml
@@ -266,6 +266,49 @@ def decode(headers, body: bytes) -> str:  # type: ignore[no-untyped-def]
     return body.decode(page_charset(headers, body))
 
 
+def dataproxy_answers(server: PortalServer, col: dict) -> list[str]:
+    """The dataproxy's answers to the POSTs a browser makes for the groups of *col*'s list
+    that its page does not embed (none for a list embedded whole)."""
+    proxy = col.get("dataproxy")
+    if not proxy:
+        return []
+    answers = []
+    for start, end in proxy["groups"]:
+        query = urlencode({"startrecord": start, "endrecord": end, "perpage": proxy["perpage"]})
+        status, headers, body = fetch(urljoin(server.url, f"{proxy['url']}?{query}"), "POST",
+                                      urlencode(proxy["params"]).encode())
+        assert (status, headers["Content-Type"]) == (200, "text/xml;charset=UTF-8")
+        text = body.decode("utf-8")
+        assert f"<totalrecord>{col['items']}</totalrecord>" in text
+        answers.append(text)
+    return answers
+
+
+def test_dataproxy_answers_the_records_asked_for(tmp_path: Path) -> None:
+    """Hanweb's dataproxy.jsp: records startrecord to endrecord of the list the columnid
+    names, whether the parameters come in the query (GET) or the form (POST); a list it does
+    not hold is empty; the records themselves are never served as files."""
+    root = tmp_path / "site"
+    (root / "lists").mkdir(parents=True)
+    (root / "lists" / "7.xml").write_text("".join(
+        f"<record><![CDATA[<li>第{n}条</li>]]></record>\n" for n in range(1, 8)),
+        encoding="utf-8")
+    (root / "_portal.yaml").write_text(yaml.safe_dump({"dataproxy": {"/proxy.jsp": "lists"}}),
+                                       encoding="utf-8")
+    with PortalServer(root) as server:
+        _, _, body = fetch(server.url + "proxy.jsp?startrecord=4&endrecord=6&perpage=3", "POST",
+                           b"columnid=7&webid=1")
+        text = body.decode("utf-8")
+        assert re.findall(r"第(\d)条", text) == ["4", "5", "6"]
+        assert "<totalrecord>7</totalrecord>" in text and "<totalpage>3</totalpage>" in text
+        _, _, body = fetch(server.url + "proxy.jsp?columnid=7&startrecord=7&endrecord=9")
+        assert re.findall(r"第(\d)条", body.decode("utf-8")) == ["7"]
+        _, _, body = fetch(server.url + "proxy.jsp?startrecord=1&endrecord=3", "POST",
+                           b"columnid=8")
+        assert "<totalrecord>0</totalrecord>" in body.decode("utf-8")
+        assert fetch(server.url + "lists/7.xml")[0] == 404
+
+
 @pytest.fixture(scope="module", params=TEST_PORTALS)
 def served(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     root = PORTALS / request.param
@@ -277,7 +320,7 @@ def served(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
 def test_portal_size_and_meta(served) -> None:  # type: ignore[no-untyped-def]
     root, _server, expected = served
     files = [p for p in root.rglob("*") if p.is_file()]
-    assert 30 <= len(files) <= 80
+    assert 30 <= len(files) <= 120
     meta = read_portal_meta(root)
     assert meta["id"] == expected["site"]["id"] and meta["name"] == expected["site"]["name"]
     assert meta["unit"]
@@ -303,8 +346,11 @@ def test_columns_match_expected(served) -> None:  # type: ignore[no-untyped-def]
             if style == "hanweb":
                 assert f'<meta name="ColumnName" content="{col["name"]}">' in text
                 if col["class"] != "overview":
-                    assert text.count("<record>") == col["items"]
+                    embedded = col.get("dataproxy", {}).get("embedded", col["items"])
+                    assert text.count("<record>") == embedded
             links += ARTICLE_LINK[style].findall(text)
+        for answer in dataproxy_answers(server, col):  # the groups a browser's jpage POSTs
+            links += ARTICLE_LINK[style].findall(answer)
         assert len(set(links)) == len(links) == col["items"], col["name"]
         if col["newest_date"]:
             d = col["newest_date"]

@@ -30,6 +30,7 @@ from datetime import date
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import yaml
 
@@ -237,6 +238,10 @@ class Column:
     list_pages: list[str] = field(default_factory=list)  # every list page, filled in likewise
     overview: list[tuple[str, list[str]]] = field(default_factory=list)  # overview sections
     leaders: list[tuple[str, str, str]] = field(default_factory=list)
+    # Hanweb: the page embeds only the first group (3 × per_page) of its records, and jpage
+    # asks dataproxy.jsp for the others (filled in with what a browser POSTs: dataproxy_truth)
+    proxy: bool = False
+    dataproxy: dict[str, Any] = field(default_factory=dict)
 
     @property
     def newest(self) -> date | None:
@@ -968,6 +973,19 @@ JPAGE_JS = """/* jquery.jpage.js — Hanweb 大汉 jcms 分页插件（客户端
 JQUERY_STUB = "/*! jQuery v1.7.2 jquery.com | jquery.org/license */\nwindow.jQuery = window.$ = window.jQuery || function () {};\n"
 
 
+HANWEB_DATAPROXY = "/module/web/jpage/dataproxy.jsp"
+HANWEB_PROXY_FOLDER = "_dataproxy"  # the records PortalServer's dataproxy answers from
+HANWEB_GROUP_SIZE = 3  # jpage's groupSize: pages of records a dataproxy request brings
+
+
+def dataproxy_truth(col: Column, group: int, params: dict[str, str]) -> dict[str, Any]:
+    """What a browser's jpage asks the dataproxy for after the embedded group: one POST of
+    *params* for each further group of records (startrecord, endrecord, perpage)."""
+    groups = [[start, start + group - 1] for start in range(group + 1, len(col.items) + 1, group)]
+    return {"url": HANWEB_DATAPROXY, "params": params, "perpage": col.per_page,
+            "embedded": min(group, len(col.items)), "groups": groups}
+
+
 class HanwebBuilder:
     def __init__(self, site: Site) -> None:
         self.site = site
@@ -1115,9 +1133,16 @@ class HanwebBuilder:
     def column_page(self, col: Column) -> None:
         s = self.site
         unit = 50_000 + int(col.key) % 1000
-        records = "\n".join(
-            f'<record><![CDATA[\n<li><a href="{i.url}" title="{esc(i.title)}" target="_blank">'
-            f"{esc(i.title)}</a><span>{i.date}</span></li>\n]]></record>" for i in col.items)
+        rows = [f'<record><![CDATA[\n<li><a href="{i.url}" title="{esc(i.title)}" '
+                f'target="_blank">{esc(i.title)}</a><span>{i.date}</span></li>\n]]></record>'
+                for i in col.items]
+        nextgroup, script = "", f"""var currpage = 1;
+$(document).ready(function () {{
+    $('#{unit}').jpage({{ dataStore: 'xml', perPage: {col.per_page}, totalRecord: {len(col.items)}, groupSize: 3, barPosition: 'bottom', isShowPageInfo: true, ajaxParam: {{ col: 1, webid: 1, columnid: {col.key}, unitid: {unit}, permissiontype: 0 }} }});
+}});"""
+        if col.proxy:
+            rows, nextgroup, script = self.proxied(col, unit, rows)
+        records = "\n".join(rows)
         note = f'\n<div class="nodata">{esc(col.note)}</div>' if col.note else ""
         siblings = [c for c in s.columns if col.group and c.group == col.group] or [col]
         side = "".join(f'<li><a href="{c.url}">{esc(c.name)}</a></li>' for c in siblings)
@@ -1128,17 +1153,14 @@ class HanwebBuilder:
 <div class="bt-list-tit">{esc(col.name)}</div>
 <!--<$[信息列表]>begin-->
 <div id="{unit}"><script type="text/xml"><datastore>
-<nextgroup><![CDATA[]]></nextgroup>
+<nextgroup><![CDATA[{nextgroup}]]></nextgroup>
 <recordset>
 {records}
 </recordset>
 </datastore></script><ul class="bt-list default_pgContainer"></ul></div>{note}
 <script language="javascript" src="/module/jslib/jquery/jpage/jquery.jpage.js"></script>
 <script language="javascript">
-var currpage = 1;
-$(document).ready(function () {{
-    $('#{unit}').jpage({{ dataStore: 'xml', perPage: {col.per_page}, totalRecord: {len(col.items)}, groupSize: 3, barPosition: 'bottom', isShowPageInfo: true, ajaxParam: {{ col: 1, webid: 1, columnid: {col.key}, unitid: {unit}, permissiontype: 0 }} }});
-}});
+{script}
 </script>
 <!--<$[信息列表]>end-->
 </div>
@@ -1146,6 +1168,27 @@ $(document).ready(function () {{
         metas = {**self.site_metas(), "ColumnName": col.name, "ColumnType": col.name,
                  "ColumnDescription": col.name, "ColumnKeywords": col.name}
         self.page(col.url, f"{col.name} {s.name}", metas, body)
+
+    def proxied(self, col: Column, unit: int, rows: list[str]) -> tuple[list[str], str, str]:
+        """A list in the newer jcms form: the page embeds the first group of its records
+        (HANWEB_GROUP_SIZE × perPage), its script names the dataproxy and the parameters
+        jpage POSTs (``var param_<unit>``), and the dataproxy serves every record (written to
+        ``_dataproxy/``). The embedded records, the datastore's next-group link, the script."""
+        group = HANWEB_GROUP_SIZE * col.per_page
+        params = {"col": "1", "appid": "1", "webid": "1", "path": "/", "columnid": col.key,
+                  "sourceContentType": "1", "unitid": str(unit), "webname": self.site.name,
+                  "permissiontype": "0"}
+        js_params = ",".join(f"{k}:'{v}'" if not v.isdigit() else f"{k}:{v}"
+                             for k, v in params.items())
+        nextgroup = (f'<a href="{HANWEB_DATAPROXY}?page=1&' + "&".join(
+            f"{k}={quote(v)}" for k, v in params.items() if k != "sourceContentType") + '"></a>')
+        self.out.put(f"/{HANWEB_PROXY_FOLDER}/{col.key}.xml", "\n".join(rows) + "\n")
+        col.dataproxy = dataproxy_truth(col, group, params)
+        script = f"""var param_{unit} = {{{js_params}}};
+$(document).ready(function () {{
+    $('#{unit}').jpage({{ dataStore: 'xml', proxyUrl: '{HANWEB_DATAPROXY}', perPage: {col.per_page}, totalRecord: {len(col.items)}, groupSize: {HANWEB_GROUP_SIZE}, barPosition: 'bottom', isShowPageInfo: true, ajaxParam: param_{unit} }});
+}});"""
+        return rows[:group], nextgroup, script
 
     def leaders(self, col: Column) -> None:
         s = self.site
@@ -1598,13 +1641,16 @@ def expected_yaml(site: Site) -> str:
             "name": col.name, "class": col.cls, "url": col.url,
             "newest_date": col.newest, "items": len(col.items),
             "empty_note": bool(col.note),
-            "pages": 1 if col.kind == "overview" else len(col.list_pages),
+            "pages": 1 if col.kind == "overview" else
+            len(col.list_pages) + len(col.dataproxy.get("groups", ())),
         })
         if col.note:
             columns[-1]["note"] = col.note
             columns[-1]["note_explains"] = col.explains
         if col.kind != "overview":
             columns[-1]["list_pages"] = list(col.list_pages)
+        if col.dataproxy:
+            columns[-1]["dataproxy"] = col.dataproxy
         if col.kind == "report":
             for item in col.items:
                 reports.append({
@@ -1843,6 +1889,24 @@ HANWEB_NEWS = [
 ]
 
 
+# 镇村动态: a long list served the newer jcms way, its records beyond the first group by the
+# dataproxy (20 records, perPage 2, groups of 6: 6 embedded, then 7-12, 13-18 and 19-24 by
+# POST, the last group short).
+HANWEB_TOWNS = ["大冈镇", "龙冈镇", "郭猛镇", "学富镇", "尚庄镇", "楼王镇", "秦南镇", "大纵湖镇",
+                "南洋镇", "黄尖镇", "盐东镇", "伍佑街道", "新兴镇"]
+HANWEB_TOWN_WORK = ["开展秸秆禁烧巡查", "推进高标准农田建设", "举办农技培训进村入户活动",
+                    "开展农村人居环境整治", "推进小麦秋播工作", "开展动物防疫集中免疫",
+                    "组织农机安全生产检查", "召开家庭农场发展座谈会"]
+
+
+def town_news(count: int) -> list[Item]:
+    """*count* items a week apart, newest 2026-11-21; town and work differ in each title."""
+    first = date(2026, 11, 21).toordinal()
+    return [Item(date.fromordinal(first - 7 * n).isoformat(),
+                 HANWEB_TOWNS[n % len(HANWEB_TOWNS)] + HANWEB_TOWN_WORK[n % len(HANWEB_TOWN_WORK)])
+            for n in range(count)]
+
+
 def hanweb_site() -> Site:
     news = items(HANWEB_NEWS)
     for n, item in enumerate(news):
@@ -1884,6 +1948,9 @@ def hanweb_site() -> Site:
         ("2026-01-18", "2025年盐城市农业农村局政府信息公开工作年度报告"),
         ("2025-01-21", "2024年盐城市农业农村局政府信息公开工作年度报告", {"expect": True}),
     ], attach="pdf", attach_only=True)
+    towns = town_news(20)
+    towns[9].expect = True                   # in the first dataproxy group (records 7-12)
+    towns[19].expect = True                  # the oldest record: the last group's last
     cols = [
         Column("部门动态", "news", "10421", "news", news, per_page=15),
         Column("区县动态", "news", "10428", "news", county, per_page=15),
@@ -1900,6 +1967,8 @@ def hanweb_site() -> Site:
             ("周立新", "党组成员、副局长", "负责畜牧兽医、渔业渔政、农产品质量安全等方面工作。"),
             ("孙晓燕", "党组成员、副局长", "负责乡村发展、农村改革、农业农村法治等方面工作。"),
         ]),
+        # last, so that the other columns' article ids stay as they were
+        Column("镇村动态", "news", "10429", "news", towns, per_page=2, proxy=True),
     ]
     code = "3209000031"
     conac_id = hex32("yc-nyncj conac")
@@ -1915,14 +1984,16 @@ def hanweb_site() -> Site:
                'alt="党政机关"></a>'),
         jiucuo="",
         columns=cols,
-        nav=["10421", "10428", ("信息公开", ["10422", "10423", "10424", "10426", "10427"]), "10425",
+        nav=["10421", "10428", "10429", ("信息公开", ["10422", "10423", "10424", "10426", "10427"]),
+             "10425",
              ("互动交流", "https://www.yancheng.gov.cn/col/col2001/index.html")],
         home_blocks=["10421", "10422", "10423", "10428"],
         links=[("中国政府网", "https://www.gov.cn/"), ("农业农村部", "https://www.moa.gov.cn/"),
                ("江苏省农业农村厅", "https://nynct.jiangsu.gov.cn/"),
                ("盐城市人民政府", "https://www.yancheng.gov.cn/")],
         robots="User-agent: *\nDisallow:\n",
-        meta={"sitemap_col": "10401", "contact_col": "10402"},
+        meta={"sitemap_col": "10401", "contact_col": "10402",
+              "dataproxy": {HANWEB_DATAPROXY: HANWEB_PROXY_FOLDER}},
         footer_expected={
             # typography only: the number is the site's; footer.format remarks on the 号
             "icp": {"valid": True, "value": "苏ICP备12034567号", "raw": "苏ICP备12034567",

@@ -399,6 +399,19 @@ def test_a_late_report_published_only_as_an_attachment_on_a_later_page(tmp_path)
                            "晚于期限 2026-01-31")
 
 
+def test_another_years_report_linking_this_years_does_not_date_it(tmp_path):
+    """The 2024 report's page (2025-01-19) links the 2025 report, published late on its list;
+    the link must not make it look published in January 2025."""
+    scan = ScanBuilder(tmp_path / "g.db", sites=("a",))
+    older = home_url("a") + "nb/202501/t20250119_1.html"
+    attachment = home_url("a") + "uploadfiles/202602/report.pdf"
+    scan.page("a", older, title="某某县2024年政府信息公开工作年度报告", pub_date="2025-01-19")
+    scan.link("a", older, attachment, anchor=REPORT_2025, kind="document")
+    scan.column("a", "年报", "annual-report", ["2026-02-12"], titles=[REPORT_2025])
+    (late,) = scan.findings("annual_report.late")
+    assert "发布于 2026-02-12" in late.detail
+
+
 @pytest.mark.parametrize(("published", "late"), [("2026-01-31", False), ("2026-02-01", True)])
 def test_annual_report_late_after_31_january(scan, published, late):
     scan.column("a", "年报", "annual-report", [published], titles=[REPORT_2025])

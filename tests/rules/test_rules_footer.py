@@ -168,6 +168,17 @@ def test_the_sites_region_is_compared_when_set_for_the_site(tmp_path):
         params={"footer.mismatch": {"region": "6209"}})}) == []
 
 
+def test_the_region_the_sites_file_gives_a_site_is_compared(tmp_path):
+    """A site's ``region:`` in the sites file reaches the rule through the scan's sites."""
+    scan = ScanBuilder(tmp_path / "g.db", ("a", "b"), healthy_home=False,
+                       regions={"a": "61", "b": "6209"})
+    for site in ("a", "b"):
+        scan.home(site, items=[("要闻", days_ago(1))])
+    found = {f.site_id: f.detail for f in scan.findings("footer.mismatch")}
+    assert list(found) == ["a"]  # b's identifiers are of its own region
+    assert found["a"].startswith("不一致：页面底部的网站标识码「6209000038」不属于本站所在地区（61）；")
+
+
 def test_each_pairing_can_be_switched_off(tmp_path):
     only_codes = {"a": SiteRules(params={"footer.mismatch": {
         "pairs": ["site_code/site_code_meta", "site_code/jiucuo"]}})}

@@ -1,6 +1,6 @@
 """A database as govwatch kept it before compact storage: one table per kind of the crawl's
 rows, every URL spelled out, the page cache's leads as JSON text (what the migration
-``0006_compact_storage`` converts).
+``compact_storage`` converts).
 
 Made from a database of this version by writing each view's rows into a table of the view's
 name and key, as that release declared it, and forgetting the migration: opening the file
@@ -16,7 +16,7 @@ from typing import Any
 from govwatch.core.compact import unpack_leads
 from govwatch.core.migrations import MIGRATIONS
 
-MIGRATION = "0006_compact_storage"
+MIGRATION = next(m.name for m in MIGRATIONS if m.name.endswith("_compact_storage"))
 # The crawl's tables before the migration, each with its primary key.
 OLD_KEYS = {
     "pages": ("scan_id", "url"), "links": ("scan_id", "source_url", "target_url"),

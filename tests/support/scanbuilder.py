@@ -8,7 +8,7 @@ scan the way the crawler's runner does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,12 +49,14 @@ class ScanBuilder:
     """One scan of sites ``a``, ``b``… in a database at *path*."""
 
     def __init__(self, path: Path, sites: Sequence[str] = ("a",), as_of: date = AS_OF,
-                 healthy_home: bool = True) -> None:
+                 healthy_home: bool = True, regions: Mapping[str, str] | None = None) -> None:
         self.path = path
         self.db = open_db(path)
         self.as_of = as_of
+        regions = regions or {}
         self.scan_id = crawl_store.start_scan(
-            self.db, [Site(id=s, name=f"站点{s}", url=home_url(s), unit=f"单位{s}") for s in sites],
+            self.db, [Site(id=s, name=f"站点{s}", url=home_url(s), unit=f"单位{s}",
+                           region=regions.get(s)) for s in sites],
             as_of.isoformat(),
         )
         if healthy_home:
