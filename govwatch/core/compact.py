@@ -43,9 +43,9 @@ READING_VIEWS = {"page_texts": "url", "links": "source_url", "items": "page_url"
                  "footer_facts": "page_url", "column_pages": "page_url"}
 # The tables of a reading's parts, each keyed by reading_id first.
 PARTS = ("reading_links", "reading_items", "reading_footer_facts", "reading_column_pages")
-# Keys remembered in memory, at most, before the memory starts again (a scan of a few
-# hundred thousand pages meets about as many URLs).
-_REMEMBERED = 500_000
+# Keys remembered in memory, at most (some megabytes); then the memory starts again, and
+# the menu and footer links every page repeats are soon back in it.
+_REMEMBERED = 100_000
 
 
 def _plain(value: Any) -> Any:
