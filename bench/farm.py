@@ -26,6 +26,7 @@ and the first three always include a GBK county site, so even tiny farms have va
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import random
@@ -650,6 +651,33 @@ def generate_farm(out: Path, sites: int, pages: int, seed: int) -> dict[str, Any
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n",
                                     encoding="utf-8")
     return truth
+
+
+# What an edit of a week adds to a page: visible text, no link (so the page's reading changes
+# and its links do not, as when an article is corrected).
+_EDIT = "<p class=\"revised\">本页内容于第{week}周更新。</p>"
+_HTML_SUFFIXES = (".html", ".shtml", ".htm")
+
+
+def change_pages(out: Path, week: int, share: float = 0.1) -> list[Path]:
+    """Edit *share* of each site's HTML pages of the farm in ``out`` for *week* (1, 2, …), as
+    a week of a portal's life: a sentence added to each, in the page's charset. Which pages
+    depends on the week and the file's path alone, so the same farm and week give the same
+    edits. Return the files changed."""
+    changed = []
+    for folder in sorted(p for p in Path(out).iterdir() if (p / "_portal.yaml").is_file()):
+        charset = yaml.safe_load((folder / "_portal.yaml").read_text(encoding="utf-8"))[
+            "charset"]
+        pages = sorted(p for p in folder.rglob("*") if p.suffix in _HTML_SUFFIXES)
+        order = sorted(pages, key=lambda p: hashlib.blake2b(
+            f"{week}:{p.relative_to(folder).as_posix()}".encode(), digest_size=8).digest())
+        for page in order[:round(len(pages) * share)]:
+            html = page.read_bytes().decode(charset)
+            at = html.lower().rfind("</body>")
+            at = len(html) if at < 0 else at
+            page.write_bytes((html[:at] + _EDIT.format(week=week) + html[at:]).encode(charset))
+            changed.append(page)
+    return changed
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -211,6 +211,9 @@ def nginx_config(sites: list[tuple[int, Path, str | None]], prefix: Path,
         # Cached descriptors stay far below a worker's open-file limit (often 20 000): at
         # max=20000 a fast re-scan filled it and nginx refused every connection.
         "    open_file_cache max=4000 inactive=20s;\n"
+        # Checked again after a second, not a minute: a farm edited between two scans
+        # (bench.storage's weeks) is served as edited, new validators and all.
+        "    open_file_cache_valid 1s;\n"
         f"{temp_lines}" + "".join(servers) + "}\n"
     )
 

@@ -3,8 +3,9 @@
 Most pages of a portal do not change from one week to the next. The reader
 (:mod:`crawler.writer`) keeps each page's validators (``ETag``, ``Last-Modified``) and leads
 in ``page_cache``; the next scan sends the validators back as ``If-None-Match`` /
-``If-Modified-Since``, and a page that answers 304 is not read again: the reader copies its
-stored rows into the scan and the crawl follows its stored leads.
+``If-Modified-Since``, and a page that answers 304 is not read again: the reader gives the
+scan a row of the page referring to its stored reading and the crawl follows its stored
+leads.
 
 Those conditional requests are not made through Scrapy. Profiling a re-scan showed Scrapy's
 request machinery (scheduler, middlewares, engine, Twisted's HTTP client) costing about

@@ -281,7 +281,7 @@ class PortalSpider(scrapy.Spider):
     def follow_stored(self, site_id: str, url: str, meta: dict[str, Any], priority: int,
                       cached: CachedPage, *, replay: bool) -> Iterator[Any]:
         """Follow the stored leads of a page. *replay*: the walk found it unchanged (304), and
-        the reader copies its stored reading into this scan; otherwise it was done in this
+        the reader lets this scan refer to its stored reading; otherwise it was done in this
         scan before an interruption."""
         site = self.sites[site_id]
         response = Response(url, status=304 if replay else 200,

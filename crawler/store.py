@@ -9,14 +9,27 @@ opens, resumes and finishes scans; the probes write their own table; retention
 from __future__ import annotations
 
 import sqlite3
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import sqlite_utils
 
 from govwatch.core import scans
+from govwatch.core.compact import (
+    PARTS,
+    READING_VIEWS,
+    Ids,
+    Reading,
+    analyze,
+    drop_unreferenced,
+    insert_parts,
+    pack_leads,
+    store_readings,
+    unpack_leads,
+)
 from govwatch.core.config import Site
-from govwatch.core.schema import SCANTABLES, TABLES, WRITTEN_BY_CRAWL, now_iso
+from govwatch.core.schema import TABLES, WRITTEN_BY_CRAWL, now_iso
 from govwatch.core.vocabulary import (
     Pruned,
     ScanStatus,
@@ -93,48 +106,153 @@ def mark_site_capped(db: sqlite_utils.Database, scan_id: int, site_id: str) -> N
                [scan_id, site_id])
 
 
-def write_rows(db: sqlite_utils.Database, table: str, rows: Iterable[Mapping[str, Any]]) -> None:
-    """Insert or replace scan rows; replacing keeps a resumed scan free of duplicates.
+def write_rows(db: sqlite_utils.Database, table: str, rows: Iterable[Mapping[str, Any]],
+               ids: Ids | None = None) -> None:
+    """Insert or replace scan rows, each as a row of the view or table *table* names (a row
+    of the same key is replaced, so a resumed scan does not duplicate it). The caller
+    commits.
 
-    One ``executemany`` per call: the crawl writes hundreds of rows a second, and building
-    each statement per row (as sqlite-utils' ``insert_all`` does) cost a tenth of its time.
+    The crawl's records that are no page reading come this way: pages it fetched without
+    reading them (documents, failures), link checks, the page cache. Parts of a reading
+    written row by row (links, items… of a page) go to that page's own reading in this scan,
+    made for it if need be (:func:`_own_reading`); the writer stores a whole reading at once
+    (:func:`write_readings`). *ids*: the writer's remembered keys.
     """
     if table not in WRITTEN_BY_CRAWL:
         raise ValueError(f"not a scan table: {table}")
-    columns = list(TABLES[table]["columns"])
+    ids = ids or Ids(db.conn)
+    if table == "pages":
+        # an upsert: the reading a page already holds in this scan stays
+        db.conn.executemany(_UPSERT_PAGE, (_page_values(row, ids) for row in rows))
+    elif table == "link_checks":
+        db.conn.executemany(
+            "insert or replace into scan_link_checks (scan_id, target_id, result, "
+            "status_code, error, final_url, redirects, checked_at) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?)",
+            ([row["scan_id"], ids.url(row["target_url"]), *(row.get(c) for c in _CHECK_COLUMNS)]
+             for row in rows))
+    elif table == "page_cache":
+        db.conn.executemany(
+            "insert or replace into page_cache (url, site_id, etag, last_modified, "
+            "reading_key, scan_id, leads) values (?, ?, ?, ?, ?, ?, ?)",
+            ([row["url"], row.get("site_id"), row.get("etag"), row.get("last_modified"),
+              row.get("reading_key"), row.get("scan_id"), pack_leads(row.get("leads"))]
+             for row in rows))
+    else:
+        _write_parts(db.conn, table, rows, ids)
+
+
+_PAGE_COLUMNS = ("site_id", "status", "content_type", "kind", "title", "pub_date", "encoding",
+                 "declared_encoding", "depth", "error", "fetched_at", "revalidated")
+_CHECK_COLUMNS = ("result", "status_code", "error", "final_url", "redirects", "checked_at")
+_UPSERT_PAGE = (
+    f"insert into scan_pages (scan_id, url_id, {', '.join(_PAGE_COLUMNS)}) "
+    f"values ({', '.join('?' * (len(_PAGE_COLUMNS) + 2))}) "
+    "on conflict (scan_id, url_id) do update set "
+    + ", ".join(f"{c} = excluded.{c}" for c in _PAGE_COLUMNS)
+)
+
+
+def _page_values(row: Mapping[str, Any], ids: Ids) -> list[Any]:
+    """The values of a ``pages`` row for ``scan_pages`` (but its reading)."""
+    revalidated = row.get("revalidated")
+    return [row["scan_id"], ids.url(row["url"]),
+            *(row.get(c) for c in _PAGE_COLUMNS[:-1]),
+            0 if revalidated is None else revalidated]
+
+
+def write_readings(db: sqlite_utils.Database, scan_id: int,
+                   pages: Sequence[Mapping[str, Sequence[Mapping[str, Any]]]], ids: Ids) -> None:
+    """Store pages the writer read in *scan_id*, each given as its rows by view name (its
+    ``pages`` row, and its texts, links, items, footer facts, column page), its reading
+    stored once whatever the number of pages and scans holding it
+    (:func:`govwatch.core.compact.store_readings`). The caller commits."""
+    readings = [Reading.from_rows(rows) for rows in pages]
+    keys = iter(store_readings(db.conn, [r for r in readings if r is not None], ids))
     db.conn.executemany(
-        f"insert or replace into {table} ({', '.join(columns)}) "
-        f"values ({', '.join('?' * len(columns))})",
-        ([row.get(column) for column in columns] for row in rows),
-    )
+        f"insert or replace into scan_pages (scan_id, url_id, {', '.join(_PAGE_COLUMNS)}, "
+        f"reading_id) values ({', '.join('?' * (len(_PAGE_COLUMNS) + 3))})",
+        ([*_page_values({**rows["pages"][0], "scan_id": scan_id}, ids),
+          None if reading is None else next(keys)]
+         for rows, reading in zip(pages, readings, strict=True)))
 
 
-# The scan tables that hold a page's reading, each with the column naming the page.
-_READING_TABLES = {
-    "pages": "url", "page_texts": "url", "links": "source_url", "items": "page_url",
-    "column_pages": "page_url", "footer_facts": "page_url",
-}
+def _write_parts(conn: sqlite3.Connection, table: str, rows: Iterable[Mapping[str, Any]],
+                 ids: Ids) -> None:
+    """Write rows of a reading view (links, items…), page by page, into the reading each
+    page holds in its scan."""
+    key = READING_VIEWS[table]
+    by_page: dict[tuple[int, str], list[Mapping[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_page[row["scan_id"], row[key]].append(row)
+    for (scan_id, url), page_rows in by_page.items():
+        reading_id, fresh = _own_reading(conn, scan_id, page_rows[0].get("site_id"),
+                                         ids.url(url))
+        reading = Reading.from_rows({table: page_rows})
+        if table == "page_texts":
+            conn.execute("update readings set text = ?, html = ? where id = ?",
+                         [reading.text, reading.html, reading_id])
+            continue
+        if table == "links" and not fresh:  # a link to the same target replaces the old
+            conn.executemany(
+                "delete from reading_links where reading_id = ? and anchor_id in "
+                "(select id from anchors where target_id = ?)",
+                [(reading_id, ids.url(link[0])) for link in reading.links])
+        insert_parts(conn, [(reading_id, reading)], ids, replace="or replace")
+
+
+def _own_reading(conn: sqlite3.Connection, scan_id: int, site_id: str | None, url_id: int
+                 ) -> tuple[int, bool]:
+    """The reading page *url_id* holds in *scan_id* and no other page does, to add rows to:
+    made (empty) when it holds none, copied when it holds a shared one. A page without a
+    row yet gets one without a kind (no page, see schema.VIEWS). Its key, and whether it is
+    new and empty."""
+    row = conn.execute(
+        "select p.reading_id, r.hash is not null from scan_pages p "
+        "left join readings r on r.id = p.reading_id where p.scan_id = ? and p.url_id = ?",
+        [scan_id, url_id]).fetchone()
+    if row is not None and row[0] is not None and not row[1]:
+        return row[0], False
+    reading_id = conn.execute("insert into readings (hash) values (null)").lastrowid
+    if row is None:
+        conn.execute("insert into scan_pages (scan_id, url_id, site_id, reading_id) "
+                     "values (?, ?, ?, ?)", [scan_id, url_id, site_id, reading_id])
+        return reading_id, True
+    conn.execute("update scan_pages set reading_id = ? where scan_id = ? and url_id = ?",
+                 [reading_id, scan_id, url_id])
+    if row[0] is None:
+        return reading_id, True
+    shared = row[0]
+    conn.execute("update readings set (text, html) = (select text, html from readings "
+                 "where id = ?) where id = ?", [shared, reading_id])
+    for part in PARTS:
+        columns = [c for c in TABLES[part]["columns"] if c != "reading_id"]
+        conn.execute(f"insert into {part} (reading_id, {', '.join(columns)}) "
+                     f"select ?, {', '.join(columns)} from {part} where reading_id = ?",
+                     [reading_id, shared])
+    return reading_id, False
 
 
 def has_footer_facts(db: sqlite_utils.Database, scan_id: int, url: str) -> bool:
     """Whether the reading of *url* stored in *scan_id* holds footer facts (its footer was
     sampled)."""
     return db.conn.execute(
-        "select 1 from footer_facts where scan_id = ? and page_url = ? limit 1", [scan_id, url]
-    ).fetchone() is not None
+        "select 1 from urls u join scan_pages p on p.scan_id = ? and p.url_id = u.id "
+        "join reading_footer_facts f on f.reading_id = p.reading_id where u.url = ? limit 1",
+        [scan_id, url]).fetchone() is not None
 
 
 def replay_readings(
     db: sqlite_utils.Database, scan_id: int, replays: Sequence[tuple[str, int, str]],
 ) -> int:
-    """Copy the stored readings of *replays* (url, the scan that holds its reading,
-    fetched_at) into *scan_id*, pages marked ``revalidated``, and point their ``page_cache``
-    rows at *scan_id*; return the pages copied. The caller commits.
+    """Let *scan_id* hold the stored readings of *replays* (url, the scan that holds its
+    reading, fetched_at): each page's row is copied, marked ``revalidated``, and refers to
+    the same reading (nothing of the reading is copied); point their ``page_cache`` rows at
+    *scan_id*. Return the pages replayed. The caller commits.
 
-    Set-based, whatever the batch's size: the batch goes into a temp table and each reading
-    table gets one ``insert … select``, no row crossing into Python. The join is driven from
-    the batch (``cross join`` fixes SQLite's loop order), so each page's rows are found
-    through the table's primary key, and rows are inserted in primary-key order.
+    Set-based, whatever the batch's size: the batch goes into a temp table and one
+    ``insert … select`` copies the rows, driven from the batch (``cross join`` fixes
+    SQLite's loop order), so each page is found through its key.
     """
     db.conn.execute(
         "create temp table if not exists replay_batch "
@@ -142,22 +260,17 @@ def replay_readings(
     )
     db.conn.execute("delete from temp.replay_batch")  # left over if a copy failed midway
     db.conn.executemany("insert or replace into temp.replay_batch values (?, ?, ?)", replays)
-    copied = 0
-    for table, key in _READING_TABLES.items():
-        columns = [c for c in TABLES[table]["columns"] if c != "scan_id"]
-        fresh = {"fetched_at": "b.fetched_at", "revalidated": "1"} if table == "pages" else {}
-        values = [fresh.get(c, f"t.{c}") for c in columns]
-        order = [f"t.{c}" for c in TABLES[table]["pk"] if c != "scan_id"]
-        cursor = db.conn.execute(
-            f"insert or replace into {table} (scan_id, {', '.join(columns)}) "
-            f"select ?, {', '.join(values)} from temp.replay_batch b "
-            f"cross join {table} t on t.scan_id = b.from_scan and t.{key} = b.url "
-            f"order by {', '.join(order)}",
-            [scan_id],
-        )
-        if table == "pages":
-            copied = cursor.rowcount
-    # the reading now lives in this scan too: the next scan copies it from here
+    columns = [c for c in TABLES["scan_pages"]["columns"] if c != "scan_id"]
+    fresh = {"fetched_at": "b.fetched_at", "revalidated": "1"}
+    copied = db.conn.execute(
+        f"insert or replace into scan_pages (scan_id, {', '.join(columns)}) "
+        f"select ?, {', '.join(fresh.get(c, f'p.{c}') for c in columns)} "
+        "from temp.replay_batch b cross join urls u on u.url = b.url "
+        "cross join scan_pages p on p.scan_id = b.from_scan and p.url_id = u.id "
+        "order by p.url_id",
+        [scan_id],
+    ).rowcount
+    # the reading now lives in this scan too: the next scan refers to it from here
     db.conn.execute(
         "update page_cache set scan_id = ? where url in (select url from temp.replay_batch)",
         [scan_id],
@@ -176,51 +289,61 @@ def finalize_scan(db: sqlite_utils.Database, scan_id: int, *, verify_links: bool
     *verify_links* false (link checks switched off, so most targets are never recorded)
     nothing is counted unsettled.
 
-    Set-based SQL, so it costs the same whether a site has a hundred pages or a hundred
-    thousand. The column's name, class and role come from its first list page.
+    Set-based SQL over the compact tables (targets by their keys), so it costs the same
+    whether a site has a hundred pages or a hundred thousand. The column's name, class and
+    role come from its first list page. The store's statistics are taken afresh for the
+    rules that read the scan next (:func:`govwatch.core.compact.analyze`).
     """
     with db.conn:
         db.execute("delete from columns where scan_id = ?", [scan_id])
         db.execute(
             """
+            with walked as (
+                select p.site_id, c.*
+                from scan_pages p join reading_column_pages c on c.reading_id = p.reading_id
+                where p.scan_id = :scan),
+            listed as (
+                select i.column_url_id, max(i.date) as newest, count(distinct i.url_id) as n
+                from scan_pages p join reading_items i on i.reading_id = p.reading_id
+                where p.scan_id = :scan and i.column_url_id is not null
+                group by i.column_url_id)
             insert into columns (scan_id, site_id, url, name, name_source, class, role,
                                  empty_note, newest_date, item_count, pages_walked)
-            select first.scan_id, first.site_id, first.column_url, first.name,
-                   first.name_source, first.class, first.role, first.empty_note,
-                   (select max(date) from items i
-                     where i.scan_id = first.scan_id and i.column_url = first.column_url),
-                   (select count(distinct url) from items i
-                     where i.scan_id = first.scan_id and i.column_url = first.column_url),
-                   (select count(*) from column_pages p
-                     where p.scan_id = first.scan_id and p.column_url = first.column_url)
-            from column_pages first
-            where first.scan_id = ?
-              and first.page_no = (select min(page_no) from column_pages p
-                                    where p.scan_id = first.scan_id
-                                      and p.column_url = first.column_url)
-            group by first.column_url
+            select :scan, first.site_id, u.url, first.name, first.name_source, first.class,
+                   first.role, first.empty_note, listed.newest, coalesce(listed.n, 0),
+                   (select count(*) from walked w where w.column_url_id = first.column_url_id)
+            from walked first join urls u on u.id = first.column_url_id
+            left join listed on listed.column_url_id = first.column_url_id
+            where first.page_no = (select min(page_no) from walked w
+                                    where w.column_url_id = first.column_url_id)
+            group by first.column_url_id
             """,
-            [scan_id],
+            {"scan": scan_id},
         )
         db.execute(
             """
+            with targets(site_id, target_id) as (
+                select distinct p.site_id, a.target_id
+                from scan_pages p join reading_links l on l.reading_id = p.reading_id
+                join anchors a on a.id = l.anchor_id
+                where p.scan_id = :scan)
             update scan_sites set
-              pages = (select count(*) from pages p
-                        where p.scan_id = scan_sites.scan_id and p.site_id = scan_sites.site_id),
+              pages = (select count(*) from scan_pages p
+                        where p.scan_id = scan_sites.scan_id and p.site_id = scan_sites.site_id
+                          and p.kind is not null),
               columns = (select count(*) from columns c
                           where c.scan_id = scan_sites.scan_id
                             and c.site_id = scan_sites.site_id),
-              discovered = (select count(distinct target_url) from links l
-                             where l.scan_id = scan_sites.scan_id
-                               and l.site_id = scan_sites.site_id),
+              discovered = (select count(*) from targets t
+                             where t.site_id = scan_sites.site_id),
               unsettled = case when :verify then
-                (select count(distinct l.target_url) from links l
-                  where l.scan_id = scan_sites.scan_id and l.site_id = scan_sites.site_id
-                    and not exists (select 1 from link_checks c
-                                     where c.scan_id = l.scan_id
-                                       and c.target_url = l.target_url)
-                    and not exists (select 1 from pages p
-                                     where p.scan_id = l.scan_id and p.url = l.target_url))
+                (select count(*) from targets t
+                  where t.site_id = scan_sites.site_id
+                    and not exists (select 1 from scan_link_checks c
+                                     where c.scan_id = :scan and c.target_id = t.target_id)
+                    and not exists (select 1 from scan_pages p
+                                     where p.scan_id = :scan and p.url_id = t.target_id
+                                       and p.kind is not null))
                 else 0 end,
               -- judged afresh: a resumed scan settles what its last run left partial
               status = case when status in ('pending', 'partial') then 'ok' else status end
@@ -233,6 +356,7 @@ def finalize_scan(db: sqlite_utils.Database, scan_id: int, *, verify_links: bool
             "where scan_id = :scan and unsettled > 0 and status = :ok",
             {"scan": scan_id, "partial": SiteStatus.PARTIAL, "ok": SiteStatus.OK},
         )
+        analyze(db.conn)
     row = db.execute("select coalesce(sum(unsettled), 0) from scan_sites where scan_id = ?",
                      [scan_id]).fetchone()
     return int(row[0])
@@ -268,17 +392,53 @@ def record_probes(
 # commits: a scan is pruned whole or not at all.
 
 
-def drop_scan_detail(db: sqlite_utils.Database, scan_ids: Sequence[int]) -> None:
-    """Delete the per-scan detail of *scan_ids*: pages, links, items, texts, link checks,
-    column pages and footer facts; and the ``page_cache`` rows whose reading lived there
-    (the next scan asks for those pages afresh instead of finding no reading to replay).
+def drop_scan_detail(db: sqlite_utils.Database, scan_ids: Sequence[int]) -> dict[str, int]:
+    """Delete the detail of scans *scan_ids* (their pages, and so the links, items, texts,
+    column pages and footer facts they hold, and their link checks) and the ``page_cache``
+    rows whose reading only they held, then every reading, anchor and URL nothing refers to
+    any more; return the rows deleted, per table. In one transaction (a savepoint within the
+    caller's), so a process killed midway leaves the database as it was.
 
-    The one function retention calls to drop detail; a storage layout of its own replaces
-    it, keeping its contract: inside the caller's transaction, never committing.
+    The summary of each scan stays: ``scans``, ``scan_sites``, ``columns``, ``findings``,
+    ``evaluations``, and everything the tracker and bulletins keep (``issues``,
+    ``issue_events``, ``tracked_scans``, ``bulletins``, ``bulletin_units``). A reading
+    another scan holds stays too: an unchanged page's reading is one, whatever the scans.
+
+    Run it while no scan writes (holding the scan lock, crawler/scanlock.py): a scan's
+    writer remembers the keys of the URLs and anchors it met, some of which this may delete.
     """
-    where, params = scans.of_scans(scan_ids)
-    for table in (*sorted(SCANTABLES), "page_cache"):
-        db.execute(f"delete from {table} where {where}", params)
+    ids = sorted(set(scan_ids))
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    deleted: dict[str, int] = {}
+    with db.atomic():
+        for table in ("scan_pages", "scan_link_checks", "page_cache"):
+            deleted[table] = db.execute(
+                f"delete from {table} where scan_id in ({marks})", ids).rowcount
+        deleted.update(drop_unreferenced(db.conn))
+    return deleted
+
+
+def detail_size(db: sqlite_utils.Database, scan_id: int) -> tuple[int, int]:
+    """The rows :func:`drop_scan_detail` of *scan_id* alone deletes, and roughly their bytes
+    (:func:`govwatch.core.scans.rows_and_bytes`): its page rows, link checks and page cache
+    rows, and the readings no other scan holds, with their parts. A reading that only scans
+    pruned together hold counts for none of them, and the URLs and anchors only such
+    readings name are not counted either, so it errs low."""
+    rows = size = 0
+    for table in ("scan_pages", "scan_link_checks", "page_cache"):
+        count, estimate = scans.rows_and_bytes(db, table, scan_id)
+        rows, size = rows + count, size + estimate
+    alone = ("select p.reading_id from scan_pages p where p.scan_id = ? and not exists "
+             "(select 1 from scan_pages q where q.reading_id = p.reading_id "
+             "and q.scan_id != p.scan_id)")
+    for table in ("readings", *PARTS):
+        key = "id" if table == "readings" else "reading_id"
+        count, estimate = scans.rows_and_bytes_where(db, table, f"{key} in ({alone})",
+                                                     [scan_id])
+        rows, size = rows + count, size + estimate
+    return rows, size
 
 
 def drop_scan_summary(db: sqlite_utils.Database, scan_ids: Sequence[int]) -> None:
@@ -317,17 +477,19 @@ def record_pruned(db: sqlite_utils.Database, scan: Mapping[str, Any], dropped: P
 
 
 def cached_page(conn: sqlite3.Connection, url: str, *, leads: bool = True) -> tuple | None:
-    """The ``page_cache`` row of *url* (etag, last_modified, reading_key, scan_id, leads);
-    without its leads (much the largest column) when *leads* is false."""
-    return conn.execute(
+    """The ``page_cache`` row of *url* (etag, last_modified, reading_key, scan_id, leads as
+    JSON); without its leads (much the largest column) when *leads* is false."""
+    row = conn.execute(
         f"select etag, last_modified, reading_key, scan_id, {'leads' if leads else 'null'} "
         "from page_cache where url = ?", [url]).fetchone()
+    return None if row is None else (*row[:4], unpack_leads(row[4]))
 
 
 def reading_stored(conn: sqlite3.Connection, scan_id: int, url: str) -> bool:
-    """Whether the rows of *url*'s reading in *scan_id* are still there to copy."""
-    return conn.execute("select 1 from pages where scan_id = ? and url = ?",
-                        [scan_id, url]).fetchone() is not None
+    """Whether *scan_id* still holds the row of *url* (and so its reading) to replay."""
+    return conn.execute("select 1 from urls u join scan_pages p on p.scan_id = ? "
+                        "and p.url_id = u.id where u.url = ?", [scan_id, url]).fetchone() \
+        is not None
 
 
 def fetched_without_reading(conn: sqlite3.Connection, scan_id: int) -> Iterator[str]:

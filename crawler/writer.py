@@ -11,9 +11,11 @@ to it too, in batches, through the same channel.
 
 A page that answered a conditional request with 304 is *replayed*: the crawl looks up its
 stored reading and leads itself (``page_cache``, on a read-only connection) and only tells
-the reader, which copies the page's rows from the scan that holds them into this one, a batch
-of pages at a time with the other rows (:func:`govwatch.db.replay_readings`). The page is not
-parsed again, and the crawl waits on nothing.
+the reader, which copies the page's row from the scan that holds it into this one, a batch
+of pages at a time with the other rows (:func:`store.replay_readings`): the row refers to
+the stored reading, which is not copied. The page is not parsed again, and the crawl waits
+on nothing. A page read is stored as one reading (:func:`store.write_readings`), once for
+every scan and page that read the same.
 
 The channel is a socket pair carrying frames of a 4-byte length and a pickle. The crawl's
 side (:class:`ReaderClient`) never blocks its event loop: it writes when the socket takes
@@ -52,6 +54,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any, BinaryIO
 
+from govwatch.core.compact import Ids
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import CheckError, LinkResult, SiteStatus
 from govwatch.crawler import store
@@ -89,6 +92,8 @@ class ScanWriter:
         self.batch = batch
         self.seconds = seconds
         self.buffer: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.readings: list[dict[str, list[dict[str, Any]]]] = []  # a page's rows by table
+        self.ids = Ids(db.conn)  # the keys of URLs and anchors met, kept across batches
         self.replays: list[tuple[str, int, str]] = []  # (url, from_scan, fetched_at)
         self.pending = 0  # rows and replays buffered since the last commit
         self.flushed_at = time.monotonic()
@@ -110,6 +115,15 @@ class ScanWriter:
         for row in rows:
             row["scan_id"] = self.scan_id
         self._buffer(record.table, rows)
+
+    def add_reading(self, records: list[Any]) -> None:
+        """Buffer the records of one page's reading (its page record first), stored as one
+        reading (see :func:`store.write_readings`)."""
+        rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for record in records:
+            rows[record.table].extend(record.rows())
+        self.readings.append(rows)
+        self._count(sum(map(len, rows.values())))
 
     def remember(self, visit: Visit, leads: Leads) -> None:
         """Keep what the next scan needs to reuse this reading of *visit*'s page."""
@@ -135,13 +149,21 @@ class ScanWriter:
             self.flush()
 
     def flush(self) -> None:
-        """Write every buffered row and copy every buffered replay, in one transaction."""
-        with self.db.conn:
-            for table, rows in self.buffer.items():
-                store.write_rows(self.db, table, rows)
-            if self.replays:
-                store.replay_readings(self.db, self.scan_id, self.replays)
+        """Write every buffered row and reading and copy every buffered replay, in one
+        transaction."""
+        try:
+            with self.db.conn:
+                for table, rows in self.buffer.items():
+                    store.write_rows(self.db, table, rows, self.ids)
+                if self.readings:
+                    store.write_readings(self.db, self.scan_id, self.readings, self.ids)
+                if self.replays:
+                    store.replay_readings(self.db, self.scan_id, self.replays)
+        except BaseException:
+            self.ids.forget()  # keys made in the transaction rolled back are gone
+            raise
         self.buffer.clear()
+        self.readings.clear()
         self.replays.clear()
         self.pending = 0
         self.flushed_at = time.monotonic()
@@ -174,8 +196,7 @@ class PageReader:
                 check = replace(check, result=CheckError.SOFT_404.result,
                                 error=CheckError.SOFT_404)
         self.writer.add(check)
-        for record in reading.records:
-            self.writer.add(record)
+        self.writer.add_reading(reading.records)
         if reading.error_page is None:
             self.writer.remember(visit, reading.leads)
         return reading.leads

@@ -31,7 +31,7 @@ from govwatch.core import scans
 from govwatch.core.config import Config, ConfigError, check_site_ids, load_config
 from govwatch.core.defaults import TIMEZONE, bulletin_stem
 from govwatch.core.schedule import JOB_NAMES
-from govwatch.core.schema import StoreError, open_db
+from govwatch.core.schema import Store, StoreError, open_db, schema_version
 from govwatch.core.vocabulary import ColumnRole, IssueState, Pruned, ScanStatus
 from govwatch.crawler import store as crawl_store
 from govwatch.output import FileList, format_option, render
@@ -815,6 +815,87 @@ def prune(config_file: str, db_path: str, as_of: date | None, dry_run: bool, qui
         click.echo(f"\nkept whole: the {len(newest)} newest complete scans ({kept})"
                    if newest else "\nno complete scan yet")
         click.echo(result.summary())
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Work with the database file itself."""
+
+
+@db_group.command("upgrade")
+@db_option
+@click.option("--vacuum", is_flag=True,
+              help="Then rewrite the file, handing back the space the upgrade freed.")
+@quiet_option
+@format_option()
+@friendly_errors
+def db_upgrade(db_path: str, vacuum: bool, quiet: bool, fmt: str) -> None:
+    """Bring the database to this version's schema now, and say how big each table was
+    before and is after.
+
+    Any command upgrades a database it opens; this one says what the upgrade did. A long
+    one (moving the crawl's detail to the compact store) goes a few thousand pages at a
+    time, each step committed, with a progress line each: interrupted, it goes on from
+    there the next time the database is opened. The space it frees stays in the file, for
+    the next scans, unless --vacuum (or a later govwatch prune) hands it back.
+    """
+    import logging
+
+    from govwatch.core.schema import applied_migrations, database_size
+    from govwatch.prune import size_text
+
+    if not Path(db_path).exists():
+        fail(f"{db_path}: no such database; run 'govwatch scan' first")
+
+    def size() -> dict[str, Any]:
+        raw = Store(db_path)  # not open_db: the file as it is, before any migration
+        try:
+            schema_version(raw.conn, db_path)  # StoreError: not ours to read
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            return {**database_size(raw.conn), "migrations": applied_migrations(raw)}
+        finally:
+            raw.close()
+
+    class Echo(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            click.echo(record.getMessage(), err=True)
+
+    before = size()
+    progress = logging.getLogger("govwatch.core.schema")  # a line as each step commits
+    echo = Echo(logging.INFO)
+    if not quiet:
+        progress.addHandler(echo)
+        progress.setLevel(logging.INFO)
+    try:
+        db = open_db(db_path)
+    finally:
+        progress.removeHandler(echo)
+    if vacuum:
+        db.execute("PRAGMA auto_vacuum = INCREMENTAL")  # as a new database frees space
+        db.execute("VACUUM")
+    db.close()
+    after = size()
+    applied = [name for name in after["migrations"] if name not in before["migrations"]]
+    names = sorted(set(before["tables"]) | set(after["tables"]),
+                   key=lambda t: -max(before["tables"].get(t, 0), after["tables"].get(t, 0)))
+    rows = [{"table": t, "before": before["tables"].get(t, 0), "after": after["tables"].get(t, 0)}
+            for t in names]
+    if fmt == "json":
+        click.echo(json.dumps({
+            "database": db_path, "applied": applied, "tables": rows,
+            **{f"{key}_{when}": sizes[key] for when, sizes in (("before", before),
+                                                                ("after", after))
+               for key in ("file", "used")},
+        }, ensure_ascii=False, indent=2))
+        return
+    if fmt == "table":
+        rows = [{**row, "before": size_text(row["before"]) if row["before"] else "-",
+                 "after": size_text(row["after"]) if row["after"] else "-"} for row in rows]
+    click.echo(render(rows, fmt))
+    if fmt == "table":
+        click.echo(f"\n{'applied: ' + ', '.join(applied) if applied else 'already up to date'}")
+        click.echo(f"in use: {size_text(before['used'])} -> {size_text(after['used'])}; "
+                   f"file: {size_text(before['file'])} -> {size_text(after['file'])}")
 
 
 # The scheduler service (scheduler/): scans, probes and bulletins, unattended.

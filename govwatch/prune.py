@@ -47,7 +47,7 @@ from typing import Any
 
 from govwatch.core import scans
 from govwatch.core.retention import Retention
-from govwatch.core.schema import SCANTABLES, Store, open_db
+from govwatch.core.schema import Store, open_db
 from govwatch.core.vocabulary import Pruned, ScanStatus
 from govwatch.crawler import store as crawl_store
 from govwatch.crawler.scanlock import ScanLock
@@ -56,9 +56,10 @@ from govwatch.rules import store as rules_store
 
 __all__ = ["PruneResult", "ScanFate", "plan", "prune", "size_text"]
 
-# The tables each level drops, besides the level before it (their rows are counted).
+# The tables each level drops, besides the level before it (their rows are counted; a
+# scan's detail is counted by the crawl's store, which shares it between scans).
 _DROPS = {
-    Pruned.DETAIL: (*sorted(SCANTABLES), "page_cache"),
+    Pruned.DETAIL: (),
     Pruned.SUMMARY: ("scan_sites", "columns", "findings", "evaluations"),
     Pruned.SCAN: (),
 }
@@ -256,7 +257,7 @@ def _some(kind: str, names: Iterable[str], shown: int = 5) -> str:
 
 def _size(db: Store, scan_id: int, drop: Pruned) -> tuple[int, int]:
     """Rows and estimated bytes *drop* removes of *scan_id* (up to that level)."""
-    rows = size = 0
+    rows, size = crawl_store.detail_size(db, scan_id)
     for level in Pruned:
         if level.rank > drop.rank:
             break

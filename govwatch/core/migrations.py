@@ -18,22 +18,36 @@ whose function makes that change to a database of the schema before it.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sqlite_utils
+
+from govwatch.core.compact import Ids, Reading, analyze, pack_leads, store_readings
 
 
 class Migration(NamedTuple):
     """One step of the schema's history: a name (recorded once applied; never renamed) and
-    the function that makes the change, inside a transaction it must not end."""
+    the function that makes the change, inside a transaction it must not end.
+
+    A migration that moves much data does it first in *step*s: each call does one bounded
+    piece of the work in a transaction of its own and says what it did (a line of progress;
+    None when nothing was left to do). So a migration killed midway keeps the pieces it
+    committed and resumes after them; *apply* then finishes it, in the transaction that
+    records it.
+    """
 
     name: str
     apply: Callable[[sqlite_utils.Database], None]
+    step: Callable[[sqlite_utils.Database], str | None] | None = None
 
 
 def add_missing_columns(db: sqlite_utils.Database, table: str, columns: Mapping[str, type]) -> None:
-    """Add those of *columns* (name → Python type) that *table* does not have yet."""
+    """Add those of *columns* (name → Python type) that *table* does not have yet (none when
+    a later migration replaced the table: a database made since holds the change its way)."""
+    if not db[table].exists():
+        return
     have = db[table].columns_dict
     for column, kind in columns.items():
         if column not in have:
@@ -57,6 +71,8 @@ def column_roles(db: sqlite_utils.Database) -> None:
     pages (``page``, now ``text``) a column may be a hub or a form, and only lists are judged
     blank. The column keeps its place in the table."""
     for table in ("column_pages", "columns"):
+        if not db[table].exists():  # replaced by compact_storage in a newer database
+            continue
         have = db[table].columns_dict
         if "kind" in have and "role" not in have:
             db.execute(f"alter table [{table}] rename column kind to role")
@@ -85,6 +101,182 @@ def sites_region(db: sqlite_utils.Database) -> None:
     add_missing_columns(db, "sites", {"region": str})
 
 
+# compact_storage: the crawl's detail, from one row per scan, page and part (each link,
+# item, text, footer fact with its URLs spelled out) to govwatch.core.compact's layout. The
+# tables as this migration makes them; a database made since has them from TABLES.
+_COMPACT_TABLES = (
+    "CREATE TABLE IF NOT EXISTS [urls] ([id] INTEGER PRIMARY KEY, [url] TEXT)",
+    "CREATE TABLE IF NOT EXISTS [anchors] ([id] INTEGER PRIMARY KEY, [target_id] INTEGER, "
+    "[anchor_text] TEXT, [kind] TEXT)",
+    "CREATE TABLE IF NOT EXISTS [readings] ([id] INTEGER PRIMARY KEY, [hash] BLOB, "
+    "[text] TEXT, [html] TEXT)",
+    "CREATE TABLE IF NOT EXISTS [reading_links] ("
+    "[reading_id] INTEGER REFERENCES [readings]([id]), "
+    "[anchor_id] INTEGER REFERENCES [anchors]([id]), "
+    "PRIMARY KEY ([reading_id], [anchor_id])) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS [reading_items] ("
+    "[reading_id] INTEGER REFERENCES [readings]([id]), [url_id] INTEGER, "
+    "[column_url_id] INTEGER, [title] TEXT, [date] TEXT, "
+    "PRIMARY KEY ([reading_id], [url_id])) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS [reading_footer_facts] ("
+    "[reading_id] INTEGER REFERENCES [readings]([id]), [kind] TEXT, [raw] TEXT, "
+    "[value] TEXT, [valid] INTEGER, [problem] TEXT, [link] TEXT, [note] TEXT, "
+    "PRIMARY KEY ([reading_id], [kind])) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS [reading_column_pages] ("
+    "[reading_id] INTEGER PRIMARY KEY REFERENCES [readings]([id]), [column_url_id] INTEGER, "
+    "[page_no] INTEGER, [name] TEXT, [name_source] TEXT, [class] TEXT, [role] TEXT, "
+    "[empty_note] TEXT, [item_count] INTEGER)",
+    "CREATE TABLE IF NOT EXISTS [scan_pages] ("
+    "[scan_id] INTEGER REFERENCES [scans]([id]), [url_id] INTEGER, "
+    "[site_id] TEXT REFERENCES [sites]([id]), [status] INTEGER, [content_type] TEXT, "
+    "[kind] TEXT, [title] TEXT, [pub_date] TEXT, [encoding] TEXT, "
+    "[declared_encoding] TEXT, [depth] INTEGER, [error] TEXT, [fetched_at] TEXT, "
+    "[revalidated] INTEGER, [reading_id] INTEGER REFERENCES [readings]([id]), "
+    "PRIMARY KEY ([scan_id], [url_id])) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS [scan_link_checks] ("
+    "[scan_id] INTEGER REFERENCES [scans]([id]), [target_id] INTEGER, [result] TEXT, "
+    "[status_code] INTEGER, [error] TEXT, [final_url] TEXT, [redirects] INTEGER, "
+    "[checked_at] TEXT, PRIMARY KEY ([scan_id], [target_id])) WITHOUT ROWID",
+    # the page cache, its leads packed; renamed once filled
+    "CREATE TABLE IF NOT EXISTS [_page_cache_compact] ([url] TEXT PRIMARY KEY, "
+    "[site_id] TEXT, [etag] TEXT, [last_modified] TEXT, [reading_key] TEXT, "
+    "[scan_id] INTEGER, [leads] BLOB)",
+)
+_COMPACT_INDEXES = (
+    ("urls", ("url",), True), ("anchors", ("target_id", "kind", "anchor_text"), True),
+    ("anchors", ("kind",), False),
+    ("readings", ("hash",), True), ("reading_links", ("anchor_id",), False),
+    ("reading_items", ("column_url_id",), False),
+    ("reading_column_pages", ("column_url_id",), False),
+    ("scan_pages", ("scan_id", "site_id"), False), ("scan_pages", ("reading_id",), False),
+    ("scan_link_checks", ("scan_id", "result"), False),
+)
+# The tables of a page's reading before compact_storage, each with the column naming the page.
+_PAGE_TABLES = {"pages": "url", "page_texts": "url", "links": "source_url",
+                "items": "page_url", "footer_facts": "page_url", "column_pages": "page_url"}
+_PAGE_COLUMNS = ("site_id", "status", "content_type", "kind", "title", "pub_date", "encoding",
+                 "declared_encoding", "depth", "error", "fetched_at", "revalidated")
+_CHECK_COLUMNS = ("result", "status_code", "error", "final_url", "redirects", "checked_at")
+# Pages (or link checks, or page cache rows) moved a step: a few seconds of work, a few
+# megabytes of memory.
+_STEP = 2000
+
+
+def _old_table(db: sqlite_utils.Database, name: str) -> bool:
+    """Whether *name* is still a table (before compact_storage it is; after, a view or
+    nothing)."""
+    return db.execute("select 1 from sqlite_master where type = 'table' and name = ?",
+                      [name]).fetchone() is not None
+
+
+def compact_storage_step(db: sqlite_utils.Database) -> str | None:
+    """Move the next piece of the crawl's detail to the compact tables, deleting it from the
+    old ones in the same transaction: the compact tables first, then the lowest scan's
+    pages (a few thousand at a time, each page's reading stored once for every scan holding
+    it), then its link checks, scan after scan, then the page cache. Say what was moved;
+    None when nothing was left."""
+    if not db["scan_pages"].exists():
+        for sql in _COMPACT_TABLES:
+            db.execute(sql)
+        for table, columns, unique in _COMPACT_INDEXES:
+            db[table].create_index(columns, unique=unique, if_not_exists=True)
+        return "compact tables made"
+    old = [table for table in (*_PAGE_TABLES, "link_checks") if _old_table(db, table)]
+    firsts = [db.execute(f"select min(scan_id) from [{table}]").fetchone()[0] for table in old]
+    scans = [scan_id for scan_id in firsts if scan_id is not None]
+    if scans:
+        scan_id = min(scans)
+        return (_move_pages(db, scan_id, [t for t in old if t in _PAGE_TABLES])
+                or _move_link_checks(db, scan_id))
+    return _move_page_cache(db)
+
+
+def _move_pages(db: sqlite_utils.Database, scan_id: int, tables: list[str]) -> str | None:
+    """Move the next pages of *scan_id* (by URL), with the rows of their readings; None
+    when the scan has none left."""
+    urls: set[str] = set()
+    for table in tables:
+        key = _PAGE_TABLES[table]
+        urls.update(row[0] for row in db.execute(
+            f"select distinct {key} from [{table}] where scan_id = ? order by {key} limit ?",
+            [scan_id, _STEP]))
+    if not urls:
+        return None
+    last = sorted(urls)[:_STEP][-1]
+    pages: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for table in tables:
+        key = _PAGE_TABLES[table]
+        cursor = db.execute(f"select * from [{table}] where scan_id = ? and {key} <= ?",
+                            [scan_id, last])
+        names = [column[0] for column in cursor.description]
+        for values in cursor:
+            row = dict(zip(names, values, strict=True))
+            pages[row[key]][table].append(row)
+    ids = Ids(db.conn)
+    readings = {url: Reading.from_rows(rows) for url, rows in pages.items()}
+    keys = iter(store_readings(db.conn, [r for r in readings.values() if r is not None], ids))
+    rows = []
+    for url, by_table in pages.items():
+        # a reading without its page row (written piecemeal) keeps the row without a kind
+        page = (by_table.get("pages") or [{}])[0]
+        site_id = page.get("site_id") or next(r for t in by_table.values() for r in t)["site_id"]
+        rows.append([scan_id, ids.url(url), site_id,
+                     *(page.get(column) for column in _PAGE_COLUMNS[1:]),
+                     None if readings[url] is None else next(keys)])
+    db.conn.executemany(
+        f"insert or replace into scan_pages (scan_id, url_id, {', '.join(_PAGE_COLUMNS)}, "
+        f"reading_id) values ({', '.join('?' * (len(_PAGE_COLUMNS) + 3))})", rows)
+    for table in tables:
+        db.execute(f"delete from [{table}] where scan_id = ? and {_PAGE_TABLES[table]} <= ?",
+                   [scan_id, last])
+    return f"scan {scan_id}: {len(rows)} pages moved"
+
+
+def _move_link_checks(db: sqlite_utils.Database, scan_id: int) -> str:
+    """Move the next link checks of *scan_id* (by target)."""
+    cursor = db.execute("select * from link_checks where scan_id = ? order by target_url "
+                        "limit ?", [scan_id, _STEP])
+    names = [column[0] for column in cursor.description]
+    checks = [dict(zip(names, values, strict=True)) for values in cursor]
+    ids = Ids(db.conn)
+    db.conn.executemany(
+        f"insert or replace into scan_link_checks (scan_id, target_id, "
+        f"{', '.join(_CHECK_COLUMNS)}) values ({', '.join('?' * (len(_CHECK_COLUMNS) + 2))})",
+        ([scan_id, ids.url(c["target_url"]), *(c.get(n) for n in _CHECK_COLUMNS)]
+         for c in checks))
+    db.execute("delete from link_checks where scan_id = ? and target_url <= ?",
+               [scan_id, checks[-1]["target_url"]])
+    return f"scan {scan_id}: {len(checks)} link checks moved"
+
+
+def _move_page_cache(db: sqlite_utils.Database) -> str | None:
+    """Move the next rows of the page cache to its compact table, leads packed; None when
+    none is left (or the cache is compact already)."""
+    if not db["_page_cache_compact"].exists():
+        return None
+    rows = db.execute("select url, site_id, etag, last_modified, reading_key, scan_id, leads "
+                      "from page_cache order by url limit ?", [_STEP]).fetchall()
+    if not rows:
+        return None
+    db.conn.executemany("insert or replace into _page_cache_compact values (?, ?, ?, ?, ?, ?, ?)",
+                        ([*row[:6], pack_leads(row[6])] for row in rows))
+    db.execute("delete from page_cache where url <= ?", [rows[-1][0]])
+    return f"page cache: {len(rows)} rows packed"
+
+
+def compact_storage(db: sqlite_utils.Database) -> None:
+    """Finish compact_storage once its steps have moved every row: drop the emptied
+    tables (their views take the names, see ``schema.VIEWS``) and put the compact page
+    cache in place."""
+    for table in (*_PAGE_TABLES, "link_checks"):
+        if _old_table(db, table):
+            db.execute(f"drop table [{table}]")
+    if db["_page_cache_compact"].exists():
+        db.execute("drop table if exists page_cache")
+        db.execute("alter table _page_cache_compact rename to page_cache")
+    analyze(db.conn)  # statistics of the compact tables, for the queries of the views
+
+
 # Append only: the position of a migration (from 1) is the schema version it brings a
 # database to (PRAGMA user_version).
 MIGRATIONS: tuple[Migration, ...] = (
@@ -94,4 +286,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0004_footer_facts_link_note", footer_facts_link_note),
     Migration("0005_pruned_scans", pruned_scans),
     Migration("0006_sites_region", sites_region),
+    Migration("0007_compact_storage", compact_storage, compact_storage_step),
 )

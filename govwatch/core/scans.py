@@ -114,12 +114,19 @@ def rows_and_bytes(db: sqlite_utils.Database, table: str, scan_id: int) -> tuple
     bytes they take: their count times the average stored length of up to a thousand of
     them, counting each column and each index entry (their keys). B-tree pages' own
     overhead and free space are not counted, so it errs low."""
-    count = db.execute(f"select count(*) from [{table}] where scan_id = ?", [scan_id]).fetchone()[0]
+    return rows_and_bytes_where(db, table, "scan_id = ?", [scan_id])
+
+
+def rows_and_bytes_where(db: sqlite_utils.Database, table: str, where: str,
+                         params: Sequence[Any]) -> tuple[int, int]:
+    """:func:`rows_and_bytes` of the rows of *table* that *where* (SQL, with *params*)
+    picks."""
+    count = db.execute(f"select count(*) from [{table}] where {where}", params).fetchone()[0]
     if not count:
         return 0, 0
     average = db.execute(
         f"select avg({_stored_length(db, table)}) from "
-        f"(select * from [{table}] where scan_id = ? limit {_SAMPLE})", [scan_id]).fetchone()[0]
+        f"(select * from [{table}] where {where} limit {_SAMPLE})", params).fetchone()[0]
     return count, round(count * (average or 0))
 
 

@@ -1,4 +1,4 @@
-"""The database schema: the one module that owns every table, column and index.
+"""The database schema: the one module that owns every table, column, index and view.
 
 Part of the ground floor (it imports nothing of govwatch). Each layer keeps the SQL of
 what it reads and writes in a store module of its own. The schema stays
@@ -8,13 +8,16 @@ interrupted scan never hides the last complete one: readers ask for
 :func:`latest_complete_scan`.
 
 Migrations: :func:`open_db` brings every database to this schema. A new one is made from
-``TABLES`` and ``INDEXES`` at once; one written by an earlier govwatch gets the named, ordered
-migrations of :mod:`govwatch.core.migrations` it has not had, each once, in its own
-transaction, recorded in ``_migrations`` (name, version, when), the newest one's version in
-``PRAGMA user_version``. A database whose version or migrations are newer than this govwatch's
-is refused untouched. To change the schema, change ``TABLES``/``INDEXES`` and append a
-migration that makes the same change to a database of the schema before it (a test upgrades a
-database of the previous release and compares it with a new one).
+``TABLES``, ``INDEXES`` and ``VIEWS`` at once; one written by an earlier govwatch gets the
+named, ordered migrations of :mod:`govwatch.core.migrations` it has not had, each once, in
+its own transaction, recorded in ``_migrations`` (name, version, when), the newest one's
+version in ``PRAGMA user_version``; the views are made again after any migration ran. A long
+migration commits in steps, so one killed midway resumes (``govwatch db upgrade`` runs it
+and reports the size of each table before and after). A database whose version or
+migrations are newer than this govwatch's is refused untouched. To change the schema,
+change ``TABLES``/``INDEXES``/``VIEWS`` and append a migration that makes the same change
+to a database of the schema before it (a test upgrades a database of the previous release
+and compares it with a new one).
 
 Tables (one row per …):
 - ``sites``: configured site (id, name, url, unit, and the ``region`` its identifiers are
@@ -25,23 +28,36 @@ Tables (one row per …):
   discovered) and what was found: pages, columns, link targets discovered, and how many of
   those were ``unsettled`` (neither fetched nor recorded as checked or skipped), and whether
   the page budget ``capped`` the crawl.
-- ``pages``: fetched URL (HTML page or document) with status, type, title, publication date,
-  encoding; ``revalidated`` when the page answered 304 and its stored reading was reused.
-- ``links``: (source page, target) pair with anchor text and link kind.
-- ``column_pages``: list page of a column (栏目) as walked, with its page number.
 - ``columns``: column of a site, aggregated from its list pages when the scan completes; its
   ``role`` (:class:`ColumnRole`: list, text page, hub, form) and the note it printed when it
   lists nothing (``empty_note``, the text as found: the rules judge whether it exempts).
-- ``items``: dated entry (条目) of a list, with the page and the column it was listed on.
-- ``footer_facts``: footer identifier (页面底部标识) of a page: raw text, value, valid or not
-  (and why not), the link it is printed in, typographic remarks.
-- ``page_texts``: visible text of an HTML page (for text rules), and the raw HTML of the home
-  page.
-- ``link_checks``: link target checked once per scan: result class (ok, broken, blocked,
-  skipped), status code and/or error name (``crawler.linkcheck.CheckError``: ``not-found``,
-  ``timeout``, ``redirect-loop``, ``rate-limited``, ``private-address``…), final URL and the
-  number of redirects to it. ``target_url`` is spelled as in ``links`` (percent-encoded, as
-  requested), so the two join.
+- The crawl's detail, compact (:mod:`govwatch.core.compact`): each URL and each distinct
+  reading of a page stored once, so that a page unchanged since the last scan costs that scan
+  one row:
+
+  - ``urls``: URL, once, under the integer key the other tables use;
+  - ``anchors``: link as printed (target, anchor text, kind), once;
+  - ``readings``: distinct reading of a page, found again by the ``hash`` of its content
+    (none for one written row by row, which one page owns): its visible text (for text
+    rules) and, for a home page, its raw HTML; with ``reading_links`` (its anchors),
+    ``reading_items`` (dated entries, 条目, with the column listing them),
+    ``reading_footer_facts`` (footer identifiers, 页面底部标识: raw text, value, valid or
+    not and why, the link it is printed in, typographic remarks) and
+    ``reading_column_pages`` (for a column's list page, 栏目: the column, page number, name,
+    class, role, the note it printed);
+  - ``scan_pages``: URL fetched in a scan (HTML page or document) with status, type, title,
+    publication date, encoding, ``revalidated`` when it answered 304 and its stored reading
+    was reused, and the reading it holds;
+  - ``scan_link_checks``: link target checked once per scan: result class (ok, broken,
+    blocked, skipped), status code and/or error name (``crawler.linkcheck.CheckError``:
+    ``not-found``, ``timeout``, ``redirect-loop``, ``rate-limited``, ``private-address``…),
+    final URL and the number of redirects to it.
+- Views (:data:`VIEWS`) show that detail as rows with their URLs and texts spelled out,
+  under the names and columns of the tables that held it before: ``pages``, ``links``
+  ((source page, target) pair, anchor text, kind), ``column_pages``, ``items``,
+  ``footer_facts``, ``page_texts``, ``link_checks``. Rules, reports, listings and plain SQL
+  read these; ``link_checks.target_url`` is spelled as ``links.target_url`` (percent-encoded,
+  as requested), so the two join.
 - ``findings``: problem a rule found in one complete scan; ``fingerprint`` (site + rule +
   normalised subject) links the same problem across scans.
 - ``evaluations``: last evaluation of a scan's rules: the date judged at, the packs and
@@ -58,7 +74,8 @@ Tables (one row per …):
   counts (the scorecard's trend chart reads them).
 - ``page_cache``: the newest reading of each HTML page, across scans: its validators
   (ETag, Last-Modified) for the next scan's conditional request, the key of the request meta
-  it was read under, the scan whose rows hold it, and its leads (crawler/pages/reading.py) as JSON.
+  it was read under, the scan whose rows hold it, and its leads (crawler/pages/reading.py) as
+  JSON, compressed (zlib).
 - ``probes``: availability probe (可用性监测) of a site's home page, outside any scan: when
   (UTC, and the local ``day``), outcome (:class:`ProbeOutcome`), seconds, status or error
   (crawler/probe.py writes them; the rule ``site.availability`` reads them).
@@ -73,6 +90,7 @@ a prune can hand back what it freed; ``govwatch prune`` switches an older one ov
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -83,6 +101,8 @@ from typing import Any
 import sqlite_utils
 
 from govwatch.core.migrations import MIGRATIONS
+
+logger = logging.getLogger(__name__)  # a long migration's steps, as each commits
 
 TABLES: dict[str, dict[str, Any]] = {
     "sites": {
@@ -104,33 +124,6 @@ TABLES: dict[str, dict[str, Any]] = {
         "pk": ("scan_id", "site_id"),
         "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
     },
-    "pages": {
-        "columns": {
-            "scan_id": int, "site_id": str, "url": str, "status": int, "content_type": str,
-            "kind": str, "title": str, "pub_date": str, "encoding": str,
-            "declared_encoding": str, "depth": int, "error": str, "fetched_at": str,
-            "revalidated": int,
-        },
-        "pk": ("scan_id", "url"),
-        "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
-    },
-    "links": {
-        "columns": {
-            "scan_id": int, "site_id": str, "source_url": str, "target_url": str,
-            "anchor_text": str, "kind": str,
-        },
-        "pk": ("scan_id", "source_url", "target_url"),
-        "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
-    },
-    "column_pages": {
-        "columns": {
-            "scan_id": int, "site_id": str, "column_url": str, "page_url": str,
-            "page_no": int, "name": str, "name_source": str, "class": str, "role": str,
-            "empty_note": str, "item_count": int,
-        },
-        "pk": ("scan_id", "page_url"),
-        "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
-    },
     "columns": {
         "columns": {
             "scan_id": int, "site_id": str, "url": str, "name": str, "name_source": str,
@@ -140,33 +133,66 @@ TABLES: dict[str, dict[str, Any]] = {
         "pk": ("scan_id", "url"),
         "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
     },
-    "items": {
+    # The crawl's detail, compact (govwatch/core/compact.py): each URL once, each distinct
+    # reading of a page once; the views of VIEWS show them as rows of URLs and text.
+    "urls": {
+        "columns": {"id": int, "url": str},
+        "pk": "id",
+    },
+    "anchors": {
+        "columns": {"id": int, "target_id": int, "anchor_text": str, "kind": str},
+        "pk": "id",
+    },
+    "readings": {
+        "columns": {"id": int, "hash": bytes, "text": str, "html": str},
+        "pk": "id",
+    },
+    "reading_links": {
+        "columns": {"reading_id": int, "anchor_id": int},
+        "pk": ("reading_id", "anchor_id"),
+        "foreign_keys": [("reading_id", "readings", "id"), ("anchor_id", "anchors", "id")],
+    },
+    "reading_items": {
         "columns": {
-            "scan_id": int, "site_id": str, "page_url": str, "column_url": str, "url": str,
-            "title": str, "date": str,
+            "reading_id": int, "url_id": int, "column_url_id": int, "title": str, "date": str,
         },
-        "pk": ("scan_id", "page_url", "url"),
-        "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
+        "pk": ("reading_id", "url_id"),
+        "foreign_keys": [("reading_id", "readings", "id")],
     },
-    "footer_facts": {
+    "reading_footer_facts": {
         "columns": {
-            "scan_id": int, "site_id": str, "page_url": str, "kind": str, "raw": str,
-            "value": str, "valid": int, "problem": str, "link": str, "note": str,
+            "reading_id": int, "kind": str, "raw": str, "value": str, "valid": int,
+            "problem": str, "link": str, "note": str,
         },
-        "pk": ("scan_id", "page_url", "kind"),
-        "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
+        "pk": ("reading_id", "kind"),
+        "foreign_keys": [("reading_id", "readings", "id")],
     },
-    "page_texts": {
-        "columns": {"scan_id": int, "site_id": str, "url": str, "text": str, "html": str},
-        "pk": ("scan_id", "url"),
-        "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id")],
-    },
-    "link_checks": {
+    "reading_column_pages": {
         "columns": {
-            "scan_id": int, "target_url": str, "result": str, "status_code": int,
+            "reading_id": int, "column_url_id": int, "page_no": int, "name": str,
+            "name_source": str, "class": str, "role": str, "empty_note": str,
+            "item_count": int,
+        },
+        "pk": "reading_id",
+        "foreign_keys": [("reading_id", "readings", "id")],
+    },
+    "scan_pages": {
+        "columns": {
+            "scan_id": int, "url_id": int, "site_id": str, "status": int,
+            "content_type": str, "kind": str, "title": str, "pub_date": str, "encoding": str,
+            "declared_encoding": str, "depth": int, "error": str, "fetched_at": str,
+            "revalidated": int, "reading_id": int,
+        },
+        "pk": ("scan_id", "url_id"),
+        "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id"),
+                         ("reading_id", "readings", "id")],
+    },
+    "scan_link_checks": {
+        "columns": {
+            "scan_id": int, "target_id": int, "result": str, "status_code": int,
             "error": str, "final_url": str, "redirects": int, "checked_at": str,
         },
-        "pk": ("scan_id", "target_url"),
+        "pk": ("scan_id", "target_id"),
         "foreign_keys": [("scan_id", "scans", "id")],
     },
     "findings": {
@@ -189,7 +215,7 @@ TABLES: dict[str, dict[str, Any]] = {
     "page_cache": {
         "columns": {
             "url": str, "site_id": str, "etag": str, "last_modified": str,
-            "reading_key": str, "scan_id": int, "leads": str,
+            "reading_key": str, "scan_id": int, "leads": bytes,
         },
         "pk": "url",
     },
@@ -260,16 +286,22 @@ TABLES: dict[str, dict[str, Any]] = {
     },
 }
 
+# Tables keyed by their primary key alone (no rowid): half the size where the key is most
+# of the row, as in a page's links. Only tables of small rows: a row over a kilobyte or so
+# spills into pages of its own.
+WITHOUT_ROWID = frozenset({
+    "reading_links", "reading_items", "reading_footer_facts", "scan_pages", "scan_link_checks",
+})
+
 INDEXES: dict[str, list[list[str]]] = {
     "scans": [["status"]],
-    "pages": [["scan_id", "site_id"]],
-    "links": [["scan_id", "target_url"], ["scan_id", "site_id"]],
-    "column_pages": [["scan_id", "column_url"]],
+    "anchors": [["kind"]],  # the links of one kind (documents) in a scan, from the few
+    "reading_links": [["anchor_id"]],
+    "reading_items": [["column_url_id"]],
+    "reading_column_pages": [["column_url_id"]],
+    "scan_pages": [["scan_id", "site_id"], ["reading_id"]],
+    "scan_link_checks": [["scan_id", "result"]],
     "columns": [["scan_id", "site_id"]],
-    "items": [["scan_id", "column_url"], ["scan_id", "site_id"]],
-    "footer_facts": [["scan_id", "site_id"]],
-    "page_texts": [["scan_id", "site_id"]],
-    "link_checks": [["scan_id", "result"]],
     "findings": [["scan_id", "site_id"], ["scan_id", "rule_id"], ["fingerprint"]],
     "issues": [["fingerprint"], ["state"], ["site_id"]],
     "issue_events": [["issue_id"]],
@@ -277,7 +309,66 @@ INDEXES: dict[str, list[list[str]]] = {
     "probes": [["day", "site_id"]],
 }
 
-# Tables the crawl pipeline writes, and so the only ones a record may name.
+# What is stored once: a URL, a link as printed (target, text, kind), a reading by its hash
+# (NULL for one written row by row, which is never shared).
+UNIQUE_INDEXES: dict[str, list[list[str]]] = {
+    "urls": [["url"]],
+    "anchors": [["target_id", "kind", "anchor_text"]],
+    "readings": [["hash"]],
+}
+
+# The crawl's detail as rows, under the names and with the columns of the tables it was
+# stored in before it was compact: what rules, reports and anyone with plain SQL read.
+# Derived, so made again whenever a migration runs (see ensure_schema). A row of scan_pages
+# without a kind holds a reading written without its page (row by row, in tests): it is no
+# page.
+VIEWS: dict[str, str] = {
+    "pages": """
+        select p.scan_id, p.site_id, u.url, p.status, p.content_type, p.kind, p.title,
+               p.pub_date, p.encoding, p.declared_encoding, p.depth, p.error, p.fetched_at,
+               p.revalidated
+        from scan_pages p join urls u on u.id = p.url_id
+        where p.kind is not null""",
+    "links": """
+        select p.scan_id, p.site_id, s.url as source_url, t.url as target_url,
+               a.anchor_text, a.kind
+        from scan_pages p join urls s on s.id = p.url_id
+        join reading_links l on l.reading_id = p.reading_id
+        join anchors a on a.id = l.anchor_id
+        join urls t on t.id = a.target_id""",
+    "column_pages": """
+        select p.scan_id, p.site_id, cu.url as column_url, pu.url as page_url, c.page_no,
+               c.name, c.name_source, c.class, c.role, c.empty_note, c.item_count
+        from scan_pages p join urls pu on pu.id = p.url_id
+        join reading_column_pages c on c.reading_id = p.reading_id
+        join urls cu on cu.id = c.column_url_id""",
+    # The column's URL by a subquery, not a left join: a view with a left join is read
+    # whole before another left join can use it (the home page's items are joined so).
+    "items": """
+        select p.scan_id, p.site_id, pu.url as page_url,
+               (select cu.url from urls cu where cu.id = i.column_url_id) as column_url,
+               iu.url, i.title, i.date
+        from scan_pages p join urls pu on pu.id = p.url_id
+        join reading_items i on i.reading_id = p.reading_id
+        join urls iu on iu.id = i.url_id""",
+    "footer_facts": """
+        select p.scan_id, p.site_id, u.url as page_url, f.kind, f.raw, f.value, f.valid,
+               f.problem, f.link, f.note
+        from scan_pages p join urls u on u.id = p.url_id
+        join reading_footer_facts f on f.reading_id = p.reading_id""",
+    "page_texts": """
+        select p.scan_id, p.site_id, u.url, r.text, r.html
+        from scan_pages p join urls u on u.id = p.url_id
+        join readings r on r.id = p.reading_id
+        where r.text is not null""",
+    "link_checks": """
+        select c.scan_id, t.url as target_url, c.result, c.status_code, c.error, c.final_url,
+               c.redirects, c.checked_at
+        from scan_link_checks c join urls t on t.id = c.target_id""",
+}
+
+# The rows the crawl pipeline writes (crawler/store.py turns them into the compact tables),
+# and so the only ones a record may name.
 SCANTABLES = frozenset(
     {"pages", "links", "column_pages", "items", "footer_facts", "page_texts", "link_checks"}
 )
@@ -342,6 +433,27 @@ def schema_version(conn: sqlite3.Connection, path: str | Path) -> int:
     return version
 
 
+def database_size(conn: sqlite3.Connection, *, tables: bool = True,
+                  indexes_apart: bool = False) -> dict[str, Any]:
+    """How big the database open on *conn* is: ``file`` (bytes of its pages), ``used`` (of
+    those, the pages in use) and ``tables``, the bytes of each table with its indexes
+    (SQLite's ``dbstat``, which reads every page; empty without *tables*), largest first;
+    *indexes_apart*: each index on its own, named ``table.index``. Checkpoint the WAL first
+    for the file's whole content."""
+    size, count, free = (conn.execute(f"PRAGMA {name}").fetchone()[0]
+                         for name in ("page_size", "page_count", "freelist_count"))
+    owners = dict(conn.execute("select name, tbl_name from sqlite_master"))
+    by_table: dict[str, int] = {}
+    pages_of = (conn.execute("select name, sum(pgsize) from dbstat group by name") if tables
+                else ())
+    for name, pages in pages_of:
+        owner = owners.get(name, name)
+        key = f"{owner}.{name}" if indexes_apart and owner != name else owner
+        by_table[key] = by_table.get(key, 0) + pages
+    return {"file": size * count, "used": size * (count - free),
+            "tables": dict(sorted(by_table.items(), key=lambda item: (-item[1], item[0])))}
+
+
 def _store_error(path: str | Path, error: sqlite3.Error) -> Exception:
     """The StoreError for a file SQLite cannot open or read as a database; *error* itself
     for anything else (a locked database is not the file's fault)."""
@@ -387,16 +499,19 @@ def ensure_schema(db: Store) -> list[str]:
     """Bring the database to this version's schema; return the names of the migrations it
     had now.
 
-    A new database (no table of :data:`TABLES` in it) gets every table and index at once and
-    records every migration as applied, since TABLES holds their changes. Any other database
-    gets, in order, the migrations it has not had, each in a transaction of its own that also
-    records it and sets the schema version. An up-to-date database is only read. StoreError
-    when a migration recorded in the database is not one of this govwatch's.
+    A new database (no table of :data:`TABLES` in it) gets every table, index and view at
+    once and records every migration as applied, since TABLES holds their changes. Any other
+    database gets, in order, the migrations it has not had, each in a transaction of its own
+    that also records it and sets the schema version (a long one does its work first in
+    steps, a transaction each, so that one killed midway resumes where it stopped). The
+    views, derived from the tables, are dropped before migrations run and made again after.
+    An up-to-date database is only read. StoreError when a migration recorded in the
+    database is not one of this govwatch's.
     """
     names = [migration.name for migration in MIGRATIONS]
     applied = _applied(db)
-    if applied == set(names):  # the usual case: no write, so no wait for a scan's write lock
-        return []
+    if applied == set(names) and not _views_missing(db):
+        return []  # the usual case: no write, so no wait for a scan's write lock
     unknown = sorted(applied - set(names))
     if unknown:
         path = db.execute("PRAGMA database_list").fetchone()[2]
@@ -407,15 +522,31 @@ def ensure_schema(db: Store) -> list[str]:
         if not any(db[name].exists() for name in TABLES):
             _create_schema(db)
             return []
+        _drop_views(db)
     done = []
     for version, migration in enumerate(MIGRATIONS, start=1):
+        while migration.step is not None:
+            with db.atomic():
+                said = None if migration.name in _applied(db) else migration.step(db)
+            if not said:
+                break
+            logger.info("%s: %s", migration.name, said)  # committed
         with db.atomic():
             if migration.name in _applied(db):  # had before, or by another process meanwhile
                 continue
             migration.apply(db)
             _record_migrations(db, [migration.name], version)
         done.append(migration.name)
+    with db.atomic():
+        _create_views(db)
     return done
+
+
+def applied_migrations(db: Store) -> list[str]:
+    """The names of the migrations the database has had, in their order."""
+    if not db[MIGRATIONS_TABLE].exists():
+        return []
+    return [row[0] for row in db.execute(f"select name from {MIGRATIONS_TABLE} order by version")]
 
 
 def _applied(db: Store) -> set[str]:
@@ -425,13 +556,41 @@ def _applied(db: Store) -> set[str]:
     return {row[0] for row in db.execute(f"select name from {MIGRATIONS_TABLE}")}
 
 
+def _views_missing(db: Store) -> bool:
+    """Whether a view of :data:`VIEWS` is not in the database (one killed between its last
+    migration and its views)."""
+    have = {row[0] for row in db.execute("select name from sqlite_master where type = 'view'")}
+    return not have >= set(VIEWS)
+
+
+def _drop_views(db: Store) -> None:
+    """Drop the views of :data:`VIEWS` (a database from before them has tables of their
+    names, which its migrations replace)."""
+    views = [row[0] for row in db.execute("select name from sqlite_master where type = 'view'")]
+    for name in set(views) & set(VIEWS):
+        db.execute(f"drop view [{name}]")
+
+
+def _create_views(db: Store) -> None:
+    """Make every view of :data:`VIEWS` as this version defines it."""
+    _drop_views(db)
+    for name, select in VIEWS.items():
+        db.execute(f"create view [{name}] as {select.strip()}")
+
+
 def _create_schema(db: Store) -> None:
-    """Make every table and index of a new database, and record every migration."""
+    """Make every table, index and view of a new database, and record every migration."""
     for name, spec in TABLES.items():
-        db[name].create(spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys"))
-    for name, indexes in INDEXES.items():
-        for columns in indexes:
-            db[name].create_index(columns)
+        sql = db.create_table_sql(name, spec["columns"], pk=spec["pk"],
+                                  foreign_keys=spec.get("foreign_keys"))
+        if name in WITHOUT_ROWID:
+            sql = sql.rstrip().rstrip(";") + " WITHOUT ROWID"
+        db.execute(sql)
+    for unique, specs in ((False, INDEXES), (True, UNIQUE_INDEXES)):
+        for name, indexes in specs.items():
+            for columns in indexes:
+                db[name].create_index(columns, unique=unique)
+    _create_views(db)
     _record_migrations(db, [migration.name for migration in MIGRATIONS], SCHEMA_VERSION)
 
 

@@ -146,6 +146,25 @@ def test_nginx_serves_a_farm_like_portalserver(tmp_path):
         os.kill(pid, 0)
 
 
+def test_nginx_serves_a_page_edited_between_scans_as_edited(tmp_path):
+    """bench.storage edits a tenth of the farm before each week's scan: the next
+    conditional request must not be answered 304 from what nginx cached of the file."""
+    ensure_nginx(install=False)
+    truth = generate_farm(tmp_path / "farm", 1, 30, 3)
+    with serve_farm(truth, tmp_path / "farm", tmp_path, "nginx") as served:
+        url = served.urls[truth["sites"][0]["id"]]
+        for _ in range(8):  # each worker has the file in its cache
+            with urllib.request.urlopen(url, timeout=5) as answer:
+                etag = answer.headers["ETag"]
+        page = next((tmp_path / "farm").glob("*/index.*"))
+        page.write_bytes(page.read_bytes().replace(b"</body>", b"<p>2</p></body>"))
+        time.sleep(1.5)  # as bench.storage waits after its edits
+        asked = urllib.request.Request(url, headers={"If-None-Match": etag})
+        with urllib.request.urlopen(asked, timeout=5) as answer:
+            assert answer.status == 200 and answer.headers["ETag"] != etag
+            assert b"<p>2</p>" in answer.read()
+
+
 def test_without_nginx_auto_falls_back_to_python_and_says_so(tmp_path, monkeypatch):
     def unavailable(install: bool = True) -> str:
         raise NginxUnavailable("nginx is not installed")

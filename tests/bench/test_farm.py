@@ -290,3 +290,28 @@ def test_accuracy_compare_matches_by_list_path():
     assert (tally.truth, tally.found, tally.date_ok, tally.class_ok, tally.items_ok,
             tally.extra) == (2, 1, 1, 1, 0, 2)
     assert list_key("http://h/x/index.shtml") == list_key("/x/") == "/x/"
+
+
+def test_a_weeks_edits_change_a_tenth_of_each_sites_pages_the_same_way_every_time(tmp_path):
+    farms = [tmp_path / name for name in ("a", "b")]
+    for root in farms:
+        _generate(root, 3, 60, 1)
+    before = _files(farms[0])
+    changed = [farm_mod.change_pages(root, week=1) for root in farms]
+    assert [p.relative_to(farms[0]) for p in changed[0]] == [
+        p.relative_to(farms[1]) for p in changed[1]]
+    assert _files(farms[0]) == _files(farms[1])  # the same edits, byte for byte
+    for site in sorted(p for p in farms[0].iterdir() if p.is_dir()):
+        pages = [path for _, path in _html_pages(site)]
+        edited = [p for p in changed[0] if site in p.parents]
+        assert len(edited) == round(len(pages) / 10) > 0, site.name
+        charset = yaml.safe_load((site / "_portal.yaml").read_text(encoding="utf-8"))["charset"]
+        for page in edited:  # a sentence more, in the page's charset, and nothing else
+            old = before[page.relative_to(farms[0]).as_posix()].decode(charset)
+            new = page.read_bytes().decode(charset)
+            assert "本页内容于第1周更新。" in new and new.replace(
+                '<p class="revised">本页内容于第1周更新。</p>', "") == old
+    untouched = set(before) - {p.relative_to(farms[0]).as_posix() for p in changed[0]}
+    assert all(_files(farms[0])[name] == before[name] for name in untouched)
+    week2 = {p.relative_to(farms[0]) for p in farm_mod.change_pages(farms[0], week=2)}
+    assert week2 != {p.relative_to(farms[0]) for p in changed[0]}  # another tenth

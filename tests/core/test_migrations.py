@@ -10,6 +10,7 @@ Each test works on a copy.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -20,6 +21,7 @@ from click.testing import CliRunner
 
 from govwatch.cli import cli
 from govwatch.core import schema
+from govwatch.core.compact import unpack_leads
 from govwatch.core.config import Site
 from govwatch.core.migrations import MIGRATIONS, Migration, add_missing_columns
 from govwatch.core.schema import (
@@ -40,6 +42,11 @@ FIXTURE = Path(__file__).parent / "fixtures" / "previous_release.db"
 NEW_COLUMNS = {"scan_sites": ("discovered", "unsettled", "capped"),
                "footer_facts": ("link", "note"), "sites": ("region",)}
 NEW_TABLES = {"pruned_scans"}  # made empty by its migration
+# The tables of the compact store (migration compact_storage): the crawl's detail tables became
+# views of them, of the same names and columns.
+COMPACT_TABLES = {"urls", "anchors", "readings", "reading_links", "reading_items",
+                  "reading_footer_facts", "reading_column_pages", "scan_pages",
+                  "scan_link_checks"}
 # Row counts the previous release wrote (the fixture's script prints them).
 COUNTS = {
     "sites": 1, "scans": 1, "scan_sites": 1, "pages": 6, "links": 5, "column_pages": 2,
@@ -58,12 +65,13 @@ def old_db(tmp_path: Path) -> Path:
 
 
 def rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table of the database at *path*, sorted, each table's columns in
-    their order."""
+    """Every row of every table and view of the database at *path* (but SQLite's own, its
+    statistics), sorted, each one's columns in their order."""
     conn = sqlite3.connect(path)
     try:
         tables = [r[0] for r in conn.execute(
-            "select name from sqlite_master where type = 'table' order by name")]
+            "select name from sqlite_master where type in ('table', 'view') "
+            "and name not like 'sqlite%' order by name")]
         return {t: sorted(conn.execute(f"select * from [{t}]").fetchall(), key=repr)
                 for t in tables}
     finally:
@@ -71,12 +79,14 @@ def rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def shape(path: Path) -> dict[str, Any]:
-    """The schema of the database at *path*: each table's columns (name, type, not null,
-    primary-key position), foreign keys and indexes (columns, unique)."""
+    """The schema of the database at *path* (but SQLite's own tables): each table's and
+    view's columns (name, type, not null, primary-key position), foreign keys and indexes
+    (columns, unique)."""
     conn = sqlite3.connect(path)
     try:
         tables = [r[0] for r in conn.execute(
-            "select name from sqlite_master where type = 'table' order by name")]
+            "select name from sqlite_master where type in ('table', 'view') "
+            "and name not like 'sqlite%' order by name")]
         return {t: {
             "columns": sorted((r[1], r[2], r[3], r[5])
                               for r in conn.execute(f"PRAGMA table_info([{t}])")),
@@ -110,8 +120,11 @@ def test_an_upgrade_keeps_every_row_of_every_table(old_db: Path) -> None:
     before = rows(old_db)
     open_db(old_db).close()
     after = rows(old_db)
-    assert set(after) == set(before) | {MIGRATIONS_TABLE} | NEW_TABLES
+    assert set(after) == set(before) | {MIGRATIONS_TABLE} | NEW_TABLES | COMPACT_TABLES
     assert all(after[table] == [] for table in NEW_TABLES)
+    # the page cache's leads are packed; unpacked, they are as they were
+    after["page_cache"] = sorted(((*r[:-1], unpack_leads(r[-1])) for r in after["page_cache"]),
+                                 key=repr)
     for table, old_rows in before.items():
         if table in NEW_COLUMNS:  # the new columns are appended, empty in old rows
             added = len(NEW_COLUMNS[table])
@@ -199,7 +212,8 @@ def test_a_migration_another_process_applied_meanwhile_is_not_applied_again(
         return set() if len(looks) == 1 else applied(db)
     monkeypatch.setattr(schema, "_applied", stale_first)
     assert ensure_schema(schema.Store(old_db)) == []
-    assert len(looks) == 1 + len(MIGRATIONS)  # looked again for each migration
+    # looked again for each migration, and before each step of one made in steps
+    assert len(looks) == 1 + len(MIGRATIONS) + sum(m.step is not None for m in MIGRATIONS)
     assert rows(old_db)[MIGRATIONS_TABLE] == recorded
 
 
@@ -216,8 +230,9 @@ def test_a_failed_migration_is_rolled_back_alone_and_retried_next_time(
         open_db(old_db)
     db = schema.Store(old_db)
     assert "later" not in db["scan_sites"].columns_dict  # its transaction rolled back
-    for table, columns in NEW_COLUMNS.items():  # those before it stay
-        assert set(db[table].columns_dict) >= set(columns)
+    # those before it stay
+    assert set(db["scan_sites"].columns_dict) >= set(NEW_COLUMNS["scan_sites"])
+    assert set(db["reading_footer_facts"].columns_dict) >= set(NEW_COLUMNS["footer_facts"])
     assert [r["name"] for r in db.query(f"select name from {MIGRATIONS_TABLE}")] == [
         m.name for m in MIGRATIONS]
     assert user_version(old_db) == len(MIGRATIONS)
@@ -317,3 +332,24 @@ def test_a_new_database_frees_pages_incrementally_and_an_upgrade_leaves_the_file
     # An older file is not rewritten on opening: the first prune switches it over.
     open_db(old_db).close()
     assert auto_vacuum(old_db) == 0
+
+
+def test_db_upgrade_says_what_it_applied_and_each_tables_size_before_and_after(
+        old_db: Path) -> None:
+    runner = CliRunner()
+    upgraded = runner.invoke(cli, ["db", "upgrade", "--db", str(old_db), "--format", "json"])
+    assert upgraded.exit_code == 0, upgraded.output
+    report = json.loads(upgraded.stdout)
+    assert report["applied"] == [m.name for m in MIGRATIONS]
+    sizes = {row["table"]: (row["before"], row["after"]) for row in report["tables"]}
+    # the crawl's tables were moved to the compact ones, which the views now read
+    assert sizes["links"][0] > 0 and sizes["links"][1] == 0
+    assert sizes["reading_links"][0] == 0 and sizes["reading_links"][1] > 0
+    assert sizes["findings"][0] == sizes["findings"][1] > 0  # the rest is as it was
+    assert report["used_before"] == sum(before for before, _ in sizes.values())
+    assert report["used_after"] == sum(after for _, after in sizes.values())
+    compact = next(m.name for m in MIGRATIONS if m.name.endswith("_compact_storage"))
+    assert f"{compact}: compact tables made" in upgraded.stderr
+    again = runner.invoke(cli, ["db", "upgrade", "--db", str(old_db)])
+    assert again.exit_code == 0, again.output
+    assert "already up to date" in again.output

@@ -307,8 +307,8 @@ def test_a_finished_crawl_with_a_link_target_unsettled_is_not_complete(reference
         "target_url not in (select url from pages where scan_id = :scan) order by target_url "
         "limit 1", {"scan": first}).fetchone()[0]
     with conn.conn:
-        conn.execute("delete from link_checks where scan_id = ? and target_url = ?",
-                     [first, target])
+        conn.execute("delete from scan_link_checks where scan_id = ? and target_id = "
+                     "(select id from urls where url = ?)", [first, target])
     assert crawl_store.finalize_scan(conn, first) == 1
     assert scans.site_summary(conn, first)[0]["status"] == "partial"
     crawl_store.mark_scan(conn, first, ScanStatus.FAILED)  # what the runner does with it

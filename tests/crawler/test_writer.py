@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import pytest
 
+from govwatch.core.compact import unpack_leads
 from govwatch.core.config import Site
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import FactKind
@@ -190,7 +191,8 @@ def test_the_reader_reads_stores_and_commits(db_path):
         (HOME, "t", ETAG, LAST_MODIFIED, reading_key(HOME_META), scan_id),
         (article, "t", ETAG, LAST_MODIFIED, reading_key(INNER_META), scan_id),
     ]
-    assert Leads.from_json(cache[0][6]) == HOME_LEADS
+    assert Leads.from_json(unpack_leads(cache[0][6])) == HOME_LEADS
+    assert len(cache[0][6]) < len(HOME_LEADS.to_json().encode()) / 2  # stored packed
 
 
 # -- replays ---------------------------------------------------------------------------

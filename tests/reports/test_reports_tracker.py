@@ -184,8 +184,8 @@ def test_a_subject_page_that_answered_an_error_fixes_nothing(world, answer):
     column's staleness was not judged, so it is not fixed."""
     tracked(world, "2026-09-28", [STALE])
     scan_id = world.scan("2026-10-05", [])
-    world.db.execute(f"update pages set {answer} where scan_id = ? and url = ?",
-                     [scan_id, STALE.subject])
+    world.db.execute(f"update scan_pages set {answer} where scan_id = ? and url_id = "
+                     "(select id from urls where url = ?)", [scan_id, STALE.subject])
     track_scan(world.db, scan_id)
     assert issue_of(world, STALE)["state"] == IssueState.NEW
 

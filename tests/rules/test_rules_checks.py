@@ -539,7 +539,8 @@ def test_a_home_page_without_any_footer_facts_misses_them_all(tmp_path):
 def test_forms_judge_the_value_or_the_raw_text_where_the_pack_says_so(tmp_path):
     scan = bare(tmp_path, "a")
     scan.home("a", items=[("要闻", days_ago(1))])
-    scan.db["footer_facts"].delete_where("kind in ('icp', 'jiucuo')")
+    # the home page's facts, written row by row, are its own reading's (govwatch.core.compact)
+    scan.db["reading_footer_facts"].delete_where("kind in ('icp', 'jiucuo')")
     tag = ('<script id="_jiucuo_" sitecode="6209000038" '
            'src="https://zfwzgl.www.gov.cn/exposure/jiucuo.js">')
     scan.rows("footer_facts", [

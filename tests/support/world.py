@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from govwatch.core.compact import Ids
 from govwatch.core.config import Site
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import ScanStatus, Severity, SiteStatus
@@ -105,40 +106,50 @@ class World:
         return scan_id
 
     def articles(self, scan_id: int, site: Site, count: int) -> None:
-        """Store *count* articles of *site* in scan *scan_id* as the crawl's writer would:
-        a column (工作动态) listing them, each article's page, text, links (from the column,
-        back home), footer facts, its link check, and its ``page_cache`` row (the reading
-        now lives in this scan)."""
+        """Store *count* articles of *site* in scan *scan_id* as the crawl's writer does:
+        a column (工作动态) listing them, each article's page with its reading (text, links
+        from the column and back home, footer facts; stored once for every scan that saw
+        it the same), its link check, and its ``page_cache`` row (the reading now lives in
+        this scan)."""
         if not count:
             return
         column = f"{site.url}gzdt/"
         urls = [f"{column}t2026{n:04d}.html" for n in range(count)]
-        row = {"scan_id": scan_id, "site_id": site.id}
-        write = crawl_store.write_rows
-        write(self.db, "pages", [{**row, "url": url, "status": 200, "kind": "html",
-                                  "title": f"工作动态{n}", "depth": 2}
-                                 for n, url in enumerate([column, *urls])])
-        write(self.db, "column_pages", [{**row, "column_url": column, "page_url": column,
-                                         "page_no": 0, "name": "工作动态", "role": "list",
-                                         "item_count": count}])
-        write(self.db, "items", [{**row, "page_url": column, "column_url": column, "url": url,
-                                  "title": f"工作动态{n}", "date": "2026-09-01"}
-                                 for n, url in enumerate(urls)])
-        write(self.db, "page_texts", [{**row, "url": url, "text": f"{site.name}工作动态{n}。"
-                                       + "为进一步做好政务公开工作，现将有关事项通知如下。" * 20}
-                                      for n, url in enumerate(urls)])
-        write(self.db, "links", [{**row, "source_url": source, "target_url": target,
-                                  "anchor_text": "工作动态", "kind": "page"}
-                                 for url in urls for source, target in ((column, url),
-                                                                        (url, site.url))])
-        write(self.db, "footer_facts", [{**row, "page_url": url, "kind": "icp",
-                                         "raw": "陕ICP备05000123号", "value": "陕ICP备05000123号",
-                                         "valid": 1} for url in urls])
-        write(self.db, "link_checks", [{"scan_id": scan_id, "target_url": url, "result": "ok",
-                                        "status_code": 200} for url in urls])
-        write(self.db, "page_cache", [{"url": url, "site_id": site.id, "etag": f'"{n}"',
-                                       "scan_id": scan_id, "leads": "[]"}
-                                      for n, url in enumerate(urls)])
+        row = {"site_id": site.id}
+
+        def page(url: str, title: str) -> dict[str, Any]:
+            return {**row, "url": url, "status": 200, "kind": "html", "title": title,
+                    "depth": 2}
+
+        def link(source: str, target: str) -> dict[str, Any]:
+            return {**row, "source_url": source, "target_url": target,
+                    "anchor_text": "工作动态", "kind": "page"}
+
+        readings = [{
+            "pages": [page(column, "工作动态")],
+            "column_pages": [{**row, "column_url": column, "page_url": column, "page_no": 0,
+                              "name": "工作动态", "role": "list", "item_count": count}],
+            "items": [{**row, "page_url": column, "column_url": column, "url": url,
+                       "title": f"工作动态{n}", "date": "2026-09-01"}
+                      for n, url in enumerate(urls)],
+            "links": [link(column, url) for url in urls],
+        }]
+        readings += [{
+            "pages": [page(url, f"工作动态{n}")],
+            "page_texts": [{**row, "url": url, "text": f"{site.name}工作动态{n}。"
+                            + "为进一步做好政务公开工作，现将有关事项通知如下。" * 20}],
+            "links": [link(url, site.url)],
+            "footer_facts": [{**row, "page_url": url, "kind": "icp", "raw": "陕ICP备05000123号",
+                              "value": "陕ICP备05000123号", "valid": 1}],
+        } for n, url in enumerate(urls)]
+        ids = Ids(self.db.conn)
+        crawl_store.write_readings(self.db, scan_id, readings, ids)
+        crawl_store.write_rows(self.db, "link_checks", [
+            {"scan_id": scan_id, "target_url": url, "result": "ok", "status_code": 200}
+            for url in urls], ids)
+        crawl_store.write_rows(self.db, "page_cache", [
+            {"url": url, "site_id": site.id, "etag": f'"{n}"', "scan_id": scan_id,
+             "leads": "[]"} for n, url in enumerate(urls)], ids)
 
 
 CITY_SITES = (*SITES, Site("xy-rsj", "咸阳市人力资源和社会保障局", "http://rsj.xianyang.example/",

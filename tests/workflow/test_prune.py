@@ -115,11 +115,11 @@ def db_path(source: Path, tmp_path: Path) -> Path:
 
 
 def rows(path: Path, tables: tuple[str, ...] | None = None) -> dict[str, list[tuple]]:
-    """Every row of *tables* (default: all), sorted."""
+    """Every row of *tables* (default: all, and the views of the crawl's detail), sorted."""
     conn = sqlite3.connect(path)
     try:
         names = tables or [r[0] for r in conn.execute(
-            "select name from sqlite_master where type = 'table' order by name")]
+            "select name from sqlite_master where type in ('table', 'view') order by name")]
         return {t: sorted(conn.execute(f"select * from [{t}]").fetchall(), key=repr)
                 for t in names}
     finally:

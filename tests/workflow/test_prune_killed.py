@@ -76,12 +76,12 @@ def counts(path: Path) -> dict[int, dict[str, int]]:
 
 
 def state(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, sorted; of ``pruned_scans`` only what was dropped of
-    which scan (the bytes freed and the time differ from run to run)."""
+    """Every row of every table and view, sorted; of ``pruned_scans`` only what was dropped
+    of which scan (the bytes freed and the time differ from run to run)."""
     conn = sqlite3.connect(path)
     try:
-        tables = [r[0] for r in conn.execute(
-            "select name from sqlite_master where type = 'table' and name != 'pruned_scans'")]
+        tables = [r[0] for r in conn.execute("select name from sqlite_master where type in "
+                                             "('table', 'view') and name != 'pruned_scans'")]
         found = {t: sorted(conn.execute(f"select * from [{t}]").fetchall(), key=repr)
                  for t in tables}
         found["pruned_scans"] = sorted(conn.execute("select scan_id, dropped from pruned_scans"))
