@@ -56,8 +56,9 @@ Tables (one row per …):
   under the names and columns of the tables that held it before: ``pages``, ``links``
   ((source page, target) pair, anchor text, kind), ``column_pages``, ``items``,
   ``footer_facts``, ``page_texts``, ``link_checks``. Rules, reports, listings and plain SQL
-  read these; ``link_checks.target_url`` is spelled as ``links.target_url`` (percent-encoded,
-  as requested), so the two join.
+  read these (they cannot be written: rows go in through ``crawler/store.py``);
+  ``link_checks.target_url`` is spelled as ``links.target_url`` (percent-encoded, as
+  requested), so the two join.
 - ``findings``: problem a rule found in one complete scan; ``fingerprint`` (site + rule +
   normalised subject) links the same problem across scans.
 - ``evaluations``: last evaluation of a scan's rules: the date judged at, the packs and
