@@ -203,11 +203,13 @@ def bulletin_unit_counts(
 
 
 def active_issue_scans(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    """Each active issue (id, state) with the scans it was first and last seen in: the
-    scans whose detail holds its evidence (retention keeps them whole)."""
+    """Each active issue (id, state, the URLs it names: subject_url, source_url) with the
+    scans it was first and last seen in: the scans whose detail of those URLs is its
+    evidence (retention keeps it)."""
     states = [str(state) for state in ACTIVE_STATES]
     return list(db.query(
-        f"select id, state, first_seen_scan, last_seen_scan from issues "
+        f"select id, state, subject_url, source_url, first_seen_scan, last_seen_scan "
+        f"from issues "
         f"where state in ({', '.join('?' for _ in states)}) order by id", states))
 
 

@@ -24,6 +24,8 @@ class Pruned(enum.StrEnum):
     """What retention dropped of a scan (``pruned_scans.dropped``), each level including the
     one before it (govwatch/prune.py)."""
 
+    # the detail of every URL but those its active issues name, kept as their evidence
+    TRIMMED = "trimmed"
     DETAIL = "detail"  # pages, links, items, texts, link checks, column pages, footer facts
     SUMMARY = "summary"  # and site status, columns, findings, evaluation: the scan row stays
     SCAN = "scan"  # a failed scan resume can no longer pick, with its row
