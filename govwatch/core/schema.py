@@ -437,21 +437,25 @@ def schema_version(conn: sqlite3.Connection, path: str | Path) -> int:
 def database_size(conn: sqlite3.Connection, *, tables: bool = True,
                   indexes_apart: bool = False) -> dict[str, Any]:
     """How big the database open on *conn* is: ``file`` (bytes of its pages), ``used`` (of
-    those, the pages in use) and ``tables``, the bytes of each table with its indexes
-    (SQLite's ``dbstat``, which reads every page; empty without *tables*), largest first;
+    those, the pages in use), ``tables``, the bytes of each table with its indexes (SQLite's
+    ``dbstat``, which reads every page; empty without *tables*), largest first, and
+    ``slack``, the bytes left unused inside the pages in use (None without *tables*): rows
+    deleted from a page that still holds others, which no vacuum but a full one gives back;
     *indexes_apart*: each index on its own, named ``table.index``. Checkpoint the WAL first
     for the file's whole content."""
     size, count, free = (conn.execute(f"PRAGMA {name}").fetchone()[0]
                          for name in ("page_size", "page_count", "freelist_count"))
     owners = dict(conn.execute("select name, tbl_name from sqlite_master"))
     by_table: dict[str, int] = {}
-    pages_of = (conn.execute("select name, sum(pgsize) from dbstat group by name") if tables
-                else ())
-    for name, pages in pages_of:
+    slack = 0 if tables else None
+    pages_of = (conn.execute("select name, sum(pgsize), sum(unused) from dbstat group by name")
+                if tables else ())
+    for name, pages, unused in pages_of:
         owner = owners.get(name, name)
         key = f"{owner}.{name}" if indexes_apart and owner != name else owner
         by_table[key] = by_table.get(key, 0) + pages
-    return {"file": size * count, "used": size * (count - free),
+        slack += unused
+    return {"file": size * count, "used": size * (count - free), "slack": slack,
             "tables": dict(sorted(by_table.items(), key=lambda item: (-item[1], item[0])))}
 
 
