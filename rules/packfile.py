@@ -93,6 +93,13 @@ _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_list)
 def load_pack(path: str | Path) -> Pack:
     """Read and validate one pack file; RuleError on the first problem."""
     path = Path(path)
+    return _PackReader(path).pack(read_yaml(path))
+
+
+def read_yaml(path: Path) -> Any:
+    """The YAML data of *path*, every mapping and list knowing its line (``.line``, and
+    ``.key_lines`` or ``.item_lines``); RuleError naming the file and line of a syntax error,
+    a repeated key or an unreadable file. Lexicon files are read so too."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
@@ -106,7 +113,7 @@ def load_pack(path: str | Path) -> Pack:
         problem = getattr(error, "problem", None) or str(error)
         raise RuleError(f"YAML error: {' '.join(problem.split())}", path,
                         mark.line + 1 if mark else None) from None
-    return _PackReader(path).pack(data)
+    return data
 
 
 class _PackReader:
