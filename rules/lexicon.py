@@ -142,7 +142,7 @@ def load_lexicon(path: str | Path) -> Lexicon:
 @lru_cache(maxsize=64)
 def _load(path: Path, _mtime: int, _size: int) -> Lexicon:
     try:
-        data = read_yaml(path)
+        data = read_yaml(path, fast=True)
     except RuleError as error:
         raise LexiconError(error.message, error.path, error.line) from None
     return _Reader(path).lexicon(data)
