@@ -183,3 +183,31 @@ def test_a_pack_naming_a_broken_lexicon_fails_to_load_at_the_lexicon_line(tmp_pa
         load_catalogue([pack])
     assert str(error.value) == (f"{tmp_path / 'own.yaml'}:3: rule own.words: entry: the wrong "
                                 "form '甲' is its own right form")
+
+
+def test_since_may_be_a_year(tmp_path):
+    path = write(tmp_path, "lexicon: own\nentries:\n  - {wrong: 甲乙, right: 丙丁, category: typo, since: 2019}\n")
+    assert load_lexicon(path).entries[0].since == date(2019, 1, 1)
+
+
+def test_a_site_adds_its_own_list_and_undated_pages_take_the_date_a_list_gives_them(tmp_path):
+    """Through a stored scan: a per-site override of `lists` reads an office's leaders for
+    site a alone; an article page without a date of its own is judged by its list's date."""
+    from support.scanbuilder import ScanBuilder, home_url
+
+    from govwatch.rules.catalogue import SiteRules
+
+    leaders = write(tmp_path, "lexicon: a-leaders\nentries:\n"
+                              "  - {right: 王建国, category: leader_name, homophones: true}\n")
+    scan = ScanBuilder(tmp_path / "g.db", sites=("a", "b"))
+    for site in ("a", "b"):
+        scan.page(site, f"{home_url(site)}n/1.html", title="县长王健国出席会议",
+                  text="县长王健国出席会议，要求全体干部再接再励。")
+        column = scan.column(site, "工作动态", "news", ["2017-05-10"],
+                             titles=["国家旅游局发布提示"])
+        scan.page(site, f"{column}0.html", title="国家旅游局发布提示", text="国家旅游局发布提示")
+    overrides = {"a": SiteRules(params={"content.serious_error": {"lists": [str(leaders)]}})}
+    found = {(f.site_id, f.rule_id, f.subject_url.removeprefix(home_url(f.site_id)))
+             for f in scan.findings(overrides=overrides) if f.rule_id.startswith("content.")}
+    assert found == {("a", "content.serious_error", "n/1.html"),
+                     ("a", "content.typo", "n/1.html"), ("b", "content.typo", "n/1.html")}
