@@ -211,3 +211,43 @@ def test_a_site_adds_its_own_list_and_undated_pages_take_the_date_a_list_gives_t
              for f in scan.findings(overrides=overrides) if f.rule_id.startswith("content.")}
     assert found == {("a", "content.serious_error", "n/1.html"),
                      ("a", "content.typo", "n/1.html"), ("b", "content.typo", "n/1.html")}
+
+
+def rule_pack(tmp_path: Path, params: str) -> Path:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(textwrap.dedent("""\
+        pack: own
+        version: "1"
+        rules:
+          - id: own.agencies
+            title: 机构名称
+            severity: advisory
+            check: lexicon
+            params:
+        """) + textwrap.indent(textwrap.dedent(params), "      "), encoding="utf-8")
+    return pack
+
+
+def test_a_rules_exceptions_apply_to_every_entry_it_reports(tmp_path):
+    pack = rule_pack(tmp_path, """\
+        categories: [outdated_name]
+        exceptions: {before: [省]}
+        """)
+    rule = load_catalogue([pack]).rule("own.agencies")
+    page = PageJudge([(rule, frozenset({"s"}))])
+    into: dict[int, _Found] = {}
+    page.find("text", "s", "省国家旅游局", "2025-01-01", into)
+    assert into == {}
+    page.find("text", "s", "市国家旅游局", "2025-01-01", into)
+    assert list(into) == [0]
+
+
+def test_a_bad_rule_exceptions_param_names_its_line(tmp_path):
+    pack = rule_pack(tmp_path, """\
+        categories: [outdated_name]
+        exceptions: {before: 原}
+        """)
+    with pytest.raises(RuleError) as error:
+        load_catalogue([pack])
+    assert str(error.value) == (f"{pack}:10: rule own.agencies: param exceptions: "
+                                "exceptions.before must be a list of strings, not '原'")
