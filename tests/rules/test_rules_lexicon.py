@@ -166,8 +166,7 @@ def test_a_broken_lexicon_names_its_file_and_line(tmp_path, text, line, message)
     assert str(error.value).startswith(f"{path}:{line}: {message}")
 
 
-def test_a_pack_naming_a_broken_lexicon_fails_to_load_at_the_lexicon_line(tmp_path):
-    write(tmp_path, "lexicon: own\nentries:\n  - {wrong: 甲, right: 甲, category: typo}\n")
+def rule_pack(tmp_path: Path, params: str) -> Path:
     pack = tmp_path / "pack.yaml"
     pack.write_text(textwrap.dedent("""\
         pack: own
@@ -177,12 +176,18 @@ def test_a_pack_naming_a_broken_lexicon_fails_to_load_at_the_lexicon_line(tmp_pa
             title: 本地用词
             severity: advisory
             check: lexicon
-            params: {categories: [typo], builtin: false, lists: [own.yaml]}
-        """), encoding="utf-8")
+            params:
+        """) + textwrap.indent(textwrap.dedent(params), "      "), encoding="utf-8")
+    return pack
+
+
+def test_a_pack_naming_a_broken_lexicon_fails_to_load_at_the_lexicon_line(tmp_path):
+    write(tmp_path, "lexicon: own\nentries:\n  - {wrong: 甲, right: 甲, category: typo}\n")
+    pack = rule_pack(tmp_path, "{categories: [typo], builtin: false, lists: [own.yaml]}\n")
     with pytest.raises(RuleError) as error:
         load_catalogue([pack])
-    assert str(error.value) == (f"{tmp_path / 'own.yaml'}:3: rule own.words: entry: the wrong "
-                                "form '甲' is its own right form")
+    assert str(error.value) == (f"{tmp_path / 'own.yaml'}:3: rule own.words: entry: the "
+                                "wrong form '甲' is its own right form")
 
 
 def test_since_may_be_a_year(tmp_path):
@@ -213,27 +218,12 @@ def test_a_site_adds_its_own_list_and_undated_pages_take_the_date_a_list_gives_t
                      ("a", "content.typo", "n/1.html"), ("b", "content.typo", "n/1.html")}
 
 
-def rule_pack(tmp_path: Path, params: str) -> Path:
-    pack = tmp_path / "pack.yaml"
-    pack.write_text(textwrap.dedent("""\
-        pack: own
-        version: "1"
-        rules:
-          - id: own.agencies
-            title: 机构名称
-            severity: advisory
-            check: lexicon
-            params:
-        """) + textwrap.indent(textwrap.dedent(params), "      "), encoding="utf-8")
-    return pack
-
-
 def test_a_rules_exceptions_apply_to_every_entry_it_reports(tmp_path):
     pack = rule_pack(tmp_path, """\
         categories: [outdated_name]
         exceptions: {before: [省]}
         """)
-    rule = load_catalogue([pack]).rule("own.agencies")
+    rule = load_catalogue([pack]).rule("own.words")
     page = PageJudge([(rule, frozenset({"s"}))])
     into: dict[int, _Found] = {}
     page.find("text", "s", "省国家旅游局", "2025-01-01", into)
@@ -249,5 +239,5 @@ def test_a_bad_rule_exceptions_param_names_its_line(tmp_path):
         """)
     with pytest.raises(RuleError) as error:
         load_catalogue([pack])
-    assert str(error.value) == (f"{pack}:10: rule own.agencies: param exceptions: "
+    assert str(error.value) == (f"{pack}:10: rule own.words: param exceptions: "
                                 "exceptions.before must be a list of strings, not '原'")
