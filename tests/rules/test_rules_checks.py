@@ -433,13 +433,14 @@ def test_annual_report_late_after_31_january(scan, published, late):
         assert found[0].subject_url == home_url("a") + "年报/0.html"
 
 
-def test_a_finding_lists_the_first_five_documents_it_saw(scan):
-    titles = [f"某某局{year}年政府信息公开工作年度报告" for year in range(2018, 2024)]
-    scan.column("a", "年报", "annual-report", ["2024-01-20", None, *["2019-01-20"] * 4],
+def test_a_finding_lists_undated_documents_after_the_dated_ones(scan):
+    titles = [f"某某局{year}年政府信息公开工作年度报告" for year in range(2018, 2023)]
+    scan.column("a", "年报", "annual-report", ["2024-01-20", None, *["2019-01-20"] * 3],
                 titles=titles)
     (missing,) = scan.findings("annual_report.missing")
-    assert missing.evidence == (f"{titles[0]} (2024-01-20); {titles[1]} (无日期); "
-                                + "; ".join(f"{t} (2019-01-20)" for t in titles[2:5]))
+    assert missing.evidence == (f"{titles[0]} (2024-01-20); "
+                                + "; ".join(f"{t} (2019-01-20)" for t in titles[:1:-1])
+                                + f"; {titles[1]} (无日期)")
 
 
 def test_the_earliest_copy_decides_lateness_and_undated_copies_are_not_judged(scan):
