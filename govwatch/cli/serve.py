@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -15,6 +16,8 @@ from govwatch.cli.base import (
     out_option,
     report_config,
 )
+from govwatch.core.defaults import TIMEZONE
+from govwatch.reports.settings import ReportSettings
 
 
 @cli.command()
@@ -33,6 +36,15 @@ from govwatch.cli.base import (
 def serve(config_file: str, db_path: str, out_dir: str, host: str, port: int,
           uploads_dir: str | None, https: bool) -> None:
     """Serve the 纠错 platform over the database while the scheduler keeps writing it."""
+    report_settings, timezone = report_config(config_file)
+    open_existing_db(db_path).close()  # brings the schema up to date once, before serving
+    run_platform(db_path, out_dir, host, port, uploads_dir, https, report_settings, timezone)
+
+
+def run_platform(db_path: str | Path, out_dir: str | Path, host: str, port: int,
+                 uploads_dir: str | Path | None = None, https: bool = False,
+                 report_settings: Any = None, timezone: str = TIMEZONE) -> None:
+    """Serve the platform over *db_path* until interrupted (``serve`` and ``demo --serve``)."""
     import os
 
     import uvicorn
@@ -40,12 +52,10 @@ def serve(config_file: str, db_path: str, out_dir: str, host: str, port: int,
     from govwatch.platform.app import create_app
     from govwatch.platform.settings import PlatformSettings, uploads_dir_for
 
-    settings_, timezone = report_config(config_file)
-    open_existing_db(db_path).close()  # brings the schema up to date once, before serving
     settings = PlatformSettings(
         db_path=Path(db_path), out_dir=Path(out_dir),
         uploads_dir=Path(uploads_dir) if uploads_dir else uploads_dir_for(db_path),
-        report_settings=settings_, timezone=timezone, https=https,
+        report_settings=report_settings or ReportSettings(), timezone=timezone, https=https,
         csrf_secret=os.environ.get("GOVWATCH_SECRET"),
     )
     click.echo(f"govwatch platform on http://{host}:{port}/ (Ctrl+C stops it)", err=True)

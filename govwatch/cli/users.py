@@ -118,3 +118,24 @@ def _user_id(db, login: str) -> int:
     if user is None:
         fail(f"no account {login}")
     return user["id"]
+
+
+def add_demo_accounts(db) -> list[dict]:
+    """For the demo: an office, an auditor and an account for each unit, each with a new
+    random password (printed by the demo; there is no fixed one to guess)."""
+    import secrets
+
+    from govwatch.platform import auth, store
+
+    wanted = [("demo-office", UserRole.OFFICE, ()), ("demo-auditor", UserRole.AUDITOR, ())]
+    wanted += [(f"demo-unit{n}", UserRole.UNIT, (unit,))
+               for n, unit in enumerate(store.known_units(db.conn), start=1)]
+    accounts = []
+    for login, role, units in wanted:
+        if store.user_by_login(db.conn, login):
+            continue
+        password = secrets.token_urlsafe(9)
+        store.add_user(db, login, auth.hash_password(password), role, units)
+        accounts.append({"login": login, "password": password, "role": role.label,
+                         "units": "、".join(units)})
+    return accounts

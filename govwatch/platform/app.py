@@ -302,7 +302,7 @@ class Platform:
 
     def dashboard(self, request: Request, user: User, form: FormData | None) -> Response:
         with self.reading() as conn:
-            units = store.unit_counts(conn)
+            units = store.unit_counts(conn, self.today().isoformat())
             latest = store.bulletins(conn)[:1]
         totals = {key: sum(u[key] for u in units)
                   for key in ("open", "overdue", "unclaimed", "disputed")}

@@ -197,18 +197,21 @@ def fetched(conn: sqlite3.Connection, issue: dict) -> dict | None:
     return {**page, "anchor_text": anchor[0] if anchor else None}
 
 
-def unit_counts(conn: sqlite3.Connection) -> list[dict]:
-    """Per unit with a site: open (outstanding), overdue, unclaimed and disputed issues."""
+def unit_counts(conn: sqlite3.Connection, today: str) -> list[dict]:
+    """Per unit with a site: open (outstanding), overdue, unclaimed and disputed issues.
+    Overdue counts the open and claimed ones whose deadline passed before *today* too: the
+    tracker moves them only at the next bulletin or scan, the office wants to know now."""
     counts = {unit: {"unit": unit, "open": 0, "overdue": 0, "unclaimed": 0, "disputed": 0}
               for unit in known_units(conn)}
     rows = conn.execute(f"""
-        select {_UNIT}, i.state, i.claimed_by is null from issues i
+        select {_UNIT}, i.state, i.claimed_by is null, coalesce(i.deadline < ?, 0) from issues i
         join sites s on s.id = i.site_id where i.state in ({_in(OUTSTANDING)})""",
-        list(map(str, OUTSTANDING)))
-    for unit, state, unclaimed in rows:
+        [today, *map(str, OUTSTANDING)])
+    for unit, state, unclaimed, late in rows:
         row = counts[unit]
         row["open"] += 1
-        row["overdue"] += state == IssueState.OVERDUE
+        row["overdue"] += state == IssueState.OVERDUE or (
+            bool(late) and state in (IssueState.OPEN, IssueState.CLAIMED))
         row["disputed"] += state == IssueState.DISPUTED
         row["unclaimed"] += bool(unclaimed) and state in (IssueState.OPEN, IssueState.OVERDUE)
     return list(counts.values())

@@ -3,6 +3,8 @@ line, with no default one, and passwords never pass as arguments."""
 
 from __future__ import annotations
 
+import re
+
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 from support.platform import sign_in
@@ -59,3 +61,22 @@ def test_serve_binds_the_local_address_unless_told() -> None:
     serve = cli.commands["serve"]
     (host,) = [p for p in serve.params if p.name == "host"]
     assert host.default == "127.0.0.1"
+
+
+def test_the_demo_accounts_have_passwords_of_their_own(settings) -> None:
+    from govwatch.cli.users import add_demo_accounts
+    from govwatch.core.schema import open_db
+
+    db = open_db(settings.db_path)
+    try:
+        accounts = add_demo_accounts(db)
+        assert add_demo_accounts(db) == []  # once
+    finally:
+        db.close()
+    assert [a["login"] for a in accounts] == ["demo-office", "demo-auditor", "demo-unit1",
+                                              "demo-unit2", "demo-unit3"]
+    assert len({a["password"] for a in accounts}) == 5
+    unit = next(a for a in accounts if a["units"] == "咸阳市某某县人民政府")
+    client = TestClient(create_app(settings))
+    assert sign_in(client, unit["login"], unit["password"]).status_code == 303
+    assert re.findall(r'href="/issues/(\d+)"', client.get("/issues").text) == ["4", "5"]

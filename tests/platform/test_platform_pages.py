@@ -69,14 +69,25 @@ def test_an_answer_waits_for_the_scan_with_its_proof(client_for, settings) -> No
     assert 'action="/issues/1/answer"' not in page  # answered: nothing to answer again
 
 
+def counts(page: str, unit: str) -> list[str]:
+    """A unit's row of the dashboard: open, overdue, unclaimed, disputed."""
+    return re.findall(r">(\d+)<", re.search(rf"{unit}</a></td>(.*?)</tr>", page).group(1))
+
+
+def test_the_dashboard_counts_every_units_problems(client_for) -> None:
+    page = client_for("office").get("/dashboard").text
+    assert counts(page, "咸阳市交通运输局") == ["1", "1", "0", "0"]  # claimed, overdue
+    assert counts(page, "咸阳市某某县人民政府") == ["2", "2", "2", "0"]
+    # #6 is still open in the tracker, but its deadline has passed: overdue already
+    assert counts(page, "咸阳市人力资源和社会保障局") == ["1", "1", "1", "0"]
+
+
 def test_a_dispute_is_decided_by_the_office(client_for, settings) -> None:
     sx, office = client_for("sx"), client_for("office")
     assert post(sx, "/issues/5/dispute", reason="备案号已在页面底部标注").status_code == 303
     assert post(sx, "/issues/4/dispute", reason="年报已发布").status_code == 303
     assert 'action="/issues/5/confirm"' not in sx.get("/issues/5").text  # not the unit's call
-    dashboard = office.get("/dashboard").text
-    row = re.search(r"咸阳市某某县人民政府</a></td>(.*?)</tr>", dashboard).group(1)
-    assert re.findall(r">(\d+)<", row) == ["2", "0", "0", "2"]  # open, overdue, unclaimed, disputed
+    assert counts(office.get("/dashboard").text, "咸阳市某某县人民政府") == ["2", "0", "0", "2"]
     assert post(office, "/issues/5/confirm", note="备案号仍未标注").status_code == 303
     assert post(office, "/issues/4/withdraw").status_code == 303
     assert events(settings, 5)[-1] == ("confirmed", "disputed", "overdue", "office",
