@@ -16,6 +16,7 @@ from govwatch.cli.base import (
     out_option,
     report_config,
 )
+from govwatch.core.config import load_config
 from govwatch.core.defaults import TIMEZONE
 from govwatch.reports.settings import ReportSettings
 
@@ -37,13 +38,16 @@ def serve(config_file: str, db_path: str, out_dir: str, host: str, port: int,
           uploads_dir: str | None, https: bool) -> None:
     """Serve the 纠错 platform over the database while the scheduler keeps writing it."""
     report_settings, timezone = report_config(config_file)
+    mail = load_config(config_file).mail if Path(config_file).exists() else None
     open_existing_db(db_path).close()  # brings the schema up to date once, before serving
-    run_platform(db_path, out_dir, host, port, uploads_dir, https, report_settings, timezone)
+    run_platform(db_path, out_dir, host, port, uploads_dir, https, report_settings, timezone,
+                 mail)
 
 
 def run_platform(db_path: str | Path, out_dir: str | Path, host: str, port: int,
                  uploads_dir: str | Path | None = None, https: bool = False,
-                 report_settings: Any = None, timezone: str = TIMEZONE) -> None:
+                 report_settings: Any = None, timezone: str = TIMEZONE,
+                 mail: Any = None) -> None:
     """Serve the platform over *db_path* until interrupted (``serve`` and ``demo --serve``)."""
     import os
 
@@ -56,7 +60,7 @@ def run_platform(db_path: str | Path, out_dir: str | Path, host: str, port: int,
         db_path=Path(db_path), out_dir=Path(out_dir),
         uploads_dir=Path(uploads_dir) if uploads_dir else uploads_dir_for(db_path),
         report_settings=report_settings or ReportSettings(), timezone=timezone, https=https,
-        csrf_secret=os.environ.get("GOVWATCH_SECRET"),
+        csrf_secret=os.environ.get("GOVWATCH_SECRET"), mail=mail,
     )
     click.echo(f"govwatch platform on http://{host}:{port}/ (Ctrl+C stops it)", err=True)
     uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True,

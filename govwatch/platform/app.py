@@ -427,14 +427,27 @@ class Platform:
         return self.act(request, user, action)
 
     def publish(self, request: Request, user: User, form: FormData | None) -> Response:
-        """The office publishes today's bulletin (the same day twice: the same bulletin)."""
+        """The office publishes today's bulletin (the same day twice: the same bulletin),
+        and mails it, when newly published, if the config says to whom."""
         from govwatch.workflow import publish
 
+        with self.reading() as conn:
+            before = len(store.bulletins(conn))
         try:
-            publish(self.settings.db_path, self.today(), self.settings.out_dir,
-                    self.settings.report_settings, ("html", "xlsx", "json"))
+            published = publish(self.settings.db_path, self.today(), self.settings.out_dir,
+                                self.settings.report_settings, ("html", "xlsx", "json"))
         except ReportError as error:
             return self.bulletin_list(request, user, None, error=_chinese(error), status=400)
+        mail = self.settings.mail
+        if mail is not None and published.bulletin["number"] > before:  # new: mail it once
+            from govwatch.scheduler.mail import MailError, publication_message, send
+
+            try:
+                send(mail, publication_message(mail, published.bulletin, published.paths))
+            except (MailError, OSError) as error:  # published all the same: say so
+                return self.bulletin_list(
+                    request, user, None, status=502,
+                    error=f"第{published.bulletin['number']}期已发布，但邮件未能发出：{error}")
         return RedirectResponse("/bulletins", status_code=303)
 
     # -- assembly --------------------------------------------------------------------------

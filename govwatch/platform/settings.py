@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govwatch.core.config import MailSettings
 from govwatch.core.defaults import TIMEZONE
 from govwatch.reports.settings import ReportSettings
 
@@ -28,7 +29,8 @@ class PlatformSettings:
     """What one running platform serves: the database, the folder bulletins are written to,
     the folder proof files are kept in (never served as a folder), the report settings and
     time zone of the config file, and whether it is reached over https (cookies are then
-    sent over https only)."""
+    sent over https only); with *mail* (the config's ``mail:``), a bulletin the office
+    publishes is mailed as the scheduler mails its own."""
 
     db_path: Path
     out_dir: Path
@@ -37,6 +39,7 @@ class PlatformSettings:
     timezone: str = TIMEZONE
     https: bool = False
     csrf_secret: str | None = None  # None: a new one each start (forms reload then)
+    mail: MailSettings | None = None  # the config's mail: a bulletin published is mailed
 
 
 def uploads_dir_for(db_path: str | Path) -> Path:

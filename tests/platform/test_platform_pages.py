@@ -4,13 +4,21 @@ holds the write lock."""
 
 from __future__ import annotations
 
+import dataclasses
+import email
 import re
+import socket
 import threading
 import time
+from email.policy import default as default_policy
 
-from support.platform import PNG, token_of
+from aiosmtpd.controller import Controller
+from starlette.testclient import TestClient
+from support.platform import PNG, sign_in, token_of
 
+from govwatch.core.config import MailSettings
 from govwatch.core.schema import open_db, open_read_only
+from govwatch.platform.app import create_app
 
 
 def events(settings, issue_id: int) -> list[tuple]:
@@ -145,3 +153,31 @@ def test_pages_answer_while_a_scan_holds_the_write_lock(client_for, settings) ->
         writer.join()
     assert events(settings, 6)[-1][0] == "claimed"
 
+
+
+def test_a_bulletin_the_office_publishes_is_mailed_once(settings) -> None:
+    received: list = []
+
+    class Inbox:
+        async def handle_DATA(self, server, session, envelope) -> str:
+            received.append(email.message_from_bytes(envelope.content, policy=default_policy))
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    smtp = Controller(Inbox(), hostname="127.0.0.1", port=port)
+    smtp.start()
+    try:
+        mail = MailSettings(host="127.0.0.1", port=port, sender="govwatch@example.gov.cn",
+                            to=("jiucuo@example.gov.cn",))
+        office = TestClient(create_app(dataclasses.replace(settings, mail=mail)))
+        sign_in(office, "office")
+        assert post(office, "/bulletins/publish").status_code == 303
+        assert post(office, "/bulletins/publish").status_code == 303  # the same bulletin
+    finally:
+        smtp.stop()
+    assert len(received) == 1
+    assert "政府网站纠错通报 第3期" in received[0]["Subject"]
+    assert any(part.get_filename().startswith("bulletin-003-")
+               for part in received[0].iter_attachments())
