@@ -72,6 +72,8 @@ _CSV_COLUMNS = (("id", "编号"), ("unit", "责任单位"), ("site_name", "网�
                 ("title", "问题"), ("subject_url", "问题位置"), ("source_url", "所在页面"),
                 ("state", "状态"), ("published_in", "通报期数"), ("deadline", "整改期限"),
                 ("claimed_by", "认领人"), ("first_seen_on", "首次发现"))
+_BULLETIN_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                 "frame-ancestors 'none'; form-action 'none'; base-uri 'none'")
 _ALL = tuple(UserRole)
 _READERS = (UserRole.OFFICE, UserRole.AUDITOR)
 _OFFICE = (UserRole.OFFICE,)
@@ -339,7 +341,9 @@ class Platform:
         if fmt == "html":
             body = (written.read_bytes() if written.is_file()
                     else render_html(BULLETIN, content).encode())
-            return Response(body, media_type="text/html; charset=utf-8")
+            # a bulletin carries its own styles inline, and no script: allow the one only
+            return Response(body, media_type="text/html; charset=utf-8",
+                            headers={"Content-Security-Policy": _BULLETIN_CSP})
         if written.is_file():
             data = written.read_bytes()
         else:
@@ -555,7 +559,10 @@ class SecurityHeaders:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *self.HEADERS]}
+                headers = message.get("headers", [])
+                have = {name.lower() for name, _ in headers}  # a response's own stands
+                message = {**message, "headers": [
+                    *headers, *((n, v) for n, v in self.HEADERS if n not in have)]}
             await send(message)
 
         await self.app(scope, receive, with_headers if scope["type"] == "http" else send)

@@ -101,8 +101,10 @@ def create_session(db: sqlite_utils.Database, token_hash: str, user_id: int,
                    expires_at: str) -> None:
     """Record a signed-in session by the hash of its token (the token itself is never
     stored, so a copy of the database opens no session)."""
-    db["sessions"].insert({"token_hash": token_hash, "user_id": user_id,
-                           "created_at": now_iso(), "expires_at": expires_at})
+    with db.atomic():
+        db.execute("delete from sessions where expires_at < ?", [now_iso()])  # ended ones
+        db["sessions"].insert({"token_hash": token_hash, "user_id": user_id,
+                               "created_at": now_iso(), "expires_at": expires_at})
 
 
 def session_user(conn: sqlite3.Connection, token_hash: str, now: str) -> dict | None:

@@ -112,6 +112,9 @@ def test_the_bulletin_archive_serves_each_bulletin_and_the_office_publishes(
     assert "第2期" in archive and "第1期" in archive and "/bulletins/publish" not in archive
     html = jtj.get("/bulletins/2.html")
     assert html.status_code == 200 and "政府网站纠错通报" in html.text
+    # its inline styles may apply, no script may run
+    assert html.headers["content-security-policy"].startswith("default-src 'none'; style-src")
+    assert len(html.headers.get_list("content-security-policy")) == 1
     xlsx = jtj.get("/bulletins/2.xlsx")
     assert xlsx.content[:2] == b"PK" and "attachment" in xlsx.headers["content-disposition"]
     assert jtj.get("/bulletins/9.html").status_code == 404
