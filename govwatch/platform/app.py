@@ -39,6 +39,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from govwatch.core.cells import neutralise_row
 from govwatch.core.defaults import bulletin_stem
 from govwatch.core.schema import Store, open_db, open_read_only
 from govwatch.core.vocabulary import IssueCause, IssueState, UserRole
@@ -117,6 +118,7 @@ class Platform:
     # -- helpers -----------------------------------------------------------------------
 
     def today(self) -> date:
+        """Today in the office's time zone (deadlines and bulletins are dated so)."""
         return datetime.now(ZoneInfo(self.settings.timezone)).date()
 
     def now(self) -> str:
@@ -139,13 +141,14 @@ class Platform:
                                request.cookies.get(cookie_name))
 
     def user_of(self, request: Request) -> User | None:
+        """The account signed in with the request's session cookie, or None."""
         with self.reading() as conn:
             return auth.session_user(conn, request.cookies.get(SESSION_COOKIE))
 
     def endpoint(self, body: Body, roles: tuple[UserRole, ...] = _ALL,
                  change: bool = False) -> Callable[[Request], Awaitable[Response]]:
-        """The endpoint around *body*: the account signed in (else to /login), of one of
-        allowed to change things when the body does (*change*: else 403, an auditor), of
+        """The endpoint around *body*: the account signed in (else to /login), allowed to
+        change things when the body does (*change*: else 403, an auditor), of
         one of *roles* (else 404: the page is not there for it); the posted form parsed
         within limits and carrying the session's CSRF token (else 403); then *body* in a
         worker thread."""
@@ -182,6 +185,7 @@ class Platform:
     # -- sign in and out -----------------------------------------------------------------
 
     async def login_page(self, request: Request) -> Response:
+        """The sign-in page (home, when already signed in)."""
         if await run_in_threadpool(self.user_of, request):
             return RedirectResponse("/", status_code=303)
         return self.sign_in_form(request, {})
@@ -196,6 +200,7 @@ class Platform:
         return response
 
     async def login(self, request: Request) -> Response:
+        """Sign in: a session cookie and home, or the form again saying why not."""
         form = await request.form(max_files=0, max_fields=5)
         if not self.csrf_ok(request, form, SIGN_IN_COOKIE):
             raise HTTPException(403, "页面已过期，请刷新后重试")
@@ -222,6 +227,7 @@ class Platform:
         return self.settings.https or request.url.scheme == "https"
 
     async def logout(self, request: Request) -> Response:
+        """Sign out: the session ends, its cookie is dropped."""
         token = request.cookies.get(SESSION_COOKIE)
         form = await request.form(max_files=0, max_fields=5)
         if token and self.csrf_ok(request, form, SESSION_COOKIE):
@@ -237,10 +243,12 @@ class Platform:
     # -- pages -----------------------------------------------------------------------------
 
     def home(self, request: Request, user: User, form: FormData | None) -> Response:
+        """A unit to its problems, the office and auditors to the dashboard."""
         target = "/issues" if user.role == UserRole.UNIT else "/dashboard"
         return RedirectResponse(target, status_code=303)
 
     def issues(self, request: Request, user: User, form: FormData | None) -> Response:
+        """我的问题 (a unit) or every unit's open problems, with the days left."""
         unit = request.query_params.get("unit") or None
         with self.reading() as conn:
             rows = store.list_issues(conn, user.visible_units, unit=unit)
@@ -254,6 +262,7 @@ class Platform:
             "title": "我的问题" if user.role == UserRole.UNIT else "问题列表"})
 
     def issues_csv(self, request: Request, user: User, form: FormData | None) -> Response:
+        """The list as CSV (UTF-8 with BOM, for Excel and WPS), as a download."""
         unit = request.query_params.get("unit") or None
         with self.reading() as conn:
             rows = store.list_issues(conn, user.visible_units, unit=unit)
@@ -262,7 +271,7 @@ class Platform:
         writer.writerow([label for _, label in _CSV_COLUMNS])
         for row in rows:
             row["state"] = IssueState(row["state"]).label
-            writer.writerow([_csv_cell(row[key]) for key, _ in _CSV_COLUMNS])
+            writer.writerow(neutralise_row(row[key] for key, _ in _CSV_COLUMNS))
         name = f"问题列表-{self.today().isoformat()}.csv"
         return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": _attachment(name)})
@@ -291,6 +300,7 @@ class Platform:
         }, status=status)
 
     def proof(self, request: Request, user: User, form: FormData | None) -> Response:
+        """A proof file, as a download, to an account that may see its issue."""
         with self.reading() as conn:
             proof = store.get_proof(conn, request.path_params["proof_id"], user.visible_units)
         if proof is None:
@@ -303,6 +313,7 @@ class Platform:
                             headers={"Content-Disposition": _attachment(proof["original_name"])})
 
     def dashboard(self, request: Request, user: User, form: FormData | None) -> Response:
+        """Every unit's open, overdue, unclaimed and disputed problems."""
         with self.reading() as conn:
             units = store.unit_counts(conn, self.today().isoformat())
             latest = store.bulletins(conn)[:1]
@@ -367,6 +378,7 @@ class Platform:
         return RedirectResponse(f"/issues/{issue['id']}", status_code=303)
 
     def claim(self, request: Request, user: User, form: FormData | None) -> Response:
+        """认领: the unit names its contact person and phone number."""
         contact, phone = _field(form, "contact"), _field(form, "phone")
         note = _field(form, "note")
 
@@ -381,6 +393,7 @@ class Platform:
         return self.act(request, user, action)
 
     def answer(self, request: Request, user: User, form: FormData | None) -> Response:
+        """已整改: what was done, with proof files; the issue waits for the next scan."""
         note = _field(form, "note")
         uploads = [f for f in (form.getlist("proof") if form else [])
                    if isinstance(f, UploadFile) and f.filename]
@@ -409,6 +422,7 @@ class Platform:
             raise
 
     def dispute(self, request: Request, user: User, form: FormData | None) -> Response:
+        """申请复核: the unit disputes the problem, saying why."""
         reason = _field(form, "reason")
 
         def action(db: Store, issue: dict) -> None:
@@ -457,6 +471,7 @@ class Platform:
     # -- assembly --------------------------------------------------------------------------
 
     def routes(self) -> list:
+        """Every route of the platform, each behind :meth:`endpoint` but sign-in."""
         e = self.endpoint
         static = Path(__file__).parent / "static"
         return [
@@ -483,6 +498,7 @@ class Platform:
         ]
 
     async def http_error(self, request: Request, error: Exception) -> Response:
+        """A refused or missing page, in Chinese."""
         assert isinstance(error, HTTPException)
         messages = {403: "没有权限", 404: "页面不存在", 405: "不支持的请求"}
         detail = error.detail if error.status_code == 403 and error.detail != "Forbidden" \
@@ -577,13 +593,6 @@ def _attachment(name: str) -> str:
     """A Content-Disposition that downloads under *name* (any script, RFC 6266)."""
     ascii_name = "".join(c if (c.isascii() and c.isalnum()) or c in "._-" else "_" for c in name)
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-
-
-def _csv_cell(value: Any) -> Any:
-    """A cell a spreadsheet never takes for a formula (crawled text may start with =)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 _MESSAGES = {

