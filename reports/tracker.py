@@ -59,8 +59,9 @@ _FRESH = {
     "answered_by": None, "answered_at": None,
 }
 _NO_DISPUTE = {"prior_state": None, "disputed_by": None, "dispute_reason": None}
-_CLAIMABLE = (IssueState.OPEN, IssueState.OVERDUE)
-_ANSWERABLE = (IssueState.OPEN, IssueState.CLAIMED, IssueState.OVERDUE)
+# What a unit can claim, and answer it fixed (the platform offers these actions by them).
+CLAIMABLE = (IssueState.OPEN, IssueState.OVERDUE)
+ANSWERABLE = (IssueState.OPEN, IssueState.CLAIMED, IssueState.OVERDUE)
 _DISPUTABLE = (IssueState.NEW, IssueState.OPEN, IssueState.CLAIMED, IssueState.OVERDUE,
                IssueState.REOPENED)
 
@@ -197,7 +198,7 @@ def claim(
     but carries the claim. All or none: ReportError if any issue cannot be claimed, or *by*
     is blank."""
     at, by = at or now_iso(), _named(by, "by")
-    issues = [_require(db, issue_id, _CLAIMABLE, "claimed") for issue_id in issue_ids]
+    issues = [_require(db, issue_id, CLAIMABLE, "claimed") for issue_id in issue_ids]
     for issue in issues:
         if issue["claimed_by"]:
             raise ReportError(f"issue {issue['id']} is claimed already by {issue['claimed_by']}")
@@ -252,7 +253,7 @@ def answer(
     answers or what was done, or for an issue not open, claimed or overdue."""
     by, note = _named(by, "by"), _named(note, "note")
     at = at or now_iso()
-    issue = _require(db, issue_id, _ANSWERABLE, "answered")
+    issue = _require(db, issue_id, ANSWERABLE, "answered")
     store.change_issue_state(
         db, issue_id, IssueState.ANSWERED,
         {"at": at, "cause": IssueCause.ANSWERED, "actor": actor or by, "note": note},

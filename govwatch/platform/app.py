@@ -66,8 +66,7 @@ CAUSE_LABELS = {
     IssueCause.WITHDRAWN: "撤销问题", IssueCause.ANSWERED: "报已整改",
     IssueCause.STILL_SEEN: "复查未通过",
 }
-_CLAIMABLE = (IssueState.OPEN, IssueState.OVERDUE)
-_ANSWERABLE = (IssueState.OPEN, IssueState.CLAIMED, IssueState.OVERDUE)
+# A unit disputes what was published to it (the tracker also takes new ones, for the office).
 _DISPUTABLE = (IssueState.OPEN, IssueState.CLAIMED, IssueState.OVERDUE)
 _CSV_COLUMNS = (("id", "编号"), ("unit", "责任单位"), ("site_name", "网站"), ("rule_id", "规则"),
                 ("title", "问题"), ("subject_url", "问题位置"), ("source_url", "所在页面"),
@@ -291,8 +290,8 @@ class Platform:
             "days_left": (date.fromisoformat(issue["deadline"]) - self.today()).days
             if issue["deadline"] else None,
             "can": {
-                "claim": acts and state in _CLAIMABLE and not issue["claimed_by"],
-                "answer": acts and state in _ANSWERABLE,
+                "claim": acts and state in tracker.CLAIMABLE and not issue["claimed_by"],
+                "answer": acts and state in tracker.ANSWERABLE,
                 "dispute": acts and state in _DISPUTABLE,
                 "decide": user.role == UserRole.OFFICE and state == IssueState.DISPUTED,
             },
