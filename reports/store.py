@@ -20,7 +20,8 @@ def scan_findings(db: sqlite_utils.Database, scan_id: int) -> list[dict[str, Any
     """The findings of one scan, each with ``issue_id`` and ``issue_state`` when tracked."""
     return list(db.query(
         """
-        select f.*, i.id as issue_id, i.state as issue_state
+        select f.*, i.id as issue_id, i.state as issue_state,
+               i.prior_state as issue_prior_state, i.answered_at as issue_answered_at
         from findings f left join issues i on i.fingerprint = f.fingerprint
         where f.scan_id = ? order by f.site_id, f.rule_id, f.fingerprint
         """,
