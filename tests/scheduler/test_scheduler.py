@@ -317,9 +317,9 @@ def test_sigterm_during_a_scheduled_scan_leaves_the_database_consistent(tmp_path
 
 
 def test_the_scan_job_prunes_after_each_complete_scan(tmp_path, clock, caplog):
-    """Keeping one whole scan: the first scan stays whole, as the evidence of the issues it
-    found (still there); the second, neither where an issue was first seen nor last, loses
-    its detail once the third is complete."""
+    """Keeping one whole scan: the first keeps the detail of the URLs its issues name (still
+    there: it is their evidence) once the second is complete; the second, neither where an
+    issue was first seen nor last, loses its detail once the third is complete."""
     caplog.set_level("INFO", logger="govwatch.scheduler")
     db_path = tmp_path / "govwatch.db"
     with PortalServer(PORTALS / "trs") as server:
@@ -335,9 +335,15 @@ def test_the_scan_job_prunes_after_each_complete_scan(tmp_path, clock, caplog):
     pruned = [r.getMessage() for r in caplog.records if r.getMessage().startswith("prune:")]
     assert len(pruned) == 3  # after every scan
     assert pruned[0].startswith("prune: dropped nothing; database")
-    assert pruned[1].startswith("prune: dropped nothing; database")  # scan 1: the evidence
+    assert pruned[1].startswith("prune: dropped the detail of 1 scan but their issues' "
+                                "evidence (")
+    assert pruned[1].endswith("(incremental vacuum); scans 1 (trimmed)")
     assert pruned[2].startswith("prune: dropped the detail of 1 scan (")
     assert pruned[2].endswith("(incremental vacuum); scans 2 (detail)")
     db = open_db(db_path)
     assert {r[0] for r in db.execute("select distinct scan_id from pages")} == {1, 3}
     assert scans.pruned(db, 2) == "detail"
+    named = {url for row in db.execute("select subject_url, source_url from issues")
+             for url in row if url}
+    kept = {r[0] for r in db.execute("select url from pages where scan_id = 1")}
+    assert kept and kept <= named  # of scan 1, only pages its issues name
