@@ -14,7 +14,14 @@ the library they drive (crawl, rules, tracker, storage, schedule), register them
 ``cli`` group when imported below.
 """
 
-from govwatch.cli import crawl, rules, schedule, storage, tracker  # noqa: F401  (they register)
+from govwatch.cli import (  # noqa: F401  (they register)
+    crawl,
+    reportcheck,
+    rules,
+    schedule,
+    storage,
+    tracker,
+)
 from govwatch.cli.base import (  # noqa: F401  (the package's public names)
     CONFIG_FILE,
     DB_FILE,

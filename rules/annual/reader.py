@@ -360,8 +360,8 @@ def _row_values(table: Table, read: TableRead, key: str) -> tuple[Number, ...] |
     row = read.row(key)
     if row.values is not None:
         return row.values
-    children = [c.key for c in table.children(key) if read.row(c.key).found]
-    if not row.found or not children:
+    children = [c.key for c in table.children(key)]
+    if not row.found or not any(read.row(c).found for c in children):
         return None
     parts = [_row_values(table, read, c) for c in children]
     if any(p is None for p in parts):
@@ -420,11 +420,10 @@ def _period(text: _Text, template: Template, title_end: int | None) -> tuple[int
 
 
 def _title_around(text: str, match: re.Match[str]) -> str:
-    """The title a match of the title pattern stands in: its line, or the cell of that line
-    holding it (a metadata table's 名称 | title |)."""
-    start = max(text.rfind("\n", 0, match.start()), text.rfind("|", 0, match.start())) + 1
-    ends = [i for i in (text.find("\n", match.end()), text.find("|", match.end())) if i >= 0]
-    cell = text[start:min(ends, default=len(text))].strip()
+    """The title a match of the title pattern ends: from the start of its line, cell or word
+    (a metadata table's ``名称: | title |``, a page's flattened text)."""
+    start = max(text.rfind(sep, 0, match.start()) for sep in "\n| ") + 1
+    cell = text[start:match.end()].strip()
     return cell if len(cell) <= 80 else match[0].strip()
 
 
