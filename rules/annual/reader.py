@@ -31,7 +31,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from govwatch.rules.annual.template import Row, Table, Template, builtin_templates
+from govwatch.rules.annual.template import Identity, Row, Table, Template, builtin_templates
 
 Number = int | float
 Cell = Number | None  # None: an empty cell, or one printing — / 无
@@ -388,7 +388,8 @@ def _checks(table: Table, read: TableRead) -> Iterator[IdentityCheck]:
                                 left[1], right[1], left[1] == right[1])
 
 
-def _column_checks(table: Table, read: TableRead, identity) -> Iterator[IdentityCheck]:
+def _column_checks(table: Table, read: TableRead, identity: Identity
+                   ) -> Iterator[IdentityCheck]:
     if identity.printed and not all(read.row(k).printed for k in identity.left):
         return  # no subtotal printed: nothing to add up
     terms = {key: _row_values(table, read, key) for key in (*identity.left, *identity.right)}

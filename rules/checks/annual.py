@@ -122,7 +122,7 @@ def _example(rule: Rule, value: Mapping[str, Any]) -> bool:
     if "text" in value:
         pages = None if value["text"] is None else [str(value["text"])]
     else:
-        template = next(t for t in templates if t.id == value.get("template", "gov-2021"))
+        template = {t.id: t for t in templates}[value.get("template", "gov-2021")]
         numbers = {k: v for k, v in value.items() if k in {t.key for t in template.tables}}
         pages = [sample_text(template, year, numbers, value.get("sections"),
                              value.get("period"))]
