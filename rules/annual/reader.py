@@ -245,12 +245,21 @@ def _sections(text: _Text, template: Template) -> tuple[SectionRead, ...]:
     return tuple(out)
 
 
-def _cells(segment: str) -> list[Cell | str]:
+def _cells(segment: str, after_header: bool = False) -> list[Cell | str]:
     """The cells between a row's label and the next label: numbers, None for an empty or
-    dash cell, and text (returned as str, for the caller to stop at)."""
+    dash cell, and text (returned as str, for the caller to stop at).
+
+    Delimited text writes a cell as ``text |``, an empty one as a bare ``|``; some writers
+    also open each row with a line holding a lone ``|``. Right after a header (the row of
+    表四) such a line opens the row of numbers and is no cell; anywhere else a lone ``|`` is
+    an empty cell (one more at a row's end is an empty cell past the last column)."""
     delimited = "|" in segment or "\t" in segment
     if delimited:
-        lines = [ln for ln in segment.split("\n") if ln.strip() != "|"]  # row markers
+        lines = segment.split("\n")
+        if after_header:
+            first = next((n for n, ln in enumerate(lines[1:], 1) if ln.strip()), len(lines))
+            if first < len(lines) and lines[first].strip() == "|":
+                del lines[first]
         pieces = re.split(r"[|\t]", "\n".join(lines))
         if not _NUMBER.fullmatch(pieces[0].strip()):
             pieces = pieces[1:]  # the rest of the label's own cell
@@ -328,7 +337,7 @@ def _read_row(text: _Text, table: Table, row: Row, spans: Mapping[str, tuple[int
     if not row.values:
         return RowRead(row.key, row.label, True)
     segment = text.text[slice(*segments[row.key])]
-    cells = _values(_cells(segment))
+    cells = _values(_cells(segment, after_header=row.last))
     delimited = "|" in segment or "\t" in segment
     printed = any(c is not None for c in cells)
     subtotal = any(c.key in spans for c in table.children(row.key))

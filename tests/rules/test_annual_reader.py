@@ -177,10 +177,13 @@ def test_misordered_sections_are_listed_in_the_order_printed():
     assert found.detail() == "章节顺序与格式不符，报告中依次为：" + "；".join(order)
 
 
-def test_heading_wording_variants_are_the_same_sections():
-    text = ("一.总体情况 二、主动公开政府信息 三、收到及处理政府信息公开申请情况 "
-            "四、政府信息公开行政复议和行政诉讼情况 第五部分 存在的主要问题和改进情况 "
-            "六、其他需要报告的事项")
+@pytest.mark.parametrize("appeals", [
+    "四、政府信息公开行政复议和行政诉讼情况", "四、政府信息公开行政复议及行政诉讼情况",
+    "四、因政府信息公开工作被申请行政复议提起行政诉讼情况",
+])
+def test_heading_wording_variants_are_the_same_sections(appeals):
+    text = (f"一.总体情况 二、主动公开政府信息 三、收到及处理政府信息公开申请情况 {appeals} "
+            "第五部分 存在的主要问题和改进情况 六、其他需要报告的事项")
     assert structure(read_report([text]), GOV_2021).ok
 
 
@@ -204,10 +207,10 @@ def test_the_gansu_2017_report_is_the_older_layout_and_not_judged_by_the_2021_on
     assert reading.readable  # the old layout has no tables to read
     assert template_for_year(builtin_templates(), 2017) is None
     assert template_for_year(builtin_templates(), 2024) is GOV_2021
-    # judged as a 2024 report would be, it lacks the 2021 headings (its 五 words the appeals
-    # differently: 因…申请行政复议、提出行政诉讼, not a variant of the 2021 heading)
+    # judged as a 2024 report would be, it lacks three of the 2021 headings (its 五, worded
+    # 因…申请行政复议、提出行政诉讼的情况 as some 2021-layout reports word it too, is 四)
     assert [s.key for s in structure(reading, GOV_2021).missing] == [
-        "overview", "applications", "appeals", "other"]
+        "overview", "applications", "other"]
 
 
 @pytest.mark.parametrize("text", ["", "2024年政府信息公开工作年度报告 详见附件"])
@@ -243,3 +246,30 @@ def test_a_template_naming_an_unknown_row_is_refused(tmp_path):
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(TemplateError, match="nonexistent"):
         load_template(path)
+
+
+def test_cells_one_per_line_with_bare_pipes_for_empty_cells_keep_their_columns():
+    rows = {"一、本年新收政府信息公开申请数量": ["4", "", "2", "", "", "", "6"],
+            "（一）予以公开": ["4", "", "2", "", "", "", "6"],
+            "（七）总计": ["4", "", "2", "", "", "", "5"]}
+    lines = ["某某局2024年政府信息公开工作年度报告", HEADINGS[2]]
+    for label, cells in rows.items():
+        lines += [f"{label} |", *(f"{c} |" if c else "|" for c in cells), "||"]
+    reading = read_report(["\n".join([*lines, HEADINGS[3]])], title_pattern=TITLE)
+    read = values(reading, "applications")
+    assert read["new"] == read["granted"] == (4, 0, 2, 0, 0, 0, 6)
+    assert read["total"] == (4, 0, 2, 0, 0, 0, 5)
+    [wrong] = [c for c in reading.failed if c.where == "（七）总计"]
+    assert (wrong.left_value, wrong.right_value) == (5, 6)  # 总计 5, 自然人 4 + 商业企业 2
+
+
+def test_table_4_under_a_header_printed_downwards():
+    # PDF text of a header whose names are printed one letter per line
+    header = ["行政复议 行政诉讼", "未经复议直接起诉 复议后起诉", "结 结 其 尚",
+              "结 结 其 尚 结 结 其 尚", "果 果 他 未", "总计 果 果 他 未 总 果 果 他 未 总",
+              "维 纠 结 审", "维 纠 结 审 计 维 纠 结 审 计", "持 正 果 结", "持 正 果 结 持 正 果 结"]
+    text = "\n".join([HEADINGS[3], *header, "2 1 0 0 3 0 0 0 1 1 0 0 0 0 1", HEADINGS[4]])
+    reading = read_report([text])
+    assert values(reading, "appeals")["cases"] == (2, 1, 0, 0, 3, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1)
+    sums = [(c.identity.split("总计")[0], c.left_value, c.right_value) for c in reading.checks]
+    assert sums == [("行政复议", 3, 3), ("未经复议直接起诉", 1, 1), ("复议后起诉", 1, 0)]
