@@ -13,8 +13,9 @@ its numbers are split, DOCX tables flattened with tabs and a table running over 
   next, where white space still separates them;
 - where cells are delimited (``|`` or tabs), an empty cell is a cell; elsewhere an empty cell
   leaves no trace, so a row is placed into its columns only when it prints a number for
-  every column, or prints nothing but zeros. A row that cannot be placed is reported so,
-  and the identities it takes part in are left undecided, never judged wrong;
+  every column, or prints nothing but zeros; a row of fewer numbers whose last is the sum
+  of the others gives its total column alone. A row (or column) that cannot be placed is
+  reported so, and the identities it takes part in are left undecided, never judged wrong;
 - ``—``, ``-``, ``/`` and ``无`` in a cell, and an empty delimited cell, count as 0.
 
 :func:`read_report` returns a :class:`ReportReading`: the template recognised, every section
@@ -136,7 +137,8 @@ class RowRead:
     key: str
     label: str
     found: bool
-    values: tuple[Number, ...] | None = None  # None: not found, not placeable, or a subtotal
+    # None: not found, not placeable, or a subtotal; a None inside: that column not known
+    values: tuple[Number | None, ...] | None = None
     printed: bool = False  # numbers printed on the row itself
     note: str = ""  # why values are None, in Chinese
 
@@ -294,13 +296,19 @@ def _values(cells: list[Cell | str]) -> list[Cell]:
     return out
 
 
-def _place(cells: list[Cell], width: int, delimited: bool) -> tuple[Number, ...] | None:
-    """*cells* as one number per column, or None when they cannot be placed."""
+def _place(cells: list[Cell], width: int, delimited: bool, total: bool
+           ) -> tuple[Number | None, ...] | None:
+    """*cells* as one number per column, or None when they cannot be placed. With *total*
+    (the last column sums the others), a row of fewer numbers whose last one is the sum of
+    the others gives that column alone (the others None)."""
     if len(cells) == width or (delimited and len(cells) > width
                                and all(c is None for c in cells[width:])):
         return tuple(0 if c is None else c for c in cells[:width])
     if all(c in (None, 0) for c in cells):
         return (0,) * width  # nothing but zeros and empty cells: zeros wherever they stood
+    if total and 2 <= len(cells) < width and cells[-1] is not None and \
+            sum(c or 0 for c in cells[:-1]) == cells[-1]:
+        return (None,) * (width - 1) + (cells[-1],)
     return None
 
 
@@ -348,11 +356,14 @@ def _read_row(text: _Text, table: Table, row: Row, spans: Mapping[str, tuple[int
             cells.pop()
         return RowRead(row.key, row.label, True, tuple(0 if c is None else c for c in cells),
                        printed)
-    placed = _place(cells, len(table.columns), delimited)
+    placed = _place(cells, len(table.columns), delimited, table.total is not None)
+    shown = " ".join("空" if c is None else _show(c) for c in cells)
     if placed is None:
-        shown = " ".join("空" if c is None else _show(c) for c in cells)
         return RowRead(row.key, row.label, True, None, printed,
                        f"读到 {len(cells)} 个数（{shown}），无法确定各数所在的列")
+    if None in placed:
+        return RowRead(row.key, row.label, True, placed, printed,
+                       f"读到 {len(cells)} 个数（{shown}），只能确定{table.total}列")
     return RowRead(row.key, row.label, True, placed, printed)
 
 
@@ -364,8 +375,10 @@ def _short(label: str) -> str:
     return match[1] if match else label
 
 
-def _row_values(table: Table, read: TableRead, key: str) -> tuple[Number, ...] | None:
-    """A row's numbers: its own, or the sum of its sub-rows' when it prints none."""
+def _row_values(table: Table, read: TableRead, key: str
+                ) -> tuple[Number | None, ...] | None:
+    """A row's numbers: its own, or the sum of its sub-rows' when it prints none (None in a
+    column where one of them is not known)."""
     row = read.row(key)
     if row.values is not None:
         return row.values
@@ -375,7 +388,8 @@ def _row_values(table: Table, read: TableRead, key: str) -> tuple[Number, ...] |
     parts = [_row_values(table, read, c) for c in children]
     if any(p is None for p in parts):
         return None
-    return tuple(sum(column) for column in zip(*parts, strict=True))
+    return tuple(None if None in column else sum(column)
+                 for column in zip(*parts, strict=True))
 
 
 def _side(names: Sequence[str], values: Sequence[Number]) -> tuple[str, Number]:
@@ -389,8 +403,8 @@ def _checks(table: Table, read: TableRead) -> Iterator[IdentityCheck]:
             continue
         index = {name: n for n, name in enumerate(table.columns)}
         for row in read.rows:
-            if row.values is None:
-                continue
+            if row.values is None or None in row.values:
+                continue  # a row read for its total alone has no parts to add
             left = _side(identity.left, [row.values[index[c]] for c in identity.left])
             right = _side(identity.right, [row.values[index[c]] for c in identity.right])
             yield IdentityCheck(table.name, identity.name, _short(row.label), left[0], right[0],
@@ -408,11 +422,19 @@ def _column_checks(table: Table, read: TableRead, identity: Identity
                             "", None, None, None)
         return
     names = {key: _short(table.row(key).label) for key in terms}
+    undecided = []
     for n, column in enumerate(table.columns):
+        if any(terms[k][n] is None for k in terms):
+            undecided.append(column)
+            continue
         left = _side([names[k] for k in identity.left], [terms[k][n] for k in identity.left])
         right = _side([names[k] for k in identity.right], [terms[k][n] for k in identity.right])
         yield IdentityCheck(table.name, identity.name, column, left[0], right[0], left[1],
                             right[1], left[1] == right[1])
+    if undecided:
+        rows = [table.row(k).label for k, v in terms.items() if None in v]
+        yield IdentityCheck(table.name, identity.name, "、".join(undecided),
+                            "未能读出：" + "、".join(rows), "", None, None, None)
 
 
 def _period(text: _Text, template: Template, title_end: int | None) -> tuple[int | None, str]:

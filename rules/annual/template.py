@@ -69,6 +69,7 @@ class Table:
     rows: tuple[Row, ...]
     columns: tuple[str, ...] = ()  # none: numbers are kept as printed, row by row
     identities: tuple[Identity, ...] = ()
+    total: str | None = None  # the column that is the sum of the others, printed last
 
     def row(self, key: str) -> Row:
         return next(r for r in self.rows if r.key == key)
@@ -141,7 +142,11 @@ def _table(path: Path, raw: Mapping[str, Any], sections: Sequence[str]) -> Table
                        for i in raw.get("identities") or ())
     if identities and not columns:
         raise TemplateError(f"{path}: table {key}: identities need columns")
-    return Table(key, str(raw.get("name", key)), raw["section"], rows, columns, identities)
+    total = raw.get("total_column")
+    if total is not None and total != (columns[-1] if columns else None):
+        raise TemplateError(f"{path}: table {key}: total_column must be the last column")
+    return Table(key, str(raw.get("name", key)), raw["section"], rows, columns, identities,
+                 total)
 
 
 def load_template(path: str | Path) -> Template:

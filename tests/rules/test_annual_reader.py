@@ -149,10 +149,10 @@ def test_a_table_split_over_two_pages_with_its_header_repeated_is_read_whole():
 
 
 def test_numbers_that_cannot_be_placed_leave_the_identities_undecided():
-    # Empty cells leave no trace in flattened text: "3 3" could be any two columns.
+    # Empty cells leave no trace in flattened text: "3 2" could be any two columns.
     text = "\n".join([
         "某某局2024年政府信息公开工作年度报告", *HEADINGS[:3],
-        "一、本年新收政府信息公开申请数量 3 3", "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0",
+        "一、本年新收政府信息公开申请数量 3 2", "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0",
         "（一）予以公开 3 0 0 0 0 0 3", "（七）总计 3 0 0 0 0 0 3",
         "四、结转下年度继续办理 0 0 0 0 0 0 0", *HEADINGS[3:]])
     reading = read_report([text], title_pattern=TITLE)
@@ -161,6 +161,26 @@ def test_numbers_that_cannot_be_placed_leave_the_identities_undecided():
     stated = checks_of(reading, "第一项加第二项之和")
     assert [c.holds for c in stated] == [None]
     assert reading.failed == ()
+
+
+@pytest.mark.parametrize(("forward", "holds"), [("1 1", True), ("2 2", False)])
+def test_a_row_whose_last_number_sums_the_others_gives_its_total(forward, holds):
+    # An HTML table with empty cells, flattened: each row keeps only its printed numbers.
+    text = "\n".join([
+        "某某局2024年政府信息公开工作年度报告", *HEADINGS[:3],
+        "一、本年新收政府信息公开申请数量 3 2 5", "二、上年结转政府信息公开申请数量",
+        "（一）予以公开 4 4", "（七）总计 4 4", f"四、结转下年度继续办理 {forward}",
+        *HEADINGS[3:]])
+    reading = read_report([text], title_pattern=TITLE)
+    table = next(t for t in reading.tables if t.key == "applications")
+    assert table.row("new").values == (None,) * 6 + (5,)
+    assert "只能确定总计列" in table.row("new").note
+    assert table.row("carried").values == ZERO
+    stated = checks_of(reading, "第一项加第二项之和")
+    assert [(c.where, c.holds) for c in stated] == [
+        ("总计", holds), ("自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他", None)]
+    # 总计: 一 5 + 二 0 against （七）总计 4 + 四 1 (or 2)
+    assert (stated[0].left_value, stated[0].right_value) == (5, 4 + int(forward[0]))
 
 
 def test_a_missing_section_is_named():
