@@ -37,13 +37,17 @@ from govwatch.rules.registry import CheckKind, check
 from govwatch.rules.scanview import ScanView
 
 RAISE_WHEN = ("structure", "arithmetic", "unreadable")
-_SEPARATORS = re.compile(r"[_|\-–—]")
+# What ends the part of a title before the report's name: a page title's site name
+# (…年度报告_年报_某某局), an attachment's label (附件：…, 【附件】…).
+_SEPARATORS = re.compile(r"[_|\-–—:】\]]")
 _MOST_SHOWN = 5  # failed identities written into one finding's detail
 
 
 def report_key(rule: Rule, title: str) -> str:
     """What copies of one report share: the part of the title that names it, without white
-    space, file extension or the site name a page title adds (``…年度报告_年报_某某局``)."""
+    space, file extension, the site name a page title adds (``…年度报告_年报_某某局``) or
+    an attachment's label (``附件：…``); the body's name before the year stays, so two
+    bodies' reports on one portal stay apart."""
     folded = re.sub(r"\s+", "", fold(title))
     match = rule.params["title_regex"].search(folded)
     if match is None:

@@ -99,7 +99,17 @@ def test_copies_of_one_report_are_read_as_one(builder):
     url = publish(builder, "a", report_html())
     builder.link("a", url, f"{home_url('a')}ndbg/P1.pdf", anchor=f"{TITLE}.pdf",
                  kind="document")
+    builder.link("a", url, f"{home_url('a')}ndbg/P2.pdf", anchor=f"附件：{TITLE}.pdf",
+                 kind="document")
     assert annual_findings(builder) == {}
+
+
+def test_two_bodies_reports_on_one_portal_are_read_apart(builder):
+    publish(builder, "a", report_html())
+    other = publish(builder, "a", report_html(**BAD_TOTAL), slug="ndbg/t2.html",
+                    title=TITLE.replace("农业农村局", "卫生健康局"))
+    found = annual_findings(builder)
+    assert [f.subject_url for f in found["a", "annual_report.arithmetic"]] == [other]
 
 
 def test_another_years_report_is_not_read(builder):
