@@ -315,7 +315,8 @@ def _place(cells: list[Cell], width: int, delimited: bool, total: bool
 def _read_table(text: _Text, table: Table, start: int, end: int) -> tuple[TableRead, int]:
     """The rows of *table* found in text[start:end], and where the last one found ends."""
     spans: dict[str, tuple[int, int]] = {}
-    pos = start
+    header = text.search(table.starts_after, start, end) if table.starts_after else None
+    pos = header[1] if header else start
     for i, row in enumerate(table.rows):
         pattern = _row_pattern(row.pattern.pattern)
         span = text.search(pattern, pos, end, last=row.last)

@@ -70,6 +70,9 @@ class Table:
     columns: tuple[str, ...] = ()  # none: numbers are kept as printed, row by row
     identities: tuple[Identity, ...] = ()
     total: str | None = None  # the column that is the sum of the others, printed last
+    # Where the rows begin: after the first match of this in the section (its header), so
+    # that prose before the table, which may name the same outcomes, is not read as rows.
+    starts_after: re.Pattern[str] | None = None
 
     def row(self, key: str) -> Row:
         return next(r for r in self.rows if r.key == key)
@@ -145,8 +148,9 @@ def _table(path: Path, raw: Mapping[str, Any], sections: Sequence[str]) -> Table
     total = raw.get("total_column")
     if total is not None and total != (columns[-1] if columns else None):
         raise TemplateError(f"{path}: table {key}: total_column must be the last column")
+    starts = raw.get("starts_after")
     return Table(key, str(raw.get("name", key)), raw["section"], rows, columns, identities,
-                 total)
+                 total, _compile(path, f"table {key} starts_after", starts) if starts else None)
 
 
 def load_template(path: str | Path) -> Template:

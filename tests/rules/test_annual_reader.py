@@ -293,3 +293,21 @@ def test_table_4_under_a_header_printed_downwards():
     assert values(reading, "appeals")["cases"] == (2, 1, 0, 0, 3, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1)
     sums = [(c.identity.split("总计")[0], c.left_value, c.right_value) for c in reading.checks]
     assert sums == [("行政复议", 3, 3), ("未经复议直接起诉", 1, 1), ("复议后起诉", 1, 0)]
+
+
+def test_prose_before_a_table_naming_its_outcomes_is_not_read_as_rows():
+    text = "\n".join([
+        "某某局2024年政府信息公开工作年度报告", *HEADINGS[:3],
+        "2024年，本局共收到政府信息公开申请3件，均为自然人申请，其中予以公开2件，"
+        "本机关不掌握相关政府信息1件，无上年结转。",
+        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） 申请人情况 自然人 "
+        "法人或其他组织 总计 商业企业 科研机构 社会公益组织 法律服务机构 其他",
+        "一、本年新收政府信息公开申请数量 3 0 0 0 0 0 3",
+        "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0",
+        "三、本年度办理结果 （一）予以公开 2 0 0 0 0 0 2",
+        "（四）无法提供 1.本机关不掌握相关政府信息 1 0 0 0 0 0 1",
+        "（七）总计 3 0 0 0 0 0 3", "四、结转下年度继续办理 0 0 0 0 0 0 0", *HEADINGS[3:]])
+    read = values(read_report([text], title_pattern=TITLE), "applications")
+    assert (read["new"], read["granted"], read["unavailable_not_held"], read["total"]) == (
+        (3, 0, 0, 0, 0, 0, 3), (2, 0, 0, 0, 0, 0, 2), (1, 0, 0, 0, 0, 0, 1),
+        (3, 0, 0, 0, 0, 0, 3))
