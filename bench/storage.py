@@ -13,7 +13,11 @@ into a temporary folder (``--keep DIR`` works there and keeps it), serves it on 
    after the one before.
 
 After each scan it measures the database (checkpointed, so the file is the whole of it): its
-size, the bytes in use, and what the scan added, per page of the scan. It prints one row a
+size, the bytes in use, and what the scan added, per page of the scan; and of the bytes in use,
+the crawl's detail (what retention prunes: ``--keep-full N`` keeps it for the N newest scans),
+what is kept by policy (each scan's summary for years; issues, audit trail and bulletins for
+good), and the slack: space left unused inside pages by deleted rows, which only a full
+``VACUUM`` gives back and which new rows fill only where their keys fall. It prints one row a
 scan, then the bytes of each table and index (SQLite's ``dbstat``) after the first scan,
 after the unchanged re-scan and after the last week, then the last line::
 
@@ -61,6 +65,8 @@ class Scan:
     added_bytes: int = 0  # bytes in use the scan added
     changed_files: int = 0  # farm pages edited before it
     pruned: int = 0  # scans whose detail retention dropped after it (--keep-full)
+    detail_bytes: int = 0  # of the pages in use, the crawl's detail (what retention prunes)
+    slack_bytes: int = 0  # bytes left unused inside pages in use (deleted rows)
     tables: dict[str, int] = field(default_factory=dict)  # table or index → bytes
 
     @property
@@ -80,6 +86,18 @@ def measured(path: Path, *, tables: bool) -> dict[str, Any]:
         return database_size(conn, tables=tables, indexes_apart=True)
     finally:
         conn.close()
+
+
+def _detail(tables: dict[str, int]) -> int:
+    """Of the bytes of *tables* (with their indexes apart), those of the crawl's detail:
+    readings and their parts, the URLs and anchors they name, each scan's page rows and link
+    checks, the page cache. The rest is kept by policy: each scan's summary for years, the
+    issues, their audit trail and the bulletins for good."""
+    from govwatch.core.compact import PARTS
+
+    detail = {"readings", *PARTS, "urls", "anchors", "scan_pages", "scan_link_checks",
+              "page_cache"}
+    return sum(size for name, size in tables.items() if name.split(".")[0] in detail)
 
 
 def _prune(db: Path, keep_full: int, week: int) -> int:
@@ -135,9 +153,11 @@ def measure(sites: int, pages: int, seed: int, *, weeks: int = 12, share: float 
                 time.sleep(1.5)  # what a server caches of a file is checked every second
                 status, stored, revalidated = _scan(site_list, db, week)
                 pruned = _prune(db, keep_full, week) if keep_full else 0
-                size = measured(db, tables=len(scans) < 2 or week == weeks)
+                size = measured(db, tables=True)
                 scan = Scan(label, status, stored, revalidated, size["file"], size["used"],
-                            size["used"] - used_before, changed, pruned, size["tables"])
+                            size["used"] - used_before, changed, pruned,
+                            _detail(size["tables"]), size["slack"],
+                            size["tables"] if len(scans) < 2 or week == weeks else {})
                 used_before = size["used"]
                 scans.append(scan)
                 if after_scan is not None:
@@ -166,12 +186,15 @@ def render_text(figures: dict[str, Any]) -> str:
              f"edited{retention}", f"server: {figures['server']}", "",
              f"{'scan':<18} {'status':<9} {'pages':>6} {'unchanged':>9} {'edited':>6} "
              f"{'pruned':>6} {'file KB':>10} {'in use KB':>10} {'added KB':>9} "
-             f"{'added B/page':>12}"]
+             f"{'added B/page':>12} {'detail KB':>10} {'kept KB':>8} {'slack KB':>9}"]
     for s in scans:
         lines.append(f"{s['label']:<18} {s['status']:<9} {s['pages']:>6} "
                      f"{s['revalidated']:>9} {s['changed_files']:>6} {s['pruned']:>6} "
                      f"{_kb(s['file_bytes']):>10} {_kb(s['used_bytes']):>10} "
-                     f"{_kb(s['added_bytes']):>9} {s['added_per_page']:>12,.0f}")
+                     f"{_kb(s['added_bytes']):>9} {s['added_per_page']:>12,.0f} "
+                     f"{_kb(s['detail_bytes']):>10} "
+                     f"{_kb(s['used_bytes'] - s['detail_bytes']):>8} "
+                     f"{_kb(s['slack_bytes']):>9}")
     measured = [s for s in scans if s["tables"]]
     names = list(dict.fromkeys(name for s in measured for name in s["tables"]))
     width = max(map(len, ["table[.index]", *names]))

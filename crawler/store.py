@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import sqlite_utils
@@ -392,12 +392,34 @@ def record_probes(
 # commits: a scan is pruned whole or not at all.
 
 
-def drop_scan_detail(db: sqlite_utils.Database, scan_ids: Sequence[int]) -> dict[str, int]:
+# A scan's own detail rows, each table with the column naming its URL.
+_DETAIL_KEYS = {"scan_pages": "url_id", "scan_link_checks": "target_id", "page_cache": "url"}
+
+
+def _detail_rows(scan_ids: Sequence[int], spared: Sequence[str]) -> dict[str, tuple[str, list]]:
+    """For each table of a scan's own detail, the ``where`` clause (and its parameters) of
+    the rows of *scan_ids* but those of the URLs *spared*."""
+    where, params = scans.of_scans(scan_ids)
+    if not spared:
+        return {table: (where, params) for table in _DETAIL_KEYS}
+    marks = ", ".join("?" * len(spared))
+    ids = f"(select id from urls where url in ({marks}))"
+    return {table: (f"{where} and {key} not in {ids if key != 'url' else f'({marks})'}",
+                    [*params, *spared])
+            for table, key in _DETAIL_KEYS.items()}
+
+
+def drop_scan_detail(db: sqlite_utils.Database, scan_ids: Sequence[int],
+                     spared: Collection[str] = ()) -> dict[str, int]:
     """Delete the detail of scans *scan_ids* (their pages, and so the links, items, texts,
     column pages and footer facts they hold, and their link checks) and the ``page_cache``
     rows whose reading only they held, then every reading, anchor and URL nothing refers to
     any more; return the rows deleted, per table. In one transaction (a savepoint within the
     caller's), so a process killed midway leaves the database as it was.
+
+    The URLs *spared* keep their rows (a page with its reading, a link target's check): what
+    an active issue first or last seen in the scan names as its evidence, when retention
+    trims a scan rather than dropping its detail.
 
     The summary of each scan stays: ``scans``, ``scan_sites``, ``columns``, ``findings``,
     ``evaluations``, and everything the tracker and bulletins keep (``issues``,
@@ -410,33 +432,33 @@ def drop_scan_detail(db: sqlite_utils.Database, scan_ids: Sequence[int]) -> dict
     ids = sorted(set(scan_ids))
     if not ids:
         return {}
-    marks = ", ".join("?" * len(ids))
     deleted: dict[str, int] = {}
     with db.atomic():
-        for table in ("scan_pages", "scan_link_checks", "page_cache"):
-            deleted[table] = db.execute(
-                f"delete from {table} where scan_id in ({marks})", ids).rowcount
+        for table, (where, params) in _detail_rows(ids, sorted(set(spared))).items():
+            deleted[table] = db.execute(f"delete from {table} where {where}", params).rowcount
         deleted.update(drop_unreferenced(db.conn))
     return deleted
 
 
-def detail_size(db: sqlite_utils.Database, scan_id: int) -> tuple[int, int]:
-    """The rows :func:`drop_scan_detail` of *scan_id* alone deletes, and roughly their bytes
-    (:func:`govwatch.core.scans.rows_and_bytes`): its page rows, link checks and page cache
-    rows, and the readings no other scan holds, with their parts. A reading that only scans
-    pruned together hold counts for none of them, and the URLs and anchors only such
-    readings name are not counted either, so it errs low."""
+def detail_size(db: sqlite_utils.Database, scan_id: int,
+                spared: Collection[str] = ()) -> tuple[int, int]:
+    """The rows :func:`drop_scan_detail` of *scan_id* alone deletes (sparing the URLs
+    *spared*), and roughly their bytes (:func:`govwatch.core.scans.rows_and_bytes`): its page
+    rows, link checks and page cache rows, and the readings no other scan holds, with their
+    parts. A reading that only scans pruned together hold counts for none of them, and the
+    URLs and anchors only such readings name are not counted either, so it errs low."""
     rows = size = 0
-    for table in ("scan_pages", "scan_link_checks", "page_cache"):
-        count, estimate = scans.rows_and_bytes(db, table, scan_id)
+    detail = _detail_rows([scan_id], sorted(set(spared)))
+    for table, (where, params) in detail.items():
+        count, estimate = scans.rows_and_bytes_where(db, table, where, params)
         rows, size = rows + count, size + estimate
-    alone = ("select p.reading_id from scan_pages p where p.scan_id = ? and not exists "
-             "(select 1 from scan_pages q where q.reading_id = p.reading_id "
-             "and q.scan_id != p.scan_id)")
+    pages_where, pages_params = detail["scan_pages"]
+    alone = (f"select reading_id from scan_pages where {pages_where} and reading_id not in "
+             "(select reading_id from scan_pages where scan_id != ? and reading_id is not null)")
     for table in ("readings", *PARTS):
         key = "id" if table == "readings" else "reading_id"
         count, estimate = scans.rows_and_bytes_where(db, table, f"{key} in ({alone})",
-                                                     [scan_id])
+                                                     [*pages_params, scan_id])
         rows, size = rows + count, size + estimate
     return rows, size
 

@@ -10,8 +10,11 @@ scan by scan:
   than every complete one);
 - every other failed scan is dropped whole, its row too: resume never picks it;
 - a complete scan keeps its full detail when it is one of the ``keep_full_scans`` newest
-  complete scans, when an active issue was first or last seen in it (its evidence), or when
-  one of the ``keep_bulletin_scans`` newest bulletins reports it;
+  complete scans, or when one of the ``keep_bulletin_scans`` newest bulletins reports it;
+- a complete scan an active issue was first or last seen in keeps the detail of the URLs
+  such issues name (the page, the page linking it, the link target's check: their
+  evidence) and loses the rest (``trimmed``): pinning a scan whole for one issue would keep
+  a whole copy of a portal a week for as long as the issue lives;
 - any other complete scan loses its detail (pages, links, items, texts, link checks,
   column pages, footer facts); judged before the summary window (``keep_summary_years``),
   its summary too (site status, columns, findings, evaluation). Its ``scans`` row stays:
@@ -59,12 +62,14 @@ __all__ = ["PruneResult", "ScanFate", "plan", "prune", "size_text"]
 # The tables each level drops, besides the level before it (their rows are counted; a
 # scan's detail is counted by the crawl's store, which shares it between scans).
 _DROPS = {
+    Pruned.TRIMMED: (),
     Pruned.DETAIL: (),
     Pruned.SUMMARY: ("scan_sites", "columns", "findings", "evaluations"),
     Pruned.SCAN: (),
 }
 # How a summary names each level's scans: its words, and what kind of scans they are.
-_SAID = {Pruned.DETAIL: ("the detail of {}", ""), Pruned.SUMMARY: ("detail and summary of {}", ""),
+_SAID = {Pruned.TRIMMED: ("the detail of {} but their issues' evidence", ""),
+         Pruned.DETAIL: ("the detail of {}", ""), Pruned.SUMMARY: ("detail and summary of {}", ""),
          Pruned.SCAN: ("{} whole", "failed ")}
 ESTIMATE = "rows counted; bytes estimated from their stored lengths"
 INCREMENTAL = 2  # PRAGMA auto_vacuum
@@ -79,13 +84,15 @@ class ScanFate:
     status: str
     drop: Pruned | None  # what this prune drops of it; None: it keeps what it has
     why: str
+    spared: tuple[str, ...] = ()  # URLs whose detail a trimmed scan keeps: issues' evidence
     rows: int = 0  # rows it drops, counted beforehand
     bytes: int = 0  # their size, estimated beforehand
     freed: int | None = None  # bytes of the pages its transaction emptied, once done
 
     def done(self) -> str:
         """One line: what was dropped of the scan, once done."""
-        what = {Pruned.DETAIL: "its detail", Pruned.SUMMARY: "its detail and summary",
+        what = {Pruned.TRIMMED: "its detail but its active issues' evidence",
+                Pruned.DETAIL: "its detail", Pruned.SUMMARY: "its detail and summary",
                 Pruned.SCAN: "it whole"}[self.drop]
         return (f"scan {self.scan_id}: dropped {what} ({self.rows} rows; pages freed "
                 f"{size_text(self.freed or 0)})")
@@ -187,7 +194,8 @@ def plan(db: Store, retention: Retention, today: date) -> tuple[list[ScanFate], 
     resumable = crawl_store.resumable_scan(db)
     resumable_id = resumable["id"] if resumable else None
     newest_complete = scans.latest_complete_scan(db)
-    protected = _protected(db, retention)
+    whole = _bulletin_scans(db, retention)
+    evidence = _evidence(db)
     done = scans.pruned_scans(db)
     since = retention.summary_since(today).isoformat()
     fates, newest = [], []
@@ -206,8 +214,11 @@ def plan(db: Store, retention: Retention, today: date) -> tuple[list[ScanFate], 
         elif len(newest) < retention.keep_full_scans:
             newest.append(scan_id)
             continue
-        elif scan_id in protected:
-            why = f"kept whole: {protected[scan_id]}"
+        elif scan_id in whole:
+            why = f"kept whole: {whole[scan_id]}"
+        elif scan_id in evidence:
+            drop = Pruned.TRIMMED
+            why = f"keeps only the evidence of {evidence[scan_id].reason()} (the URLs named)"
         elif scan["as_of"] < since:
             drop = Pruned.SUMMARY
             why = f"judged on {scan['as_of']}, before the summary window (from {since})"
@@ -215,36 +226,54 @@ def plan(db: Store, retention: Retention, today: date) -> tuple[list[ScanFate], 
             drop = Pruned.DETAIL
             why = f"older than the {retention.keep_full_scans} newest complete scans"
         had = done.get(scan_id)
-        if drop is not None and had is not None and had.rank >= drop.rank:
+        # a trimmed scan is trimmed again as its issues close: it spares fewer URLs
+        if drop is not None and had is not None and (had.rank > drop.rank or (
+                had is drop and drop is not Pruned.TRIMMED)):
             continue  # pruned so far already
         if drop is None and had is not None:
             why += f" (its {had} was pruned before)"
-        fate = ScanFate(scan_id, scan["as_of"], status, drop, why)
+        spared = evidence[scan_id].urls if drop is Pruned.TRIMMED else ()
+        fate = ScanFate(scan_id, scan["as_of"], status, drop, why, spared)
         if drop is not None:
-            fate.rows, fate.bytes = _size(db, scan_id, drop)
+            fate.rows, fate.bytes = _size(db, scan_id, drop, spared)
+            if drop is Pruned.TRIMMED and had is drop and not fate.rows:
+                fate.drop, fate.why = None, f"{why} (so trimmed before)"
         fates.append(fate)
     return fates, newest
 
 
-def _protected(db: Store, retention: Retention) -> dict[int, str]:
-    """The scans the reports still need whole, and why: active issues' first and last
-    scans, the scans of the newest bulletins."""
-    issues: dict[int, list[str]] = {}
-    for issue in reports_store.active_issue_scans(db):
-        for scan_id in {issue["first_seen_scan"], issue["last_seen_scan"]} - {None}:
-            issues.setdefault(scan_id, []).append(str(issue["id"]))
+def _bulletin_scans(db: Store, retention: Retention) -> dict[int, str]:
+    """The scans the newest bulletins report, kept whole, and why."""
     bulletins: dict[int, list[str]] = {}
     for bulletin in reports_store.bulletin_scans(db, retention.keep_bulletin_scans):
         bulletins.setdefault(bulletin["scan_id"], []).append(f"第{bulletin['number']}期")
-    reasons = {}
-    for scan_id in issues.keys() | bulletins.keys():
-        parts = []
-        if scan_id in issues:
-            parts.append(f"evidence of active {_some('issue', issues[scan_id])}")
-        if scan_id in bulletins:
-            parts.append(f"reported by {_some('bulletin', sorted(bulletins[scan_id]))}")
-        reasons[scan_id] = "; ".join(parts)
-    return reasons
+    return {scan_id: f"reported by {_some('bulletin', sorted(numbers))}"
+            for scan_id, numbers in bulletins.items()}
+
+
+@dataclass
+class _Evidence:
+    """The active issues first or last seen in one scan, and the URLs they name."""
+
+    issues: list[str]
+    urls: tuple[str, ...]
+
+    def reason(self) -> str:
+        return f"active {_some('issue', self.issues)}"
+
+
+def _evidence(db: Store) -> dict[int, _Evidence]:
+    """The scans active issues were first and last seen in, with those issues and their
+    URLs (the detail retention keeps of such a scan)."""
+    issues: dict[int, list[str]] = {}
+    urls: dict[int, set[str]] = {}
+    for issue in reports_store.active_issue_scans(db):
+        for scan_id in {issue["first_seen_scan"], issue["last_seen_scan"]} - {None}:
+            issues.setdefault(scan_id, []).append(str(issue["id"]))
+            urls.setdefault(scan_id, set()).update(
+                url for url in (issue["subject_url"], issue["source_url"]) if url)
+    return {scan_id: _Evidence(issues[scan_id], tuple(sorted(urls[scan_id])))
+            for scan_id in issues}
 
 
 def _some(kind: str, names: Iterable[str], shown: int = 5) -> str:
@@ -255,9 +284,10 @@ def _some(kind: str, names: Iterable[str], shown: int = 5) -> str:
     return f"{kind}{'s' if len(names) > 1 else ''} {', '.join(names[:shown])}{more}"
 
 
-def _size(db: Store, scan_id: int, drop: Pruned) -> tuple[int, int]:
-    """Rows and estimated bytes *drop* removes of *scan_id* (up to that level)."""
-    rows, size = crawl_store.detail_size(db, scan_id)
+def _size(db: Store, scan_id: int, drop: Pruned, spared: tuple[str, ...]) -> tuple[int, int]:
+    """Rows and estimated bytes *drop* removes of *scan_id* (up to that level), sparing the
+    detail of the URLs *spared*."""
+    rows, size = crawl_store.detail_size(db, scan_id, spared)
     for level in Pruned:
         if level.rank > drop.rank:
             break
@@ -272,7 +302,7 @@ def _drop(db: Store, fate: ScanFate) -> None:
     with db.atomic():
         scan = scans.scan_row(db, fate.scan_id)
         free = _pragma(db, "freelist_count")
-        crawl_store.drop_scan_detail(db, [fate.scan_id])
+        crawl_store.drop_scan_detail(db, [fate.scan_id], fate.spared)
         if fate.drop.rank >= Pruned.SUMMARY.rank:
             rules_store.drop_findings(db, [fate.scan_id])
             crawl_store.drop_scan_summary(db, [fate.scan_id])

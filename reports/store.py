@@ -20,7 +20,8 @@ def scan_findings(db: sqlite_utils.Database, scan_id: int) -> list[dict[str, Any
     """The findings of one scan, each with ``issue_id`` and ``issue_state`` when tracked."""
     return list(db.query(
         """
-        select f.*, i.id as issue_id, i.state as issue_state
+        select f.*, i.id as issue_id, i.state as issue_state,
+               i.prior_state as issue_prior_state, i.answered_at as issue_answered_at
         from findings f left join issues i on i.fingerprint = f.fingerprint
         where f.scan_id = ? order by f.site_id, f.rule_id, f.fingerprint
         """,
@@ -203,11 +204,13 @@ def bulletin_unit_counts(
 
 
 def active_issue_scans(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    """Each active issue (id, state) with the scans it was first and last seen in: the
-    scans whose detail holds its evidence (retention keeps them whole)."""
+    """Each active issue (id, state, the URLs it names: subject_url, source_url) with the
+    scans it was first and last seen in: the scans whose detail of those URLs is its
+    evidence (retention keeps it)."""
     states = [str(state) for state in ACTIVE_STATES]
     return list(db.query(
-        f"select id, state, first_seen_scan, last_seen_scan from issues "
+        f"select id, state, subject_url, source_url, first_seen_scan, last_seen_scan "
+        f"from issues "
         f"where state in ({', '.join('?' for _ in states)}) order by id", states))
 
 

@@ -10,6 +10,8 @@ written to the audit trail (``issue_events``) with its time and
     fixed ─seen again→ reopened ─publish→ open        (a new deadline, the old claim dropped)
     new, open, claimed, overdue, reopened ─reject→ disputed ─confirm→ the state before
                                                    disputed ─withdraw→ withdrawn (for good)
+    open, claimed, overdue ─answer→ answered ─absent from a covering scan→ fixed
+                                    answered ─seen by a scan of a later day→ the state before
 
 Only complete scans are tracked, in order. A scan fixes an issue only if it covered the
 subject (:func:`govwatch.db.absent_covered_issues`): the site answered and was crawled whole
@@ -17,6 +19,16 @@ in that scan, and the issue's own subject page, or the page carrying its link, w
 again and answered; never on the strength of the home page alone, and never for a link
 target the scan skipped. A failed scan, or one where the site was unreachable, forbidden by
 robots.txt, crawled only in part or not included, fixes nothing.
+
+An answer (已整改) is the unit's word that it fixed the problem, with what it did: the issue
+waits as answered for the next scan to verify it. A scan that covers the subject and no
+longer finds it fixes it as usual; a scan of a later day than the answer that still finds it
+puts it back where it was (claimed, or overdue: the deadline stands) and says so in the audit
+trail (``still_seen``). A scan of the answer's own day may have run before the fix, so it
+only ever fixes, never refutes.
+
+Every action a person takes may name, besides *by* (the claimant, 认领人, or who disputes),
+the *actor*: the account that acted, recorded in the audit trail (the platform's login).
 
 Setting: ``rectification.deadline_working_days`` (see :mod:`reports.settings`).
 """
@@ -44,9 +56,12 @@ _FRESH = {
     "published_in": None, "published_on": None, "deadline": None, "deadline_estimated": None,
     "claimed_by": None, "claimed_at": None, "claim_note": None, "fixed_scan": None,
     "fixed_on": None, "prior_state": None, "disputed_by": None, "dispute_reason": None,
+    "answered_by": None, "answered_at": None,
 }
 _NO_DISPUTE = {"prior_state": None, "disputed_by": None, "dispute_reason": None}
-_CLAIMABLE = (IssueState.OPEN, IssueState.OVERDUE)
+# What a unit can claim, and answer it fixed (the platform offers these actions by them).
+CLAIMABLE = (IssueState.OPEN, IssueState.OVERDUE)
+ANSWERABLE = (IssueState.OPEN, IssueState.CLAIMED, IssueState.OVERDUE)
 _DISPUTABLE = (IssueState.NEW, IssueState.OPEN, IssueState.CLAIMED, IssueState.OVERDUE,
                IssueState.REOPENED)
 
@@ -126,9 +141,23 @@ def _apply_finding(
                                  {**event, "cause": IssueCause.SEEN_AGAIN},
                                  {**facts, **seen, **_FRESH})
         return "reopened"
+    if state == IssueState.ANSWERED and _refutes(finding, event["at"]):
+        store.change_issue_state(
+            db, finding["issue_id"], IssueState(finding["issue_prior_state"]),
+            {**event, "cause": IssueCause.STILL_SEEN,
+             "note": "单位报已整改，但复查仍发现该问题，整改未通过"},
+            {**facts, **seen, "prior_state": None})
+        return None
     if state != IssueState.WITHDRAWN:  # a withdrawn problem is never tracked again
         store.update_issue(db, finding["issue_id"], {**facts, **seen})
     return None
+
+
+def _refutes(finding: Mapping[str, Any], day: str) -> bool:
+    """Whether a scan judged on *day* that still finds an answered issue refutes the answer:
+    only a scan of a later day than the answer (one of the same day may predate the fix)."""
+    answered = finding["issue_answered_at"]
+    return answered is None or day > answered[:10]
 
 
 def publish_issues(
@@ -163,13 +192,13 @@ def mark_overdue(db: sqlite_utils.Database, day: date) -> int:
 
 def claim(
     db: sqlite_utils.Database, issue_ids: Iterable[int], by: str, note: str | None = None,
-    at: str | None = None,
+    at: str | None = None, *, actor: str | None = None,
 ) -> list[int]:
     """The unit claims (认领) published issues: open → claimed; an overdue one stays overdue
     but carries the claim. All or none: ReportError if any issue cannot be claimed, or *by*
     is blank."""
     at, by = at or now_iso(), _named(by, "by")
-    issues = [_require(db, issue_id, _CLAIMABLE, "claimed") for issue_id in issue_ids]
+    issues = [_require(db, issue_id, CLAIMABLE, "claimed") for issue_id in issue_ids]
     for issue in issues:
         if issue["claimed_by"]:
             raise ReportError(f"issue {issue['id']} is claimed already by {issue['claimed_by']}")
@@ -178,14 +207,15 @@ def claim(
             to_state = IssueState.CLAIMED if issue["state"] == IssueState.OPEN else issue["state"]
             store.change_issue_state(
                 db, issue["id"], IssueState(to_state),
-                {"at": at, "cause": IssueCause.CLAIMED, "actor": by, "note": note},
+                {"at": at, "cause": IssueCause.CLAIMED, "actor": actor or by, "note": note},
                 {"claimed_by": by, "claimed_at": at, "claim_note": note},
             )
     return [issue["id"] for issue in issues]
 
 
 def reject(
-    db: sqlite_utils.Database, issue_id: int, by: str, reason: str, at: str | None = None
+    db: sqlite_utils.Database, issue_id: int, by: str, reason: str, at: str | None = None,
+    *, actor: str | None = None,
 ) -> None:
     """The unit disputes an issue: it stays listed as disputed until an auditor decides.
     ReportError without who disputes it or why."""
@@ -193,7 +223,8 @@ def reject(
     issue = _require(db, issue_id, _DISPUTABLE, "disputed")
     store.change_issue_state(
         db, issue_id, IssueState.DISPUTED,
-        {"at": at or now_iso(), "cause": IssueCause.REJECTED, "actor": by, "note": reason},
+        {"at": at or now_iso(), "cause": IssueCause.REJECTED, "actor": actor or by,
+         "note": reason},
         {"prior_state": issue["state"], "disputed_by": by, "dispute_reason": reason},
     )
 
@@ -211,6 +242,23 @@ def confirm(
         _NO_DISPUTE,
     )
     return back
+
+
+def answer(
+    db: sqlite_utils.Database, issue_id: int, by: str, note: str, at: str | None = None,
+    *, actor: str | None = None,
+) -> None:
+    """The unit answers that it fixed a published issue (已整改), saying what it did: the
+    issue waits as answered for the next scan to verify it. ReportError without who
+    answers or what was done, or for an issue not open, claimed or overdue."""
+    by, note = _named(by, "by"), _named(note, "note")
+    at = at or now_iso()
+    issue = _require(db, issue_id, ANSWERABLE, "answered")
+    store.change_issue_state(
+        db, issue_id, IssueState.ANSWERED,
+        {"at": at, "cause": IssueCause.ANSWERED, "actor": actor or by, "note": note},
+        {"prior_state": issue["state"], "answered_by": by, "answered_at": at},
+    )
 
 
 def withdraw(

@@ -10,8 +10,8 @@ Options are one vocabulary: a name means the same in every command and is define
 spellings (``--sites`` for ``--config``, ``--date`` for ``--as-of``) stay accepted, hidden.
 
 The shared options live in :mod:`govwatch.cli.base`; the commands, one module for each part of
-the library they drive (crawl, rules, tracker, storage, schedule), register themselves on the
-``cli`` group when imported below.
+the library they drive (crawl, rules, tracker, storage, schedule; serve and users: the
+platform), register themselves on the ``cli`` group when imported below.
 """
 
 from govwatch.cli import (  # noqa: F401  (they register)
@@ -19,8 +19,10 @@ from govwatch.cli import (  # noqa: F401  (they register)
     reportcheck,
     rules,
     schedule,
+    serve,
     storage,
     tracker,
+    users,
 )
 from govwatch.cli.base import (  # noqa: F401  (the package's public names)
     CONFIG_FILE,

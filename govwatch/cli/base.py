@@ -113,11 +113,47 @@ class VocabularyCommand(click.Command):
         return rest
 
 
+# A group named without a command shows its help (click 8.2 on; before, it printed it itself).
+_HELP_ASKED = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
+def _command_path(ctx: click.Context | None) -> str:
+    """``govwatch`` and the (sub)commands of *ctx*, however the program was started."""
+    names = []
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(["govwatch", *reversed(names)])
+
+
 class VocabularyGroup(click.Group):
     """A group whose commands, and sub-groups' commands, are :class:`VocabularyCommand`."""
 
     command_class = VocabularyCommand
     group_class = type  # sub-groups are VocabularyGroups too
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        """Run as click does, but say a usage error (an unknown option, a value not among
+        the choices, an argument missing) in one ``error:`` line with exit status 2, as
+        every other bad input is said, instead of click's usage block."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, False, **extra)
+        except click.ClickException as error:
+            if isinstance(error, click.UsageError) and not isinstance(error, _HELP_ASKED):
+                fail(f"{error.format_message()} (see: {_command_path(error.ctx)} --help)",
+                     error.exit_code)
+            error.show()  # and a group named without a command shows its help, as click does
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        # not standalone, click returns a command's value, or the status of an exit
+        # (--help, --version): commands here return nothing and exit with sys.exit
+        sys.exit(result if isinstance(result, int) else 0)
 
 
 def shared_option(flag: str, name: str, *, aliases: tuple[str, ...] = (),

@@ -217,12 +217,18 @@ def columns(db_path: str, site_ids: tuple[str, ...], fmt: str) -> None:
     show_default=True,
     help="Where the demo writes its config file, database and reports.",
 )
+@click.option("--serve", "serve_platform", is_flag=True,
+              help="Then serve the 纠错 platform over the demo's database on 127.0.0.1, "
+                   "with demo accounts (their passwords printed), until Ctrl+C.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True,
+              help="The platform's port, with --serve.")
 @quiet_option
 @format_option()
 @friendly_errors
-def demo(work_dir: str, quiet: bool, fmt: str) -> None:
+def demo(work_dir: str, serve_platform: bool, port: int, quiet: bool, fmt: str) -> None:
     """The whole product in one command: serve the bundled demo portals on 127.0.0.1, scan
-    them, evaluate the rules, track the issues, publish a bulletin and a scorecard."""
+    them, evaluate the rules, track the issues, publish a bulletin and a scorecard; with
+    --serve, leave the 纠错 platform running over the result."""
     from govwatch.demo import DEMO_SETTINGS, demo_day, demo_portals, fresh_demo_dir
     from govwatch.reports.settings import ReportSettings
     from govwatch.workflow import publish
@@ -262,5 +268,26 @@ def demo(work_dir: str, quiet: bool, fmt: str) -> None:
     for path in published.paths:
         click.echo(f"  {path}")
     click.echo(f"database: {db_path}  (try: govwatch findings --db {db_path})")
+    if serve_platform:
+        _serve_demo(db_path, work / "out", port, config)
+
+
+def _serve_demo(db_path: Path, out_dir: Path, port: int, config: Any) -> None:
+    """Add the demo accounts, print them, and serve the platform until Ctrl+C."""
+    from govwatch.cli.serve import run_platform
+    from govwatch.cli.users import add_demo_accounts
+    from govwatch.core.schema import open_db
+    from govwatch.reports.settings import ReportSettings
+
+    db = open_db(db_path)
+    try:
+        accounts = add_demo_accounts(db)
+    finally:
+        db.close()
+    click.echo("\n纠错平台 demo accounts (passwords made for this run):")
+    click.echo(render(accounts, "table"))
+    run_platform(db_path, out_dir, "127.0.0.1", port,
+                 report_settings=ReportSettings.from_mapping(config.rectification),
+                 timezone=config.timezone)
 
 

@@ -279,6 +279,37 @@ def compact_storage(db: sqlite_utils.Database) -> None:
 
 # Append only: the position of a migration (from 1) is the schema version it brings a
 # database to (PRAGMA user_version).
+def platform_users(db: sqlite_utils.Database) -> None:
+    """The 纠错 platform's tables (accounts, their units, sessions, sign-in attempts, answers
+    and proof files) and the columns of an issue's 已整改 answer (who, when)."""
+    add_missing_columns(db, "issues", {"answered_by": str, "answered_at": str})
+    db["users"].create(
+        {"id": int, "login": str, "password_hash": str, "role": str, "disabled": int,
+         "created_at": str}, pk="id", if_not_exists=True)
+    db["user_units"].create({"user_id": int, "unit": str}, pk=("user_id", "unit"),
+                            foreign_keys=[("user_id", "users", "id")], if_not_exists=True)
+    db["sessions"].create(
+        {"token_hash": str, "user_id": int, "created_at": str, "expires_at": str},
+        pk="token_hash", foreign_keys=[("user_id", "users", "id")], if_not_exists=True)
+    db["login_attempts"].create(
+        {"id": int, "login": str, "remote": str, "at": float, "ok": int}, pk="id",
+        if_not_exists=True)
+    db["answers"].create(
+        {"id": int, "issue_id": int, "user_id": int, "at": str, "note": str}, pk="id",
+        foreign_keys=[("issue_id", "issues", "id"), ("user_id", "users", "id")],
+        if_not_exists=True)
+    db["proof_files"].create(
+        {"id": int, "answer_id": int, "issue_id": int, "stored_name": str,
+         "original_name": str, "content_type": str, "size": int, "sha256": str}, pk="id",
+        foreign_keys=[("answer_id", "answers", "id"), ("issue_id", "issues", "id")],
+        if_not_exists=True)
+    for table, columns, unique in (("users", ["login"], True), ("sessions", ["user_id"], False),
+                                   ("login_attempts", ["login", "at"], False),
+                                   ("answers", ["issue_id"], False),
+                                   ("proof_files", ["issue_id"], False)):
+        db[table].create_index(columns, unique=unique, if_not_exists=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_scan_sites_discovered_unsettled", scan_sites_discovered_unsettled),
     Migration("0002_scan_sites_capped", scan_sites_capped),
@@ -287,4 +318,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0005_pruned_scans", pruned_scans),
     Migration("0006_sites_region", sites_region),
     Migration("0007_compact_storage", compact_storage, compact_storage_step),
+    Migration("0008_platform_users", platform_users),
 )

@@ -77,6 +77,13 @@ Tables (one row per …):
   (ETag, Last-Modified) for the next scan's conditional request, the key of the request meta
   it was read under, the scan whose rows hold it, and its leads (crawler/pages/reading.py) as
   JSON, compressed (zlib).
+- ``users``: account of the 纠错 platform (govwatch/platform/): login, argon2 password hash,
+  role (:class:`UserRole`: office, auditor, unit), whether disabled; ``user_units``: the
+  units (the ``unit`` of sites) a unit account answers for; ``sessions``: signed-in session,
+  by the SHA-256 of its cookie token, until it expires; ``login_attempts``: each sign-in
+  attempt (login, client, when, whether it succeeded), which rate-limit wrong passwords.
+- ``answers``: a unit's 已整改 answer to an issue (who, when, what was done); ``proof_files``:
+  the images or PDFs proving it, stored outside any served folder under random names.
 - ``probes``: availability probe (可用性监测) of a site's home page, outside any scan: when
   (UTC, and the local ``day``), outcome (:class:`ProbeOutcome`), seconds, status or error
   (crawler/probe.py writes them; the rule ``site.availability`` reads them).
@@ -230,7 +237,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "last_seen_on": str, "published_in": int, "published_on": str, "deadline": str,
             "deadline_estimated": int, "claimed_by": str, "claimed_at": str, "claim_note": str,
             "disputed_by": str, "dispute_reason": str, "fixed_scan": int, "fixed_on": str,
-            "updated_at": str,
+            "updated_at": str, "answered_by": str, "answered_at": str,
         },
         "pk": "id",
         "foreign_keys": [("site_id", "sites", "id")],
@@ -266,6 +273,43 @@ TABLES: dict[str, dict[str, Any]] = {
         },
         "pk": ("bulletin", "unit"),
         "foreign_keys": [("bulletin", "bulletins", "number")],
+    },
+    # govwatch/platform/: the 纠错 platform's accounts, sessions and the units' answers.
+    "users": {
+        "columns": {
+            "id": int, "login": str, "password_hash": str, "role": str, "disabled": int,
+            "created_at": str,
+        },
+        "pk": "id",
+    },
+    "user_units": {
+        "columns": {"user_id": int, "unit": str},
+        "pk": ("user_id", "unit"),
+        "foreign_keys": [("user_id", "users", "id")],
+    },
+    "sessions": {
+        "columns": {"token_hash": str, "user_id": int, "created_at": str, "expires_at": str},
+        "pk": "token_hash",
+        "foreign_keys": [("user_id", "users", "id")],
+    },
+    "login_attempts": {
+        "columns": {"id": int, "login": str, "remote": str, "at": float, "ok": int},
+        "pk": "id",
+    },
+    "answers": {
+        "columns": {
+            "id": int, "issue_id": int, "user_id": int, "at": str, "note": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("issue_id", "issues", "id"), ("user_id", "users", "id")],
+    },
+    "proof_files": {
+        "columns": {
+            "id": int, "answer_id": int, "issue_id": int, "stored_name": str,
+            "original_name": str, "content_type": str, "size": int, "sha256": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("answer_id", "answers", "id"), ("issue_id", "issues", "id")],
     },
     # crawler/probe.py: availability probes, between scans.
     "probes": {
@@ -308,6 +352,10 @@ INDEXES: dict[str, list[list[str]]] = {
     "issue_events": [["issue_id"]],
     "bulletins": [["date"]],
     "probes": [["day", "site_id"]],
+    "sessions": [["user_id"]],
+    "login_attempts": [["login", "at"]],
+    "answers": [["issue_id"]],
+    "proof_files": [["issue_id"]],
 }
 
 # What is stored once: a URL, a link as printed (target, text, kind), a reading by its hash
@@ -316,6 +364,7 @@ UNIQUE_INDEXES: dict[str, list[list[str]]] = {
     "urls": [["url"]],
     "anchors": [["target_id", "kind", "anchor_text"]],
     "readings": [["hash"]],
+    "users": [["login"]],
 }
 
 # The crawl's detail as rows, under the names and with the columns of the tables it was
@@ -437,21 +486,25 @@ def schema_version(conn: sqlite3.Connection, path: str | Path) -> int:
 def database_size(conn: sqlite3.Connection, *, tables: bool = True,
                   indexes_apart: bool = False) -> dict[str, Any]:
     """How big the database open on *conn* is: ``file`` (bytes of its pages), ``used`` (of
-    those, the pages in use) and ``tables``, the bytes of each table with its indexes
-    (SQLite's ``dbstat``, which reads every page; empty without *tables*), largest first;
+    those, the pages in use), ``tables``, the bytes of each table with its indexes (SQLite's
+    ``dbstat``, which reads every page; empty without *tables*), largest first, and
+    ``slack``, the bytes left unused inside the pages in use (None without *tables*): rows
+    deleted from a page that still holds others, which no vacuum but a full one gives back;
     *indexes_apart*: each index on its own, named ``table.index``. Checkpoint the WAL first
     for the file's whole content."""
     size, count, free = (conn.execute(f"PRAGMA {name}").fetchone()[0]
                          for name in ("page_size", "page_count", "freelist_count"))
     owners = dict(conn.execute("select name, tbl_name from sqlite_master"))
     by_table: dict[str, int] = {}
-    pages_of = (conn.execute("select name, sum(pgsize) from dbstat group by name") if tables
-                else ())
-    for name, pages in pages_of:
+    slack = 0 if tables else None
+    pages_of = (conn.execute("select name, sum(pgsize), sum(unused) from dbstat group by name")
+                if tables else ())
+    for name, pages, unused in pages_of:
         owner = owners.get(name, name)
         key = f"{owner}.{name}" if indexes_apart and owner != name else owner
         by_table[key] = by_table.get(key, 0) + pages
-    return {"file": size * count, "used": size * (count - free),
+        slack += unused
+    return {"file": size * count, "used": size * (count - free), "slack": slack,
             "tables": dict(sorted(by_table.items(), key=lambda item: (-item[1], item[0])))}
 
 

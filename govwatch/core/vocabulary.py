@@ -24,6 +24,8 @@ class Pruned(enum.StrEnum):
     """What retention dropped of a scan (``pruned_scans.dropped``), each level including the
     one before it (govwatch/prune.py)."""
 
+    # the detail of every URL but those its active issues name, kept as their evidence
+    TRIMMED = "trimmed"
     DETAIL = "detail"  # pages, links, items, texts, link checks, column pages, footer facts
     SUMMARY = "summary"  # and site status, columns, findings, evaluation: the scan row stays
     SCAN = "scan"  # a failed scan resume can no longer pick, with its row
@@ -118,6 +120,7 @@ class IssueState(enum.StrEnum):
     CLAIMED = "claimed"  # 已认领: the unit claimed it (认领) and is fixing it
     OVERDUE = "overdue"  # 逾期未改: open or claimed past its deadline (限时整改)
     DISPUTED = "disputed"  # 有异议: the unit rejected it; an auditor confirms or withdraws it
+    ANSWERED = "answered"  # 已报整改: the unit says it fixed it; the next scan verifies
     FIXED = "fixed"  # 已整改: absent from a later complete scan that covered its subject
     REOPENED = "reopened"  # 再次出现: seen again after it was fixed, not yet republished
     WITHDRAWN = "withdrawn"  # 已撤销: an auditor withdrew it; never listed again
@@ -130,11 +133,12 @@ class IssueState(enum.StrEnum):
 
 _ISSUE_STATE_LABELS = {
     "new": "新发现", "open": "待认领", "claimed": "已认领", "overdue": "逾期未改",
-    "disputed": "有异议", "fixed": "已整改", "reopened": "再次出现", "withdrawn": "已撤销",
+    "disputed": "有异议", "answered": "已报整改", "fixed": "已整改", "reopened": "再次出现",
+    "withdrawn": "已撤销",
 }
 # States a later scan can still find fixed, or see again: everything not closed.
 ACTIVE_STATES = (IssueState.NEW, IssueState.OPEN, IssueState.CLAIMED, IssueState.OVERDUE,
-                 IssueState.DISPUTED, IssueState.REOPENED)
+                 IssueState.DISPUTED, IssueState.ANSWERED, IssueState.REOPENED)
 
 
 class IssueCause(enum.StrEnum):
@@ -147,8 +151,23 @@ class IssueCause(enum.StrEnum):
     DEADLINE_PASSED = "deadline_passed"  # still open or claimed after its deadline
     CLAIMED = "claimed"  # the unit claimed it (认领)
     REJECTED = "rejected"  # the unit disputed it
+    ANSWERED = "answered"  # the unit says it fixed it (已整改), with what it did and proof
+    STILL_SEEN = "still_seen"  # a scan after the unit's answer still found it: not fixed
     CONFIRMED = "confirmed"  # an auditor upheld it after a dispute
     WITHDRAWN = "withdrawn"  # an auditor withdrew it after a dispute
+
+
+class UserRole(enum.StrEnum):
+    """What an account of the 纠错 platform (``users.role``) may see and do."""
+
+    OFFICE = "office"  # 办公室: sees and does everything (decides disputes, publishes)
+    AUDITOR = "auditor"  # 审计: reads everything, changes nothing
+    UNIT = "unit"  # 责任单位: sees and answers the problems of its own units only
+
+    @property
+    def label(self) -> str:
+        """The Chinese name the platform shows."""
+        return {"office": "办公室", "auditor": "审计", "unit": "责任单位"}[self.value]
 
 
 class LinkKind(enum.StrEnum):

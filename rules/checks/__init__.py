@@ -12,6 +12,8 @@
   arithmetic, unreadable text).
 - :mod:`~rules.checks.aggregate`: ``count_at_least`` (a rule's findings on a site reach N).
 - :mod:`~rules.checks.links`: ``link_status`` (link targets of given result classes).
+- :mod:`~rules.checks.lexicon`: ``lexicon`` (wrong words of lexicon lists: renamed agencies,
+  misspelt names, wrong names of countries and regions, typos; :mod:`rules.lexicon`).
 - :mod:`~rules.checks.footer`: ``footer_fact`` (a footer identifier missing, malformed or
   linked to the wrong register), ``footer_format`` (typography and links, remarks only),
   ``footer_mismatch`` (footer identifiers that contradict each other).
@@ -25,6 +27,7 @@ from govwatch.rules.checks import (  # noqa: F401  (imported to register)
     deadline,
     footer,
     idnumber,
+    lexicon,
     links,
     pattern,
     site,

@@ -110,7 +110,9 @@ def deadline_document(scan: ScanView, rule: Rule) -> Iterator[Hit]:
     for site, documents in sorted(documents_by_site(scan, rule).items()):
         verdict = judge(rule, scan.as_of, documents)
         if verdict is not None:
-            evidence = "; ".join(f"{d.title} ({d.date or '无日期'})" for d in documents[:5])
+            # newest first, whatever order the scan's rows came in
+            shown = sorted(documents, key=lambda d: (d.date or date.min, d.title), reverse=True)
+            evidence = "; ".join(f"{d.title} ({d.date or '无日期'})" for d in shown[:5])
             yield Hit(site, verdict[1] or None, detail=verdict[0], evidence=evidence)
 
 

@@ -90,6 +90,25 @@ def test_the_ends_of_the_date_range_are_accepted(db_path: str) -> None:
 
 # 2. A --db that is not a SQLite database --------------------------------------------------------
 
+@pytest.mark.parametrize(("args", "said"), [
+    (["bulletin", "--format", "pdf"], "Invalid value for '--format': 'pdf' is not one of"),
+    (["scan", "--bogus"], "No such option '--bogus'"),
+    (["claim"], "Missing argument 'ISSUE...'"),
+    (["frob"], "No such command 'frob'"),
+])
+def test_a_usage_error_is_one_line_naming_the_help_to_read(args: list[str], said: str) -> None:
+    err = bad_input(*args)
+    assert said in err
+    assert err.rstrip().endswith(f"(see: govwatch {args[0]} --help)" if args[0] != "frob"
+                                 else "(see: govwatch --help)")
+
+
+def test_a_group_named_without_a_command_shows_its_help() -> None:
+    code, _, err = run("sites")
+    assert code == 2 and err.startswith("Usage: ") and " sites [OPTIONS] COMMAND" in err
+    assert "check" in err
+
+
 def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     text = tmp_path / "notes.txt"
     text.write_text("这不是数据库 / not a database\n" * 100, encoding="utf-8")

@@ -24,10 +24,10 @@ from govwatch.cli import OUT_DIR, AliasOption, cli
 # The commands that read the config file, and those judging at a day: the aliases must reach
 # every one of them (a command dropping the shared option shows up here too).
 CONFIG_COMMANDS = {"sites check", "scan", "claim", "reject", "confirm", "withdraw", "bulletin",
-                   "scorecard", "schedule", "prune"}
+                   "scorecard", "schedule", "prune", "serve"}
 AS_OF_COMMANDS = {"scan", "evaluate", "bulletin", "scorecard", "prune"}
 # Every command writing report files into a folder.
-WRITERS = {"bulletin", "scorecard", "schedule"}
+WRITERS = {"bulletin", "scorecard", "schedule", "serve"}  # serve: its publish button
 
 
 def commands(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> Iterator[

@@ -40,8 +40,11 @@ FIXTURE = Path(__file__).parent / "fixtures" / "previous_release.db"
 # What the previous release's tables lacked, and the migrations that add it (appended, in
 # this order).
 NEW_COLUMNS = {"scan_sites": ("discovered", "unsettled", "capped"),
-               "footer_facts": ("link", "note"), "sites": ("region",)}
-NEW_TABLES = {"pruned_scans"}  # made empty by its migration
+               "footer_facts": ("link", "note"), "sites": ("region",),
+               "issues": ("answered_by", "answered_at")}
+# made empty by their migrations
+NEW_TABLES = {"pruned_scans", "users", "user_units", "sessions", "login_attempts", "answers",
+              "proof_files"}
 # The tables of the compact store (migration compact_storage): the crawl's detail tables became
 # views of them, of the same names and columns.
 COMPACT_TABLES = {"urls", "anchors", "readings", "reading_links", "reading_items",

@@ -16,6 +16,7 @@ from govwatch.reports import ReportError
 from govwatch.reports import store as reports_store
 from govwatch.reports.bulletin import publish_bulletin
 from govwatch.reports.tracker import (
+    answer,
     claim,
     confirm,
     issue_list,
@@ -310,6 +311,36 @@ def test_a_dispute_pauses_publication_of_a_new_issue(world: World) -> None:
     assert confirm(world.db, icp) == IssueState.NEW
     second = publish_bulletin(world.db, day("2026-10-09"))
     assert [r["issue"] for r in second["new"]] == [icp]
+
+
+def test_an_answer_waits_for_a_scan_that_no_longer_finds_the_problem(world: World) -> None:
+    tracked(world, "2026-09-28", [STALE, ICP])
+    publish_bulletin(world.db, day("2026-09-30"))
+    stale, icp = issue_of(world, STALE)["id"], issue_of(world, ICP)["id"]
+    with pytest.raises(ReportError, match="note must not be blank"):
+        answer(world.db, stale, by="王伟", note=" ")
+    claim(world.db, [stale], by="王伟")
+    answer(world.db, stale, by="王伟", note="已更新栏目", at="2026-10-08T09:00:00+08:00",
+           actor="jtj")
+    answer(world.db, icp, by="李娜", note="已补备案号", at="2026-10-08T10:00:00+08:00")
+    assert issue_of(world, STALE)["state"] == IssueState.ANSWERED
+    event = reports_store.issue_events(world.db, stale)[-1]
+    assert (event["cause"], event["actor"], event["note"]) == ("answered", "jtj", "已更新栏目")
+    # a scan of the answer's own day may predate the fix: it refutes nothing
+    tracked(world, "2026-10-08", [STALE, ICP])
+    assert issue_of(world, STALE)["state"] == IssueState.ANSWERED
+    # a later scan: the column is fixed, the footer still lacks its number
+    tracked(world, "2026-10-09", [ICP])
+    assert issue_of(world, STALE)["state"] == IssueState.FIXED
+    icp_row = issue_of(world, ICP)
+    assert icp_row["state"] == IssueState.OPEN  # back where it was; the deadline stands
+    assert icp_row["deadline"] is not None
+    last = reports_store.issue_events(world.db, icp)[-1]
+    assert (last["cause"], last["from_state"], last["to_state"]) == (
+        "still_seen", "answered", "open")
+    assert "复查仍发现" in last["note"]
+    with pytest.raises(ReportError, match="is fixed: only open or claimed or overdue"):
+        answer(world.db, stale, by="王伟", note="again")
 
 
 def test_working_days_follow_the_holiday_schedule() -> None:

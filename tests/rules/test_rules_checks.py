@@ -343,6 +343,18 @@ def test_annual_report_missing_only_after_31_january(tmp_path, as_of, missing):
         assert found[0].subject_url == home_url("a") and "2026 年度" in found[0].detail
 
 
+def test_the_reports_found_are_listed_newest_first(tmp_path):
+    scan = ScanBuilder(tmp_path / "g.db")  # judged 2026-11-24: 2025 is due, none found
+    titles = {year: f"某某县交通运输局{year}年政府信息公开工作年度报告" for year in range(2019, 2025)}
+    scan.column("a", "年报", "annual-report", [f"{year + 1}-01-2{year % 7}" for year in
+                                               (2021, 2024, 2019, 2023, 2020, 2022)],
+                titles=[titles[year] for year in (2021, 2024, 2019, 2023, 2020, 2022)])
+    evidence = scan.findings("annual_report.missing")[0].evidence
+    # the five newest of six, newest first, whatever order the list gave them in
+    assert evidence.split("; ") == [f"{titles[year]} ({year + 1}-01-2{year % 7})"
+                                    for year in (2024, 2023, 2022, 2021, 2020)]
+
+
 def test_the_report_year_comes_from_the_title_not_the_date(tmp_path):
     scan = ScanBuilder(tmp_path / "g.db", sites=("a", "b"))  # judged 2026-11-24: 2025 is due
     scan.column("a", "年报", "annual-report", ["2026-01-10"],
@@ -421,13 +433,14 @@ def test_annual_report_late_after_31_january(scan, published, late):
         assert found[0].subject_url == home_url("a") + "年报/0.html"
 
 
-def test_a_finding_lists_the_first_five_documents_it_saw(scan):
-    titles = [f"某某局{year}年政府信息公开工作年度报告" for year in range(2018, 2024)]
-    scan.column("a", "年报", "annual-report", ["2024-01-20", None, *["2019-01-20"] * 4],
+def test_a_finding_lists_undated_documents_after_the_dated_ones(scan):
+    titles = [f"某某局{year}年政府信息公开工作年度报告" for year in range(2018, 2023)]
+    scan.column("a", "年报", "annual-report", ["2024-01-20", None, *["2019-01-20"] * 3],
                 titles=titles)
     (missing,) = scan.findings("annual_report.missing")
-    assert missing.evidence == (f"{titles[0]} (2024-01-20); {titles[1]} (无日期); "
-                                + "; ".join(f"{t} (2019-01-20)" for t in titles[2:5]))
+    assert missing.evidence == (f"{titles[0]} (2024-01-20); "
+                                + "; ".join(f"{t} (2019-01-20)" for t in titles[:1:-1])
+                                + f"; {titles[1]} (无日期)")
 
 
 def test_the_earliest_copy_decides_lateness_and_undated_copies_are_not_judged(scan):

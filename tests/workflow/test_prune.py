@@ -64,15 +64,18 @@ FATES: dict[int, tuple[Pruned | None, str]] = {
     10: (Pruned.DETAIL, "older than the 3 newest complete scans"),
     9: (None, "reported by bulletin 第4期"),  # 第5期 reports scan 12, one of the newest
     8: (Pruned.DETAIL, "older than the 3 newest complete scans"),
-    7: (None, "evidence of active issue 3"),  # the stale column was first seen there
+    7: (Pruned.TRIMMED, "only the evidence of active issue 3"),  # stale column first seen
     6: (Pruned.SCAN, "failed before complete scan 13: resume never picks it"),
     5: (Pruned.DETAIL, "older than the 3 newest complete scans"),
     4: (Pruned.SUMMARY, "judged on 2020-03-23, before the summary window (from 2021-11-30)"),
     3: (Pruned.SUMMARY, "before the summary window"),  # 第2期 is no longer among the newest
     2: (Pruned.SUMMARY, "before the summary window"),
-    1: (None, "evidence of active issue 2"),  # the ICP problem, first seen there, still open
+    1: (Pruned.TRIMMED, "evidence of active issue 2"),  # ICP: first seen there, still open
 }
-WHOLE = {1, 7, 9, 11, 12, 13, 14}  # every detail row kept
+WHOLE = {9, 11, 12, 13, 14}  # every detail row kept
+# Trimmed: only the detail of the URLs their active issues name (the page of the ICP problem,
+# the stale column), with its summary (findings) even before the summary window.
+EVIDENCE = {1: {SX}, 7: {JTJ + "gzdt/"}}
 SUMMARY_ONLY = {5, 8, 10}
 NO_SUMMARY = {2, 3, 4}  # their scans row only
 GONE = {6}
@@ -167,6 +170,8 @@ def test_pruning_keeps_what_active_issues_bulletins_and_the_audit_trail_need(
     bulletins = {b["date"]: json.loads(b["content"]) for b in open_db(db_path)["bulletins"].rows}
     rendered = {when: render_bulletin(db_path, when, tmp_path / f"before-{when}")
                 for when in bulletins}
+    pages_before = {scan_id: pages_of(db_path, scan_id) for scan_id in EVIDENCE}
+    assert all(len(pages) > len(EVIDENCE[scan_id]) for scan_id, pages in pages_before.items())
     result = prune(db_path, RETENTION, TODAY)
     assert {fate.scan_id: fate.drop for fate in result.due} == {
         scan_id: drop for scan_id, (drop, _) in FATES.items() if drop}
@@ -174,11 +179,16 @@ def test_pruning_keeps_what_active_issues_bulletins_and_the_audit_trail_need(
     for table in NEVER_PRUNED:
         assert after[table] == before[table], table
     for table in SCANTABLES:
-        assert scan_ids_in(db_path, table) == WHOLE, table
+        assert scan_ids_in(db_path, table) <= WHOLE | EVIDENCE.keys(), table
+        assert scan_ids_in(db_path, table) >= WHOLE, table
         for scan_id in WHOLE:  # kept rows are kept whole
             assert of_scan(after[table], scan_id) == of_scan(before[table], scan_id), table
+    for scan_id, urls in EVIDENCE.items():  # the evidence kept, the rest of the detail gone
+        kept = pages_of(db_path, scan_id)
+        assert set(kept) == urls
+        assert kept == {url: row for url, row in pages_before[scan_id].items() if url in urls}
     for table in SUMMARY_TABLES:
-        expected = WHOLE | SUMMARY_ONLY
+        expected = WHOLE | SUMMARY_ONLY | EVIDENCE.keys()
         if table == "findings":
             expected -= {14}  # an unfinished scan has no findings
         assert scan_ids_in(db_path, table) == expected, table
@@ -201,6 +211,19 @@ def test_pruning_keeps_what_active_issues_bulletins_and_the_audit_trail_need(
             assert issue["fingerprint"] in {f["fingerprint"] for f in json.loads(out)}
             assert db.execute("select count(*) from pages where scan_id = ? and url = ?",
                               [scan_id, issue["subject_url"]]).fetchone()[0] == 1
+
+
+def pages_of(path: Path, scan_id: int) -> dict[str, tuple]:
+    """The page rows of *scan_id* (the ``pages`` view: URL, status, title, text…) by URL, with
+    the texts they read (``page_texts``)."""
+    conn = sqlite3.connect(path)
+    try:
+        return {row[0]: row for row in conn.execute(
+            "select p.url, p.status, p.title, p.pub_date, t.text from pages p left join "
+            "page_texts t on t.scan_id = p.scan_id and t.url = p.url where p.scan_id = ?",
+            [scan_id])}
+    finally:
+        conn.close()
 
 
 def of_scan(table_rows: list[tuple], scan_id: int) -> list[tuple]:
@@ -349,14 +372,15 @@ def test_the_command_says_what_it_would_drop_then_drops_it(db_path: Path, tmp_pa
     assert rows(db_path) == before
     code, out, err = run(*args)
     assert code == 0
-    what = {Pruned.DETAIL: "its detail", Pruned.SUMMARY: "its detail and summary",
+    what = {Pruned.TRIMMED: "its detail but its active issues' evidence",
+            Pruned.DETAIL: "its detail", Pruned.SUMMARY: "its detail and summary",
             Pruned.SCAN: "it whole"}
     dropped = [f"scan {scan_id}: dropped {what[drop]}" for scan_id, (drop, _) in FATES.items()
                if drop]
     assert [line.split(" (")[0] for line in err.splitlines()] == dropped
     assert "kept whole: the 3 newest complete scans (scans 11-13)" in out
-    assert "dropped the detail of 3 scans, detail and summary of 3 scans, 1 failed scan " \
-        "whole" in out
+    assert "dropped the detail of 2 scans but their issues' evidence, the detail of 3 scans, " \
+        "detail and summary of 3 scans, 1 failed scan whole" in out
     assert "(incremental vacuum)" in out
     code, out, err = run(*args)
     assert (code, err) == (0, "")
@@ -376,5 +400,5 @@ def test_a_quiet_prune_says_only_what_it_did(source: Path, tmp_path: Path) -> No
                          "2026-11-30", "--quiet")
     assert (code, err) == (0, "")  # no progress lines
     # The defaults: 8 whole scans (5 to 13, but the failed 6), the scans of the 8 newest
-    # bulletins (scan 3 too), 5 years of summaries.
+    # bulletins (scans 1 and 3 too), 5 years of summaries.
     assert "dropped detail and summary of 2 scans, 1 failed scan whole" in out
