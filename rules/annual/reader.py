@@ -477,14 +477,16 @@ def read_report(pages: Sequence[str], title: str | None = None,
     templates = builtin_templates() if templates is None else templates
     text = _Text(join_pages(pages))
     title_end = None
-    if title is None and title_pattern is not None:
-        match = title_pattern.search(text.text)
-        if match:
-            title, title_end = _title_around(text.text, match), match.end()
-    elif title is not None:
+    if title is not None:
         folded = fold(title).strip()
         found = text.text.find(folded)
         title_end = found + len(folded) if found >= 0 else None
+    if title_end is None and title_pattern is not None:
+        # where the text prints its title (a page's title may add the site's name)
+        match = title_pattern.search(text.text)
+        if match:
+            title_end = match.end()
+            title = title or _title_around(text.text, match)
     year = title_year(title_pattern, fold(title)) if title and title_pattern else None
 
     by_template = {}

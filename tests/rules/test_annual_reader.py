@@ -311,3 +311,13 @@ def test_prose_before_a_table_naming_its_outcomes_is_not_read_as_rows():
     assert (read["new"], read["granted"], read["unavailable_not_held"], read["total"]) == (
         (3, 0, 0, 0, 0, 0, 3), (2, 0, 0, 0, 0, 0, 2), (1, 0, 0, 0, 0, 0, 1),
         (3, 0, 0, 0, 0, 0, 3))
+
+
+def test_a_page_title_with_the_site_name_still_finds_the_body_after_it():
+    # no statistics period: the year opening the body, after the title the text prints
+    text = "\n".join(["首页 > 年报", "某某局2024年政府信息公开工作年度报告", "2024年，本局……。",
+                      *HEADINGS])
+    reading = read_report([text], title="某某局2024年政府信息公开工作年度报告_年报_某某局",
+                          title_pattern=TITLE)
+    assert (reading.title_year, reading.period_year, reading.period_source) == (2024, 2024,
+                                                                               "正文开头")
