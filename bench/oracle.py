@@ -45,10 +45,14 @@ def expected_findings(
     columns: Iterable[Column], reports: Iterable[tuple[int, date, str]],
     footer_valid: Mapping[str, bool], home_newest: date | None = None, *,
     footer_remarks: bool = False, footer_mismatch: bool = False,
+    unreadable_reports: Iterable[str] = (), website_report: bool | None = None,
 ) -> dict[str, set[str]]:
     """Rule id -> subject paths ("/" for the site itself). *reports* are (year, date, url);
     *footer_remarks*: an identifier is written loosely or not linked to its register;
-    *footer_mismatch*: two identifiers of the footer disagree."""
+    *footer_mismatch*: two identifiers of the footer disagree; *unreadable_reports*: URLs of
+    the due year's reports published in a form whose text the scan does not hold (a PDF);
+    *website_report*: whether the site publishes its 政府网站工作年度报表 for the due year
+    (None: not judged)."""
     columns = list(columns)
     out: dict[str, set[str]] = defaultdict(set)
     if home_newest is not None and home_newest < CUTOFFS["news"]:
@@ -68,6 +72,9 @@ def expected_findings(
         out["annual_report.missing"].add("/")
     elif due[0][0] > REPORT_DUE:
         out["annual_report.late"].add(path_of(due[0][1]))
+    out["annual_report.unreadable"] = {path_of(url) for url in unreadable_reports}
+    if website_report is False:
+        out["website_report.missing"].add("/")
     for kind, valid in footer_valid.items():
         if kind in ("icp", "psb", "site_code", "conac", "jiucuo") and not valid:
             out[f"footer.{kind}"].add("/")

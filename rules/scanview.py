@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -39,6 +39,19 @@ def in_list(prefix: str, values: Iterable[str]) -> tuple[str, dict[str, str]]:
     """SQL for ``in (...)`` over named params (``:r0, :r1``) and those params."""
     names = {f"{prefix}{n}": str(v) for n, v in enumerate(values)}
     return ", ".join(f":{name}" for name in names), names
+
+
+def _page_text(scan: ScanView, url: str) -> list[str] | None:
+    """An HTML page's stored text (``page_texts``), as one page."""
+    for row in scan.rows("select text from page_texts where scan_id = :scan and url = :url "
+                         "and text is not null limit 1", {"url": url}):
+        return [row["text"]]
+    return None
+
+
+# Where the text of a document comes from, in order: ``fn(scan, url) -> pages or None``.
+# The text extracted from attachments, page by page, joins this list as one more source.
+TEXT_SOURCES: list[Callable[[ScanView, str], list[str] | None]] = [_page_text]
 
 
 class ScanError(LookupError):
@@ -116,6 +129,17 @@ class ScanView:
         if isinstance(params, Mapping):
             params = {"scan": self.scan_id, **params}
         yield from self._conn.execute(sql, params)
+
+    def report_texts(self, url: str) -> list[str] | None:
+        """The text of the document at *url* as this scan holds it, one string per page, or
+        None when it holds none. Each of :data:`TEXT_SOURCES` is asked in turn: an HTML
+        page's stored text is one page; a source of attachments' extracted pages (PDF, DOC…)
+        is added to that list."""
+        for source in TEXT_SOURCES:
+            pages = source(self, url)
+            if pages is not None:
+                return pages
+        return None
 
     def home_url(self, site_id: str) -> str:
         """The configured home page URL of *site_id*."""

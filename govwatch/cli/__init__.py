@@ -16,6 +16,7 @@ platform), register themselves on the ``cli`` group when imported below.
 
 from govwatch.cli import (  # noqa: F401  (they register)
     crawl,
+    reportcheck,
     rules,
     schedule,
     serve,

@@ -89,6 +89,7 @@ _INDICATOR_LABELS = {
     "site": "网站可用性", "homepage": "首页更新", "column": "栏目更新", "footer": "网站标识",
     "link": "链接可用性", "annual_report": "信息公开年报", "privacy": "个人信息保护",
     "text": "页面内容", "content": "内容准确性", "document": "附件文档",
+    "website_report": "网站工作年度报表",
 }
 
 

@@ -8,6 +8,8 @@
 - :mod:`~rules.checks.availability`: ``availability`` (站点无法访问 over a week of probes).
 - :mod:`~rules.checks.columns`: ``column_freshness`` (栏目不更新), ``column_empty`` (空白栏目).
 - :mod:`~rules.checks.deadline`: ``deadline_document`` (a yearly document due by a date).
+- :mod:`~rules.checks.annual`: ``annual_report`` (the due year's reports read: structure,
+  arithmetic, unreadable text).
 - :mod:`~rules.checks.aggregate`: ``count_at_least`` (a rule's findings on a site reach N).
 - :mod:`~rules.checks.links`: ``link_status`` (link targets of given result classes).
 - :mod:`~rules.checks.lexicon`: ``lexicon`` (wrong words of lexicon lists: renamed agencies,
@@ -19,6 +21,7 @@
 
 from govwatch.rules.checks import (  # noqa: F401  (imported to register)
     aggregate,
+    annual,
     availability,
     columns,
     deadline,

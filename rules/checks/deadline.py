@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from govwatch.rules.annual.reader import title_year
 from govwatch.rules.model import Hit, Rule
 from govwatch.rules.params import Choice, MonthDayKind, Param, Regex, Text, as_date
 from govwatch.rules.registry import check
 from govwatch.rules.scanview import ScanView
 
-_CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 _CANDIDATES = """
     select site_id, title, date, url, null from items
     where scan_id = :scan and title like :like and regexp(:regex, title)
@@ -59,18 +59,20 @@ class Document:
 
 def year_of(rule: Rule, title: str) -> int | None:
     """The year a title names, by the rule's ``title_regex`` (None if it does not match)."""
-    match = rule.params["title_regex"].search(title)
-    if match is None:
-        return None
-    digits = match["year"].translate(_CHINESE_DIGITS)
-    return int(digits) if digits.isdigit() else None
+    return title_year(rule.params["title_regex"], title)
+
+
+def due_period(rule: Rule, as_of: date) -> tuple[int, date] | None:
+    """(the year judged, its due day) at *as_of*, or None before the due day has passed."""
+    period, due = as_of.year - 1, rule.params["due"].in_year(as_of.year)
+    return None if as_of <= due else (period, due)
 
 
 def judge(rule: Rule, as_of: date, documents: Iterable[Document]) -> tuple[str, str] | None:
     """(detail, subject URL or '') when *documents* of one site break *rule* at *as_of*."""
-    period, due = as_of.year - 1, rule.params["due"].in_year(as_of.year)
-    if as_of <= due:
+    if (judged := due_period(rule, as_of)) is None:
         return None
+    period, due = judged
     mine = [d for d in documents if year_of(rule, d.title) == period]
     if rule.params["raise_when"] == "missing":
         if mine:
@@ -105,6 +107,19 @@ def _validate(rule: Rule) -> str | None:
 )
 def deadline_document(scan: ScanView, rule: Rule) -> Iterator[Hit]:
     """A yearly document missing after its due day, or published after it."""
+    for site, documents in sorted(documents_by_site(scan, rule).items()):
+        verdict = judge(rule, scan.as_of, documents)
+        if verdict is not None:
+            # newest first, whatever order the scan's rows came in
+            shown = sorted(documents, key=lambda d: (d.date or date.min, d.title), reverse=True)
+            evidence = "; ".join(f"{d.title} ({d.date or '无日期'})" for d in shown[:5])
+            yield Hit(site, verdict[1] or None, detail=verdict[0], evidence=evidence)
+
+
+def documents_by_site(scan: ScanView, rule: Rule) -> dict[str, list[Document]]:
+    """Every copy of the rule's documents the scan saw, by site (every site of the scan,
+    maybe with none): list items, pages and links to attachments whose title the rule's
+    ``title_regex`` matches, each with the date that counts for it."""
     by_site: dict[str, list[Document]] = {site: [] for site in scan.sites}
     for site, title, day, url, source_title in scan.rows(
             _CANDIDATES, {"like": f"%{rule.params['keyword']}%",
@@ -115,10 +130,4 @@ def deadline_document(scan: ScanView, rule: Rule) -> Iterator[Hit]:
         if linked_from is not None and linked_from != year_of(rule, title):
             day = None
         by_site.setdefault(site, []).append(Document(title, as_date(day), url))
-    for site, documents in sorted(by_site.items()):
-        verdict = judge(rule, scan.as_of, documents)
-        if verdict is not None:
-            # newest first, whatever order the scan's rows came in
-            shown = sorted(documents, key=lambda d: (d.date or date.min, d.title), reverse=True)
-            evidence = "; ".join(f"{d.title} ({d.date or '无日期'})" for d in shown[:5])
-            yield Hit(site, verdict[1] or None, detail=verdict[0], evidence=evidence)
+    return by_site

@@ -31,8 +31,13 @@ def truth(portal: str) -> dict[str, set[str]]:
     reports = [(r["year"], r["date"], r["url"]) for r in data["annual_reports"]]
     footer = {kind: fact["valid"] for kind, fact in data["footer"].items()}
     remarks = any("note" in fact for fact in data["footer"].values())
+    # The due year's reports published only as PDF: the scan holds no text of them. The
+    # HTML ones follow the 2021 template, and their tables add up (tests/portals).
+    unreadable = [r["url"] for r in data["annual_reports"] if r["year"] == 2025
+                  and r["form"] != "html"]
     return expected_findings(columns, reports, footer, data["home"]["newest_date"],
-                             footer_remarks=remarks)
+                             footer_remarks=remarks, unreadable_reports=unreadable,
+                             website_report=False)  # none of the portals publishes one
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,103 @@
+"""``govwatch report-check``: what it prints and how it exits, on files and on a URL."""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from support.cli import run
+
+FIXTURES = Path(__file__).parent.parent / "rules" / "fixtures" / "annual"
+HEADINGS = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况",
+            "六、其他需要报告的事项"]
+
+
+def lines_with(stdout: str, *parts: str) -> list[str]:
+    return [ln for ln in stdout.splitlines() if all(p in ln for p in parts)]
+
+
+def test_a_report_that_holds_exits_0_and_prints_what_was_read():
+    code, out, _ = run("report-check", str(FIXTURES / "lushan-2020.txt"))
+    assert code == 0
+    assert "模板：政府信息公开工作年度报告格式（国办公开办函〔2021〕30号）（gov-2021）" in out
+    assert "标题：庐山市交通运输局2020年政府信息公开工作年度报告（年度 2020）" in out
+    assert lines_with(out, "✓", "六、其他需要报告的事项", "三、其他需要报告的事项")
+    assert lines_with(out, "行政许可", "1448 62 1550")
+    assert len(lines_with(out, "✓", "表三", "第一项加第二项之和等于第三项加第四项之和")) == 7
+    assert "✗" not in out and out.rstrip().endswith("结论：全部成立")
+
+
+def test_a_failed_identity_exits_3_and_shows_both_sides(tmp_path):
+    text = (FIXTURES / "lushan-2020.txt").read_text(encoding="utf-8")
+    path = tmp_path / "changed.txt"
+    path.write_text(text.replace("一、本年新收政府信息公开申请数量 |\n0 |",
+                                 "一、本年新收政府信息公开申请数量 |\n5 |"), encoding="utf-8")
+    code, out, _ = run("report-check", str(path))
+    assert code == 3
+    [line] = lines_with(out, "✗", "自然人", "第一项加第二项之和")
+    assert "一 5 + 二 0 = 5" in line and "（七）总计 0 + 四 0 = 0" in line
+    assert out.rstrip().endswith("结论：存在问题")
+
+
+def test_html_as_json_with_the_structure_judged():
+    code, out, _ = run("report-check", str(FIXTURES / "report-2021.html"), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["template"] == "gov-2021" and data["title_year"] == 2024
+    assert data["structure"] == {"template": "gov-2021", "ok": True, "missing": [],
+                                 "misordered": False, "detail": ""}
+    [table] = [t for t in data["tables"] if t["key"] == "applications"]
+    assert table["rows"][0]["values"] == [6, 2, 0, 0, 1, 0, 9]
+    assert data["identities"] and all(c["holds"] for c in data["identities"])
+
+
+def test_a_missing_section_exits_3(tmp_path):
+    path = tmp_path / "report.txt"
+    path.write_text("\n".join(["某某局2024年政府信息公开工作年度报告", *HEADINGS[:3],
+                               "一、本年新收政府信息公开申请数量 0 0 0 0 0 0 0",
+                               "（七）总计 0 0 0 0 0 0 0", *HEADINGS[4:]]), encoding="utf-8")
+    code, out, _ = run("report-check", str(path))
+    assert code == 3
+    assert lines_with(out, "✗", "四、政府信息公开行政复议、行政诉讼情况", "缺失")
+
+
+def test_text_without_a_report_exits_4(tmp_path):
+    path = tmp_path / "scan.txt"
+    path.write_text("2024年政府信息公开工作年度报告\n（本报告为扫描图片）", encoding="utf-8")
+    code, out, _ = run("report-check", str(path))
+    assert code == 4 and "模板：未识别" in out
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("absent.txt", "no such file"),
+    ("report.pdf", "attachments need the document extractor"),
+])
+def test_bad_input_exits_2(tmp_path, name, message):
+    if name.endswith(".pdf"):
+        (tmp_path / name).write_bytes(b"%PDF-1.4\n")
+    code, _, err = run("report-check", str(tmp_path / name))
+    assert code == 2 and message in err
+
+
+@pytest.fixture
+def served():
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(FIXTURES))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_url_on_a_private_address_needs_allow_private(served):
+    url = f"{served}/report-2021.html"
+    code, _, err = run("report-check", url)
+    assert code == 2 and "private address" in err and "--allow-private" in err
+    code, out, _ = run("report-check", url, "--allow-private")
+    assert code == 0 and "某某县农业农村局2024年政府信息公开工作年度报告" in out
