@@ -13,9 +13,10 @@ scan by scan:
   complete scans, when an active issue was first or last seen in it (its evidence), or when
   one of the ``keep_bulletin_scans`` newest bulletins reports it;
 - any other complete scan loses its detail (pages, links, items, texts, link checks,
-  column pages, footer facts); judged before the summary window (``keep_summary_years``),
-  its summary too (site status, columns, findings, evaluation). Its ``scans`` row stays:
-  tracked scans, bulletins and the audit trail name it.
+  column pages, footer facts, the attachments it saw and the texts no other scan holds);
+  judged before the summary window (``keep_summary_years``), its summary too (site
+  status, columns, findings, evaluation). Its ``scans`` row stays: tracked scans, bulletins
+  and the audit trail name it.
 
 Never pruned: issues, their audit trail (``issue_events``), bulletins and their per-unit
 counts, tracked scans, sites, probes. A published bulletin is stored with its content, so

@@ -41,7 +41,9 @@ FIXTURE = Path(__file__).parent / "fixtures" / "previous_release.db"
 # this order).
 NEW_COLUMNS = {"scan_sites": ("discovered", "unsettled", "capped"),
                "footer_facts": ("link", "note"), "sites": ("region",)}
-NEW_TABLES = {"pruned_scans"}  # made empty by its migration
+# made empty by their migrations: retention's record; attachments, their texts and views
+NEW_TABLES = {"pruned_scans", "document_contents", "document_parts", "scan_documents",
+              "documents", "document_pages"}
 # The tables of the compact store (migration compact_storage): the crawl's detail tables became
 # views of them, of the same names and columns.
 COMPACT_TABLES = {"urls", "anchors", "readings", "reading_links", "reading_items",
