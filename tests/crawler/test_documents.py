@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
+from support.documents import pdf_of_pages
 
 from govwatch.core.vocabulary import DocumentStatus
 from govwatch.crawler.documents import (
@@ -101,19 +101,8 @@ def test_the_format_is_sniffed_from_the_bytes_not_the_name():
     assert extract_bytes(docx, "misnamed.pdf").status == "read"
 
 
-def _pdf_of_pages(count: int) -> bytes:
-    pdf = pdfium.PdfDocument.new()
-    for _ in range(count):
-        pdf.new_page(100, 100)
-    import io
-
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()
-
-
 def test_a_pdf_of_thousands_of_pages_stops_at_the_page_limit():
-    data = _pdf_of_pages(5000)
+    data = pdf_of_pages(5000)
     started = time.monotonic()
     got = extract_bytes(data, "huge.pdf", Limits(max_pages=1000))
     assert got.status == "too_large" and "5000" in got.reason

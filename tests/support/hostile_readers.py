@@ -26,3 +26,15 @@ def crash(data: bytes, name: str, limits: Any) -> Any:
     import os
 
     os._exit(7)
+
+
+def counting(data: bytes, name: str, limits: Any) -> Any:
+    """The usual reader, which first notes the document's name in the file named by the
+    environment's ``GOVWATCH_TEST_READS``: how a test counts what a scan read."""
+    import os
+
+    from govwatch.crawler.documents import extract_bytes
+
+    with open(os.environ["GOVWATCH_TEST_READS"], "a", encoding="utf-8") as log:
+        log.write(name + "\n")
+    return extract_bytes(data, name, limits)
