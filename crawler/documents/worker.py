@@ -4,13 +4,17 @@ Reads jobs from its standard input and writes each one's :class:`Extraction` to 
 standard output, as length-prefixed pickles (:func:`send`, :func:`receive`), until its
 input closes. It limits its own address space first (``RLIMIT_AS``), so a document that
 makes a reader balloon ends in a MemoryError (``too_large``) or in the worker's death,
-never in the crawl's; its time is limited by the pool, which kills it.
+never in the crawl's; its time is limited by the pool, which kills it. It ends itself when
+the process that started it dies.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
+import threading
+import time
 from typing import Any
 
 from govwatch.crawler.documents.frames import receive, send
@@ -30,8 +34,22 @@ def _limit_memory(limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def _watch_parent() -> None:
+    """End this worker when the process that started it is gone (killed outright, it
+    could not kill us): a reader stuck on a document would otherwise outlive the crawl."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def main() -> None:
     """Serve jobs ``(reader, data, name, limits)`` until standard input closes."""
+    _watch_parent()
     source, sink = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a reader that prints must not break the frames
     limited = False

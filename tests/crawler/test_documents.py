@@ -3,6 +3,10 @@ pool's limits against documents and readers that would hang or balloon."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -153,3 +157,33 @@ def test_extract_file_reads_one_local_file(tmp_path):
     big = tmp_path / "big.pdf"
     big.write_bytes((FIXTURES / "notice.pdf").read_bytes())
     assert extract_file(big, Limits(max_bytes=100)).status == "too_large"
+
+
+def test_a_worker_outlives_no_crawl_that_was_killed(tmp_path):
+    """A worker stuck on a document ends when the process that started it is killed."""
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import sys, time\n"
+        "from govwatch.crawler.documents import ExtractorPool, Limits\n"
+        "pool = ExtractorPool(1, reader='support.hostile_readers:sleep_forever')\n"
+        "future = pool.submit(b'x', 'x.pdf', Limits(seconds=600))\n"
+        "time.sleep(1.5)\n"
+        "print(pool._workers[0].process.pid, flush=True)\n"
+        "time.sleep(600)\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(Path(__file__).parent.parent), os.environ.get("PYTHONPATH", "")])}
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, env=env,
+                              text=True)
+    worker = int(parent.stdout.readline())
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        os.kill(worker, signal.SIGKILL)
+        raise AssertionError("the worker outlived its parent")
