@@ -187,3 +187,25 @@ def test_a_worker_outlives_no_crawl_that_was_killed(tmp_path):
     else:
         os.kill(worker, signal.SIGKILL)
         raise AssertionError("the worker outlived its parent")
+
+
+def _word_flagged_encrypted(data: bytes) -> bytes:
+    """*data*, a Word binary file, with its FIB's fEncrypted bit set: the FIB opens the
+    WordDocument stream (magic 0xA5EC) at the start of a 512-byte sector."""
+    at = next(i for i in range(512, len(data), 512) if data[i:i + 2] == b"\xec\xa5")
+    flags = int.from_bytes(data[at + 0x0A:at + 0x0C], "little") | 0x0100
+    return data[:at + 0x0A] + flags.to_bytes(2, "little") + data[at + 0x0C:]
+
+
+@pytest.mark.parametrize("name", ["notice.doc", "notice.wps"])
+def test_a_word_binary_marked_encrypted_is_encrypted(name):
+    got = extract_bytes(_word_flagged_encrypted((FIXTURES / name).read_bytes()), name)
+    assert (got.status, got.parts) == ("encrypted", [])
+
+
+@pytest.mark.parametrize("name", ["notice.docx", "roster.xlsx", "report.ofd", "notice.doc",
+                                  "roster.xls"])
+def test_a_truncated_office_file_is_corrupt(name):
+    data = (FIXTURES / name).read_bytes()
+    got = extract_bytes(data[:len(data) // 2], name)
+    assert got.status == "corrupt" and got.reason
