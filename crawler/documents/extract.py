@@ -116,7 +116,7 @@ def sniff(data: bytes, name: str = "") -> str:
     if data.startswith(_ZIP_MAGIC):
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except zipfile.BadZipFile:
+        except Exception:  # any malformed zip: no format of ours (sniffing never raises)
             return ""
         for inner, kind in (("word/document.xml", "docx"), ("xl/workbook.xml", "xlsx"),
                             ("OFD.xml", "ofd")):
@@ -127,8 +127,10 @@ def sniff(data: bytes, name: str = "") -> str:
         import olefile
 
         try:
-            ole = olefile.OleFileIO(data)
-        except OSError:
+            # a stream, never the bytes: olefile takes bytes shorter than a minimal OLE
+            # file for a file name
+            ole = olefile.OleFileIO(io.BytesIO(data))
+        except Exception:  # any malformed OLE file (sniffing never raises)
             return ""
         with ole:
             if ole.exists("EncryptedPackage"):  # a password-protected DOCX or XLSX
@@ -146,14 +148,15 @@ def extract_bytes(data: bytes, name: str = "", limits: Limits | None = None) -> 
     raises for a bad file: its status and reason say what was wrong. The time and memory
     limits are the caller's to enforce (:mod:`crawler.documents.pool`)."""
     limits = limits or Limits()
-    kind = sniff(data, name) or extension(name)
+    sniffed = sniff(data, name)
+    kind = sniffed or extension(name)
     try:
         if not data:
             raise Refused(DocumentStatus.EMPTY, "文件为空（empty file）")
         if len(data) > limits.max_bytes:
             raise Refused(DocumentStatus.TOO_LARGE, f"文件 {len(data)} 字节，超过上限 "
                           f"{limits.max_bytes} 字节（file larger than the byte limit）")
-        reader = _READERS.get(sniff(data, name))
+        reader = _READERS.get(sniffed)
         if reader is None:
             raise Refused(DocumentStatus.CORRUPT, f"不是可读取的 {kind.upper() or '文档'} 文件"
                           f"（not a readable {kind or 'document'} file）")
@@ -380,7 +383,7 @@ def _doc(data: bytes, limits: Limits) -> Iterator[tuple[str, str]]:
 
     from govwatch.crawler.documents.oledoc import DocEncrypted, doc_text
 
-    with olefile.OleFileIO(data) as ole:
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
         try:
             yield "全文", doc_text(ole)
         except DocEncrypted:

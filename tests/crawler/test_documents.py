@@ -209,3 +209,15 @@ def test_a_truncated_office_file_is_corrupt(name):
     data = (FIXTURES / name).read_bytes()
     got = extract_bytes(data[:len(data) // 2], name)
     assert got.status == "corrupt" and got.reason
+
+
+@pytest.mark.parametrize("data", [
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504,  # an OLE header and nothing more
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+    b"PK\x03\x04 cut",
+])
+@pytest.mark.parametrize("name", ["x.doc", "x.xls", "x.docx"])
+def test_a_few_bytes_of_a_container_are_corrupt_never_a_crash(data, name):
+    # olefile takes short bytes for a file name: the readers hand it a stream
+    got = extract_bytes(data, name)
+    assert got.status == "corrupt" and got.reason
