@@ -5,10 +5,12 @@ handed over as a :class:`~crawler.pages.reading.Visit` and comes back as its
 :class:`~crawler.pages.reading.Leads`: the pages and documents it leads to (links within the
 site's host, list pagination bounded by ``GOVWATCH_MAX_LIST_PAGES``) and every link target
 it carries. The spider asks documents (附件) for their headers only and records them, and
-failures, itself. A Hanweb list's groups beyond those its page embeds are POSTed to its
-``dataproxy.jsp`` with the page's own parameters (:mod:`crawler.pages.pagination`) and their
-XML answers read like list pages; an answer that is no datastore is recorded as a page with
-the error ``malformed-dataproxy``, and the list keeps the pages read. Per-site caps come
+failures, itself; the attachments it reads as text, it downloads and hands to worker
+processes (:mod:`crawler.attachments`). A Hanweb list's groups beyond those its page embeds
+are POSTed to its ``dataproxy.jsp`` with the page's own parameters
+(:mod:`crawler.pages.pagination`) and their XML answers read like list pages; an answer
+that is no datastore is recorded as a page with the error ``malformed-dataproxy``, and the
+list keeps the pages read. Per-site caps come
 from the sites file: ``max_depth`` (link hops from the home page) here, ``max_pages`` in
 :mod:`crawler.budget`; traps are dropped by :mod:`crawler.traps`. A site's ``crawl:``
 timeouts go on its requests (``download_timeout``) and its link checks
@@ -338,7 +340,8 @@ class PortalSpider(scrapy.Spider):
                 yield SiteCappedRecord(site_id)
             # Not crawled, but whoever links to it is told whether it works.
             policy = self.link_policies[site_id]
-            check = policy.check_request(request.url, html=request.method == "GET", spider=self)
+            html = request.method == "GET" and not request.meta.get(DOCUMENT)
+            check = policy.check_request(request.url, html=html, spider=self)
             yield check.replace(dont_filter=True)  # its URL is in the dupefilter already
             return
         yield self._link_check(failure)
