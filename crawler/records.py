@@ -149,6 +149,32 @@ class LinkCheckRecord:
 
 
 @dataclass
+class DocumentRecord:
+    """An attachment (附件) the crawl downloaded to read: the page linking it, what reading it
+    gave, and its validators. *parts* (label, text) are its pages' texts when this scan read
+    it; None when its content, named by *hash*, is stored already (unchanged)."""
+
+    table: ClassVar[str] = "documents"
+    site_id: str
+    url: str
+    source_url: str | None
+    status: str  # govwatch.core.vocabulary.DocumentStatus
+    reason: str = ""
+    format: str = ""
+    hash: str | None = None  # blake2b-128 of its bytes, hex; None when none were read
+    size: int = 0  # its bytes
+    parts: list[tuple[str, str]] | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    fetched_at: str | None = None
+    revalidated: int = 0  # it answered 304: its stored content stands
+    extracted: int = 0  # read in this scan (not found stored by its hash)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [asdict(self)]
+
+
+@dataclass
 class SiteStatusRecord:
     """How a site's home page answered: not a scan-table row but a status update."""
 
@@ -167,4 +193,5 @@ class SiteCappedRecord:
 
 ScanRecord = (
     PageRecord | LinksRecord | ListPageRecord | ItemsRecord | FooterRecord | LinkCheckRecord
+    | DocumentRecord
 )

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from govwatch import __version__
+from govwatch.core import defaults
 
 
 def user_agent(contact: str | None = None) -> str:
@@ -34,6 +35,10 @@ CRAWL_SETTINGS = {
     "autothrottle_target": "AUTOTHROTTLE_TARGET_CONCURRENCY",
     "download_timeout": "DOWNLOAD_TIMEOUT",
     "link_check_timeout": "GOVWATCH_LINKCHECK_TIMEOUT",
+    "documents": "GOVWATCH_DOCUMENTS_PER_SITE",
+    "document_max_bytes": "GOVWATCH_DOCUMENT_MAX_BYTES",
+    "document_max_pages": "GOVWATCH_DOCUMENT_MAX_PAGES",
+    "document_timeout": "GOVWATCH_DOCUMENT_TIMEOUT",
 }
 
 
@@ -46,6 +51,15 @@ def crawl_settings(crawl: Mapping[str, Any]) -> dict[str, Any]:
 
 DEFAULTS: dict[str, Any] = {
     "BOT_NAME": "govwatch",
+    # Attachments read as text (crawler/attachments.py; the defaults are govwatch.core's):
+    # how many per site, and each one's bytes, pages and seconds (crawl: keys), the worker
+    # processes reading them, and the function they read with (a test's hostile reader).
+    "GOVWATCH_DOCUMENTS_PER_SITE": defaults.DOCUMENTS_PER_SITE,  # crawl: documents
+    "GOVWATCH_DOCUMENT_MAX_BYTES": defaults.DOCUMENT_MAX_BYTES,  # crawl: document_max_bytes
+    "GOVWATCH_DOCUMENT_MAX_PAGES": defaults.DOCUMENT_MAX_PAGES,  # crawl: document_max_pages
+    "GOVWATCH_DOCUMENT_TIMEOUT": defaults.DOCUMENT_TIMEOUT,  # crawl: document_timeout
+    "GOVWATCH_DOCUMENT_WORKERS": defaults.DOCUMENT_WORKERS,
+    "GOVWATCH_DOCUMENT_READER": None,  # None: crawler.documents.DEFAULT_READER
     "USER_AGENT": USER_AGENT,
     # Politeness: a government portal is a public service, not a benchmark target. These are
     # the defaults of the sites file's crawl: keys, named beside each; a site's keys hold for

@@ -5,10 +5,12 @@ handed over as a :class:`~crawler.pages.reading.Visit` and comes back as its
 :class:`~crawler.pages.reading.Leads`: the pages and documents it leads to (links within the
 site's host, list pagination bounded by ``GOVWATCH_MAX_LIST_PAGES``) and every link target
 it carries. The spider asks documents (附件) for their headers only and records them, and
-failures, itself. A Hanweb list's groups beyond those its page embeds are POSTed to its
-``dataproxy.jsp`` with the page's own parameters (:mod:`crawler.pages.pagination`) and their
-XML answers read like list pages; an answer that is no datastore is recorded as a page with
-the error ``malformed-dataproxy``, and the list keeps the pages read. Per-site caps come
+failures, itself; the attachments it reads as text, it downloads and hands to worker
+processes (:mod:`crawler.attachments`). A Hanweb list's groups beyond those its page embeds
+are POSTed to its ``dataproxy.jsp`` with the page's own parameters
+(:mod:`crawler.pages.pagination`) and their XML answers read like list pages; an answer
+that is no datastore is recorded as a page with the error ``malformed-dataproxy``, and the
+list keeps the pages read. Per-site caps come
 from the sites file: ``max_depth`` (link hops from the home page) here, ``max_pages`` in
 :mod:`crawler.budget`; traps are dropped by :mod:`crawler.traps`. A site's ``crawl:``
 timeouts go on its requests (``download_timeout``) and its link checks
@@ -64,6 +66,7 @@ from twisted.python.failure import Failure
 from govwatch.core.schema import now_iso, open_read_only
 from govwatch.core.vocabulary import CheckError, LinkKind, SiteStatus
 from govwatch.crawler import store
+from govwatch.crawler.attachments import DOCUMENT, Attachments
 from govwatch.crawler.budget import BudgetExceeded, spent_before
 from govwatch.crawler.linkcheck import CHECK_KEY, LinkPolicy, failure_error, skipped_record
 from govwatch.crawler.pages.errorpage import ErrorSigns
@@ -167,6 +170,7 @@ class PortalSpider(scrapy.Spider):
             "lock_fd": settings.get("GOVWATCH_LOCK_FD"),
         }, on_lost=spider.reader_lost)
         spider.walk = RevalidationWalk(spider, crawler)
+        spider.attachments = Attachments(spider.sites, settings)
         if settings.getbool("GOVWATCH_RESUME"):
             spider.recorded = RecordedInScan(settings["GOVWATCH_DB"],
                                              settings.getint("GOVWATCH_SCAN_ID"))
@@ -189,6 +193,7 @@ class PortalSpider(scrapy.Spider):
         """Wait until the reader has written every row (the pipeline and the walk have sent
         their last)."""
         await self.walk.close()
+        self.attachments.close()
         self.reader.close()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -212,6 +217,7 @@ class PortalSpider(scrapy.Spider):
         priority: int = 0,
         method: str = "GET",
         dont_filter: bool = False,
+        headers: dict[str, str] | None = None,
         **meta: Any,
     ) -> scrapy.Request:
         meta = {
@@ -227,14 +233,16 @@ class PortalSpider(scrapy.Spider):
                 url, method="POST", formdata=meta["form"], priority=priority,
                 dont_filter=dont_filter, errback=self.failed, callback=self.parse, meta=meta,
                 headers={"X-Requested-With": "XMLHttpRequest"})
+        page = method == "GET" and not meta.get(DOCUMENT)
         return scrapy.Request(
             url,
             method=method,
             priority=priority,
             dont_filter=dont_filter,
             errback=self.failed,
-            callback=self.parse if method == "GET" else self.parse_document,
+            callback=self.parse if page else self.parse_document,
             meta=meta,
+            headers=headers,
         )
 
     # -- responses ---------------------------------------------------------------------
@@ -299,11 +307,20 @@ class PortalSpider(scrapy.Spider):
         return scrapy.Request(url, priority=priority, callback=self.parse, errback=self.failed,
                               meta=meta, dont_filter=dont_filter)
 
-    def parse_document(self, response: Response) -> Iterator[Any]:
-        """Record a document (附件) from its headers; its content is not parsed."""
+    async def parse_document(self, response: Response) -> AsyncIterator[Any]:
+        """Record a document (附件): from its headers, or, for an attachment the crawl reads
+        (:mod:`crawler.attachments`), with what reading it gave."""
         yield self._link_check(response)
-        yield self._page_record(response, kind="document")
+        page = self._page_record(response, kind="document")
+        unchanged = self.attachments.unchanged(response)
+        if unchanged is not None:
+            # the answer the stored content came with stands (no reading was reused: the
+            # attachment's own row says it answered 304, scan_documents.revalidated)
+            page = replace(page, status=200, content_type=unchanged["content_type"])
+        yield page
         self._count(response.meta["site_id"])
+        if response.meta.get(DOCUMENT):
+            yield await self.attachments.read(response)
 
     def checked(self, response: Response) -> Iterator[LinkCheckRecord]:
         """Record the answer to a link check request."""
@@ -323,11 +340,14 @@ class PortalSpider(scrapy.Spider):
                 yield SiteCappedRecord(site_id)
             # Not crawled, but whoever links to it is told whether it works.
             policy = self.link_policies[site_id]
-            check = policy.check_request(request.url, html=request.method == "GET", spider=self)
+            html = request.method == "GET" and not request.meta.get(DOCUMENT)
+            check = policy.check_request(request.url, html=html, spider=self)
             yield check.replace(dont_filter=True)  # its URL is in the dupefilter already
             return
         yield self._link_check(failure)
         site_id = request.meta["site_id"]
+        if request.meta.get(DOCUMENT):
+            yield self.attachments.failed(failure)
         robots = failure.check(IgnoreRequest) and "robots" in str(failure.value).lower()
         error = "robots.txt" if robots else type(failure.value).__name__
         if request.meta.get("home"):
@@ -340,7 +360,8 @@ class PortalSpider(scrapy.Spider):
             url=request.url,
             status=None,
             content_type=None,
-            kind="html" if request.method == "GET" else "document",
+            kind="html" if request.method == "GET" and not request.meta.get(DOCUMENT)
+            else "document",
             depth=request.meta.get("hops", 0),
             error=error,
             fetched_at=now_iso(),
@@ -370,9 +391,15 @@ class PortalSpider(scrapy.Spider):
                 continue  # recorded before a resumed scan's interruption
             if first or self.checked_only.take(key):
                 # only checked so far: past the duplicate filter, which took the check for it
+                read = (self.attachments.take(site["id"], url, parent.url)
+                        if method == "HEAD" else None)
+                if read is not None:  # an attachment read as text: GET, its validators
+                    method, meta, headers = "GET", {**meta, **read[0]}, read[1]
+                else:
+                    headers = None
                 yield from self.walk.route(self._request(
-                    site, url, method=method, priority=priority, dont_filter=not first, **meta),
-                    parent)
+                    site, url, method=method, priority=priority, dont_filter=not first,
+                    headers=headers, **meta), parent)
         if not self.check_links:
             return
         started = 0  # check requests this page started

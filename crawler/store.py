@@ -25,6 +25,7 @@ from govwatch.core.compact import (
     drop_unreferenced,
     insert_parts,
     pack_leads,
+    pack_text,
     store_readings,
     unpack_leads,
 )
@@ -131,6 +132,8 @@ def write_rows(db: sqlite_utils.Database, table: str, rows: Iterable[Mapping[str
             "values (?, ?, ?, ?, ?, ?, ?, ?)",
             ([row["scan_id"], ids.url(row["target_url"]), *(row.get(c) for c in _CHECK_COLUMNS)]
              for row in rows))
+    elif table == "documents":
+        _write_documents(db.conn, rows, ids)
     elif table == "page_cache":
         db.conn.executemany(
             "insert or replace into page_cache (url, site_id, etag, last_modified, "
@@ -140,6 +143,40 @@ def write_rows(db: sqlite_utils.Database, table: str, rows: Iterable[Mapping[str
              for row in rows))
     else:
         _write_parts(db.conn, table, rows, ids)
+
+
+def _write_documents(conn: sqlite3.Connection, rows: Iterable[Mapping[str, Any]],
+                     ids: Ids) -> None:
+    """Store each attachment a scan saw, and the content it holds: stored once by its hash
+    (a content met again, in this scan or an earlier one, is not stored again)."""
+    for row in rows:
+        content_id = None
+        if row.get("hash"):
+            digest = bytes.fromhex(row["hash"])
+            found = conn.execute("select id from document_contents where hash = ?",
+                                 [digest]).fetchone()
+            if found:
+                content_id = found[0]
+            elif row.get("parts") is not None:
+                parts = row["parts"]
+                content_id = conn.execute(
+                    "insert into document_contents (hash, format, status, reason, pages, "
+                    "chars, bytes) values (?, ?, ?, ?, ?, ?, ?)",
+                    [digest, row.get("format"), row["status"], row.get("reason"), len(parts),
+                     sum(len(text) for _, text in parts), row.get("size")]).lastrowid
+                conn.executemany(
+                    "insert into document_parts (content_id, part_no, label, chars, text) "
+                    "values (?, ?, ?, ?, ?)",
+                    ([content_id, number, label, len(text), pack_text(text)]
+                     for number, (label, text) in enumerate(parts, start=1)))
+        conn.execute(
+            "insert or replace into scan_documents (scan_id, url_id, site_id, source_id, "
+            "format, status, reason, content_id, etag, last_modified, fetched_at, "
+            "revalidated, extracted) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [row["scan_id"], ids.url(row["url"]), row["site_id"],
+             ids.optional_url(row.get("source_url")), row.get("format"), row["status"],
+             row.get("reason"), content_id, row.get("etag"), row.get("last_modified"),
+             row.get("fetched_at"), row.get("revalidated") or 0, row.get("extracted") or 0])
 
 
 _PAGE_COLUMNS = ("site_id", "status", "content_type", "kind", "title", "pub_date", "encoding",
@@ -376,6 +413,17 @@ def column_inventory(
     )
 
 
+def document_inventory(
+    db: sqlite_utils.Database, scan_id: int, site_ids: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """The attachments one scan read (or tried to), ordered by site and URL: the page that
+    links each, its format, status and reason, pages (or sheets) and characters read."""
+    where, params = scans.of_scan_and_sites(scan_id, site_ids)
+    return list(db.query(
+        "select site_id as site, url, source_url, format, status, reason, pages, chars "
+        f"from documents where {where} order by site_id, url", params))
+
+
 def record_probes(
     db: sqlite_utils.Database, sites: Sequence[Site], rows: Iterable[Mapping[str, Any]]
 ) -> None:
@@ -393,7 +441,8 @@ def record_probes(
 
 
 # A scan's own detail rows, each table with the column naming its URL.
-_DETAIL_KEYS = {"scan_pages": "url_id", "scan_link_checks": "target_id", "page_cache": "url"}
+_DETAIL_KEYS = {"scan_pages": "url_id", "scan_link_checks": "target_id",
+                "scan_documents": "url_id", "page_cache": "url"}
 
 
 def _detail_rows(scan_ids: Sequence[int], spared: Sequence[str]) -> dict[str, tuple[str, list]]:
@@ -452,6 +501,15 @@ def detail_size(db: sqlite_utils.Database, scan_id: int,
     for table, (where, params) in detail.items():
         count, estimate = scans.rows_and_bytes_where(db, table, where, params)
         rows, size = rows + count, size + estimate
+    # the attachments' contents (and texts) no other scan holds
+    documents_where, documents_params = detail["scan_documents"]
+    own = (f"select content_id from scan_documents where {documents_where} and content_id "
+           "not in (select content_id from scan_documents where scan_id != ? "
+           "and content_id is not null)")
+    for table, key in (("document_contents", "id"), ("document_parts", "content_id")):
+        count, estimate = scans.rows_and_bytes_where(db, table, f"{key} in ({own})",
+                                                     [*documents_params, scan_id])
+        rows, size = rows + count, size + estimate
     pages_where, pages_params = detail["scan_pages"]
     alone = (f"select reading_id from scan_pages where {pages_where} and reading_id not in "
              "(select reading_id from scan_pages where scan_id != ? and reading_id is not null)")
@@ -496,6 +554,33 @@ def record_pruned(db: sqlite_utils.Database, scan: Mapping[str, Any], dropped: P
 
 
 # Read-only, from the crawl process while the reader writes (WAL lets both work at once).
+
+
+def document_cache(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+    """Attachment URL → what the newest scan that read its content holds of it: validators
+    (etag, last_modified), the content's ``hash`` (hex), format, status and reason, and the
+    content type it was served with; for the next scan's conditional requests."""
+    rows = conn.execute(
+        """
+        select u.url, d.etag, d.last_modified, lower(hex(c.hash)), c.format, c.status,
+               c.reason, p.content_type
+        from (select url_id, max(scan_id) as scan_id from scan_documents
+              where content_id is not null group by url_id) newest
+        join scan_documents d on d.url_id = newest.url_id and d.scan_id = newest.scan_id
+        join urls u on u.id = d.url_id
+        join document_contents c on c.id = d.content_id
+        left join scan_pages p on p.scan_id = d.scan_id and p.url_id = d.url_id""")
+    return {url: {"etag": etag, "last_modified": modified, "hash": digest, "format": kind,
+                  "status": status, "reason": reason, "content_type": content_type}
+            for url, etag, modified, digest, kind, status, reason, content_type in rows}
+
+
+def stored_content(conn: sqlite3.Connection, digest: str) -> dict[str, Any] | None:
+    """The format, status and reason of the stored attachment content of hash *digest*
+    (hex), or None when none is stored."""
+    row = conn.execute("select format, status, reason from document_contents where hash = ?",
+                       [bytes.fromhex(digest)]).fetchone()
+    return None if row is None else {"format": row[0], "status": row[1], "reason": row[2]}
 
 
 def cached_page(conn: sqlite3.Connection, url: str, *, leads: bool = True) -> tuple | None:

@@ -16,9 +16,10 @@ scan by scan:
   evidence) and loses the rest (``trimmed``): pinning a scan whole for one issue would keep
   a whole copy of a portal a week for as long as the issue lives;
 - any other complete scan loses its detail (pages, links, items, texts, link checks,
-  column pages, footer facts); judged before the summary window (``keep_summary_years``),
-  its summary too (site status, columns, findings, evaluation). Its ``scans`` row stays:
-  tracked scans, bulletins and the audit trail name it.
+  column pages, footer facts, the attachments it saw and the texts no other scan holds);
+  judged before the summary window (``keep_summary_years``), its summary too (site
+  status, columns, findings, evaluation). Its ``scans`` row stays: tracked scans, bulletins
+  and the audit trail name it.
 
 Never pruned: issues, their audit trail (``issue_events``), bulletins and their per-unit
 counts, tracked scans, sites, probes. A published bulletin is stored with its content, so

@@ -6,6 +6,10 @@ cannot change a scan even by mistake. It knows the scan's id, the date rules jud
 with their status; checks ask it set-based SQL questions through :meth:`ScanView.rows`.
 SQL may call ``regexp(pattern, text)``, backed by Python's ``re`` (compiled once per pattern).
 
+The scan's attachments read as text (crawler/documents) are :meth:`ScanView.documents`, each
+with the page linking it, and their page (or sheet) texts :meth:`ScanView.document_texts`;
+SQL may call ``document_text(text_zlib)`` on ``document_pages`` rows for a page's text.
+
 ``HOME_PAGES`` is the SQL of the home pages of the scan (one per reachable site): the page
 at depth 0 whose URL is the site's URL, or whose raw HTML was kept (the crawler keeps it
 for home pages only, which also catches a home page reached through a redirect).
@@ -24,6 +28,7 @@ from types import MappingProxyType
 from typing import Any
 
 from govwatch.core import scans
+from govwatch.core.compact import unpack_text
 from govwatch.core.schema import open_read_only, schema_version
 from govwatch.core.vocabulary import ScanStatus, SiteStatus
 
@@ -49,9 +54,19 @@ def _page_text(scan: ScanView, url: str) -> list[str] | None:
     return None
 
 
-# Where the text of a document comes from, in order: ``fn(scan, url) -> pages or None``.
-# The text extracted from attachments, page by page, joins this list as one more source.
-TEXT_SOURCES: list[Callable[[ScanView, str], list[str] | None]] = [_page_text]
+def _attachment_text(scan: ScanView, url: str) -> list[str] | None:
+    """An attachment's extracted text, a string per page or sheet; empty when the scan
+    downloaded it but could not read it (a scanned image, encrypted, corrupt…)."""
+    for document in scan.documents():
+        if document.url == url:
+            return [text for _label, text in scan.document_texts(document)]
+    return None
+
+
+# Where the text of a document comes from, in order: ``fn(scan, url) -> pages or None``: an
+# HTML page's stored text, else an attachment's extracted pages.
+TEXT_SOURCES: list[Callable[[ScanView, str], list[str] | None]] = [_page_text,
+                                                                     _attachment_text]
 
 
 class ScanError(LookupError):
@@ -83,6 +98,25 @@ def _regexp(pattern: str, text: str | None) -> bool:
     return text is not None and _compiled(pattern).search(text) is not None
 
 
+@dataclass(frozen=True)
+class ScanDocument:
+    """An attachment (附件) the scan downloaded to read as text."""
+
+    site_id: str
+    url: str
+    source_url: str | None  # the page linking it
+    format: str  # pdf, docx, xlsx, xls, doc, wps, et, ofd
+    status: str  # govwatch.core.vocabulary.DocumentStatus: only ``read`` ones have text
+    reason: str
+    pages: int  # pages (or sheets) read
+    content_id: int | None
+
+    @property
+    def sheets(self) -> bool:
+        """Whether its parts are sheets (rows as lines), not pages."""
+        return self.format in ("xlsx", "xls", "et")
+
+
 class ScanView:
     """One complete scan, read-only. Use :meth:`open` (a context manager)."""
 
@@ -107,6 +141,7 @@ class ScanView:
             conn.row_factory = sqlite3.Row
             schema_version(conn, db_path)  # StoreError: not SQLite, or from a newer govwatch
             conn.create_function("regexp", 2, _regexp, deterministic=True)
+            conn.create_function("document_text", 1, unpack_text, deterministic=True)
             scan = _complete_scan(conn, scan_id)
             sites = {
                 row["id"]: ScanSite(row["id"], row["name"], row["url"], SiteStatus(row["status"]),
@@ -140,6 +175,33 @@ class ScanView:
             if pages is not None:
                 return pages
         return None
+
+    def documents(self, site_id: str | None = None) -> list[ScanDocument]:
+        """The scan's attachments (of *site_id*, or of every site), by site and URL."""
+        sql = ("select d.site_id, u.url, s.url as source_url, d.format, d.status, d.reason, "
+               "c.pages, d.content_id from scan_documents d join urls u on u.id = d.url_id "
+               "left join urls s on s.id = d.source_id "
+               "left join document_contents c on c.id = d.content_id where d.scan_id = ?")
+        params: list[Any] = [self.scan_id]
+        if not self._conn.execute("select 1 from sqlite_master where name = 'scan_documents'"
+                                  ).fetchone():
+            return []  # a database not upgraded yet (read-only here): no attachments
+        if site_id is not None:
+            sql += " and d.site_id = ?"
+            params.append(site_id)
+        return [ScanDocument(row[0], row[1], row[2], row[3] or "", row[4], row[5] or "",
+                             row[6] or 0, row[7])
+                for row in self._conn.execute(sql + " order by d.site_id, u.url", params)]
+
+    def document_texts(self, document: ScanDocument) -> list[tuple[str, str]]:
+        """The (label, text) of each page or sheet of *document*, in order: ``第3页`` and its
+        text, or a sheet's name and its rows as lines (cells tab-separated); empty when its
+        text was not read."""
+        if document.content_id is None:
+            return []
+        return [(label, unpack_text(text) or "") for label, text in self._conn.execute(
+            "select label, text from document_parts where content_id = ? order by part_no",
+            [document.content_id])]
 
     def home_url(self, site_id: str) -> str:
         """The configured home page URL of *site_id*."""

@@ -10,12 +10,14 @@ Options are one vocabulary: a name means the same in every command and is define
 spellings (``--sites`` for ``--config``, ``--date`` for ``--as-of``) stay accepted, hidden.
 
 The shared options live in :mod:`govwatch.cli.base`; the commands, one module for each part of
-the library they drive (crawl, rules, tracker, storage, schedule; serve and users: the
-platform), register themselves on the ``cli`` group when imported below.
+the library they drive (crawl, documents, rules, tracker, storage, schedule; serve and
+users: the platform; report-check), register themselves on the ``cli`` group when
+imported below.
 """
 
 from govwatch.cli import (  # noqa: F401  (they register)
     crawl,
+    documents,
     reportcheck,
     rules,
     schedule,

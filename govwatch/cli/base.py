@@ -245,6 +245,14 @@ def open_existing_db(db_path: str, site_ids: tuple[str, ...] = ()):
     return db
 
 
+def latest_complete(db: Any, db_path: str) -> int:
+    """The latest complete scan of *db* (at *db_path*), or exit 2 saying there is none."""
+    scan_id = scans.latest_complete_scan(db)
+    if scan_id is None:
+        fail(f"{db_path}: no complete scan yet")
+    return scan_id
+
+
 @click.group(cls=VocabularyGroup)
 @click.version_option(__version__, prog_name="govwatch")
 def cli() -> None:

@@ -20,13 +20,13 @@ from govwatch.cli.base import (
     evaluation_line,
     fail,
     friendly_errors,
+    latest_complete,
     open_existing_db,
     quiet_option,
     scan_date,
     site_option,
     tracking_line,
 )
-from govwatch.core import scans
 from govwatch.core.config import load_config
 from govwatch.core.vocabulary import ColumnRole, ScanStatus
 from govwatch.crawler import store as crawl_store
@@ -192,10 +192,7 @@ def report_scan(run, fmt: str, quiet: bool) -> None:
 def columns(db_path: str, site_ids: tuple[str, ...], fmt: str) -> None:
     """List the column inventory (栏目清单) of the latest complete scan."""
     db = open_existing_db(db_path, site_ids)
-    scan_id = scans.latest_complete_scan(db)
-    if scan_id is None:
-        fail(f"{db_path}: no complete scan yet")
-    rows = crawl_store.column_inventory(db, scan_id, site_ids)
+    rows = crawl_store.column_inventory(db, latest_complete(db, db_path), site_ids)
     if fmt == "table":  # people read the role's Chinese name; json and csv keep the value
         rows = [{**r, "role": ColumnRole(r["role"]).label if r["role"] else ""} for r in rows]
     click.echo(

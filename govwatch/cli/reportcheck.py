@@ -6,8 +6,10 @@ section is missing or out of order, or an identity does not hold (the year inclu
 the text shows no report or its tables cannot be read (a scanned image); 2 bad input (no
 such file, a type it cannot read, a URL it may not or cannot fetch).
 
-Files: ``.txt`` (pages separated by form feeds, as text extractors write them) and HTML
-(read as the crawler reads a page, so the text is what a scan stores). A URL is fetched
+Files: ``.txt`` (pages separated by form feeds, as text extractors write them), HTML (read as
+the crawler reads a page, so the text is what a scan stores) and attachments: PDF, DOC,
+DOCX, WPS, XLS, XLSX, ET, OFD (read by the crawler's document extractor, as a scan reads
+them; one that cannot be read, a scanned image for one, says why and exits 4). A URL is fetched
 with one plain GET, and refused when its host is a private or loopback address unless
 ``--allow-private`` says otherwise (the crawler's rule, :mod:`crawler.linkcheck.guard`).
 """
@@ -59,14 +61,34 @@ def _html_pages(path: Path) -> list[str]:
     return [Page.parse(path.resolve().as_uri(), text).visible_text]
 
 
-# How each kind of file becomes page texts. Attachments (PDF, DOC, DOCX, WPS, OFD…) go
-# through the crawler's document extractor, govwatch.crawler.documents.extract_file(path,
-# limits), once it is part of govwatch: one more entry per suffix, calling it.
+def _document_pages(path: Path) -> list[str]:
+    """An attachment's page (or sheet) texts, read by the crawler's document extractor with
+    the crawl's limits; none, with the reason on stderr, when it cannot be read."""
+    from govwatch.core.vocabulary import DocumentStatus
+    from govwatch.crawler.documents import extract_file
+
+    extraction = extract_file(path)
+    if extraction.status != DocumentStatus.READ:
+        click.echo(f"{path}: {extraction.status}: {extraction.reason}", err=True)
+        return []
+    return [text for _label, text in extraction.parts]
+
+
+# How each kind of file becomes page texts: text and HTML here, attachments (PDF, Word, WPS,
+# spreadsheets, OFD) through the crawler's document extractor, as a scan reads them.
 READERS: dict[str, Callable[[Path], list[str]]] = {
     ".txt": _text_pages, ".text": _text_pages,
     ".html": _html_pages, ".htm": _html_pages, ".shtml": _html_pages,
+    **dict.fromkeys((".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ofd"),
+                    _document_pages),
 }
-_CONTENT_TYPES = {"text/plain": ".txt", "text/html": ".html", "application/xhtml+xml": ".html"}
+_CONTENT_TYPES = {
+    "text/plain": ".txt", "text/html": ".html", "application/xhtml+xml": ".html",
+    "application/pdf": ".pdf", "application/msword": ".doc", "application/ofd": ".ofd",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.ms-excel": ".xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+}
 
 
 def _pages_of_file(path: Path) -> list[str]:
@@ -75,8 +97,7 @@ def _pages_of_file(path: Path) -> list[str]:
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         fail(f"{path}: cannot read {path.suffix or 'files without a suffix'} files (this "
-             f"govwatch reads {', '.join(sorted(READERS))}; attachments need the document "
-             "extractor)")
+             f"govwatch reads {', '.join(sorted(READERS))})")
     return reader(path)
 
 

@@ -18,7 +18,8 @@ store readings the same way. The tables are :mod:`govwatch.core.schema`'s:
 A reading written row by row (a test's, or a piece added to a page) has no hash: it belongs
 to its one page and is never shared. Texts stay plain text, so the views of the schema read
 them in any SQL tool; only the page cache's leads, which the crawl alone reads, are
-compressed (:func:`pack_leads`).
+compressed (:func:`pack_leads`), and an attachment's texts, which can be long
+(:func:`pack_text`).
 """
 
 from __future__ import annotations
@@ -200,6 +201,11 @@ def unpack_leads(leads: str | bytes | None) -> str | None:
     return zlib.decompress(leads).decode()
 
 
+# An attachment's page text is packed as the leads are: Chinese text of a page takes about
+# half its UTF-8 bytes packed.
+pack_text, unpack_text = pack_leads, unpack_leads
+
+
 def analyze(conn: sqlite3.Connection) -> None:
     """Take the statistics SQLite plans queries with, from a sample of each index (a few
     milliseconds, whatever the size). Without them SQLite takes a scan's pages for few and
@@ -210,8 +216,9 @@ def analyze(conn: sqlite3.Connection) -> None:
 
 
 def drop_unreferenced(conn: sqlite3.Connection) -> dict[str, int]:
-    """Delete every reading no scan's page refers to any more, with its parts, then every
-    anchor and URL nothing refers to any more; return the rows deleted, per table. The
+    """Delete every reading no scan's page refers to any more, with its parts, and every
+    attachment's content no scan's document holds, with its texts, then every anchor and URL
+    nothing refers to any more; return the rows deleted, per table. The
     caller commits (in the transaction that dropped the references, so that none is left
     pointing nowhere).
 
@@ -231,6 +238,15 @@ def drop_unreferenced(conn: sqlite3.Connection) -> dict[str, int]:
     deleted["readings"] = conn.execute(
         "delete from readings where id in (select id from temp.gc_readings)").rowcount
     conn.execute("delete from temp.gc_readings")
+    # an attachment's content no scan's document holds any more, with its pages' texts
+    conn.execute("insert into temp.gc_readings select id from document_contents c where not "
+                 "exists (select 1 from scan_documents d where d.content_id = c.id)")
+    deleted["document_parts"] = conn.execute(
+        "delete from document_parts where content_id in (select id from temp.gc_readings)"
+    ).rowcount
+    deleted["document_contents"] = conn.execute(
+        "delete from document_contents where id in (select id from temp.gc_readings)").rowcount
+    conn.execute("delete from temp.gc_readings")
     deleted["anchors"] = conn.execute(
         "delete from anchors where not exists "
         "(select 1 from reading_links l where l.anchor_id = anchors.id)").rowcount
@@ -243,7 +259,9 @@ def drop_unreferenced(conn: sqlite3.Connection) -> dict[str, int]:
             except select target_id from anchors
             except select url_id from reading_items
             except select column_url_id from reading_items
-            except select column_url_id from reading_column_pages)
+            except select column_url_id from reading_column_pages
+            except select url_id from scan_documents
+            except select source_id from scan_documents)
         """).rowcount
     return deleted
 

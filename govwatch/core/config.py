@@ -46,6 +46,12 @@ stated once in crawler/settings.py; a site's own ``crawl:`` mapping overrides th
                        (GOVWATCH_LINKCHECK_TIMEOUT)
     contact            the office's contact, an http(s) URL or an e-mail address, added to
                        the User-Agent after govwatch's name and version; top level only
+    documents          attachments (PDF, DOC, DOCX, XLS, XLSX, WPS, ET, OFD) of the site
+                       downloaded and read as text, 0-100000 (0: none; default in
+                       govwatch/core/defaults.py, docs/documents.md)
+    document_max_bytes bytes an attachment may have to be read, 1-1073741824
+    document_max_pages pages (or sheets) an attachment may have to be read, 1-100000
+    document_timeout   seconds reading one attachment may take, above 0 and at most 3600
 
 Politeness is per host (Scrapy's download slots are keyed by host name): sites on one host
 must not ask for different delay, per_host, autothrottle or autothrottle_target.
@@ -116,7 +122,10 @@ _ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 SITE_KEYS = ("id", "name", "url", "unit", "max_pages", "max_depth", "obey_robots",
              "start_urls", "allow_private", "link_exclude", "link_accept", "crawl", "region")
 CRAWL_KEYS = ("delay", "per_host", "autothrottle", "autothrottle_target", "download_timeout",
-              "link_check_timeout", "contact")
+              "link_check_timeout", "contact", "documents", "document_max_bytes",
+              "document_max_pages", "document_timeout")
+# Crawl keys that count something: integers.
+_INTEGER_KEYS = ("per_host", "documents", "document_max_bytes", "document_max_pages")
 # What one host's download slot is held to: sites sharing a host must agree on these.
 HOST_KEYS = ("delay", "per_host", "autothrottle", "autothrottle_target")
 # Numeric crawl keys: (lowest, whether the lowest itself is allowed, highest, what it counts).
@@ -126,6 +135,10 @@ _CRAWL_RANGES: dict[str, tuple[float, bool, float, str]] = {
     "autothrottle_target": (0, False, 100, "a number above 0, at most 100"),
     "download_timeout": (0, False, 600, "a number of seconds above 0, at most 600"),
     "link_check_timeout": (0, False, 600, "a number of seconds above 0, at most 600"),
+    "documents": (0, True, 100_000, "an integer from 0 to 100000"),
+    "document_max_bytes": (1, True, 1 << 30, "a number of bytes from 1 to 1073741824"),
+    "document_max_pages": (1, True, 100_000, "an integer from 1 to 100000"),
+    "document_timeout": (0, False, 3600, "a number of seconds above 0, at most 3600"),
 }
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -168,6 +181,10 @@ class CrawlPolicy:
     download_timeout: float | None = None
     link_check_timeout: float | None = None
     contact: str | None = None
+    documents: int | None = None
+    document_max_bytes: int | None = None
+    document_max_pages: int | None = None
+    document_timeout: float | None = None
 
     def over(self, base: CrawlPolicy) -> CrawlPolicy:
         """This policy's keys where set, *base*'s elsewhere."""
@@ -490,12 +507,12 @@ class _Reader:
                                  f"(ASCII, without spaces, ';' or parentheses): {val!r}", k, site)
             return val
         low, low_ok, high, kind = _CRAWL_RANGES[key]
-        number = (int,) if key == "per_host" else (int, float)
+        number = (int,) if key in _INTEGER_KEYS else (int, float)
         # bool is a subclass of int, but 'true' is not a number of seconds.
         if (isinstance(val, bool) or not isinstance(val, number) or val != val
                 or not (low <= val if low_ok else low < val) or val > high):
             raise self.error(f"crawl: {key} must be {kind}: {val!r}", k, site)
-        return val if key == "per_host" else float(val)
+        return val if key in _INTEGER_KEYS else float(val)
 
     def key_lines(self, section: str, k: Node, v: Node) -> dict[str, int]:
         """{"section": line, "section.key": line, ...} of a raw section and its keys."""

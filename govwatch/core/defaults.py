@@ -27,3 +27,17 @@ def bulletin_stem(number: int, day: str) -> str:
 KEEP_FULL_SCANS = 8
 KEEP_BULLETIN_SCANS = 8
 KEEP_SUMMARY_YEARS = 5
+
+# Attachments read as text (crawler/documents, docs/documents.md); each is a key of the
+# sites file's crawl: section too. Per site, at most DOCUMENTS_PER_SITE attachments are
+# downloaded and read (0: none); each may have DOCUMENT_MAX_BYTES bytes, DOCUMENT_MAX_PAGES
+# pages (or sheets), and DOCUMENT_TIMEOUT seconds of its reader. The readers run in
+# DOCUMENT_WORKERS processes, each held to DOCUMENT_MEMORY bytes of address space; a text
+# longer than DOCUMENT_MAX_CHARS characters is too large to keep.
+DOCUMENTS_PER_SITE = 200
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+DOCUMENT_MAX_PAGES = 1000
+DOCUMENT_TIMEOUT = 60.0
+DOCUMENT_WORKERS = 2
+DOCUMENT_MEMORY = 2 * 1024 * 1024 * 1024
+DOCUMENT_MAX_CHARS = 5_000_000

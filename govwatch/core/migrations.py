@@ -277,6 +277,31 @@ def compact_storage(db: sqlite_utils.Database) -> None:
     analyze(db.conn)  # statistics of the compact tables, for the queries of the views
 
 
+def documents(db: sqlite_utils.Database) -> None:
+    """``document_contents``, ``document_parts`` and ``scan_documents``: attachments read as
+    text, each content once with its pages' texts, and the attachments each scan saw."""
+    for sql in (
+        "CREATE TABLE IF NOT EXISTS [document_contents] ([id] INTEGER PRIMARY KEY, "
+        "[hash] BLOB, [format] TEXT, [status] TEXT, [reason] TEXT, [pages] INTEGER, "
+        "[chars] INTEGER, [bytes] INTEGER)",
+        "CREATE TABLE IF NOT EXISTS [document_parts] ("
+        "[content_id] INTEGER REFERENCES [document_contents]([id]), [part_no] INTEGER, "
+        "[label] TEXT, [chars] INTEGER, [text] BLOB, PRIMARY KEY ([content_id], [part_no]))",
+        "CREATE TABLE IF NOT EXISTS [scan_documents] ("
+        "[scan_id] INTEGER REFERENCES [scans]([id]), [url_id] INTEGER, "
+        "[site_id] TEXT REFERENCES [sites]([id]), [source_id] INTEGER, [format] TEXT, "
+        "[status] TEXT, [reason] TEXT, "
+        "[content_id] INTEGER REFERENCES [document_contents]([id]), [etag] TEXT, "
+        "[last_modified] TEXT, [fetched_at] TEXT, [revalidated] INTEGER, [extracted] INTEGER, "
+        "PRIMARY KEY ([scan_id], [url_id])) WITHOUT ROWID",
+    ):
+        db.execute(sql)
+    for table, columns, unique in (("document_contents", ("hash",), True),
+                                   ("scan_documents", ("content_id",), False),
+                                   ("scan_documents", ("url_id",), False)):
+        db[table].create_index(columns, unique=unique, if_not_exists=True)
+
+
 # Append only: the position of a migration (from 1) is the schema version it brings a
 # database to (PRAGMA user_version).
 def platform_users(db: sqlite_utils.Database) -> None:
@@ -319,4 +344,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0006_sites_region", sites_region),
     Migration("0007_compact_storage", compact_storage, compact_storage_step),
     Migration("0008_platform_users", platform_users),
+    Migration("0009_documents", documents),
 )

@@ -52,13 +52,22 @@ Tables (one row per …):
     blocked, skipped), status code and/or error name (``crawler.linkcheck.CheckError``:
     ``not-found``, ``timeout``, ``redirect-loop``, ``rate-limited``, ``private-address``…),
     final URL and the number of redirects to it.
+- Attachments read as text (crawler/documents, docs/documents.md): ``document_contents``,
+  each distinct content of an attachment once, found again by the ``hash`` of its bytes
+  (format, status, reason, pages, characters, bytes), with ``document_parts``, the text of
+  each page or sheet (its ``label``: 第3页, a sheet's name), zlib-compressed; and
+  ``scan_documents``, each attachment a scan saw: its URL and the page linking it, status
+  (:class:`DocumentStatus`) and reason, its validators for the next scan's conditional
+  request, ``revalidated`` when it answered 304, ``extracted`` when this scan read it (an
+  unchanged content is not read again), and the content it holds.
 - Views (:data:`VIEWS`) show that detail as rows with their URLs and texts spelled out,
   under the names and columns of the tables that held it before: ``pages``, ``links``
   ((source page, target) pair, anchor text, kind), ``column_pages``, ``items``,
-  ``footer_facts``, ``page_texts``, ``link_checks``. Rules, reports, listings and plain SQL
-  read these (they cannot be written: rows go in through ``crawler/store.py``);
-  ``link_checks.target_url`` is spelled as ``links.target_url`` (percent-encoded, as
-  requested), so the two join.
+  ``footer_facts``, ``page_texts``, ``link_checks``; and the attachments:
+  ``documents``, ``document_pages`` (each page's text as stored, compressed). Rules,
+  reports, listings and plain SQL read these (they cannot be written: rows go in through
+  ``crawler/store.py``); ``link_checks.target_url`` is spelled as ``links.target_url``
+  (percent-encoded, as requested), so the two join.
 - ``findings``: problem a rule found in one complete scan; ``fingerprint`` (site + rule +
   normalised subject) links the same problem across scans.
 - ``evaluations``: last evaluation of a scan's rules: the date judged at, the packs and
@@ -203,6 +212,31 @@ TABLES: dict[str, dict[str, Any]] = {
         "pk": ("scan_id", "target_id"),
         "foreign_keys": [("scan_id", "scans", "id")],
     },
+    # Attachments read as text (crawler/documents): each distinct content once, by its hash,
+    # with its pages' texts compressed; the scan's documents refer to it.
+    "document_contents": {
+        "columns": {
+            "id": int, "hash": bytes, "format": str, "status": str, "reason": str,
+            "pages": int, "chars": int, "bytes": int,
+        },
+        "pk": "id",
+    },
+    "document_parts": {
+        "columns": {"content_id": int, "part_no": int, "label": str, "chars": int,
+                    "text": bytes},
+        "pk": ("content_id", "part_no"),
+        "foreign_keys": [("content_id", "document_contents", "id")],
+    },
+    "scan_documents": {
+        "columns": {
+            "scan_id": int, "url_id": int, "site_id": str, "source_id": int, "format": str,
+            "status": str, "reason": str, "content_id": int, "etag": str,
+            "last_modified": str, "fetched_at": str, "revalidated": int, "extracted": int,
+        },
+        "pk": ("scan_id", "url_id"),
+        "foreign_keys": [("scan_id", "scans", "id"), ("site_id", "sites", "id"),
+                         ("content_id", "document_contents", "id")],
+    },
     "findings": {
         "columns": {
             "scan_id": int, "site_id": str, "rule_id": str, "severity": str, "points": float,
@@ -336,6 +370,7 @@ TABLES: dict[str, dict[str, Any]] = {
 # spills into pages of its own.
 WITHOUT_ROWID = frozenset({
     "reading_links", "reading_items", "reading_footer_facts", "scan_pages", "scan_link_checks",
+    "scan_documents",
 })
 
 INDEXES: dict[str, list[list[str]]] = {
@@ -346,6 +381,7 @@ INDEXES: dict[str, list[list[str]]] = {
     "reading_column_pages": [["column_url_id"]],
     "scan_pages": [["scan_id", "site_id"], ["reading_id"]],
     "scan_link_checks": [["scan_id", "result"]],
+    "scan_documents": [["content_id"], ["url_id"]],
     "columns": [["scan_id", "site_id"]],
     "findings": [["scan_id", "site_id"], ["scan_id", "rule_id"], ["fingerprint"]],
     "issues": [["fingerprint"], ["state"], ["site_id"]],
@@ -365,6 +401,7 @@ UNIQUE_INDEXES: dict[str, list[list[str]]] = {
     "anchors": [["target_id", "kind", "anchor_text"]],
     "readings": [["hash"]],
     "users": [["login"]],
+    "document_contents": [["hash"]],
 }
 
 # The crawl's detail as rows, under the names and with the columns of the tables it was
@@ -415,12 +452,26 @@ VIEWS: dict[str, str] = {
         select c.scan_id, t.url as target_url, c.result, c.status_code, c.error, c.final_url,
                c.redirects, c.checked_at
         from scan_link_checks c join urls t on t.id = c.target_id""",
+    # Attachments: each scan's, with the page linking it and what its content gave; its
+    # pages' (or sheets') texts are zlib-compressed (SQLite has no function to inflate them:
+    # ``govwatch documents --text`` and the rules read them).
+    "documents": """
+        select d.scan_id, d.site_id, u.url, (select s.url from urls s where s.id = d.source_id)
+               as source_url, d.format, d.status, d.reason, c.pages, c.chars, c.bytes,
+               lower(hex(c.hash)) as hash, d.fetched_at, d.revalidated, d.extracted
+        from scan_documents d join urls u on u.id = d.url_id
+        left join document_contents c on c.id = d.content_id""",
+    "document_pages": """
+        select d.scan_id, d.site_id, u.url, p.part_no, p.label, p.chars, p.text as text_zlib
+        from scan_documents d join urls u on u.id = d.url_id
+        join document_parts p on p.content_id = d.content_id""",
 }
 
 # The rows the crawl pipeline writes (crawler/store.py turns them into the compact tables),
 # and so the only ones a record may name.
 SCANTABLES = frozenset(
-    {"pages", "links", "column_pages", "items", "footer_facts", "page_texts", "link_checks"}
+    {"pages", "links", "column_pages", "items", "footer_facts", "page_texts", "link_checks",
+     "documents"}
 )
 WRITTEN_BY_CRAWL = SCANTABLES | {"page_cache"}
 

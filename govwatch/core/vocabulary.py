@@ -315,3 +315,27 @@ _CHECK_ERROR_LABELS = {
     "trap": "疑似无穷生成的页面", "session-id": "含会话标识，去除后访问",
     "too-large": "文件过大，未读取", "budget": "检查次数已达上限",
 }
+
+
+class DocumentStatus(enum.StrEnum):
+    """What reading an attachment (附件) as text came to (``scan_documents.status``,
+    crawler/documents)."""
+
+    READ = "read"  # its text was read
+    IMAGE_ONLY = "image_only"  # pages but no text: a scan (扫描件), to be read by eye
+    ENCRYPTED = "encrypted"  # a password or encryption keeps its content shut
+    CORRUPT = "corrupt"  # not a readable file of its format
+    EMPTY = "empty"  # no bytes, or a file with nothing in it
+    TOO_LARGE = "too_large"  # past the byte, page or text limit, or its time ran out
+    FAILED = "failed"  # not downloaded, or the reader failed on it
+
+    @property
+    def label(self) -> str:
+        """The Chinese name a listing or a finding prints."""
+        return _DOCUMENT_STATUS_LABELS[self.value]
+
+
+_DOCUMENT_STATUS_LABELS = {
+    "read": "已读取", "image_only": "仅图像（扫描件）", "encrypted": "已加密",
+    "corrupt": "文件损坏", "empty": "空文件", "too_large": "超出读取上限", "failed": "读取失败",
+}

@@ -346,7 +346,8 @@ def _read_row(text: _Text, table: Table, row: Row, spans: Mapping[str, tuple[int
     if not row.values:
         return RowRead(row.key, row.label, True)
     segment = text.text[slice(*segments[row.key])]
-    cells = _values(_cells(segment, after_header=row.last))
+    raw = _cells(segment, after_header=row.last)
+    cells = _values(raw)
     delimited = "|" in segment or "\t" in segment
     printed = any(c is not None for c in cells)
     subtotal = any(c.key in spans for c in table.children(row.key))
@@ -357,6 +358,10 @@ def _read_row(text: _Text, table: Table, row: Row, spans: Mapping[str, tuple[int
             cells.pop()
         return RowRead(row.key, row.label, True, tuple(0 if c is None else c for c in cells),
                        printed)
+    if not cells and any(isinstance(c, str) for c in raw):
+        # words after the label and no number apart (申请17件，上年结转0件…): prose, not a
+        # row; a row with nothing before the next label is one whose cells are all empty
+        return RowRead(row.key, row.label, True, None, False, "该行后面是文字，不是表格数字")
     placed = _place(cells, len(table.columns), delimited, table.total is not None)
     shown = " ".join("空" if c is None else _show(c) for c in cells)
     if placed is None:

@@ -75,11 +75,11 @@ def test_text_without_a_report_exits_4(tmp_path):
 
 @pytest.mark.parametrize(("name", "message"), [
     ("absent.txt", "no such file"),
-    ("report.pdf", "attachments need the document extractor"),
+    ("slides.pptx", "cannot read .pptx files"),
 ])
 def test_bad_input_exits_2(tmp_path, name, message):
-    if name.endswith(".pdf"):
-        (tmp_path / name).write_bytes(b"%PDF-1.4\n")
+    if name.endswith(".pptx"):
+        (tmp_path / name).write_bytes(b"PK\x03\x04")
     code, _, err = run("report-check", str(tmp_path / name))
     assert code == 2 and message in err
 

@@ -170,7 +170,9 @@ def test_the_readme_example_loads_and_its_defaults_are_the_crawls(tmp_path: Path
     assert set(stated) == set(CRAWL_SETTINGS)
     for key, default in stated.items():
         value = DEFAULTS[CRAWL_SETTINGS[key]]
-        assert default == (str(value).lower() if isinstance(value, bool) else f"{value:g}"), key
+        shown = (str(value).lower() if isinstance(value, bool)
+                 else str(value) if isinstance(value, int) else f"{value:g}")  # bytes: whole
+        assert default == shown, key
 
 
 class _SlowPage(BaseHTTPRequestHandler):

@@ -244,6 +244,17 @@ def test_headings_without_readable_tables_are_unreadable():
     assert reading.template.id == "gov-2021" and not reading.readable
 
 
+def test_numbers_told_in_prose_are_no_table():
+    """A report that says its counts in a sentence after the row's words (申请17件，上年结转0件)
+    has no 表三: nothing is read as zeros, and it is unreadable, not a report whose sums hold."""
+    reading = read_report(["\n".join([
+        *HEADINGS[:3], " 本年新收政府信息公开申请17件，上年结转0件，办结17件，结转下年度0件。",
+        *HEADINGS[3:]])])
+    applications = next(t for t in reading.tables if t.key == "applications")
+    assert applications.row("new").values is None
+    assert not reading.readable
+
+
 def test_a_variant_template_is_one_more_file(tmp_path):
     raw = yaml.safe_load(GOV_2021.path.read_text(encoding="utf-8"))
     raw["template"], raw["structure_from"] = "province-x", 2030

@@ -122,6 +122,17 @@ class ScanBuilder:
                                        "status_code": status, "error": error,
                                        "final_url": final_url}])
 
+    def document(self, site: str, url: str, source: str, parts: Sequence[tuple[str, str]],
+                 fmt: str = "pdf", status: str = "read") -> None:
+        """An attachment linked from *source*, read as *parts* (label, text) as the crawl
+        stores it (its content by a hash of its texts)."""
+        import hashlib
+
+        digest = hashlib.blake2b(repr((fmt, list(parts))).encode(), digest_size=16).hexdigest()
+        self.rows("documents", [{
+            "site_id": site, "url": url, "source_url": source, "status": status,
+            "format": fmt, "hash": digest, "size": 1, "parts": list(parts), "extracted": 1}])
+
     def unreachable(self, site: str) -> None:
         crawl_store.set_site_status(self.db, self.scan_id, site, SiteStatus.UNREACHABLE,
                               None, "timeout")

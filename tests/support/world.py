@@ -109,8 +109,8 @@ class World:
         """Store *count* articles of *site* in scan *scan_id* as the crawl's writer does:
         a column (工作动态) listing them, each article's page with its reading (text, links
         from the column and back home, footer facts; stored once for every scan that saw
-        it the same), its link check, and its ``page_cache`` row (the reading now lives in
-        this scan)."""
+        it the same), its link check, its ``page_cache`` row (the reading now lives in
+        this scan), and the attachments of the column and its articles, read as text."""
         if not count:
             return
         column = f"{site.url}gzdt/"
@@ -150,6 +150,17 @@ class World:
         crawl_store.write_rows(self.db, "page_cache", [
             {"url": url, "site_id": site.id, "etag": f'"{n}"', "scan_id": scan_id,
              "leads": "[]"} for n, url in enumerate(urls)], ids)
+        # Their attachments, as the crawl's reader stores them: each article's notice (the
+        # same content every scan: stored once), and the column's roster, which changes
+        # every scan (a content only its scan holds).
+        notices = [{**row, "url": url.replace(".html", ".pdf"), "source_url": url,
+                    "status": "read", "format": "pdf", "hash": f"{n:032x}", "size": 100,
+                    "parts": [("第1页", f"{site.name}通知{n}")]} for n, url in enumerate(urls)]
+        roster = {**row, "url": f"{column}roster.xlsx", "source_url": column, "status": "read",
+                  "format": "xlsx", "hash": f"{scan_id:016x}{len(site.id):016x}", "size": 100,
+                  "parts": [("Sheet1", f"名单\n第{scan_id}次")]}
+        crawl_store.write_rows(self.db, "documents", [
+            {**doc, "scan_id": scan_id, "extracted": 1} for doc in (*notices, roster)], ids)
 
 
 CITY_SITES = (*SITES, Site("xy-rsj", "咸阳市人力资源和社会保障局", "http://rsj.xianyang.example/",

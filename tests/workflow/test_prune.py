@@ -193,6 +193,17 @@ def test_pruning_keeps_what_active_issues_bulletins_and_the_audit_trail_need(
             expected -= {14}  # an unfinished scan has no findings
         assert scan_ids_in(db_path, table) == expected, table
     assert {r[0] for r in after["scans"]} == set(range(1, 15)) - GONE
+    # An attachment's content goes with the last scan holding it, its texts too: each
+    # scan's own roster went with its detail (a trimmed scan's too: no issue names it), the
+    # notices every scan shares stay.
+    held = {r[0] for r in after["scan_documents"]}
+    assert held == WHOLE
+    contents = {r[0] for r in after["document_contents"]}
+    referenced = {r[7] for r in after["scan_documents"]}
+    assert contents == referenced and len(contents) < len(before["document_contents"])
+    assert {r[0] for r in after["document_parts"]} == contents
+    assert len(before["document_contents"]) - len(contents) == 2 * len(
+        set(range(1, 15)) - held)  # a roster per site of each scan whose detail went
     assert {r[0]: r[3] for r in after["pruned_scans"]} == {
         scan_id: str(drop) for scan_id, (drop, _) in FATES.items() if drop}
     # The same date gives the same bulletin, rendered the same, whatever scan it reported.
