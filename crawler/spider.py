@@ -165,6 +165,7 @@ class PortalSpider(scrapy.Spider):
             "footer_sample": settings.getint("GOVWATCH_FOOTER_SAMPLE"),
             "soft404": ErrorSigns.config(settings),
             "lock_fd": settings.get("GOVWATCH_LOCK_FD"),
+            "evidence": settings.getbool("GOVWATCH_EVIDENCE"),
         }, on_lost=spider.reader_lost)
         spider.walk = RevalidationWalk(spider, crawler)
         if settings.getbool("GOVWATCH_RESUME"):

@@ -35,6 +35,7 @@ class ScanRun:
     evaluation: dict[str, Any] | None = None
     tracking: Any = None  # reports.tracker.TrackResult
     caught_up: int | None = None  # an earlier complete scan tracked first (see catch_up)
+    kept: Any = None  # evidence.keep.Kept: the pages and screenshots kept (None: evidence off)
 
     @property
     def complete(self) -> bool:
@@ -58,6 +59,7 @@ def scan_evaluate_track(
     run = ScanRun(outcome, caught_up=caught_up)
     if run.complete:
         run.evaluation, run.tracking = evaluate_and_track(db_path, outcome.scan_id)
+        run.kept = keep_evidence(db_path, outcome.scan_id, settings)
     return run
 
 
@@ -73,6 +75,20 @@ def evaluate_and_track(db_path: str | Path, scan_id: int) -> tuple[dict[str, Any
         return evaluation, track_scan(db, scan_id)
     finally:
         db.close()
+
+
+def keep_evidence(db_path: str | Path, scan_id: int,
+                  settings: Mapping[str, Any] | None = None) -> Any:
+    """Keep the pages (存证) of tracked scan *scan_id*'s new and reopened issues from the
+    crawl's spool, with their screenshots when *settings* ask for them
+    (``GOVWATCH_SCREENSHOTS``); None when the crawl spooled nothing (evidence off)."""
+    from govwatch.crawler.settings import DEFAULTS
+    from govwatch.evidence.keep import keep_scan
+
+    knobs = {**DEFAULTS, **(settings or {})}
+    return keep_scan(db_path, scan_id, screenshots=bool(knobs["GOVWATCH_SCREENSHOTS"]),
+                     max_shots=int(knobs["GOVWATCH_SCREENSHOT_MAX"]),
+                     pages=int(knobs["GOVWATCH_SCREENSHOT_PAGES"]))
 
 
 def catch_up(db_path: str | Path) -> int | None:
@@ -95,6 +111,7 @@ def catch_up(db_path: str | Path) -> int | None:
     if not pending:
         return None
     evaluate_and_track(db_path, latest)
+    keep_evidence(db_path, latest)
     return latest
 
 

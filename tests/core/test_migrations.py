@@ -41,7 +41,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "previous_release.db"
 # this order).
 NEW_COLUMNS = {"scan_sites": ("discovered", "unsettled", "capped"),
                "footer_facts": ("link", "note"), "sites": ("region",)}
-NEW_TABLES = {"pruned_scans"}  # made empty by its migration
+NEW_TABLES = {"pruned_scans", "kept_bodies", "kept_shots", "kept_pages"}  # made empty by their migrations
 # The tables of the compact store (migration compact_storage): the crawl's detail tables became
 # views of them, of the same names and columns.
 COMPACT_TABLES = {"urls", "anchors", "readings", "reading_links", "reading_items",
