@@ -27,3 +27,7 @@ def bulletin_stem(number: int, day: str) -> str:
 KEEP_FULL_SCANS = 8
 KEEP_BULLETIN_SCANS = 8
 KEEP_SUMMARY_YEARS = 5
+
+# Kept pages (存证, docs/evidence.md): while their issue lives, and this many days after it
+# is fixed or withdrawn (a unit's late dispute, an audit), then pruned.
+KEEP_EVIDENCE_DAYS = 180
