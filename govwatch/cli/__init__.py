@@ -10,11 +10,18 @@ Options are one vocabulary: a name means the same in every command and is define
 spellings (``--sites`` for ``--config``, ``--date`` for ``--as-of``) stay accepted, hidden.
 
 The shared options live in :mod:`govwatch.cli.base`; the commands, one module for each part of
-the library they drive (crawl, rules, tracker, storage, schedule), register themselves on the
-``cli`` group when imported below.
+the library they drive (crawl, rules, tracker, evidence, storage, schedule), register
+themselves on the ``cli`` group when imported below.
 """
 
-from govwatch.cli import crawl, rules, schedule, storage, tracker  # noqa: F401  (they register)
+from govwatch.cli import (  # noqa: F401  (they register)
+    crawl,
+    evidence,
+    rules,
+    schedule,
+    storage,
+    tracker,
+)
 from govwatch.cli.base import (  # noqa: F401  (the package's public names)
     CONFIG_FILE,
     DB_FILE,

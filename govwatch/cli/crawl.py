@@ -70,6 +70,10 @@ def sites_check(config_file: str, fmt: str) -> None:
 @as_of_option()
 @click.option("--full", is_flag=True,
               help="Read every page again, even those unchanged since the last scan.")
+@click.option("--screenshots", is_flag=True,
+              help="Screenshot the pages of new and reopened issues (needs Chromium).")
+@click.option("--no-evidence", "no_evidence", is_flag=True,
+              help="Keep no pages (存证) of new issues: the crawl spools nothing.")
 @quiet_option
 @click.option("--verbose", is_flag=True,
               help="Show the crawler's log (download errors and their tracebacks) on stderr.")
@@ -82,6 +86,8 @@ def scan(
     resume: bool,
     as_of: date | None,
     full: bool,
+    screenshots: bool,
+    no_evidence: bool,
     quiet: bool,
     verbose: bool,
     fmt: str,
@@ -91,12 +97,18 @@ def scan(
     A page unchanged since the last scan that read it (HTTP 304 to a conditional request)
     keeps that reading; --full reads every page again. What failed is recorded in the
     database (a site unreachable, a page's error); --verbose also shows the crawler's log.
+    The pages of new and reopened issues are kept (存证, see govwatch evidence), with
+    --screenshots their screenshots too.
     """
     config = load_config(config_file)
     chosen = config.select(site_ids)
     settings: dict[str, Any] = {"GOVWATCH_REVALIDATE": False} if full else {}
     if verbose:
         settings["LOG_LEVEL"] = "INFO"
+    if screenshots:
+        settings["GOVWATCH_SCREENSHOTS"] = True
+    if no_evidence:
+        settings["GOVWATCH_EVIDENCE"] = False
     run = _scan(chosen, db_path, scan_date(config, as_of), resume=resume, quiet=quiet,
                 settings=settings)
     report_scan(run, fmt, quiet)

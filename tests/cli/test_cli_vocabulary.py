@@ -27,7 +27,7 @@ CONFIG_COMMANDS = {"sites check", "scan", "claim", "reject", "confirm", "withdra
                    "scorecard", "schedule", "prune"}
 AS_OF_COMMANDS = {"scan", "evaluate", "bulletin", "scorecard", "prune"}
 # Every command writing report files into a folder.
-WRITERS = {"bulletin", "scorecard", "schedule"}
+WRITERS = {"bulletin", "scorecard", "schedule", "evidence"}
 
 
 def commands(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> Iterator[

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
+from support.cli import run, written
 from support.evidence_portal import BROKEN, ID_HIDDEN, ID_NUMBER, NEWEST, write_portal
 from support.portals import FAST, LOOPBACK_LINKS, SCAN_DATE, copy_db
 
@@ -225,8 +227,9 @@ def test_the_browser_dying_mid_scan_leaves_the_evidence_and_says_the_screenshot_
     def kill_after_first(done: int) -> None:
         if done == 1:
             for pid in _browser_pids():
-                os.kill(pid, signal.SIGKILL)
-                killed.append(pid)
+                with contextlib.suppress(ProcessLookupError):  # gone with its parent
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
 
     result = keep_scan(db_path, crawled[1], screenshots=True, pages=1,
                        after_each=kill_after_first)
@@ -245,3 +248,33 @@ def test_the_cap_leaves_the_rest_without_screenshots_and_says_so(crawled, tmp_pa
     assert result.shots == 3
     assert sum(r["shot_hash"] is not None for r in rows) == 3
     assert all("上限" in r["shot_note"] for r in rows if r["shot_hash"] is None)
+
+
+def test_the_evidence_command_writes_the_masked_page_its_screenshot_and_a_manifest(
+        with_shots, tmp_path):
+    row = next(r for r in pages_of(with_shots) if r["rule_id"] == "privacy.id_number")
+    code, out, err = run("evidence", str(row["issue_id"]), "--db", str(with_shots),
+                         "--out", str(tmp_path / "out"), "--format", "json")
+    assert code == 0, err
+    files = {path.name: path for path in written(out)}
+    stem = f"issue-{row['issue_id']}"
+    assert set(files) == {f"{stem}-page.html", f"{stem}-screenshot.jpg", f"{stem}-manifest.json"}
+    page = files[f"{stem}-page.html"].read_bytes()
+    assert ID_NUMBER.encode() not in page and (ID_NUMBER[:6] + "*" * 8).encode() in page
+    manifest = json.loads(files[f"{stem}-manifest.json"].read_text(encoding="utf-8"))
+    assert manifest["kept"]["body_sha256"] == row["body_hash"]
+    assert manifest["files"]["page"]["sha256"] == kept.sha256(page)
+    assert manifest["files"]["page"]["masked"] is True
+    assert manifest["files"]["screenshot"]["sha256"] == kept.sha256(
+        files[f"{stem}-screenshot.jpg"].read_bytes())
+    assert manifest["kept"]["status"] == 200 and manifest["kept"]["fetched_at"]
+    # --raw: the body as received, whose hash is the kept one
+    code, out, err = run("evidence", str(row["issue_id"]), "--db", str(with_shots),
+                         "--out", str(tmp_path / "raw"), "--raw", "--format", "json")
+    raw = next(p for p in written(out) if p.name.endswith("-page-raw.html")).read_bytes()
+    assert ID_NUMBER.encode() in raw and kept.sha256(raw) == row["body_hash"]
+
+
+def test_the_evidence_command_says_when_an_issue_has_no_kept_page(with_shots):
+    code, _, err = run("evidence", "9999", "--db", str(with_shots))
+    assert code == 2 and "no issue 9999" in err
