@@ -131,7 +131,7 @@ def publish(
 ) -> Publication:
     """Publish the bulletin of *day* (the same day twice gives the same bulletin) and the
     scorecard of the latest complete scan up to *day*, as files in *out_dir*."""
-    from govwatch.reports.bulletin import BULLETIN, publish_bulletin
+    from govwatch.reports.bulletin import BULLETIN, publish_bulletin, write_screenshots
     from govwatch.reports.render import writable_dir, write_report
     from govwatch.reports.scorecard import SCORECARD, build_scorecard
 
@@ -140,6 +140,8 @@ def publish(
     try:
         bulletin = publish_bulletin(db, day, report_settings)
         scorecard = build_scorecard(db, day, report_settings)
+        if "html" in bulletin_formats or "xlsx" in bulletin_formats:
+            write_screenshots(db, bulletin, out_dir)  # the files they show and link to
     finally:
         db.close()
     paths = write_report(

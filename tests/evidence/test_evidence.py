@@ -278,3 +278,31 @@ def test_the_evidence_command_writes_the_masked_page_its_screenshot_and_a_manife
 def test_the_evidence_command_says_when_an_issue_has_no_kept_page(with_shots):
     code, _, err = run("evidence", "9999", "--db", str(with_shots))
     assert code == 2 and "no issue 9999" in err
+
+
+def test_the_bulletin_shows_each_screenshot_beside_it_and_the_xlsx_links_to_it(
+        crawled, tmp_path):
+    from openpyxl import load_workbook
+
+    from govwatch.workflow import publish
+
+    db_path = fresh(crawled, tmp_path)
+    keep_scan(db_path, crawled[1], screenshots=True, max_shots=3)
+    shot_rows = [r for r in pages_of(db_path) if r["shot_hash"]]
+    out = tmp_path / "out"
+    publication = publish(db_path, SCAN_DATE, out, bulletin_formats=("html", "xlsx"),
+                          scorecard_formats=("json",))
+    html = next(p for p in publication.paths if p.suffix == ".html").read_text(encoding="utf-8")
+    assert ">截图</th>" in html
+    for row in shot_rows:
+        name = f"evidence/{row['shot_hash']}.jpg"
+        assert f'<a class="shot" href="{name}"' in html and f'<img src="{name}"' in html
+        assert (out / name).read_bytes()[:3] == b"\xff\xd8\xff"  # opens offline
+    assert html.count("截图缺失：超过本次扫描的截图上限") == len(pages_of(db_path)) - 3
+    book = load_workbook(next(p for p in publication.paths if p.suffix == ".xlsx"))
+    sheet = book["本期新发现问题"]
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("截图") + 1
+    links = {sheet.cell(row, column).hyperlink.target for row in range(2, sheet.max_row + 1)
+             if sheet.cell(row, column).hyperlink}
+    assert links == {f"evidence/{r['shot_hash']}.jpg" for r in shot_rows}
