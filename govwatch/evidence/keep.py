@@ -29,7 +29,8 @@ from govwatch.evidence.shots import MISSING, WINDOW, Job, render
 
 NOT_DOWNLOADED = "存证缺失：页面未变（304）或未能下载，本次扫描没有正文"
 OVER_CAP = f"{MISSING}：超过本次扫描的截图上限"
-_MATCH = re.compile(r"【(.+?)】")
+_MATCH = re.compile(r"【(.+?)】")  # a pattern's match, as its evidence marks it
+_QUOTED = re.compile(r"「(.+?)」")  # what a page printed (an empty column's 暂无信息)
 
 
 @dataclass
@@ -69,7 +70,7 @@ def _keep(db: Any, spool: Path, scan_id: int) -> Kept:
         "join issues i on i.id = e.issue_id where e.scan_id = ? and e.cause in (?, ?) "
         "order by i.id", [scan_id, IssueCause.FOUND, IssueCause.SEEN_AGAIN]))
     result = Kept(issues=len(issues))
-    page_of = {issue["id"]: issue["source_url"] or issue["subject_url"] for issue in issues}
+    page_of = {issue["id"]: _page_url(db, scan_id, issue) for issue in issues}
     fetched = kept.spooled(spool, page_of.values())
     bodies: set[str] = set()
     now = now_iso()
@@ -92,6 +93,16 @@ def _keep(db: Any, spool: Path, scan_id: int) -> Kept:
                  None if got else NOT_DOWNLOADED, now])
     result.bodies = len(bodies)
     return result
+
+
+def _page_url(db: Any, scan_id: int, issue: Mapping[str, Any]) -> str:
+    """The page *issue* was judged on: its finding's source page; for a column (whose URL
+    may be no page fetched), the first page of its list; else its subject."""
+    if issue["source_url"]:
+        return issue["source_url"]
+    row = db.execute("select page_url from column_pages where scan_id = ? and column_url = ? "
+                     "order by page_no limit 1", [scan_id, issue["subject_url"]]).fetchone()
+    return row[0] if row is not None else issue["subject_url"]
 
 
 def _link_status(db: Any, scan_id: int, issue: Mapping[str, Any]) -> str | None:
@@ -128,6 +139,8 @@ def _locate(db: Any, scan_id: int, issue: Mapping[str, Any]) -> dict[str, Any]:
         [scan_id, issue["subject_url"], issue["subject_url"]]).fetchone()
     if row is not None:
         return {"item": {"title": row[0], "url": row[1], "date": row[2]}}
+    if match := _QUOTED.search(evidence):
+        return {"text": match[1]}
     return {}
 
 

@@ -5,8 +5,8 @@ Rendered from the kept body, never fetched again: the page's own URL is answered
 (images, styles, scripts, frames) with an empty response, so nothing leaves the machine and
 the picture shows what was judged. Scripts do not run: the kept HTML is what the rules
 read. One headless Chromium (Debian's, driven by Playwright) renders a scan's screenshots,
-``pages`` at a time; a browser that dies mid-way costs the screenshots not yet made (each
-says why it is missing, 截图缺失), never the scan.
+``pages`` at a time (each a page reused job after job); a browser that dies mid-way costs
+the screenshots not yet made (each says why it is missing, 截图缺失), never the scan.
 
 Where the offending element is comes from ``locate`` (built by :mod:`govwatch.evidence.keep`):
 
@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shutil
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -154,28 +155,31 @@ async def _render(jobs: Sequence[Job], pages: int,
         except Exception as error:  # no browser: every screenshot says so
             return {job.key: Shot(note=f"{MISSING}：浏览器无法启动（{type(error).__name__}）")
                     for job in jobs}
-        gate = asyncio.Semaphore(max(1, pages))
+        queue = deque(jobs)
         done = 0
 
-        async def one(job: Job) -> None:
+        async def lane() -> None:
+            # One page per lane, reused job after job: a new browser context per screenshot
+            # cost four times the time.
             nonlocal done
-            async with gate:
+            page = None
+            while queue:
+                job = queue.popleft()
                 try:
-                    context = await new_context(browser)
-                    try:
-                        page = await context.new_page()
-                        outlined = await prepare(page, job)
-                        image = await page.screenshot(type="jpeg", quality=QUALITY)
-                        shots[job.key] = Shot(image, outlined=outlined)
-                    finally:
-                        await context.close()
+                    if page is None:
+                        page = await (await new_context(browser)).new_page()
+                    await page.unroute_all()
+                    outlined = await prepare(page, job)
+                    image = await page.screenshot(type="jpeg", quality=QUALITY)
+                    shots[job.key] = Shot(image, outlined=outlined)
                 except Exception as error:  # a dead browser, a page that hangs
                     shots[job.key] = Shot(note=f"{MISSING}：渲染失败（{type(error).__name__}）")
+                    page = None  # a new one for the next job, if the browser still lives
                 done += 1
                 if after_each is not None:
                     after_each(done)
 
-        await asyncio.gather(*(one(job) for job in jobs))
+        await asyncio.gather(*(lane() for _ in range(max(1, min(pages, len(jobs))))))
         with contextlib.suppress(Exception):  # it may be dead already
             await browser.close()
     return shots
