@@ -82,13 +82,14 @@ def keep_evidence(db_path: str | Path, scan_id: int,
     """Keep the pages (存证) of tracked scan *scan_id*'s new and reopened issues from the
     crawl's spool, with their screenshots when *settings* ask for them
     (``GOVWATCH_SCREENSHOTS``); None when the crawl spooled nothing (evidence off)."""
-    from govwatch.crawler.settings import DEFAULTS
+    from govwatch.crawler.settings import DEFAULTS, USER_AGENT
     from govwatch.evidence.keep import keep_scan
 
     knobs = {**DEFAULTS, **(settings or {})}
     return keep_scan(db_path, scan_id, screenshots=bool(knobs["GOVWATCH_SCREENSHOTS"]),
                      max_shots=int(knobs["GOVWATCH_SCREENSHOT_MAX"]),
-                     pages=int(knobs["GOVWATCH_SCREENSHOT_PAGES"]))
+                     pages=int(knobs["GOVWATCH_SCREENSHOT_PAGES"]),
+                     user_agent=knobs.get("USER_AGENT") or USER_AGENT)
 
 
 def catch_up(db_path: str | Path) -> int | None:

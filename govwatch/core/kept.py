@@ -21,7 +21,8 @@ In the database (migration ``0009_kept_pages``):
 - ``kept_pages``: per issue and the scan that found (or reopened) it: the page's URL, final
   URL, status, headers, fetch time, encoding, the body's and screenshot's hashes, the link
   check's verdict for a broken link, where the offending element is (``locate``, JSON),
-  and why a screenshot is missing (``shot_note``, 截图缺失…).
+  how the body was had or why it is missing (``kept_note``: fetched again after a 304,
+  存证缺失…), and why a screenshot is missing (``shot_note``, 截图缺失…).
 """
 
 from __future__ import annotations

@@ -287,7 +287,7 @@ def kept_pages(db: sqlite_utils.Database) -> None:
     db["kept_pages"].create(
         {"issue_id": int, "scan_id": int, "url": str, "final_url": str, "status": int,
          "headers": str, "encoding": str, "fetched_at": str, "body_hash": str,
-         "link_status": str, "locate": str, "shot_hash": str, "shot_note": str,
+         "link_status": str, "locate": str, "kept_note": str, "shot_hash": str, "shot_note": str,
          "kept_at": str},
         pk=("issue_id", "scan_id"), foreign_keys=[("issue_id", "issues", "id")],
         if_not_exists=True,

@@ -292,7 +292,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "columns": {
             "issue_id": int, "scan_id": int, "url": str, "final_url": str, "status": int,
             "headers": str, "encoding": str, "fetched_at": str, "body_hash": str,
-            "link_status": str, "locate": str, "shot_hash": str, "shot_note": str,
+            "link_status": str, "locate": str, "kept_note": str, "shot_hash": str, "shot_note": str,
             "kept_at": str,
         },
         "pk": ("issue_id", "scan_id"),

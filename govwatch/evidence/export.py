@@ -61,7 +61,7 @@ def export_issue(db: Any, issue_id: int, out_dir: str | Path, *, raw: bool = Fal
             "encoding": page["encoding"], "fetched_at": page["fetched_at"],
             "body_sha256": page["body_hash"], "link_check": json.loads(page["link_status"])
             if page["link_status"] else None, "kept_at": page["kept_at"],
-            "note": page["shot_note"],
+            "kept_note": page["kept_note"], "screenshot_note": page["shot_note"],
         },
         "files": files,
     }

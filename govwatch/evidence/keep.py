@@ -7,9 +7,11 @@ body), each issue gets its ``kept_pages`` row, the screenshots are made
 (:mod:`govwatch.evidence.shots`), and the spool is deleted.
 
 The page of an issue is its finding's source page when it has one (a broken link: the page
-carrying the anchor, with the link check's verdict in ``link_status``), else its subject
-(a column, the home page, the page a pattern matched on). A page that answered 304 was not
-downloaded this scan: its row says so (存证缺失) and carries no body.
+carrying the anchor, with the link check's verdict in ``link_status``), the first page of a
+column's list, else its subject (the home page, the page a pattern matched on). A page that
+answered 304 was not downloaded this scan: it is fetched again and kept if unchanged
+(:mod:`govwatch.evidence.refetch`), and ``kept_note`` says so; a page neither spooled nor
+fetched again has a row that says why (存证缺失) and no body.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ from govwatch.core import kept
 from govwatch.core.schema import now_iso, open_db
 from govwatch.core.vocabulary import IssueCause
 from govwatch.evidence.mask import decode, mask_text
+from govwatch.evidence.refetch import refetch
 from govwatch.evidence.shots import MISSING, WINDOW, Job, render
 
-NOT_DOWNLOADED = "存证缺失：页面未变（304）或未能下载，本次扫描没有正文"
+NOT_DOWNLOADED = "存证缺失：本次扫描没有下载到该页面"
+OVER_REFETCH = "存证缺失：页面未变（304），超过本次扫描后重新下载的上限"
 OVER_CAP = f"{MISSING}：超过本次扫描的截图上限"
 _MATCH = re.compile(r"【(.+?)】")  # a pattern's match, as its evidence marks it
 _QUOTED = re.compile(r"「(.+?)」")  # what a page printed (an empty column's 暂无信息)
@@ -45,17 +49,21 @@ class Kept:
 
 
 def keep_scan(db_path: str | Path, scan_id: int, *, screenshots: bool = False,
-              max_shots: int = 500, pages: int = 4,
+              max_shots: int = 500, pages: int = 4, user_agent: str | None = None,
+              refetch_max: int = 200,
               after_each: Callable[[int], None] | None = None) -> Kept | None:
     """Keep the evidence of tracked scan *scan_id* from its spool, then delete the spool
-    (and any older scan's left behind). None when there is no spool: evidence was off."""
+    (and any older scan's left behind). None when there is no spool: evidence was off.
+
+    With *user_agent*, up to *refetch_max* pages the scan found unchanged (304) are fetched
+    again under it (:mod:`govwatch.evidence.refetch`); without, they are kept without body."""
     spool = kept.spool_path(db_path, scan_id)
     if not spool.exists():
         _drop_spools(db_path, scan_id)
         return None
     db = open_db(db_path)
     try:
-        result = _keep(db, spool, scan_id)
+        result = _keep(db, spool, scan_id, user_agent, refetch_max)
         if screenshots:
             _screenshots(db, scan_id, result, max_shots, pages, after_each)
     finally:
@@ -64,7 +72,8 @@ def keep_scan(db_path: str | Path, scan_id: int, *, screenshots: bool = False,
     return result
 
 
-def _keep(db: Any, spool: Path, scan_id: int) -> Kept:
+def _keep(db: Any, spool: Path, scan_id: int, user_agent: str | None,
+          refetch_max: int) -> Kept:
     issues = list(db.query(
         "select i.id, i.rule_id, i.subject_url, i.source_url, i.evidence from issue_events e "
         "join issues i on i.id = e.issue_id where e.scan_id = ? and e.cause in (?, ?) "
@@ -72,6 +81,8 @@ def _keep(db: Any, spool: Path, scan_id: int) -> Kept:
     result = Kept(issues=len(issues))
     page_of = {issue["id"]: _page_url(db, scan_id, issue) for issue in issues}
     fetched = kept.spooled(spool, page_of.values())
+    notes = _refetched(db, scan_id, set(page_of.values()) - set(fetched), fetched, user_agent,
+                       refetch_max)
     bodies: set[str] = set()
     now = now_iso()
     with db.conn:
@@ -84,15 +95,38 @@ def _keep(db: Any, spool: Path, scan_id: int) -> Kept:
                 result.pages += 1
             db.execute(
                 "insert or replace into kept_pages (issue_id, scan_id, url, final_url, status, "
-                "headers, encoding, fetched_at, body_hash, link_status, locate, shot_hash, "
-                "shot_note, kept_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?)",
+                "headers, encoding, fetched_at, body_hash, link_status, locate, kept_note, "
+                "shot_hash, shot_note, kept_at) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, null, ?)",
                 [issue["id"], scan_id, url, url if got else None, got.get("status"),
                  json.dumps(got.get("headers", {}), ensure_ascii=False), got.get("encoding"),
                  got.get("fetched_at"), got.get("hash"), _link_status(db, scan_id, issue),
                  json.dumps(_locate(db, scan_id, issue), ensure_ascii=False),
-                 None if got else NOT_DOWNLOADED, now])
+                 notes.get(url, None if got else NOT_DOWNLOADED), now])
     result.bodies = len(bodies)
     return result
+
+
+def _refetched(db: Any, scan_id: int, urls: set[str], fetched: dict[str, dict[str, Any]],
+               user_agent: str | None, most: int) -> dict[str, str]:
+    """Fetch again (:mod:`govwatch.evidence.refetch`) the pages of *urls* this scan found
+    unchanged (304), at most *most*, adding those still the same to *fetched*; url → note."""
+    if not user_agent:
+        return {}
+    notes = {}
+    for url in sorted(urls):
+        row = db.execute("select p.encoding, c.etag, c.last_modified from pages p "
+                         "join page_cache c on c.url = p.url where p.scan_id = ? and p.url = ? "
+                         "and p.revalidated", [scan_id, url]).fetchone()
+        if row is None:
+            continue  # not a page the scan found unchanged: it failed, or is no page
+        if len(notes) >= most:
+            notes[url] = OVER_REFETCH
+            continue
+        got, notes[url] = refetch(url, row[1], row[2], user_agent)
+        if got is not None:
+            fetched[url] = {**got, "encoding": row[0]}
+    return notes
 
 
 def _page_url(db: Any, scan_id: int, issue: Mapping[str, Any]) -> str:
