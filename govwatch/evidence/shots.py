@@ -10,7 +10,8 @@ the screenshots not yet made (each says why it is missing, 截图缺失), never 
 
 Where the offending element is comes from ``locate`` (built by :mod:`govwatch.evidence.keep`):
 
-- ``href``: the anchor linking there (a broken link on its source page);
+- ``href``: the anchor linking there, or the image or frame loading it (a broken link on
+  its source page);
 - ``item``: the newest item's anchor (its URL, or its ``title``), widened to its list
   row so that its date shows;
 - ``footer``: the footer area, or the element in it holding ``text``;
@@ -53,8 +54,11 @@ _OUTLINE_JS = """
   const anchor = url => {
     if (!url) return null;
     const bare = u => { try { return decodeURI(u).replace(/#.*$/, ''); } catch (e) { return u; } };
-    return [...document.querySelectorAll('a[href]')].find(
-      a => a.href === url || a.getAttribute('href') === url || bare(a.href) === bare(url));
+    // a link, or an image or frame whose source is the target
+    const at = e => e.href || e.src || '';
+    const raw = e => e.getAttribute('href') || e.getAttribute('src');
+    return [...document.querySelectorAll('a[href], area[href], img[src], iframe[src]')].find(
+      e => at(e) === url || raw(e) === url || bare(at(e)) === bare(url));
   };
   let el = null;
   if (loc.href) el = anchor(loc.href);
