@@ -165,8 +165,8 @@ def _attach_shots(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None
             continue
         if shot["shot_hash"]:
             row["screenshot"] = f"{SHOTS_DIR}/{shot['shot_hash']}.jpg"
-        elif shot["shot_note"]:
-            row["screenshot_note"] = shot["shot_note"]
+        elif shot["shot_note"] or not shot["body_hash"]:  # no page kept: no screenshot
+            row["screenshot_note"] = shot["shot_note"] or shot["kept_note"]
 
 
 def write_screenshots(db: sqlite_utils.Database, content: Mapping[str, Any],

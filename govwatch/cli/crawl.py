@@ -229,10 +229,12 @@ def columns(db_path: str, site_ids: tuple[str, ...], fmt: str) -> None:
     show_default=True,
     help="Where the demo writes its config file, database and reports.",
 )
+@click.option("--screenshots", is_flag=True,
+              help="Screenshot the pages of the issues found (needs Chromium).")
 @quiet_option
 @format_option()
 @friendly_errors
-def demo(work_dir: str, quiet: bool, fmt: str) -> None:
+def demo(work_dir: str, screenshots: bool, quiet: bool, fmt: str) -> None:
     """The whole product in one command: serve the bundled demo portals on 127.0.0.1, scan
     them, evaluate the rules, track the issues, publish a bulletin and a scorecard."""
     from govwatch.demo import DEMO_SETTINGS, demo_day, demo_portals, fresh_demo_dir
@@ -243,8 +245,9 @@ def demo(work_dir: str, quiet: bool, fmt: str) -> None:
     day = demo_day()  # the day its portals were written for
     with demo_portals(work) as (sites_file, db_path):
         config = load_config(sites_file)
+        settings = {**DEMO_SETTINGS, "GOVWATCH_SCREENSHOTS": screenshots}
         run = _scan(config.sites, str(db_path), day, resume=False,
-                    quiet=quiet, settings=DEMO_SETTINGS)
+                    quiet=quiet, settings=settings)
     if fmt == "table":
         report_scan(run, fmt, quiet)
     elif not run.complete:

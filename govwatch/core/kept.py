@@ -151,14 +151,14 @@ def kept_page(db: Any, issue_id: int) -> dict[str, Any] | None:
 
 
 def issue_shots(db: Any, issue_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """Issue id → its newest kept page's screenshot hash and note, for *issue_ids* that
-    have a kept page."""
+    """Issue id → its newest kept page's screenshot hash and note, and the page's own note,
+    for *issue_ids* that have a kept page."""
     found: dict[int, dict[str, Any]] = {}
     for issue_id in issue_ids:
         page = kept_page(db, issue_id)
         if page is not None:
             found[issue_id] = {"shot_hash": page["shot_hash"], "shot_note": page["shot_note"],
-                               "body_hash": page["body_hash"]}
+                               "kept_note": page["kept_note"], "body_hash": page["body_hash"]}
     return found
 
 

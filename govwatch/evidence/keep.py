@@ -167,10 +167,12 @@ def _locate(db: Any, scan_id: int, issue: Mapping[str, Any]) -> dict[str, Any]:
     if issue["rule_id"].startswith("footer."):
         raw = evidence.split(" http", 1)[0].strip()
         return {"footer": True, "text": raw}
+    # a freshness finding (rules.model.newest_evidence): its newest item
     row = db.execute(
         "select title, url, date from items where scan_id = ? and (column_url = ? or "
         "page_url = ?) and date is not null order by date desc, title limit 1",
-        [scan_id, issue["subject_url"], issue["subject_url"]]).fetchone()
+        [scan_id, issue["subject_url"], issue["subject_url"]]
+    ).fetchone() if evidence.startswith("最新信息日期") else None
     if row is not None:
         return {"item": {"title": row[0], "url": row[1], "date": row[2]}}
     if match := _QUOTED.search(evidence):
