@@ -3,10 +3,11 @@
 Rendered from the kept body, never fetched again: the page's own URL is answered with the
 (masked, :mod:`govwatch.evidence.mask`) kept HTML and every other request of the renderer
 (images, styles, scripts, frames) with an empty response, so nothing leaves the machine and
-the picture shows what was judged. Scripts do not run: the kept HTML is what the rules
-read. One headless Chromium (Debian's, driven by Playwright) renders a scan's screenshots,
-``pages`` at a time (each a page reused job after job); a browser that dies mid-way costs
-the screenshots not yet made (each says why it is missing, 截图缺失), never the scan.
+the picture shows what was judged. Scripts do not run, and a ``<meta http-equiv=refresh>``
+is taken out: the kept HTML is what the rules read. One headless Chromium (Debian's, driven
+by Playwright) renders a scan's screenshots, ``pages`` at a time (each a page reused job
+after job); a browser that dies mid-way costs the screenshots not yet made (each says why
+it is missing, 截图缺失), never the scan.
 
 Where the offending element is comes from ``locate`` (built by :mod:`govwatch.evidence.keep`):
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import shutil
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -36,6 +38,8 @@ WINDOW = {"width": 1280, "height": 900}
 QUALITY = 70  # JPEG: a page's screenshot in some 100 KB, the red box and text still sharp
 _TIMEOUT_MS = 15000
 MISSING = "截图缺失"
+# A refresh would navigate away from the kept page to one answered empty (a blank picture).
+_REFRESH = re.compile(r"<meta[^>]+http-equiv\s*=\s*[\"']?refresh[^>]*>", re.IGNORECASE)
 
 # Finds the element, outlines it, says whether it found one.
 _OUTLINE_JS = """
@@ -128,7 +132,7 @@ async def prepare(page: Any, job: Job) -> bool:
         request = route.request
         if not served and request.is_navigation_request() and request.frame == page.main_frame:
             served = True
-            await route.fulfill(status=200, body=job.html.encode("utf-8"),
+            await route.fulfill(status=200, body=_REFRESH.sub("", job.html).encode("utf-8"),
                                 headers={"Content-Type": "text/html; charset=utf-8"})
         else:
             await route.fulfill(status=200, body=b"")
