@@ -7,7 +7,8 @@ the picture shows what was judged. Scripts do not run, and a ``<meta http-equiv=
 is taken out: the kept HTML is what the rules read. One headless Chromium (Debian's, driven
 by Playwright) renders a scan's screenshots, ``pages`` at a time (each a page reused job
 after job); a browser that dies mid-way costs the screenshots not yet made (each says why
-it is missing, 截图缺失), never the scan.
+it is missing, 截图缺失), never the scan. A page whose rendered text still shows an ID number
+(split across elements, where masking the HTML cannot see it) is not photographed at all.
 
 Where the offending element is comes from ``locate`` (built by :mod:`govwatch.evidence.keep`):
 
@@ -34,10 +35,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from govwatch.evidence.mask import mask_text
+
 WINDOW = {"width": 1280, "height": 900}
 QUALITY = 70  # JPEG: a page's screenshot in some 100 KB, the red box and text still sharp
 _TIMEOUT_MS = 15000
 MISSING = "截图缺失"
+UNMASKED = f"{MISSING}：页面显示的个人信息未能遮盖，不予截图"
 # A refresh would navigate away from the kept page to one answered empty (a blank picture).
 _REFRESH = re.compile(r"<meta[^>]+http-equiv\s*=\s*[\"']?refresh[^>]*>", re.IGNORECASE)
 
@@ -142,6 +146,13 @@ async def prepare(page: Any, job: Job) -> bool:
     return bool(await page.evaluate(_OUTLINE_JS, job.locate))
 
 
+async def shows_personal_data(page: Any) -> bool:
+    """Whether the rendered page's text still shows an ID number (one split across elements
+    in the HTML, which masking the HTML does not see): then no screenshot is taken."""
+    text = await page.evaluate("document.body ? document.body.innerText : ''")
+    return mask_text(text) != text
+
+
 async def new_context(browser: Any) -> Any:
     """A context for kept pages: the window's size, no scripts of the page's own."""
     return await browser.new_context(viewport=WINDOW, java_script_enabled=False,
@@ -178,8 +189,11 @@ async def _render(jobs: Sequence[Job], pages: int,
                         page = await (await new_context(browser)).new_page()
                     await page.unroute_all()
                     outlined = await prepare(page, job)
-                    image = await page.screenshot(type="jpeg", quality=QUALITY)
-                    shots[job.key] = Shot(image, outlined=outlined)
+                    if await shows_personal_data(page):
+                        shots[job.key] = Shot(note=UNMASKED)
+                    else:
+                        image = await page.screenshot(type="jpeg", quality=QUALITY)
+                        shots[job.key] = Shot(image, outlined=outlined)
                 except Exception as error:  # a dead browser, a page that hangs
                     shots[job.key] = Shot(note=f"{MISSING}：渲染失败（{type(error).__name__}）")
                     page = None  # a new one for the next job, if the browser still lives

@@ -28,3 +28,15 @@ def test_a_job_that_fails_says_the_screenshot_is_missing_and_the_others_are_made
                     Job("good", "http://kept.example/", "<p>好</p>", {"text": "好"})], pages=1)
     assert shots["bad"].image is None and shots["bad"].note.startswith("截图缺失")
     assert shots["good"].image and shots["good"].outlined
+
+
+def test_a_page_still_showing_an_id_number_once_rendered_is_not_photographed():
+    from support.evidence_portal import ID_NUMBER
+
+    from govwatch.evidence.mask import mask_text
+    from govwatch.evidence.shots import UNMASKED
+
+    split = f"<p>身份证号 <b>{ID_NUMBER[:9]}</b>{ID_NUMBER[9:]}</p>"  # the HTML's mask misses it
+    assert mask_text(split) == split
+    shots = render([Job("split", "http://kept.example/", split, {"text": "身份证号"})], pages=1)
+    assert shots["split"].image is None and shots["split"].note == UNMASKED
