@@ -31,7 +31,8 @@ from govwatch.core.vocabulary import IssueState
 from govwatch.output import FileList, format_option, render
 from govwatch.workflow import BULLETIN_FORMATS, SCORECARD_FORMATS
 
-ISSUE_TABLE = ["id", "state", "unit", "site", "rule", "title", "deadline", "claimed_by"]
+ISSUE_TABLE = ["id", "state", "unit", "site", "rule", "title", "deadline", "claimed_by",
+               "evidence"]
 
 
 @cli.command("issues")

@@ -306,3 +306,13 @@ def test_the_bulletin_shows_each_screenshot_beside_it_and_the_xlsx_links_to_it(
     links = {sheet.cell(row, column).hyperlink.target for row in range(2, sheet.max_row + 1)
              if sheet.cell(row, column).hyperlink}
     assert links == {f"evidence/{r['shot_hash']}.jpg" for r in shot_rows}
+
+
+def test_the_issue_list_says_what_is_kept_of_each_issue(crawled, tmp_path):
+    db_path = fresh(crawled, tmp_path)
+    keep_scan(db_path, crawled[1], screenshots=True, max_shots=3)
+    code, out, err = run("issues", "--db", str(db_path), "--format", "json")
+    assert code == 0, err
+    said = [row["evidence"] for row in json.loads(out)]
+    assert said.count("截图") == 3
+    assert all(s.startswith("截图缺失") for s in said if s != "截图")
