@@ -65,8 +65,9 @@ _OUTLINE_JS = """
     // a link, or an image or frame whose source is the target
     const at = e => e.href || e.src || '';
     const raw = e => e.getAttribute('href') || e.getAttribute('src');
-    return [...document.querySelectorAll('a[href], area[href], img[src], iframe[src]')].find(
-      e => at(e) === url || raw(e) === url || bare(at(e)) === bare(url));
+    const all = [...document.querySelectorAll('a[href], area[href], img[src], iframe[src]')]
+      .filter(e => at(e) === url || raw(e) === url || bare(at(e)) === bare(url));
+    return all.find(e => e.getClientRects().length) || all[0];  // a shown one first
   };
   let el = null;
   if (loc.href) el = anchor(loc.href);
@@ -85,7 +86,7 @@ _OUTLINE_JS = """
     }
   }
   if (!el && loc.text) el = smallest(loc.text, document.body);
-  if (!el) return false;
+  if (!el || !el.getClientRects().length) return false;  // none, or hidden (a closed menu)
   el.setAttribute('data-govwatch-target', '1');
   el.scrollIntoView({block: 'center', inline: 'nearest'});
   const r = el.getBoundingClientRect();

@@ -40,3 +40,15 @@ def test_a_page_still_showing_an_id_number_once_rendered_is_not_photographed():
     assert mask_text(split) == split
     shots = render([Job("split", "http://kept.example/", split, {"text": "身份证号"})], pages=1)
     assert shots["split"].image is None and shots["split"].note == UNMASKED
+
+
+def test_a_link_shown_twice_is_outlined_where_it_shows_and_a_hidden_one_not_at_all():
+
+    target = "http://kept.example/gone.html"
+    page = (f'<ul style="display:none"><li><a href="{target}">菜单里的链接</a></li></ul>'
+            f'<p>正文 <a id="shown" href="{target}">正文里的链接</a></p>')
+    hidden = f'<div style="display:none"><a href="{target}">只在菜单里</a></div><p>正文</p>'
+    shots = render([Job("both", "http://kept.example/", page, {"href": target}),
+                    Job("hidden", "http://kept.example/", hidden, {"href": target})], pages=1)
+    assert shots["both"].outlined and shots["both"].image
+    assert not shots["hidden"].outlined and shots["hidden"].image  # made, but says so
