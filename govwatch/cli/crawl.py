@@ -28,6 +28,7 @@ from govwatch.cli.base import (
 )
 from govwatch.core import scans
 from govwatch.core.config import load_config
+from govwatch.core.kept import evidence_settings
 from govwatch.core.vocabulary import ColumnRole, ScanStatus
 from govwatch.crawler import store as crawl_store
 from govwatch.output import format_option, render
@@ -98,11 +99,13 @@ def scan(
     keeps that reading; --full reads every page again. What failed is recorded in the
     database (a site unreachable, a page's error); --verbose also shows the crawler's log.
     The pages of new and reopened issues are kept (存证, see govwatch evidence), with
-    --screenshots their screenshots too.
+    --screenshots their screenshots too (or as the sites file's evidence: section says).
     """
     config = load_config(config_file)
     chosen = config.select(site_ids)
-    settings: dict[str, Any] = {"GOVWATCH_REVALIDATE": False} if full else {}
+    settings: dict[str, Any] = evidence_settings(config)  # the sites file's evidence:
+    if full:
+        settings["GOVWATCH_REVALIDATE"] = False
     if verbose:
         settings["LOG_LEVEL"] = "INFO"
     if screenshots:

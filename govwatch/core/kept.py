@@ -170,3 +170,40 @@ def drop_orphans(db: Any) -> int:
                        "(SELECT shot_hash FROM kept_pages WHERE shot_hash IS NOT NULL)"
                        ).rowcount
     return gone
+
+
+# -- the sites file's evidence: section ------------------------------------------------------
+
+# key → (the crawl setting it sets, its kind: a YAML boolean, or an integer's bounds)
+EVIDENCE_KEYS: dict[str, tuple[str, tuple[int, int] | None]] = {
+    "keep": ("GOVWATCH_EVIDENCE", None),
+    "screenshots": ("GOVWATCH_SCREENSHOTS", None),
+    "screenshot_max": ("GOVWATCH_SCREENSHOT_MAX", (0, 100000)),
+    "screenshot_pages": ("GOVWATCH_SCREENSHOT_PAGES", (1, 16)),
+}
+
+
+def evidence_settings(config: Any) -> dict[str, Any]:
+    """The crawl settings the sites file's ``evidence:`` section stands for (only the keys it
+    gives; the rest keep the crawl's defaults, crawler/settings.py). ConfigError at the
+    offending key's line.
+
+    Keys (all optional): ``keep`` (true: the pages of new issues are kept, 存证),
+    ``screenshots`` (false: needs Chromium), ``screenshot_max`` (500 a scan),
+    ``screenshot_pages`` (4 rendered at once).
+    """
+    found = {}
+    for key, value in config.evidence.items():
+        if key not in EVIDENCE_KEYS:
+            raise config.error(f"evidence: unknown key {key!r}; known: "
+                               f"{', '.join(EVIDENCE_KEYS)}", f"evidence.{key}")
+        setting, bounds = EVIDENCE_KEYS[key]
+        if bounds is None and not isinstance(value, bool):
+            raise config.error(f"evidence: {key}: must be true or false: {value!r}",
+                               f"evidence.{key}")
+        if bounds is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                   or not bounds[0] <= value <= bounds[1]):
+            raise config.error(f"evidence: {key}: must be an integer from {bounds[0]} to "
+                               f"{bounds[1]}: {value!r}", f"evidence.{key}")
+        found[setting] = value
+    return found
