@@ -10,6 +10,7 @@ way everywhere: sites → crawl → scan tables → rules → findings → track
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,8 @@ from govwatch.core.config import Site
 from govwatch.core.defaults import bulletin_stem
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import ScanStatus
+
+logger = logging.getLogger(__name__)
 
 BULLETIN_FORMATS = ("html", "xlsx", "md", "json")
 SCORECARD_FORMATS = ("html", "json", "xlsx")
@@ -81,11 +84,22 @@ def keep_evidence(db_path: str | Path, scan_id: int,
                   settings: Mapping[str, Any] | None = None) -> Any:
     """Keep the pages (存证) of tracked scan *scan_id*'s new and reopened issues from the
     crawl's spool, with their screenshots when *settings* ask for them
-    (``GOVWATCH_SCREENSHOTS``); None when the crawl spooled nothing (evidence off)."""
-    from govwatch.crawler.settings import DEFAULTS, USER_AGENT
-    from govwatch.evidence.keep import keep_scan
+    (``GOVWATCH_SCREENSHOTS``); None when the crawl spooled nothing (evidence off), or when
+    keeping failed (logged: the scan stands, complete and tracked)."""
+    from govwatch.crawler.settings import DEFAULTS
 
     knobs = {**DEFAULTS, **(settings or {})}
+    try:
+        return _keep(db_path, scan_id, knobs)
+    except Exception:  # the scan is complete and tracked: evidence lost is logged, not fatal
+        logger.exception("scan %d: its evidence (存证) could not be kept", scan_id)
+        return None
+
+
+def _keep(db_path: str | Path, scan_id: int, knobs: Mapping[str, Any]) -> Any:
+    from govwatch.crawler.settings import USER_AGENT
+    from govwatch.evidence.keep import keep_scan
+
     return keep_scan(db_path, scan_id, screenshots=bool(knobs["GOVWATCH_SCREENSHOTS"]),
                      max_shots=int(knobs["GOVWATCH_SCREENSHOT_MAX"]),
                      pages=int(knobs["GOVWATCH_SCREENSHOT_PAGES"]),

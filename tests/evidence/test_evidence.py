@@ -316,3 +316,17 @@ def test_the_issue_list_says_what_is_kept_of_each_issue(crawled, tmp_path):
     said = [row["evidence"] for row in json.loads(out)]
     assert said.count("截图") == 3
     assert all(s.startswith("截图缺失") for s in said if s != "截图")
+
+
+def test_evidence_that_cannot_be_kept_is_logged_and_the_scan_stands(crawled, tmp_path, caplog):
+    from govwatch.workflow import keep_evidence
+
+    db_path = fresh(crawled, tmp_path)
+    kept.spool_path(db_path, crawled[1]).write_bytes(b"not a spool at all" * 100)
+    assert keep_evidence(db_path, crawled[1]) is None
+    assert "could not be kept" in caplog.text
+    db = open_db(db_path)
+    try:
+        assert db.execute("select count(*) from issues").fetchone()[0] > 0  # tracked still
+    finally:
+        db.close()
