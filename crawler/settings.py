@@ -147,6 +147,13 @@ DEFAULTS: dict[str, Any] = {
     "GOVWATCH_RESUME": False,
     # Host → the politeness its sites ask for; crawler/process.py fills it from the sites file.
     "GOVWATCH_SITE_HOSTS": {},
+    # 存证 (govwatch/evidence): the pages of new and reopened issues are kept, their
+    # screenshots made (at most GOVWATCH_SCREENSHOT_MAX a scan, GOVWATCH_SCREENSHOT_PAGES at
+    # once in one headless Chromium).
+    "GOVWATCH_EVIDENCE": True,
+    "GOVWATCH_SCREENSHOTS": False,  # needs Chromium: the office switches it on
+    "GOVWATCH_SCREENSHOT_MAX": 500,
+    "GOVWATCH_SCREENSHOT_PAGES": 4,
     "GOVWATCH_STORE_BATCH": 1000,  # rows buffered before one transaction
     "GOVWATCH_STORE_FLUSH_SECONDS": 2.0,
     "GOVWATCH_PROGRESS_INTERVAL": 2.0,  # seconds between progress lines; 0 = quiet

@@ -168,6 +168,7 @@ class PortalSpider(scrapy.Spider):
             "footer_sample": settings.getint("GOVWATCH_FOOTER_SAMPLE"),
             "soft404": ErrorSigns.config(settings),
             "lock_fd": settings.get("GOVWATCH_LOCK_FD"),
+            "evidence": settings.getbool("GOVWATCH_EVIDENCE"),
         }, on_lost=spider.reader_lost)
         spider.walk = RevalidationWalk(spider, crawler)
         spider.attachments = Attachments(spider.sites, settings)

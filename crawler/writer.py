@@ -31,6 +31,10 @@ The reader ignores SIGINT: a Ctrl-C stops the crawl, which then closes the reade
 rows of the last seconds are written. If the crawl dies outright, the reader sees the socket
 close, writes what it holds, and exits.
 
+With evidence on (``GOVWATCH_EVIDENCE``), each page read is also kept in the scan's spool
+(:class:`govwatch.core.kept.Spool`, a file of its own), here in the reader's process, so the
+crawl's event loop does not wait on it.
+
 Settings: ``GOVWATCH_STORE_BATCH`` (rows and replays buffered before one transaction,
 default 1000), ``GOVWATCH_STORE_FLUSH_SECONDS`` (default 2), ``GOVWATCH_MAX_LIST_PAGES``,
 ``GOVWATCH_FOOTER_SAMPLE`` (inner pages whose footer is read, per site).
@@ -55,6 +59,7 @@ from datetime import date
 from typing import Any, BinaryIO
 
 from govwatch.core.compact import Ids
+from govwatch.core.kept import Spool, spool_path
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import CheckError, LinkResult, SiteStatus
 from govwatch.crawler import store
@@ -250,6 +255,7 @@ def serve(sock: socket.socket, config: dict[str, Any]) -> None:
                         max_list_pages=config["max_list_pages"],
                         footer_sample=config["footer_sample"],
                         signs=ErrorSigns.from_config(signs) if signs else None)
+    spool = Spool(spool_path(config["db"], config["scan_id"])) if config.get("evidence") else None
     stream = sock.makefile("rb")
     try:
         while True:
@@ -268,6 +274,8 @@ def serve(sock: socket.socket, config: dict[str, Any]) -> None:
                 writer.flush()
                 sock.sendall(_frame(None))
                 return
+            if spool is not None:
+                _spool(spool, args[0])
             try:
                 reply = reader.read(*args)
             except Exception:  # one odd page must not end the scan; the crawl logs it
@@ -276,6 +284,19 @@ def serve(sock: socket.socket, config: dict[str, Any]) -> None:
     finally:
         writer.flush()
         db.close()
+        if spool is not None:
+            spool.close()
+
+
+def _spool(spool: Spool, visit: Visit) -> None:
+    """Keep the body of *visit* in the scan's spool (a spool failure costs evidence only)."""
+    headers = {"Content-Type": visit.content_type, "ETag": visit.etag,
+               "Last-Modified": visit.last_modified}
+    try:
+        spool.add(visit.url, visit.status, headers, visit.encoding, visit.fetched_at,
+                  visit.body)
+    except Exception:  # a full disk, say: the scan goes on without this page's evidence
+        traceback.print_exc()
 
 
 # -- the crawl's side ----------------------------------------------------------------------

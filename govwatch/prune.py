@@ -21,6 +21,10 @@ scan by scan:
   status, columns, findings, evaluation). Its ``scans`` row stays: tracked scans, bulletins
   and the audit trail name it.
 
+Kept pages (存证, :mod:`govwatch.core.kept`) live with their issue: those of an issue fixed
+or withdrawn more than ``keep_evidence_days`` days before the prune's day go (and the
+bodies and screenshots no other kept page shares), in one transaction after the scans.
+
 Never pruned: issues, their audit trail (``issue_events``), bulletins and their per-unit
 counts, tracked scans, sites, probes. A published bulletin is stored with its content, so
 the same date gives the same bulletin whatever was pruned since.
@@ -45,14 +49,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from govwatch.core import scans
+from govwatch.core import kept, scans
 from govwatch.core.retention import Retention
 from govwatch.core.schema import Store, open_db
-from govwatch.core.vocabulary import Pruned, ScanStatus
+from govwatch.core.vocabulary import IssueState, Pruned, ScanStatus
 from govwatch.crawler import store as crawl_store
 from govwatch.crawler.scanlock import ScanLock
 from govwatch.reports import store as reports_store
@@ -118,6 +122,7 @@ class PruneResult:
     vacuum: str  # "incremental", or "vacuum": one VACUUM switches the database over
     size_before: int  # bytes of the database's pages
     size_after: int | None = None
+    evidence: int = 0  # kept pages of long-closed issues dropped (or due, in a dry run)
 
     @property
     def due(self) -> list[ScanFate]:
@@ -128,8 +133,10 @@ class PruneResult:
         """One line: what was (or would be) dropped, how much, and the database's size."""
         due = self.due
         counts = {level: sum(fate.drop is level for fate in due) for level in Pruned}
-        what = ", ".join(text.format(_scans(counts[level], kind))
-                         for level, (text, kind) in _SAID.items() if counts[level]) or "nothing"
+        what = ", ".join([text.format(_scans(counts[level], kind))
+                          for level, (text, kind) in _SAID.items() if counts[level]]
+                         + ([f"{self.evidence} kept page{'s' * (self.evidence != 1)} of "
+                             "closed issues"] if self.evidence else [])) or "nothing"
         rows = f"{sum(f.rows for f in due)} rows, ~{size_text(sum(f.bytes for f in due))}"
         if self.dry_run:
             switch = ("; the first prune switches it to incremental vacuum (one VACUUM "
@@ -175,12 +182,15 @@ def prune(
             vacuum = ("incremental" if _pragma(db, "auto_vacuum") == INCREMENTAL
                       else "vacuum")
             result = PruneResult(fates, newest, dry_run, vacuum, _size_of(db))
+            expired = expired_evidence(db, retention, today)
+            result.evidence = len(expired)
             if dry_run:
                 return result
             for fate in result.due:
                 _drop(db, fate)
                 if on_scan is not None:
                     on_scan(fate)
+            _drop_evidence(db, expired)
             _return_space(db, vacuum)
             result.size_after = _size_of(db)
         finally:
@@ -311,6 +321,28 @@ def _drop(db: Store, fate: ScanFate) -> None:
             crawl_store.drop_scan(db, fate.scan_id)
         fate.freed = (_pragma(db, "freelist_count") - free) * _pragma(db, "page_size")
         crawl_store.record_pruned(db, scan, fate.drop, fate.why, fate.rows, fate.freed)
+
+
+def expired_evidence(db: Store, retention: Retention, today: date) -> list[int]:
+    """The issues whose kept pages *retention* lets go at *today*: fixed or withdrawn more
+    than ``keep_evidence_days`` days before it (a withdrawn issue's day: its last change)."""
+    if retention.keep_evidence_days is None:
+        return []
+    before = (today - timedelta(days=retention.keep_evidence_days)).isoformat()
+    return [row[0] for row in db.execute(
+        "select distinct k.issue_id from kept_pages k join issues i on i.id = k.issue_id "
+        "where i.state in (?, ?) and coalesce(i.fixed_on, substr(i.updated_at, 1, 10)) < ? "
+        "order by k.issue_id", [IssueState.FIXED, IssueState.WITHDRAWN, before])]
+
+
+def _drop_evidence(db: Store, issue_ids: list[int]) -> None:
+    """Drop the kept pages of *issue_ids*, and what no other kept page shares."""
+    if not issue_ids:
+        return
+    with db.atomic():
+        db.conn.executemany("delete from kept_pages where issue_id = ?",
+                            [(issue_id,) for issue_id in issue_ids])
+        kept.drop_orphans(db)
 
 
 def _return_space(db: Store, vacuum: str) -> None:

@@ -10,6 +10,7 @@ way everywhere: sites → crawl → scan tables → rules → findings → track
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,8 @@ from govwatch.core.config import Site
 from govwatch.core.defaults import bulletin_stem
 from govwatch.core.schema import open_db
 from govwatch.core.vocabulary import ScanStatus
+
+logger = logging.getLogger(__name__)
 
 BULLETIN_FORMATS = ("html", "xlsx", "md", "json")
 SCORECARD_FORMATS = ("html", "json", "xlsx")
@@ -35,6 +38,7 @@ class ScanRun:
     evaluation: dict[str, Any] | None = None
     tracking: Any = None  # reports.tracker.TrackResult
     caught_up: int | None = None  # an earlier complete scan tracked first (see catch_up)
+    kept: Any = None  # evidence.keep.Kept: the pages and screenshots kept (None: evidence off)
 
     @property
     def complete(self) -> bool:
@@ -58,6 +62,7 @@ def scan_evaluate_track(
     run = ScanRun(outcome, caught_up=caught_up)
     if run.complete:
         run.evaluation, run.tracking = evaluate_and_track(db_path, outcome.scan_id)
+        run.kept = keep_evidence(db_path, outcome.scan_id, settings)
     return run
 
 
@@ -73,6 +78,32 @@ def evaluate_and_track(db_path: str | Path, scan_id: int) -> tuple[dict[str, Any
         return evaluation, track_scan(db, scan_id)
     finally:
         db.close()
+
+
+def keep_evidence(db_path: str | Path, scan_id: int,
+                  settings: Mapping[str, Any] | None = None) -> Any:
+    """Keep the pages (存证) of tracked scan *scan_id*'s new and reopened issues from the
+    crawl's spool, with their screenshots when *settings* ask for them
+    (``GOVWATCH_SCREENSHOTS``); None when the crawl spooled nothing (evidence off), or when
+    keeping failed (logged: the scan stands, complete and tracked)."""
+    from govwatch.crawler.settings import DEFAULTS
+
+    knobs = {**DEFAULTS, **(settings or {})}
+    try:
+        return _keep(db_path, scan_id, knobs)
+    except Exception:  # the scan is complete and tracked: evidence lost is logged, not fatal
+        logger.exception("scan %d: its evidence (存证) could not be kept", scan_id)
+        return None
+
+
+def _keep(db_path: str | Path, scan_id: int, knobs: Mapping[str, Any]) -> Any:
+    from govwatch.crawler.settings import USER_AGENT
+    from govwatch.evidence.keep import keep_scan
+
+    return keep_scan(db_path, scan_id, screenshots=bool(knobs["GOVWATCH_SCREENSHOTS"]),
+                     max_shots=int(knobs["GOVWATCH_SCREENSHOT_MAX"]),
+                     pages=int(knobs["GOVWATCH_SCREENSHOT_PAGES"]),
+                     user_agent=knobs.get("USER_AGENT") or USER_AGENT)
 
 
 def catch_up(db_path: str | Path) -> int | None:
@@ -95,6 +126,7 @@ def catch_up(db_path: str | Path) -> int | None:
     if not pending:
         return None
     evaluate_and_track(db_path, latest)
+    keep_evidence(db_path, latest)
     return latest
 
 
@@ -114,7 +146,7 @@ def publish(
 ) -> Publication:
     """Publish the bulletin of *day* (the same day twice gives the same bulletin) and the
     scorecard of the latest complete scan up to *day*, as files in *out_dir*."""
-    from govwatch.reports.bulletin import BULLETIN, publish_bulletin
+    from govwatch.reports.bulletin import BULLETIN, publish_bulletin, write_screenshots
     from govwatch.reports.render import writable_dir, write_report
     from govwatch.reports.scorecard import SCORECARD, build_scorecard
 
@@ -123,6 +155,8 @@ def publish(
     try:
         bulletin = publish_bulletin(db, day, report_settings)
         scorecard = build_scorecard(db, day, report_settings)
+        if "html" in bulletin_formats or "xlsx" in bulletin_formats:
+            write_screenshots(db, bulletin, out_dir)  # the files they show and link to
     finally:
         db.close()
     paths = write_report(

@@ -7,8 +7,9 @@ gives the same bulletin and changes nothing. Bulletins are published in date ord
 reporting the newest tracked scan.
 
 A problem counts as unclaimed (未认领) when it was published in an earlier bulletin and nobody
-has claimed it yet. Settings: ``rectification.deadline_working_days`` and ``issuer`` (see
-:mod:`reports.settings`).
+has claimed it yet. A problem whose page was kept (存证) shows its screenshot, written beside
+the bulletin by :func:`write_screenshots`. Settings: ``rectification.deadline_working_days``
+and ``issuer`` (see :mod:`reports.settings`).
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from govwatch.core import scans
+from govwatch.core import kept, scans
 from govwatch.core.vocabulary import IssueState, SiteStatus
 from govwatch.reports import ReportError, store
 from govwatch.reports.render import Report
@@ -35,8 +37,11 @@ _ISSUE_COLUMNS = columns(
     ("title", "问题", 34), ("url", "问题位置", 44), ("page", "所在页面", 44),
     ("evidence", "发现情况", 44), ("first_seen", "首次发现", 12), ("published", "通报日期", 12),
     ("deadline", "整改期限", 12), ("days", "已通报天数", 11), ("fixed_on", "整改日期", 12),
-    ("state", "状态", 10), ("claimed_by", "认领人", 12),
+    ("state", "状态", 10), ("claimed_by", "认领人", 12), ("screenshot", "截图", 12, True),
 )
+# Screenshots (存证, govwatch/evidence) are written beside the bulletin in this folder, each
+# once under its hash, so the HTML opens offline and the XLSX links to them.
+SHOTS_DIR = "evidence"
 SECTIONS = (
     Section("units", "汇总", columns(
         ("unit", "责任单位", 28), ("sites", "网站数", 8), ("new", "新发现", 8),
@@ -110,6 +115,7 @@ def bulletin_content(
              if i["state"] == IssueState.FIXED and since < i["fixed_scan"] <= scan["scan_id"]]
     unclaimed = [i for i in issues if _unclaimed(i, day)]
     overdue = [i for i in issues if i["state"] == IssueState.OVERDUE]
+    _attach_shots(db, new + still_open + fixed)
     units = _unit_rows(db, new, still_open, fixed, overdue, unclaimed)
     sites = scans.site_summary(db, scan["scan_id"])
     return {
@@ -146,7 +152,44 @@ def _row(issue: Mapping[str, Any], day: date, state_label: str | None = None) ->
         "fixed_on": issue["fixed_on"],
         "state": state_label or IssueState(issue["state"]).label,
         "claimed_by": issue["claimed_by"],
+        # its screenshot's file beside the bulletin, or why there is none (_attach_shots)
+        "screenshot": None, "screenshot_note": None,
     }
+
+
+def _attach_shots(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None:
+    """Give each row whose issue has a kept page its screenshot's file (``screenshot``), or
+    why it has none (``screenshot_note``, 截图缺失…)."""
+    found = kept.issue_shots(db, (row["issue"] for row in rows))
+    for row in rows:
+        shot = found.get(row["issue"])
+        if shot is None:
+            continue
+        if shot["shot_hash"]:
+            row["screenshot"] = f"{SHOTS_DIR}/{shot['shot_hash']}.jpg"
+        elif shot["shot_note"] or not shot["body_hash"]:  # no page kept: no screenshot
+            row["screenshot_note"] = shot["shot_note"] or shot["kept_note"]
+
+
+def write_screenshots(db: sqlite_utils.Database, content: Mapping[str, Any],
+                      out_dir: str | Path) -> list[Path]:
+    """Write the screenshots the bulletin *content* shows into *out_dir*/evidence (those
+    written before stay: a screenshot's name is its hash); return the paths."""
+    paths = []
+    for section in ("new", "open", "fixed"):
+        for row in content.get(section, ()):
+            name = row.get("screenshot")
+            if not name:
+                continue
+            path = Path(out_dir) / name
+            if not path.exists():
+                image = kept.shot(db, Path(name).stem)
+                if image is None:
+                    continue  # pruned since the bulletin was published
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(image[0])
+            paths.append(path)
+    return paths
 
 
 def _unclaimed(issue: Mapping[str, Any], day: date) -> bool:

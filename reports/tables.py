@@ -19,6 +19,7 @@ class Column:
     key: str
     header: str
     width: int = 12
+    link: bool = False  # its text is a file's relative path: the XLSX links to it
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,8 @@ class Section:
         return [self.values(row) for row in content[self.key]]
 
 
-def columns(*specs: tuple[str, str, int]) -> tuple[Column, ...]:
-    """Columns from (key, header, width) triples."""
+def columns(*specs: tuple[Any, ...]) -> tuple[Column, ...]:
+    """Columns from (key, header, width[, link]) tuples."""
     return tuple(Column(*spec) for spec in specs)
 
 

@@ -42,7 +42,7 @@ from typing import Any
 
 import sqlite_utils
 
-from govwatch.core import scans
+from govwatch.core import kept, scans
 from govwatch.core.schema import now_iso
 from govwatch.core.vocabulary import IssueCause, IssueState, ScanStatus
 from govwatch.reports import ReportError, store
@@ -298,12 +298,27 @@ def _require(
 def issue_list(
     db: sqlite_utils.Database, state: str | None = None, site_id: str | None = None
 ) -> list[dict[str, Any]]:
-    """Issues for a listing; withdrawn ones only when *state* asks for them."""
+    """Issues for a listing; withdrawn ones only when *state* asks for them. ``evidence``
+    says what is kept of each (截图, 存证) or why its screenshot or page is missing
+    (截图缺失…, 存证缺失…); None when nothing was kept (found before evidence was)."""
     states = [state] if state else [s for s in IssueState if s != IssueState.WITHDRAWN]
+    issues = store.list_issues(db, states, site_id)
+    shots = kept.issue_shots(db, (i["id"] for i in issues))
     return [
         {"id": i["id"], "state": i["state"], "unit": i["unit"], "site": i["site_id"],
          "rule": i["rule_id"], "title": i["title"], "url": i["subject_url"],
          "first_seen": i["first_seen_on"], "deadline": i["deadline"],
-         "claimed_by": i["claimed_by"]}
-        for i in store.list_issues(db, states, site_id)
+         "claimed_by": i["claimed_by"], "evidence": _evidence(shots.get(i["id"]))}
+        for i in issues
     ]
+
+
+def _evidence(shot: Mapping[str, Any] | None) -> str | None:
+    """What is kept of an issue, in a word, or why not (see issue_list)."""
+    if shot is None:
+        return None
+    if shot["shot_hash"]:
+        return "截图"
+    if not shot["body_hash"]:
+        return shot["kept_note"]
+    return shot["shot_note"] or "存证"

@@ -43,6 +43,16 @@ def _append(sheet: Worksheet, values: Sequence[Any]) -> None:
             cell.data_type = "s"
 
 
+def _link(sheet: Worksheet, section: Section) -> None:
+    """Make the last row's link columns (a screenshot beside the workbook) links, shown as
+    their column's header (截图); a cell holding a note (截图缺失) stays text."""
+    for column, cell in zip(section.columns, sheet[sheet.max_row], strict=True):
+        if column.link and isinstance(cell.value, str) and "/" in cell.value:
+            cell.hyperlink = cell.value
+            cell.value = column.header
+            cell.font = Font(color="0563C1", underline="single")
+
+
 def write_workbook(path: Path, sections: Sequence[Section], content: Mapping[str, Any]) -> Path:
     """Write each section of *content* to a sheet of a new workbook at *path*."""
     book = Workbook()
@@ -52,6 +62,7 @@ def write_workbook(path: Path, sections: Sequence[Section], content: Mapping[str
         _append(sheet, [column.header for column in section.columns])
         for row in section.table(content):
             _append(sheet, row)
+            _link(sheet, section)
         for index, column in enumerate(section.columns, start=1):
             letter = get_column_letter(index)
             sheet.column_dimensions[letter].width = column.width

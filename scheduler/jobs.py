@@ -72,6 +72,7 @@ def interrupted_scan(service: Service) -> dict[str, Any] | None:
 
 def scan_job(service: Service) -> JobOutcome:
     """Crawl, evaluate and track every site (or resume a recently interrupted scan)."""
+    from govwatch.core.kept import evidence_settings
     from govwatch.crawler.runner import ScanBusy
     from govwatch.workflow import scan_evaluate_track
 
@@ -79,7 +80,9 @@ def scan_job(service: Service) -> JobOutcome:
     try:
         run = scan_evaluate_track(
             service.config.sites, service.db_path, as_of=service.now().date(), resume=resume,
-            progress_interval=0, settings=service.crawl_settings,
+            progress_interval=0,
+            # the sites file's evidence: section (存证, screenshots), then the service's own
+            settings={**evidence_settings(service.config), **service.crawl_settings},
         )
     except ScanBusy as busy:
         log.warning("scan skipped: %s", busy)

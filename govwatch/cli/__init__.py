@@ -18,6 +18,7 @@ imported below.
 from govwatch.cli import (  # noqa: F401  (they register)
     crawl,
     documents,
+    evidence,
     reportcheck,
     rules,
     schedule,

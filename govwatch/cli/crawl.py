@@ -28,6 +28,7 @@ from govwatch.cli.base import (
     tracking_line,
 )
 from govwatch.core.config import load_config
+from govwatch.core.kept import evidence_settings
 from govwatch.core.vocabulary import ColumnRole, ScanStatus
 from govwatch.crawler import store as crawl_store
 from govwatch.output import format_option, render
@@ -70,6 +71,10 @@ def sites_check(config_file: str, fmt: str) -> None:
 @as_of_option()
 @click.option("--full", is_flag=True,
               help="Read every page again, even those unchanged since the last scan.")
+@click.option("--screenshots", is_flag=True,
+              help="Screenshot the pages of new and reopened issues (needs Chromium).")
+@click.option("--no-evidence", "no_evidence", is_flag=True,
+              help="Keep no pages (存证) of new issues: the crawl spools nothing.")
 @quiet_option
 @click.option("--verbose", is_flag=True,
               help="Show the crawler's log (download errors and their tracebacks) on stderr.")
@@ -82,6 +87,8 @@ def scan(
     resume: bool,
     as_of: date | None,
     full: bool,
+    screenshots: bool,
+    no_evidence: bool,
     quiet: bool,
     verbose: bool,
     fmt: str,
@@ -91,12 +98,20 @@ def scan(
     A page unchanged since the last scan that read it (HTTP 304 to a conditional request)
     keeps that reading; --full reads every page again. What failed is recorded in the
     database (a site unreachable, a page's error); --verbose also shows the crawler's log.
+    The pages of new and reopened issues are kept (存证, see govwatch evidence), with
+    --screenshots their screenshots too (or as the sites file's evidence: section says).
     """
     config = load_config(config_file)
     chosen = config.select(site_ids)
-    settings: dict[str, Any] = {"GOVWATCH_REVALIDATE": False} if full else {}
+    settings: dict[str, Any] = evidence_settings(config)  # the sites file's evidence:
+    if full:
+        settings["GOVWATCH_REVALIDATE"] = False
     if verbose:
         settings["LOG_LEVEL"] = "INFO"
+    if screenshots:
+        settings["GOVWATCH_SCREENSHOTS"] = True
+    if no_evidence:
+        settings["GOVWATCH_EVIDENCE"] = False
     run = _scan(chosen, db_path, scan_date(config, as_of), resume=resume, quiet=quiet,
                 settings=settings)
     report_scan(run, fmt, quiet)
@@ -214,6 +229,8 @@ def columns(db_path: str, site_ids: tuple[str, ...], fmt: str) -> None:
     show_default=True,
     help="Where the demo writes its config file, database and reports.",
 )
+@click.option("--screenshots", is_flag=True,
+              help="Screenshot the pages of the issues found (needs Chromium).")
 @click.option("--serve", "serve_platform", is_flag=True,
               help="Then serve the 纠错 platform over the demo's database on 127.0.0.1, "
                    "with demo accounts (their passwords printed), until Ctrl+C.")
@@ -222,7 +239,8 @@ def columns(db_path: str, site_ids: tuple[str, ...], fmt: str) -> None:
 @quiet_option
 @format_option()
 @friendly_errors
-def demo(work_dir: str, serve_platform: bool, port: int, quiet: bool, fmt: str) -> None:
+def demo(work_dir: str, screenshots: bool, serve_platform: bool, port: int, quiet: bool,
+         fmt: str) -> None:
     """The whole product in one command: serve the bundled demo portals on 127.0.0.1, scan
     them, evaluate the rules, track the issues, publish a bulletin and a scorecard; with
     --serve, leave the 纠错 platform running over the result."""
@@ -234,8 +252,9 @@ def demo(work_dir: str, serve_platform: bool, port: int, quiet: bool, fmt: str) 
     day = demo_day()  # the day its portals were written for
     with demo_portals(work) as (sites_file, db_path):
         config = load_config(sites_file)
+        settings = {**DEMO_SETTINGS, "GOVWATCH_SCREENSHOTS": screenshots}
         run = _scan(config.sites, str(db_path), day, resume=False,
-                    quiet=quiet, settings=DEMO_SETTINGS)
+                    quiet=quiet, settings=settings)
     if fmt == "table":
         report_scan(run, fmt, quiet)
     elif not run.complete:

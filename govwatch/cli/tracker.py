@@ -31,7 +31,8 @@ from govwatch.core.vocabulary import IssueState
 from govwatch.output import FileList, format_option, render
 from govwatch.workflow import BULLETIN_FORMATS, SCORECARD_FORMATS
 
-ISSUE_TABLE = ["id", "state", "unit", "site", "rule", "title", "deadline", "claimed_by"]
+ISSUE_TABLE = ["id", "state", "unit", "site", "rule", "title", "deadline", "claimed_by",
+               "evidence"]
 
 
 @cli.command("issues")
@@ -136,7 +137,7 @@ def track(db_path: str, scan_id: int | None, fmt: str) -> None:
 def bulletin(config_file: str, db_path: str, as_of: date | None, out_dir: str,
              files: list[str], fmt: str | FileList) -> None:
     """Publish the 纠错 bulletin (第N期) of a day; the same day gives the same bulletin."""
-    from govwatch.reports.bulletin import BULLETIN, publish_bulletin
+    from govwatch.reports.bulletin import BULLETIN, publish_bulletin, write_screenshots
     from govwatch.reports.render import writable_dir, write_report
 
     settings, timezone = report_config(config_file)
@@ -145,6 +146,7 @@ def bulletin(config_file: str, db_path: str, as_of: date | None, out_dir: str,
     content = publish_bulletin(db, report_day(as_of, timezone), settings)
     stem = bulletin_stem(content["number"], content["date"])
     formats = fmt if isinstance(fmt, FileList) else files
+    write_screenshots(db, content, out_dir)  # beside the bulletin, which shows them
     written(write_report(BULLETIN, content, formats, out_dir, stem), fmt)
     totals = content["totals"]
     click.echo(f"第{content['number']}期 {content['date']}: {totals['new']} new, "

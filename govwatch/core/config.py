@@ -11,10 +11,12 @@ Top-level keys (a bare YAML list of sites is also accepted, as a sites-only file
     mail           mapping of mail keys           default none (bulletins are not mailed)
     retention      mapping, kept raw              default {}  (read by govwatch/prune.py;
                                                   checked here by govwatch.core.retention)
+    evidence       mapping, kept raw              default {}  (kept pages and screenshots,
+                                                  checked here by govwatch.core.kept)
     sites          non-empty list of site mappings (required)
 
-The lines of the keys inside ``schedule``, ``rectification`` and ``retention`` are kept
-(``Config.lines``), so the modules that read them report problems as ``FILE:LINE`` too
+The lines of the keys inside ``schedule``, ``rectification``, ``retention`` and ``evidence``
+are kept (``Config.lines``), so the modules that read them report problems as ``FILE:LINE`` too
 (``Config.error``).
 
 Mail keys (SMTP delivery of bulletins by the scheduler, scheduler/mail.py):
@@ -100,6 +102,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from govwatch.core.defaults import TIMEZONE
+from govwatch.core.kept import evidence_settings
 from govwatch.core.regions import is_division_code
 from govwatch.core.retention import Retention
 from govwatch.core.schedule import Schedule
@@ -115,7 +118,8 @@ __all__ = [
 ]
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
-TOP_KEYS = ("timezone", "schedule", "rectification", "mail", "retention", "crawl", "sites")
+TOP_KEYS = ("timezone", "schedule", "rectification", "mail", "retention", "evidence", "crawl",
+            "sites")
 MAIL_KEYS = ("host", "port", "from", "to", "starttls", "ssl", "username", "password_env")
 _ADDRESS_RE = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+")
 _ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -257,6 +261,7 @@ class Config:
     mail: MailSettings | None = None
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     retention: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    evidence: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     crawl: CrawlPolicy = CrawlPolicy()  # the top-level section (each site holds its own merge)
 
     def error(self, message: str, key: str) -> ConfigError:
@@ -306,6 +311,7 @@ def load_config(path: str | Path) -> Config:
     # The scheduler's own validator, so a file that passes here never fails at start-up.
     Schedule.from_config(config)
     Retention.from_config(config)  # and govwatch prune's, for the same reason
+    evidence_settings(config)  # and the scan's
     return config
 
 
@@ -410,7 +416,8 @@ class _Reader:
             self.loader.dispose()
         if root is None:
             raise self.error("file is empty; expected a 'sites:' list")
-        tz, raw = TIMEZONE, {"schedule": {}, "rectification": {}, "retention": {}}
+        tz, raw = TIMEZONE, {"schedule": {}, "rectification": {}, "retention": {},
+                             "evidence": {}}
         mail, lines = None, {}
         self.top_crawl = CrawlPolicy()
         self.crawl_lines: dict[str, int] = {}  # site id → line of its crawl: key
@@ -457,7 +464,8 @@ class _Reader:
         self.check_hosts(sites)
         return Config(self.path, tuple(sites), tz, MappingProxyType(raw["schedule"]),
                       MappingProxyType(raw["rectification"]), mail, MappingProxyType(lines),
-                      crawl=self.top_crawl, retention=MappingProxyType(raw["retention"]))
+                      crawl=self.top_crawl, retention=MappingProxyType(raw["retention"]),
+                      evidence=MappingProxyType(raw["evidence"]))
 
     def check_hosts(self, sites: Sequence[Site]) -> None:
         """Sites on one host share its download slot, so they must ask for the same

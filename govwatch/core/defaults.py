@@ -41,3 +41,7 @@ DOCUMENT_TIMEOUT = 60.0
 DOCUMENT_WORKERS = 2
 DOCUMENT_MEMORY = 2 * 1024 * 1024 * 1024
 DOCUMENT_MAX_CHARS = 5_000_000
+
+# Kept pages (存证, docs/evidence.md): while their issue lives, and this many days after it
+# is fixed or withdrawn (a unit's late dispute, an audit), then pruned.
+KEEP_EVIDENCE_DAYS = 180

@@ -302,6 +302,25 @@ def documents(db: sqlite_utils.Database) -> None:
         db[table].create_index(columns, unique=unique, if_not_exists=True)
 
 
+def kept_pages(db: sqlite_utils.Database) -> None:
+    """``kept_bodies``, ``kept_shots``, ``kept_pages``: the pages (存证) and screenshots new
+    and reopened issues were found on (govwatch/core/kept.py)."""
+    db["kept_bodies"].create({"hash": str, "size": int, "body": bytes}, pk="hash",
+                             if_not_exists=True)
+    db["kept_shots"].create({"hash": str, "format": str, "width": int, "height": int,
+                             "image": bytes}, pk="hash", if_not_exists=True)
+    db["kept_pages"].create(
+        {"issue_id": int, "scan_id": int, "url": str, "final_url": str, "status": int,
+         "headers": str, "encoding": str, "fetched_at": str, "body_hash": str,
+         "link_status": str, "locate": str, "kept_note": str, "shot_hash": str, "shot_note": str,
+         "kept_at": str},
+        pk=("issue_id", "scan_id"), foreign_keys=[("issue_id", "issues", "id")],
+        if_not_exists=True,
+    )
+    db["kept_pages"].create_index(["body_hash"], if_not_exists=True)
+    db["kept_pages"].create_index(["shot_hash"], if_not_exists=True)
+
+
 # Append only: the position of a migration (from 1) is the schema version it brings a
 # database to (PRAGMA user_version).
 def platform_users(db: sqlite_utils.Database) -> None:
@@ -345,4 +364,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0007_compact_storage", compact_storage, compact_storage_step),
     Migration("0008_platform_users", platform_users),
     Migration("0009_documents", documents),
+    Migration("0010_kept_pages", kept_pages),
 )

@@ -11,6 +11,9 @@ Keys (all optional):
     keep_summary_years   integer 1..100          default 5: the summary (site status,
                                                  columns, findings, evaluation) of every
                                                  scan judged in the last N years
+    keep_evidence_days   integer 0..36500, or    default 180: kept pages and screenshots
+                         forever                 (存证) of an issue, for N days after it is
+                                                 fixed or withdrawn (while it lives: always)
 
 Full detail is kept besides for every scan an active issue was first or last seen in, so
 its evidence can be shown until it is fixed or withdrawn. ``govwatch prune`` and the
@@ -26,16 +29,23 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from govwatch.core.defaults import KEEP_BULLETIN_SCANS, KEEP_FULL_SCANS, KEEP_SUMMARY_YEARS
+from govwatch.core.defaults import (
+    KEEP_BULLETIN_SCANS,
+    KEEP_EVIDENCE_DAYS,
+    KEEP_FULL_SCANS,
+    KEEP_SUMMARY_YEARS,
+)
 
 if TYPE_CHECKING:  # the sites file loader imports this module to check its section
     from govwatch.core.config import Config
 
-KEYS = ("keep_full_scans", "keep_bulletin_scans", "keep_summary_years")
+KEYS = ("keep_full_scans", "keep_bulletin_scans", "keep_summary_years", "keep_evidence_days")
 # Bounds: at least the newest complete scan keeps its detail (the next scan replays its
 # unchanged pages from it); a hundred years is for ever.
 _RANGES = {"keep_full_scans": (1, 10000), "keep_bulletin_scans": (0, 10000),
-           "keep_summary_years": (1, 100)}
+           "keep_summary_years": (1, 100), "keep_evidence_days": (0, 36500)}
+# The word each key takes besides an integer, meaning no limit.
+_UNLIMITED = {"keep_bulletin_scans": "all", "keep_evidence_days": "forever"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,7 @@ class Retention:
     keep_full_scans: int = KEEP_FULL_SCANS
     keep_bulletin_scans: int | None = KEEP_BULLETIN_SCANS  # None: every bulletin's scan
     keep_summary_years: int = KEEP_SUMMARY_YEARS
+    keep_evidence_days: int | None = KEEP_EVIDENCE_DAYS  # None: kept pages for ever
 
     @classmethod
     def from_config(cls, config: Config) -> Retention:
@@ -74,11 +85,11 @@ class Retention:
 
 def _convert(key: str, value: Any) -> int | None:
     """One ``retention:`` value, checked; ValueError says what is wrong."""
-    if key == "keep_bulletin_scans" and value == "all":
+    if key in _UNLIMITED and value == _UNLIMITED[key]:
         return None
     low, high = _RANGES[key]
     # bool is a subclass of int, but 'true' is not a count
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        also = " or all" if key == "keep_bulletin_scans" else ""
+        also = f" or {_UNLIMITED[key]}" if key in _UNLIMITED else ""
         raise ValueError(f"must be an integer from {low} to {high}{also}: {value!r}")
     return value

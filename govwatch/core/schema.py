@@ -96,6 +96,9 @@ Tables (one row per …):
 - ``probes``: availability probe (可用性监测) of a site's home page, outside any scan: when
   (UTC, and the local ``day``), outcome (:class:`ProbeOutcome`), seconds, status or error
   (crawler/probe.py writes them; the rule ``site.availability`` reads them).
+- ``kept_bodies``, ``kept_shots``, ``kept_pages``: kept pages (存证) of new and reopened
+  issues: the body the finding was judged on (compressed, by its SHA-256), its screenshot,
+  and per issue and scan the response's facts (govwatch/core/kept.py, docs/evidence.md).
 - ``pruned_scans``: scan retention pruned (govwatch/prune.py): its status and date, what was
   dropped (:class:`Pruned`) and why, the rows dropped, the bytes of pages that freed, when.
   Kept when a failed scan's own row goes, as the record that it was there.
@@ -354,6 +357,25 @@ TABLES: dict[str, dict[str, Any]] = {
         "pk": "id",
         "foreign_keys": [("site_id", "sites", "id")],
     },
+    # govwatch/evidence (存证): kept pages of new and reopened issues, see core/kept.py.
+    "kept_bodies": {
+        "columns": {"hash": str, "size": int, "body": bytes},
+        "pk": "hash",
+    },
+    "kept_shots": {
+        "columns": {"hash": str, "format": str, "width": int, "height": int, "image": bytes},
+        "pk": "hash",
+    },
+    "kept_pages": {
+        "columns": {
+            "issue_id": int, "scan_id": int, "url": str, "final_url": str, "status": int,
+            "headers": str, "encoding": str, "fetched_at": str, "body_hash": str,
+            "link_status": str, "locate": str, "kept_note": str, "shot_hash": str, "shot_note": str,
+            "kept_at": str,
+        },
+        "pk": ("issue_id", "scan_id"),
+        "foreign_keys": [("issue_id", "issues", "id")],
+    },
     # govwatch/prune.py: what retention dropped. No foreign key: the record outlives the
     # row of a failed scan dropped whole.
     "pruned_scans": {
@@ -386,6 +408,7 @@ INDEXES: dict[str, list[list[str]]] = {
     "findings": [["scan_id", "site_id"], ["scan_id", "rule_id"], ["fingerprint"]],
     "issues": [["fingerprint"], ["state"], ["site_id"]],
     "issue_events": [["issue_id"]],
+    "kept_pages": [["body_hash"], ["shot_hash"]],
     "bulletins": [["date"]],
     "probes": [["day", "site_id"]],
     "sessions": [["user_id"]],

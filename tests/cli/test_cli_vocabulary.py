@@ -27,7 +27,7 @@ CONFIG_COMMANDS = {"sites check", "scan", "claim", "reject", "confirm", "withdra
                    "scorecard", "schedule", "prune", "serve"}
 AS_OF_COMMANDS = {"scan", "evaluate", "bulletin", "scorecard", "prune"}
 # Every command writing report files into a folder.
-WRITERS = {"bulletin", "scorecard", "schedule", "serve"}  # serve: its publish button
+WRITERS = {"bulletin", "scorecard", "schedule", "serve", "evidence"}  # serve: its publish button
 
 
 def commands(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> Iterator[

@@ -43,10 +43,10 @@ NEW_COLUMNS = {"scan_sites": ("discovered", "unsettled", "capped"),
                "footer_facts": ("link", "note"), "sites": ("region",),
                "issues": ("answered_by", "answered_at")}
 # made empty by their migrations: retention's record; the platform's accounts; attachments,
-# their texts and views
+# their texts and views; kept pages
 NEW_TABLES = {"pruned_scans", "users", "user_units", "sessions", "login_attempts", "answers",
               "proof_files", "document_contents", "document_parts", "scan_documents",
-              "documents", "document_pages"}
+              "documents", "document_pages", "kept_bodies", "kept_shots", "kept_pages"}
 # The tables of the compact store (migration compact_storage): the crawl's detail tables became
 # views of them, of the same names and columns.
 COMPACT_TABLES = {"urls", "anchors", "readings", "reading_links", "reading_items",

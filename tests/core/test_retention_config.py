@@ -26,13 +26,16 @@ def load(tmp_path: Path, text: str) -> Retention:
 
 def test_defaults_keep_two_months_whole_and_five_years_of_summaries(tmp_path):
     assert load(tmp_path, "") == Retention(keep_full_scans=8, keep_bulletin_scans=8,
-                                           keep_summary_years=5)
+                                           keep_summary_years=5, keep_evidence_days=180)
     assert load(tmp_path, "retention:\n") == load(tmp_path, "")
 
 
 def test_every_key(tmp_path):
     assert load(tmp_path, "retention:\n  keep_full_scans: 1\n  keep_bulletin_scans: all\n"
-                          "  keep_summary_years: 2\n") == Retention(1, None, 2)
+                          "  keep_summary_years: 2\n  keep_evidence_days: 0\n"
+                ) == Retention(1, None, 2, 0)
+    assert load(tmp_path, "retention:\n  keep_evidence_days: forever\n"
+                ).keep_evidence_days is None
     assert load(tmp_path, "retention:\n  keep_bulletin_scans: 0\n").keep_bulletin_scans == 0
 
 
@@ -56,6 +59,8 @@ MISTAKES = [
     ("retention:\n  keep_bulletin_scans: -1\n", 2,
      "keep_bulletin_scans: must be an integer from 0 to 10000 or all: -1"),
     ("retention:\n  keep_bulletin_scans: none\n", 2, "from 0 to 10000 or all: 'none'"),
+    ("retention:\n  keep_evidence_days: -1\n", 2,
+     "keep_evidence_days: must be an integer from 0 to 36500 or forever: -1"),
     ("retention:\n  keep_full_scans: 8\n  keep_sumary_years: 2\n", 3,
      "retention: unknown key 'keep_sumary_years'; did you mean 'keep_summary_years'?"),
     ("retention:\n  forever: true\n", 2, "unknown key 'forever'; known: keep_full_scans"),

@@ -62,6 +62,7 @@ def test_a_problem_row_says_what_where_since_when_and_by_when(second) -> None:
         "page": None, "evidence": "最新信息日期 2026-09-01", "first_seen": "2026-09-28",
         "published": "2026-09-30", "deadline": "2026-10-13", "days": 14, "fixed_on": None,
         "state": "逾期未改", "claimed_by": "王伟",
+        "screenshot": None, "screenshot_note": None,  # no page kept in this world
     }
     broken = content["fixed"][0]
     assert broken["page"] == JTJ + "tzgg/t20260901_1.html"  # the page carrying the link

@@ -29,7 +29,7 @@ def test_issues_lists_and_filters(db_path: str) -> None:
         "id": 1, "state": "overdue", "unit": "咸阳市交通运输局", "site": "xy-jtj",
         "rule": "column.stale", "title": "工作动态栏目超过2周未更新",
         "url": "http://jtj.xianyang.example/gzdt/", "first_seen": "2026-09-28",
-        "deadline": "2026-10-13", "claimed_by": "王伟"}
+        "deadline": "2026-10-13", "claimed_by": "王伟", "evidence": None}
     _, out, _ = run("issues", "--db", db_path, "--status", "overdue", "--site", "xy-sx",
                     "--format", "csv")
     assert out.splitlines()[0].startswith("id,state,unit")
