@@ -110,9 +110,12 @@ def test_the_whole_cycle_from_a_units_claim_to_the_scan_that_verifies_its_answer
             expect(unit.locator("h1 .badge")).to_have_text("有异议")
             assert not [text for text in console if "Content Security Policy" in text]
 
-            office = browser.new_context().new_page()
+            office = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
             sign_in(office, base_url, "office")
             expect(office.get_by_role("heading", name="各单位整改概览")).to_be_visible()
+            # on a phone the counts fit the width: no column hidden behind a scroll
+            assert office.evaluate("(() => { const s = document.querySelector('.scroll');"
+                                   " return s.scrollWidth <= s.clientWidth; })()")
             office.goto(f"{base_url}/issues/4")
             office.get_by_role("button", name="维持问题").click()
             expect(office.locator("h1 .badge")).to_have_text("逾期未改")
