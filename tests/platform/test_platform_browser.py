@@ -51,6 +51,13 @@ def sign_in(page: Page, base_url: str, login: str) -> None:
     page.get_by_role("button", name="登录").click()
 
 
+def fits(page: Page) -> bool:
+    """Whether the page's table fits its width: on a phone no column (the dashboard's
+    disputes, a bulletin's files) hides behind a sideways scroll."""
+    return page.evaluate("(() => { const s = document.querySelector('.scroll');"
+                         " return s.scrollWidth <= s.clientWidth; })()")
+
+
 def scan_again(settings, still_seen: tuple[Finding, ...]) -> None:
     """The next scan of the city, judged tomorrow (after today's answers), finding
     *still_seen* and the problems nobody answered; then tracked, as the scheduler does."""
@@ -113,14 +120,13 @@ def test_the_whole_cycle_from_a_units_claim_to_the_scan_that_verifies_its_answer
             office = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
             sign_in(office, base_url, "office")
             expect(office.get_by_role("heading", name="各单位整改概览")).to_be_visible()
-            # on a phone the counts fit the width: no column hidden behind a scroll
-            assert office.evaluate("(() => { const s = document.querySelector('.scroll');"
-                                   " return s.scrollWidth <= s.clientWidth; })()")
+            assert fits(office)
             office.goto(f"{base_url}/issues/4")
             office.get_by_role("button", name="维持问题").click()
             expect(office.locator("h1 .badge")).to_have_text("逾期未改")
             expect(office.locator(".history")).to_contain_text("维持问题")
             office.goto(f"{base_url}/bulletins")
+            assert fits(office)
             office.get_by_role("button", name="发布").click()
             expect(office.get_by_role("cell", name="第3期")).to_be_visible()
             office.goto(f"{base_url}/bulletins/3.html")  # the claim, by its contact
