@@ -113,7 +113,7 @@ def bulletin_content(
     since = previous["scan_id"] if previous else 0
     fixed = [_row(i, day) for i in issues
              if i["state"] == IssueState.FIXED and since < i["fixed_scan"] <= scan["scan_id"]]
-    unclaimed = [i for i in issues if _unclaimed(i, day)]
+    unclaimed = [i for i in issues if is_unclaimed(i, day)]
     overdue = [i for i in issues if i["state"] == IssueState.OVERDUE]
     _attach_shots(db, new + still_open + fixed)
     units = _unit_rows(db, new, still_open, fixed, overdue, unclaimed)
@@ -192,8 +192,9 @@ def write_screenshots(db: sqlite_utils.Database, content: Mapping[str, Any],
     return paths
 
 
-def _unclaimed(issue: Mapping[str, Any], day: date) -> bool:
-    """Published in an earlier bulletin, still open or overdue, and claimed by nobody."""
+def is_unclaimed(issue: Mapping[str, Any], day: date) -> bool:
+    """Published in an earlier bulletin than one of *day*, still open or overdue, and claimed
+    by nobody: 未认领, as bulletins and the platform's dashboard count it."""
     return (issue["state"] in (IssueState.OPEN, IssueState.OVERDUE) and not issue["claimed_by"]
             and issue["published_on"] is not None and issue["published_on"] < day.isoformat())
 

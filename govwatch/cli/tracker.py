@@ -1,5 +1,5 @@
-"""Commands over the issue tracker (reports/): list issues, claim and dispute them, track a
-scan, write bulletins and scorecards."""
+"""Commands over the issue tracker (reports/): list issues, claim, answer and dispute them,
+track a scan, write bulletins and scorecards."""
 
 from __future__ import annotations
 
@@ -83,6 +83,48 @@ def reject(config_file: str, db_path: str, issue_id: int, by: str, reason: str) 
     _, timezone = report_config(config_file)
     tracker.reject(open_existing_db(db_path), issue_id, by, reason, local_now(timezone))
     click.echo(f"issue {issue_id} disputed by {by}")
+
+
+@cli.command()
+@config_option(optional=True)
+@db_option
+@click.argument("issue_id", type=int, metavar="ISSUE")
+@click.option("--by", required=True, help="Who answers it (the unit's contact).")
+@click.option("--note", required=True, help="What was done (整改情况).")
+@click.option("--proof", "proofs", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, readable=True),
+              help="A proof file: an image or PDF (repeatable).")
+@click.option("--uploads", "uploads_dir", type=click.Path(file_okay=False),
+              help="The folder proof files are kept in, as 'govwatch serve' keeps them "
+                   "[default: beside the database, <name>-uploads].")
+@friendly_errors
+def answer(config_file: str, db_path: str, issue_id: int, by: str, note: str,
+           proofs: tuple[str, ...], uploads_dir: str | None) -> None:
+    """Answer an issue fixed (已整改), with proof files: it waits for the next scan to verify
+    it, as an answer given on the platform does."""
+    from pathlib import Path
+
+    from govwatch.platform.answers import record_answer
+    from govwatch.platform.auth import PlatformError
+    from govwatch.platform.settings import UPLOAD_MAX_BYTES, UPLOAD_MAX_FILES, uploads_dir_for
+    from govwatch.platform.uploads import check_proof
+
+    _, timezone = report_config(config_file)
+    if len(proofs) > UPLOAD_MAX_FILES:
+        fail(f"at most {UPLOAD_MAX_FILES} proof files")
+    try:
+        checked = []
+        for name in proofs:
+            with open(name, "rb") as file:
+                checked.append(check_proof(Path(name).name, file.read(UPLOAD_MAX_BYTES + 1)))
+    except PlatformError as error:
+        fail(str(error))
+    db = open_existing_db(db_path)
+    folder = Path(uploads_dir) if uploads_dir else uploads_dir_for(db_path)
+    with db.atomic():
+        record_answer(db, folder, issue_id, by, note, local_now(timezone), checked)
+    said = f" with {len(checked)} proof file(s)" if checked else ""
+    click.echo(f"issue {issue_id} answered by {by}{said}: the next scan verifies it")
 
 
 def _auditor_command(name: str, done: str, summary: str) -> None:

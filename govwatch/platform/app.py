@@ -44,8 +44,9 @@ from govwatch.core.defaults import bulletin_stem
 from govwatch.core.schema import Store, open_db, open_read_only
 from govwatch.core.vocabulary import IssueCause, IssueState, UserRole
 from govwatch.platform import auth, store
+from govwatch.platform.answers import record_answer
 from govwatch.platform.auth import PlatformError, TooManyAttempts, User
-from govwatch.platform.csrf import Csrf
+from govwatch.platform.csrf import Csrf, kept_secret
 from govwatch.platform.settings import (
     BODY_MAX_BYTES,
     SESSION_COOKIE,
@@ -54,8 +55,9 @@ from govwatch.platform.settings import (
     UPLOAD_MAX_BYTES,
     UPLOAD_MAX_FILES,
     PlatformSettings,
+    secret_path_for,
 )
-from govwatch.platform.uploads import check_proof, proof_path, store_proof
+from govwatch.platform.uploads import check_proof, proof_path
 from govwatch.reports import ReportError, tracker
 
 CAUSE_LABELS = {
@@ -92,7 +94,8 @@ class Platform:
                            cause_label=lambda c: CAUSE_LABELS.get(c, c),
                            role_label=lambda r: UserRole(r).label)
         self.templates = Jinja2Templates(env=env)
-        self.csrf = Csrf(settings.csrf_secret or secrets.token_hex(32))
+        self.csrf = Csrf(settings.csrf_secret
+                         or kept_secret(secret_path_for(settings.db_path)))
 
     # -- connections -----------------------------------------------------------------
 
@@ -247,17 +250,20 @@ class Platform:
         return RedirectResponse(target, status_code=303)
 
     def issues(self, request: Request, user: User, form: FormData | None) -> Response:
-        """我的问题 (a unit) or every unit's open problems, with the days left."""
+        """我的问题 (a unit) or every unit's open problems, with the days left; with
+        ``?closed=1`` the closed ones (已关闭: fixed or withdrawn) instead."""
         unit = request.query_params.get("unit") or None
+        closed = request.query_params.get("closed") == "1"
         with self.reading() as conn:
-            rows = store.list_issues(conn, user.visible_units, unit=unit)
+            rows = store.list_issues(conn, user.visible_units, unit=unit,
+                                     states=store.CLOSED if closed else store.OUTSTANDING)
             units = user.units if user.role == UserRole.UNIT else store.known_units(conn)
         today = self.today()
         for row in rows:
             row["days_left"] = ((date.fromisoformat(row["deadline"]) - today).days
                                 if row["deadline"] else None)
         return self.render(request, "issues.html", {
-            "user": user, "issues": rows, "units": units, "unit": unit,
+            "user": user, "issues": rows, "units": units, "unit": unit, "closed": closed,
             "title": "我的问题" if user.role == UserRole.UNIT else "问题列表"})
 
     def issues_csv(self, request: Request, user: User, form: FormData | None) -> Response:
@@ -405,13 +411,9 @@ class Platform:
                 raise PlatformError("请上传整改证明（图片或 PDF）")
             proofs = [check_proof(f.filename or "", f.file.read(UPLOAD_MAX_BYTES + 1))
                       for f in uploads]
-            at = self.now()
-            tracker.answer(db, issue["id"], user.login, note, at, actor=user.login)
-            answer_id = store.insert_answer(db, issue["id"], user.id, at, note)
-            for proof in proofs:
-                row = store_proof(self.settings.uploads_dir, proof)
-                written.append(self.settings.uploads_dir / row["stored_name"])
-                store.insert_proof(db, {**row, "answer_id": answer_id, "issue_id": issue["id"]})
+            written.extend(record_answer(db, self.settings.uploads_dir, issue["id"], user.login,
+                                         note, self.now(), proofs, user_id=user.id,
+                                         actor=user.login))
 
         try:
             return self.act(request, user, action)

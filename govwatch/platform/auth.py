@@ -3,9 +3,11 @@ wrong passwords.
 
 A session is a random token in an HttpOnly cookie; the database keeps only its SHA-256, so
 signing out, disabling an account or changing its password ends it at once. Wrong passwords
-are counted per login in ``login_attempts``: past
-:data:`govwatch.platform.settings.LOGIN_FAILURES_PER_MINUTE` within a minute the next attempt
-is refused without looking at the password.
+are counted in ``login_attempts`` per login and per address: past
+:data:`govwatch.platform.settings.LOGIN_FAILURES_PER_MINUTE` for one login, or
+:data:`govwatch.platform.settings.ADDRESS_FAILURES_PER_MINUTE` from one address (one password
+tried across many logins), within a minute, the next attempt is refused without looking at
+the password.
 """
 
 from __future__ import annotations
@@ -23,7 +25,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from govwatch.core.vocabulary import UserRole
 from govwatch.platform import store
-from govwatch.platform.settings import LOGIN_FAILURES_PER_MINUTE, SESSION_HOURS
+from govwatch.platform.settings import (
+    ADDRESS_FAILURES_PER_MINUTE,
+    LOGIN_FAILURES_PER_MINUTE,
+    SESSION_HOURS,
+)
 
 _HASHER = PasswordHasher()
 # Verified against when the login is unknown, so an unknown login costs the same time.
@@ -35,7 +41,7 @@ class PlatformError(Exception):
 
 
 class TooManyAttempts(PlatformError):
-    """Too many wrong passwords for this login within a minute."""
+    """Too many wrong passwords for this login, or from this address, within a minute."""
 
 
 @dataclass(frozen=True)
@@ -73,12 +79,13 @@ def token_hash(token: str) -> str:
 def sign_in(db: sqlite_utils.Database, login: str, password: str, remote: str) -> str:
     """Check a login and password and open a session; return its token.
 
-    TooManyAttempts once the login had too many wrong passwords within the last minute
-    (the password is not even checked then); PlatformError for a wrong login or password
-    or a disabled account, in one sentence that does not say which.
+    TooManyAttempts once the login, or the address *remote*, had too many wrong passwords
+    within the last minute (the password is not even checked then); PlatformError for a
+    wrong login or password or a disabled account, in one sentence that does not say which.
     """
     now = time.time()
-    if store.failures_since(db.conn, login, now - 60) >= LOGIN_FAILURES_PER_MINUTE:
+    if (store.failures_since(db.conn, login, now - 60) >= LOGIN_FAILURES_PER_MINUTE
+            or store.failures_from(db.conn, remote, now - 60) >= ADDRESS_FAILURES_PER_MINUTE):
         raise TooManyAttempts("密码错误次数过多，请一分钟后再试")
     user = store.user_by_login(db.conn, login)
     ok = _verify(user["password_hash"] if user else _DUMMY_HASH, password)

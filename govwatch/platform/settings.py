@@ -12,6 +12,9 @@ from govwatch.reports.settings import ReportSettings
 # Sign-in: this many wrong passwords for one login within a minute, and the next attempt is
 # refused, even with the right password, until the minute has passed.
 LOGIN_FAILURES_PER_MINUTE = 10
+# ... and this many wrong passwords from one address within a minute, whatever the logins
+# (one password tried across many accounts): every attempt from it is refused until then.
+ADDRESS_FAILURES_PER_MINUTE = 30
 SESSION_HOURS = 12  # a session ends this long after sign-in
 SESSION_COOKIE = "govwatch_session"
 SIGN_IN_COOKIE = "govwatch_sign_in"  # binds the sign-in form's CSRF token, before a session
@@ -38,7 +41,7 @@ class PlatformSettings:
     report_settings: ReportSettings = field(default_factory=ReportSettings)
     timezone: str = TIMEZONE
     https: bool = False
-    csrf_secret: str | None = None  # None: a new one each start (forms reload then)
+    csrf_secret: str | None = None  # None: the one kept beside the database (secret_path_for)
     mail: MailSettings | None = None  # the config's mail: a bulletin published is mailed
 
 
@@ -46,3 +49,10 @@ def uploads_dir_for(db_path: str | Path) -> Path:
     """The default folder of proof files: beside the database, named after it."""
     path = Path(db_path)
     return path.with_name(f"{path.stem}-uploads")
+
+
+def secret_path_for(db_path: str | Path) -> Path:
+    """Where the platform keeps its signing secret when none is configured: beside the
+    database, readable by its owner only."""
+    path = Path(db_path)
+    return path.with_name(f"{path.stem}-secret")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 import sqlite_utils
@@ -21,6 +22,8 @@ from govwatch.core.vocabulary import IssueState
 # Still the unit's to act on: listed under 我的问题 and counted as open on the dashboard.
 OUTSTANDING = (IssueState.OPEN, IssueState.CLAIMED, IssueState.OVERDUE, IssueState.DISPUTED,
                IssueState.ANSWERED)
+# Closed: fixed (a scan no longer finds it) or withdrawn; listed under 已关闭.
+CLOSED = (IssueState.FIXED, IssueState.WITHDRAWN)
 _UNIT = "coalesce(s.unit, s.name)"
 
 
@@ -135,6 +138,13 @@ def failures_since(conn: sqlite3.Connection, login: str, since: float) -> int:
         [login, since]).fetchone()[0]
 
 
+def failures_from(conn: sqlite3.Connection, remote: str, since: float) -> int:
+    """How many wrong passwords came from address *remote* since *since*, for any login."""
+    return conn.execute(
+        "select count(*) from login_attempts where remote = ? and at >= ? and not ok",
+        [remote, since]).fetchone()[0]
+
+
 # -- issues as the platform shows them ---------------------------------------------------
 
 
@@ -201,30 +211,40 @@ def fetched(conn: sqlite3.Connection, issue: dict) -> dict | None:
 
 def unit_counts(conn: sqlite3.Connection, today: str) -> list[dict]:
     """Per unit with a site: open (outstanding), overdue, unclaimed and disputed issues.
-    Overdue counts the open and claimed ones whose deadline passed before *today* too: the
-    tracker moves them only at the next bulletin or scan, the office wants to know now."""
+
+    Unclaimed (未认领) is the bulletin's: published in an earlier bulletin than one of
+    *today*, still open or overdue, claimed by nobody (an issue published today is not
+    counted before its unit had a day to claim it). Overdue counts the issues the tracker
+    holds overdue and the open and claimed ones whose deadline passed before *today*: the
+    tracker moves those by the same rule at the next bulletin or scan, the office wants to
+    know now (the column says 截至今日)."""
+    from govwatch.reports.bulletin import is_unclaimed
+
+    day = date.fromisoformat(today)
     counts = {unit: {"unit": unit, "open": 0, "overdue": 0, "unclaimed": 0, "disputed": 0}
               for unit in known_units(conn)}
-    rows = conn.execute(f"""
-        select {_UNIT}, i.state, i.claimed_by is null, coalesce(i.deadline < ?, 0) from issues i
+    rows = _rows(conn, f"""
+        select {_UNIT} as unit, i.state, i.claimed_by, i.published_on,
+               coalesce(i.deadline < ?, 0) as late from issues i
         join sites s on s.id = i.site_id where i.state in ({_in(OUTSTANDING)})""",
         [today, *map(str, OUTSTANDING)])
-    for unit, state, unclaimed, late in rows:
-        row = counts[unit]
+    for issue in rows:
+        row, state = counts[issue["unit"]], issue["state"]
         row["open"] += 1
         row["overdue"] += state == IssueState.OVERDUE or (
-            bool(late) and state in (IssueState.OPEN, IssueState.CLAIMED))
+            bool(issue["late"]) and state in (IssueState.OPEN, IssueState.CLAIMED))
         row["disputed"] += state == IssueState.DISPUTED
-        row["unclaimed"] += bool(unclaimed) and state in (IssueState.OPEN, IssueState.OVERDUE)
+        row["unclaimed"] += is_unclaimed(issue, day)
     return list(counts.values())
 
 
 # -- answers and proof files -------------------------------------------------------------
 
 
-def insert_answer(db: sqlite_utils.Database, issue_id: int, user_id: int, at: str,
+def insert_answer(db: sqlite_utils.Database, issue_id: int, user_id: int | None, at: str,
                   note: str) -> int:
-    """Record a unit's answer (已整改); return its id."""
+    """Record a unit's answer (已整改), by an account or (None) at the command line; return
+    its id."""
     return db["answers"].insert(
         {"issue_id": issue_id, "user_id": user_id, "at": at, "note": note}).last_pk
 

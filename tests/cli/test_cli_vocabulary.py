@@ -23,7 +23,7 @@ from govwatch.cli import OUT_DIR, AliasOption, cli
 
 # The commands that read the config file, and those judging at a day: the aliases must reach
 # every one of them (a command dropping the shared option shows up here too).
-CONFIG_COMMANDS = {"sites check", "scan", "claim", "reject", "confirm", "withdraw", "bulletin",
+CONFIG_COMMANDS = {"sites check", "scan", "claim", "answer", "reject", "confirm", "withdraw", "bulletin",
                    "scorecard", "schedule", "prune", "serve"}
 AS_OF_COMMANDS = {"scan", "evaluate", "bulletin", "scorecard", "prune"}
 # Every command writing report files into a folder.

@@ -80,3 +80,29 @@ def test_the_demo_accounts_have_passwords_of_their_own(settings) -> None:
     client = TestClient(create_app(settings))
     assert sign_in(client, unit["login"], unit["password"]).status_code == 303
     assert re.findall(r'href="/issues/(\d+)"', client.get("/issues").text) == ["4", "5"]
+
+
+def test_answer_at_the_command_line_writes_as_the_platform_does(settings, tmp_path) -> None:
+    from support.platform import PNG
+
+    shot = tmp_path / "整改后.png"
+    shot.write_bytes(PNG)
+    not_an_image = tmp_path / "proof.png"
+    not_an_image.write_text("#!/bin/sh\n")
+    base = ["answer", "--db", str(settings.db_path), "--uploads", str(settings.uploads_dir)]
+    refused = CliRunner().invoke(cli, [*base, "4", "--by", "李娜", "--note", "已发布",
+                                       "--proof", str(not_an_image)])
+    assert refused.exit_code != 0 and "不是图片或 PDF" in refused.output
+    refused = CliRunner().invoke(cli, [*base, "2", "--by", "李娜", "--note", "已修复"])
+    assert refused.exit_code != 0 and "issue 2 is fixed" in refused.output
+    done = CliRunner().invoke(cli, [*base, "4", "--by", "李娜", "--note", "已发布2025年度报告",
+                                    "--proof", str(shot)])
+    assert done.exit_code == 0, done.output
+    # the issue page shows the answer and its proof file, as one given on the platform
+    client = TestClient(create_app(settings))
+    sign_in(client, "sx")
+    page = client.get("/issues/4").text
+    assert "已报整改" in page and "已发布2025年度报告" in page and "整改后.png" in page
+    proof = re.search(r'href="(/proofs/\d+)"', page).group(1)
+    assert client.get(proof).content == PNG
+    assert 'action="/issues/4/answer"' not in page  # answered: waits for the scan

@@ -18,7 +18,7 @@ from support.platform import PNG, sign_in, token_of
 
 from govwatch.core.config import MailSettings
 from govwatch.core.schema import open_db, open_read_only
-from govwatch.platform.app import create_app
+from govwatch.platform.app import Platform, create_app
 
 
 def events(settings, issue_id: int) -> list[tuple]:
@@ -184,3 +184,39 @@ def test_a_bulletin_the_office_publishes_is_mailed_once(settings) -> None:
     assert "政府网站纠错通报 第3期" in received[0]["Subject"]
     assert any(part.get_filename().startswith("bulletin-003-")
                for part in received[0].iter_attachments())
+
+
+def test_closed_problems_are_under_their_own_tab_still_only_the_units_own(client_for) -> None:
+    sx, office = client_for("sx"), client_for("office")
+    assert post(sx, "/issues/4/dispute", reason="年报已发布").status_code == 303
+    assert post(office, "/issues/4/withdraw").status_code == 303
+    closed = sx.get("/issues?closed=1").text
+    assert re.findall(r'href="/issues/(\d+)"', closed) == ["4"] and "已撤销" in closed
+    assert re.findall(r'href="/issues/(\d+)"', sx.get("/issues").text) == ["5"]
+    # rsj's fixed #3 is under its closed tab; jtj's fixed #2 is not rsj's to see
+    rsj = client_for("rsj").get("/issues?closed=1").text
+    assert re.findall(r'href="/issues/(\d+)"', rsj) == ["3"] and "已整改" in rsj
+    everyone = office.get("/issues?closed=1").text
+    assert sorted(re.findall(r'href="/issues/(\d+)"', everyone)) == ["2", "3", "4"]
+
+
+def test_the_dashboards_unclaimed_is_the_bulletins(client_for, settings) -> None:
+    from support.world import CITY_FIRST, CITY_NEW, CITY_SITES, RSJ, Finding, World
+
+    from govwatch.reports.bulletin import publish_bulletin
+    from govwatch.reports.tracker import track_scan
+
+    office = client_for("office")
+    before = counts(office.get("/dashboard").text, "咸阳市人力资源和社会保障局")
+    assert before == ["1", "1", "1", "0"]
+    world = World(settings.db_path, CITY_SITES)
+    blank = Finding("xy-rsj", "column.blank", RSJ + "tzgg/", "通知公告栏目为空白栏目")
+    track_scan(world.db, world.scan("2026-10-20", [*CITY_FIRST[0:1], *CITY_FIRST[2:4],
+                                                   CITY_NEW, blank]))
+    today = Platform(settings).today()
+    bulletin = publish_bulletin(world.db, today)  # publishes the new problem today
+    world.db.close()
+    assert bulletin["totals"]["unclaimed"] == 3  # #4, #5, #6: published before today
+    # the new problem is open and unclaimed, but published today: not 未认领 yet
+    assert counts(office.get("/dashboard").text, "咸阳市人力资源和社会保障局") == [
+        "2", "1", "1", "0"]

@@ -13,6 +13,7 @@ from govwatch.core.schema import open_db, open_read_only
 from govwatch.platform import auth
 from govwatch.platform.app import BodyLimit, create_app
 from govwatch.platform.settings import (
+    ADDRESS_FAILURES_PER_MINUTE,
     LOGIN_FAILURES_PER_MINUTE,
     SESSION_COOKIE,
     UPLOAD_MAX_BYTES,
@@ -162,3 +163,39 @@ def test_an_auditor_reads_everything_and_changes_nothing(client_for, settings) -
         refused = auditor.post(path, data={**data, "csrftoken": token}, follow_redirects=False)
         assert refused.status_code == 403, path
     assert state(settings, 4) == "overdue"
+
+
+def test_one_address_trying_many_logins_is_held_up_too(settings, monkeypatch) -> None:
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr(auth.time, "time", lambda: clock[0])
+    client = TestClient(create_app(settings))  # every request from the one address
+    # one password tried across many logins: each login stays under its own limit
+    for n in range(ADDRESS_FAILURES_PER_MINUTE):
+        assert sign_in(client, f"staff{n % 7}", "Passw0rd2026").status_code == 400
+    refused = sign_in(client, "sx")  # an existing login, its right password, but too soon
+    assert refused.status_code == 429 and SESSION_COOKIE not in refused.headers.get(
+        "set-cookie", "")
+    clock[0] += 61
+    assert sign_in(client, "sx").status_code == 303
+
+
+def test_the_signing_secret_is_kept_beside_the_database_when_none_is_configured(
+    settings
+) -> None:
+    import dataclasses
+    import stat
+
+    from govwatch.platform.settings import secret_path_for
+
+    unset = dataclasses.replace(settings, csrf_secret=None)
+    before = TestClient(create_app(unset))
+    assert sign_in(before, "sx").status_code == 303
+    token = token_of(before)
+    kept = secret_path_for(settings.db_path)
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    # a restart: a form the browser still holds posts as before
+    after = TestClient(create_app(unset), cookies=dict(before.cookies))
+    claimed = after.post("/issues/4/claim", follow_redirects=False,
+                         data={"contact": "李娜", "phone": "029-1234567", "csrftoken": token})
+    assert claimed.status_code == 303
+    assert kept.parent == settings.db_path.parent
