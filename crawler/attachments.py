@@ -44,7 +44,7 @@ from govwatch.crawler.documents import (
     extension,
     sniff,
 )
-from govwatch.crawler.linkcheck import failure_error
+from govwatch.crawler.linkcheck import JUDGE_BODY, failure_error
 from govwatch.crawler.pages.links import target_url
 from govwatch.crawler.records import DocumentRecord
 
@@ -112,7 +112,10 @@ class Attachments:
                 headers["If-None-Match"] = cached["etag"]
             if cached["last_modified"]:
                 headers["If-Modified-Since"] = cached["last_modified"]
-        meta = {DOCUMENT: True, SOURCE: source, "download_maxsize": own["limits"].max_bytes}
+        # an HTML answer to it is judged as a link check's is: a CMS's error page served
+        # for a deleted file is a soft 404, not a corrupt document
+        meta = {DOCUMENT: True, SOURCE: source, JUDGE_BODY: True,
+                "download_maxsize": own["limits"].max_bytes}
         return meta, headers
 
     async def read(self, response: Response) -> DocumentRecord:

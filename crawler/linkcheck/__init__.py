@@ -72,6 +72,9 @@ from govwatch.crawler.records import LinkCheckRecord
 LINK_CHECK = "link_check"
 OWN_SITE = "link_own_site"
 SNIFF = "link_sniff"
+# A request whose whole body is read anyway (an attachment read as text): an HTML answer is
+# judged for the signs of an error page as a sniffed one is, without cutting it short.
+JUDGE_BODY = "link_judge_body"
 # Check requests wait behind the crawl's own pages on the same host.
 CHECK_PRIORITY = -20
 # How check_key names a check that no crawl request shares (a target on another host).
@@ -291,7 +294,8 @@ class LinkPolicy:
         chain = [*request.meta.get("redirect_urls", ()), response.url]
         if self.signs.redirect_sign(chain, self.home) is not None:
             return True
-        if not (request.meta.get(SNIFF) and isinstance(response, TextResponse) and response.body):
+        judged = request.meta.get(SNIFF) or request.meta.get(JUDGE_BODY)
+        if not (judged and isinstance(response, TextResponse) and response.body):
             return False
         text = response.body.decode(response.encoding, "replace")  # maybe cut mid-character
         return self.signs.html_sign(response.url, text) is not None

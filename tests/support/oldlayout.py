@@ -43,6 +43,18 @@ def old_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         conn.close()
 
 
+def without_later_rows(path: Path) -> None:
+    """Empty the tables migrations after compact storage made (attachments), which the old
+    layout lacks: what a database of that layout holds once upgraded."""
+    conn = sqlite3.connect(path)
+    try:
+        with conn:
+            for table in LATER_TABLES:
+                conn.execute(f"delete from {table}")
+    finally:
+        conn.close()
+
+
 def to_old_layout(path: Path) -> None:
     """Turn the database at *path* (of this version) into one of the layout before compact
     storage, holding the same rows."""
