@@ -277,6 +277,20 @@ def compact_storage(db: sqlite_utils.Database) -> None:
     analyze(db.conn)  # statistics of the compact tables, for the queries of the views
 
 
+def messages(db: sqlite_utils.Database) -> None:
+    """``reading_messages`` and ``reading_decisions``: the dated records a page publishes,
+    a 互动交流 board's messages and a 双公示 list's decisions (their views, ``messages`` and
+    ``decisions``, are made with the others)."""
+    db.execute("CREATE TABLE IF NOT EXISTS [reading_messages] ("
+               "[reading_id] INTEGER REFERENCES [readings]([id]), [url_id] INTEGER, "
+               "[title] TEXT, [asked] TEXT, [answered] TEXT, [status] TEXT, [board] TEXT, "
+               "PRIMARY KEY ([reading_id], [url_id])) WITHOUT ROWID")
+    db.execute("CREATE TABLE IF NOT EXISTS [reading_decisions] ("
+               "[reading_id] INTEGER REFERENCES [readings]([id]), [url_id] INTEGER, "
+               "[title] TEXT, [kind] TEXT, [decided] TEXT, [published] TEXT, "
+               "PRIMARY KEY ([reading_id], [url_id])) WITHOUT ROWID")
+
+
 # Append only: the position of a migration (from 1) is the schema version it brings a
 # database to (PRAGMA user_version).
 MIGRATIONS: tuple[Migration, ...] = (
@@ -287,4 +301,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0005_pruned_scans", pruned_scans),
     Migration("0006_sites_region", sites_region),
     Migration("0007_compact_storage", compact_storage, compact_storage_step),
+    Migration("0011_messages", messages),
 )

@@ -41,7 +41,8 @@ FIXTURE = Path(__file__).parent / "fixtures" / "previous_release.db"
 # this order).
 NEW_COLUMNS = {"scan_sites": ("discovered", "unsettled", "capped"),
                "footer_facts": ("link", "note"), "sites": ("region",)}
-NEW_TABLES = {"pruned_scans"}  # made empty by its migration
+# made empty by their migrations, with the views of the last two
+NEW_TABLES = {"pruned_scans", "reading_messages", "reading_decisions", "messages", "decisions"}
 # The tables of the compact store (migration compact_storage): the crawl's detail tables became
 # views of them, of the same names and columns.
 COMPACT_TABLES = {"urls", "anchors", "readings", "reading_links", "reading_items",

@@ -24,6 +24,9 @@ OLD_KEYS = {
     "footer_facts": ("scan_id", "page_url", "kind"), "page_texts": ("scan_id", "url"),
     "link_checks": ("scan_id", "target_url"),
 }
+# What later migrations added over the compact tables: views, then their tables.
+LATER_VIEWS = ("messages", "decisions")
+LATER_TABLES = ("reading_messages", "reading_decisions")
 COMPACT = ("scan_pages", "scan_link_checks", "reading_links", "reading_items",
            "reading_footer_facts", "reading_column_pages", "readings", "anchors", "urls")
 
@@ -57,7 +60,9 @@ def to_old_layout(path: Path) -> None:
                      "leads text)")
         conn.executemany("insert into _old_page_cache values (?, ?, ?, ?, ?, ?, ?)",
                          _cache_rows(conn))
-        for table in (*COMPACT, "page_cache"):
+        for view in LATER_VIEWS:
+            conn.execute(f"drop view {view}")
+        for table in (*LATER_TABLES, *COMPACT, "page_cache"):
             conn.execute(f"drop table {table}")
         for table in (*OLD_KEYS, "page_cache"):
             conn.execute(f"alter table _old_{table} rename to {table}")

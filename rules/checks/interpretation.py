@@ -1,0 +1,162 @@
+"""The ``interpretation`` check: a 政策解读 and the policy document it interprets.
+
+Params:
+
+- ``title_regex``: a page title (or a list's title of it) that makes a page a 解读
+  (解读…, 图解…, 一图读懂…, …政策解读);
+- ``column_regex``: a column name whose items are 解读 (政策解读);
+- ``raise_when``: ``unlinked`` (the two do not link to each other both ways) or ``late``
+  (the 解读 was published more than ``working_days`` after the policy);
+- ``working_days``: working days with the official holidays and 调休
+  (:mod:`govwatch.core.workdays`), the day of the policy not counted.
+
+Pairing: the policy of a 解读 is a page of the same site, not a 解读 itself, that the 解读
+links to, or whose title the 解读 quotes in 《》, or whose document number (〔2026〕12号,
+with the two characters before it: 政发〔2026〕12号) the 解读 cites and the page prints. A
+解读 whose policy is not found is not judged. A finding is one 解读 page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from govwatch.core.workdays import working_days_between
+from govwatch.rules.model import Hit, Rule
+from govwatch.rules.params import Choice, Integer, Param, Regex, as_date
+from govwatch.rules.registry import check
+from govwatch.rules.scanview import ScanView
+
+# A document number: the issuer's last two characters, the year, the number.
+_NUMBER = re.compile(r"([\u4e00-\u9fff]{2})\s*[〔\[【（(]\s*(\d{4})\s*[〕\]】）)]\s*(\d{1,4})\s*号")
+_QUOTED = re.compile(r"《([^《》]{6,80})》")
+_HEAD_CHARS = 400  # a policy prints its own number at its top
+
+
+def numbers(text: str) -> set[str]:
+    """The document numbers printed in *text*, as ``政发〔2026〕12号``."""
+    return {f"{m[1]}〔{m[2]}〕{int(m[3])}号" for m in _NUMBER.finditer(text or "")}
+
+
+@dataclass
+class Page:
+    """A page of the site: its title, date, text and the pages it links to."""
+
+    url: str
+    site: str
+    title: str
+    day: date | None
+    text: str = ""
+    links: set[str] = field(default_factory=set)
+
+
+def lateness(rule: Rule, policy: date | None, reading: date | None) -> int | None:
+    """Working days the 解读 took beyond ``working_days`` (None when in time or undated)."""
+    if policy is None or reading is None:
+        return None
+    took, _ = working_days_between(policy, reading)
+    return took if took > rule.params["working_days"] else None
+
+
+def verdict(rule: Rule, reading: Page, policy: Page) -> str | None:
+    """The detail of *rule*'s finding on the pair, or None."""
+    if rule.params["raise_when"] == "late":
+        took = lateness(rule, policy.day, reading.day)
+        if took is None:
+            return None
+        return (f"政策解读发布于 {reading.day}，政策文件《{policy.title}》发布于 {policy.day}，"
+                f"相隔 {took} 个工作日，超过 {rule.params['working_days']} 个工作日")
+    missing = [side for side, ok in (("解读页面未链接政策文件", policy.url in reading.links),
+                                     ("政策文件未链接解读", reading.url in policy.links))
+               if not ok]
+    if not missing:
+        return None
+    return f"政策解读与政策文件《{policy.title}》未相互关联：{'，'.join(missing)}"
+
+
+def find_policy(reading: Page, pages: Mapping[str, Page], readings: set[str]) -> Page | None:
+    """The policy *reading* interprets among *pages* (see the module docstring)."""
+    own = {u for u in reading.links if u in pages and u not in readings}
+    quoted = {q.strip() for q in _QUOTED.findall(reading.text)}
+    cited = numbers(reading.text)
+    candidates = [p for p in pages.values() if p.site == reading.site and p.url not in readings]
+    for test in (
+        lambda p: p.url in own and (_title_in(p, quoted) or numbers(p.text[:_HEAD_CHARS]) & cited),
+        lambda p: _title_in(p, quoted),
+        lambda p: bool(cited & numbers(p.title + " " + p.text[:_HEAD_CHARS])),
+    ):
+        found = [p for p in candidates if test(p)]
+        if found:
+            return min(found, key=lambda p: (p.day or date.max, p.url))
+    return None
+
+
+def _title_in(page: Page, quoted: set[str]) -> bool:
+    return any(q and q in page.title for q in quoted)
+
+
+def _example(rule: Rule, value: Mapping[str, Any]) -> bool:
+    """``{policy, interpretation, to_policy, to_interpretation}``: two dates, and whether
+    each links to the other (default: both do)."""
+    policy = Page("p", "s", "政策", as_date(value.get("policy")))
+    reading = Page("r", "s", "解读", as_date(value.get("interpretation")))
+    if value.get("to_policy", True):
+        reading.links.add("p")
+    if value.get("to_interpretation", True):
+        policy.links.add("r")
+    return verdict(rule, reading, policy) is not None
+
+
+@check(
+    "interpretation", example=_example,
+    params={
+        "title_regex": Param(Regex()),
+        "column_regex": Param(Regex()),
+        "raise_when": Param(Choice(("unlinked", "late"))),
+        "working_days": Param(Integer(), required=False, default=3),
+    },
+)
+def interpretation(scan: ScanView, rule: Rule) -> Iterator[Hit]:
+    """A 政策解读 not linked both ways with its policy, or published too long after it."""
+    title_re, column_re = rule.params["title_regex"], rule.params["column_regex"]
+    pages: dict[str, Page] = {}
+    for row in scan.rows("select p.site_id, p.url, p.title, p.pub_date, t.text from pages p "
+                         "left join page_texts t on t.scan_id = p.scan_id and t.url = p.url "
+                         "where p.scan_id = :scan and p.kind = 'html' and p.status < 400 "
+                         "and p.error is null and p.depth > 0", {}):
+        pages[row["url"]] = Page(row["url"], row["site_id"], row["title"] or "",
+                                 as_date(row["pub_date"]), row["text"] or "")
+    # a column's list page (政策解读, 政策文件) is neither a 解读 nor a policy
+    for row in scan.rows("select distinct page_url from column_pages where scan_id = :scan",
+                         {}):
+        pages.pop(row["page_url"], None)
+    readings = {u for u, p in pages.items() if title_re.search(p.title)}
+    listed: dict[str, date] = {}  # the earliest date a list gives a page
+    for row in scan.rows("select i.url, i.title, i.date, c.name from items i "
+                         "left join column_pages c on c.scan_id = i.scan_id "
+                         "and c.page_url = i.page_url where i.scan_id = :scan", {}):
+        if row["url"] in pages:
+            day = as_date(row["date"])
+            if day is not None and (row["url"] not in listed or day < listed[row["url"]]):
+                listed[row["url"]] = day
+            if title_re.search(row["title"] or "") or column_re.search(row["name"] or ""):
+                readings.add(row["url"])
+    for url, day in listed.items():
+        if pages[url].day is None:
+            pages[url].day = day  # a page undated itself takes the date its list gives it
+    for row in scan.rows("select source_url, target_url from links where scan_id = :scan "
+                         "and kind in ('page', 'document')", {}):
+        if row["source_url"] in pages:
+            pages[row["source_url"]].links.add(row["target_url"])
+    for url in sorted(readings):
+        reading = pages[url]
+        policy = find_policy(reading, pages, readings)
+        if policy is None:
+            continue
+        detail = verdict(rule, reading, policy)
+        if detail is not None:
+            yield Hit(reading.site, url, policy.url, detail=detail,
+                      evidence=f"解读：{reading.title}；政策文件：{policy.title}（{policy.url}）")

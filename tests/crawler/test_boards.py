@@ -1,0 +1,95 @@
+"""The recognisers of boards' messages and 双公示 decisions (crawler/pages/boards.py), on
+hand-written pages of the shapes CMSs print them in."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from govwatch.crawler.pages.boards import board_kind, read_decisions, read_messages
+from govwatch.crawler.pages.page import Page
+
+TABLE_BOARD = """<html><head><title>县长信箱</title></head><body>
+<table><tr><th>信件标题</th><th>留言时间</th><th>回复时间</th><th>办理状态</th></tr>
+<tr><td><a href="/xx/1.html">路灯不亮</a></td><td>2026-01-02</td><td>2026-01-05</td><td>已回复</td></tr>
+<tr><td><a href="/xx/2.html">供水问题</a></td><td>2026-05-02</td><td></td><td>办理中</td></tr>
+<tr><td><a href="/xx/3.html">学校招生</a></td><td>2026-06-02</td><td></td><td>未回复</td></tr>
+</table></body></html>"""
+
+LIST_BOARD = """<html><head><title>网上留言</title></head><body><ul class="list">
+<li><a href="a.html">问题一</a><span>留言时间：2026年3月2日</span><span>状态：未回复</span></li>
+<li><a href="b.html">问题二</a><span>留言时间：2026-02-02</span><span>答复时间：2026-02-04</span></li>
+</ul><div class="page">共2条</div></body></html>"""
+
+DETAIL = """<html><head><title>留言详情</title></head><body><h1>关于学校的咨询</h1>
+<div class="info">留言时间：2026年1月2日</div><p>我想咨询入学。</p>
+<div class="reply">答复时间：2026年1月9日 答复内容：已转教育局。</div></body></html>"""
+
+ARTICLE = """<html><head><title>通知</title></head><body><h1>关于开展咨询日活动的通知</h1>
+<p>发布时间：2026-01-02</p><p>活动当天设咨询台，群众可现场留言。</p></body></html>"""
+
+
+def test_a_table_board_gives_each_row_with_its_dates_status_and_link():
+    got = read_messages(Page.parse("http://x/hdjl/xzxx/", TABLE_BOARD))
+    assert [(m.url, m.title, m.asked, m.answered, m.status, m.board) for m in got] == [
+        ("http://x/xx/1.html", "路灯不亮", date(2026, 1, 2), date(2026, 1, 5), "answered",
+         "consult"),
+        ("http://x/xx/2.html", "供水问题", date(2026, 5, 2), None, "pending", "consult"),
+        ("http://x/xx/3.html", "学校招生", date(2026, 6, 2), None, "pending", "consult"),
+    ]
+
+
+def test_list_rows_read_labels_and_a_status_word():
+    got = read_messages(Page.parse("http://x/ly/", LIST_BOARD))
+    assert [(m.url, m.asked, m.answered, m.status) for m in got] == [
+        ("http://x/ly/a.html", date(2026, 3, 2), None, "pending"),
+        ("http://x/ly/b.html", date(2026, 2, 2), date(2026, 2, 4), "answered"),
+    ]
+
+
+def test_a_detail_page_with_both_dates_is_one_message():
+    got = read_messages(Page.parse("http://x/ly/b.html", DETAIL))
+    assert [(m.url, m.title, m.asked, m.answered) for m in got] == [
+        ("http://x/ly/b.html", "关于学校的咨询", date(2026, 1, 2), date(2026, 1, 9))]
+
+
+def test_an_article_that_mentions_consultation_is_no_board():
+    assert read_messages(Page.parse("http://x/a.html", ARTICLE)) == []
+    assert read_decisions(Page.parse("http://x/a.html", ARTICLE)) == []
+
+
+def test_petition_and_discipline_boards_are_told_from_consultation():
+    assert board_kind("信访留言") == board_kind("纪检监察举报") == "petition"
+    assert board_kind("县长信箱 在线咨询") == board_kind("咨询投诉") == "consult"
+    page = Page.parse("http://x/xf/", LIST_BOARD.replace("网上留言", "网上信访"))
+    assert {m.board for m in read_messages(page)} == {"petition"}
+    # the link that led to the board names it too
+    assert {m.board for m in read_messages(Page.parse("http://x/ly/", LIST_BOARD),
+                                           "纪委举报")} == {"petition"}
+
+
+PENALTIES = """<html><head><title>行政处罚信息公示</title></head><body>
+<table><tr><td>案件名称</td><td>处罚决定日期</td><td>公示日期</td></tr>
+<tr><td><a href="p1.html">某公司超限运输案</a></td><td>2026-09-28</td><td>2026-10-15</td></tr>
+<tr><td>张某违规经营案</td><td>2026/10/20</td><td>2026/10/22</td></tr></table></body></html>"""
+
+PERMITS = """<html><head><title>双公示</title></head><body><ul>
+<li><a href="/xk/1.html">某药店药品经营许可</a> 许可决定日期：2026-11-02 发布日期：2026-11-04</li>
+<li><a href="/xk/2.html">某诊所执业登记</a> 许可决定日期：2026-10-09 发布日期：2026-10-30</li>
+</ul></body></html>"""
+
+
+def test_a_decision_table_with_and_without_links():
+    got = read_decisions(Page.parse("http://x/sgs/", PENALTIES))
+    assert [(d.url, d.title, d.kind, d.decided, d.published) for d in got] == [
+        ("http://x/sgs/p1.html", "某公司超限运输案", "penalty", date(2026, 9, 28),
+         date(2026, 10, 15)),
+        ("http://x/sgs/#2", "张某违规经营案", "penalty", date(2026, 10, 20), date(2026, 10, 22)),
+    ]
+
+
+def test_decision_rows_take_their_kind_from_their_labels():
+    got = read_decisions(Page.parse("http://x/sgs/", PERMITS))
+    assert [(d.url, d.kind, d.decided, d.published) for d in got] == [
+        ("http://x/xk/1.html", "permit", date(2026, 11, 2), date(2026, 11, 4)),
+        ("http://x/xk/2.html", "permit", date(2026, 10, 9), date(2026, 10, 30)),
+    ]
