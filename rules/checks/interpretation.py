@@ -33,7 +33,7 @@ from govwatch.rules.scanview import ScanView
 # A document number: the issuer's last two characters, the year, the number.
 _NUMBER = re.compile(r"([\u4e00-\u9fff]{2})\s*[〔\[【（(]\s*(\d{4})\s*[〕\]】）)]\s*(\d{1,4})\s*号")
 _QUOTED = re.compile(r"《([^《》]{6,80})》")
-_HEAD_CHARS = 400  # a policy prints its own number at its top
+_HEAD_CHARS = 2000  # a policy prints its own number near its top (after the menus)
 
 
 def numbers(text: str) -> set[str]:
