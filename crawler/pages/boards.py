@@ -195,8 +195,11 @@ def _records(page: Page, shape: Shape) -> Iterator[tuple[str, Fields]]:
         fields = _labelled(page.visible_text, shape)
         # a detail page carries both dates (a bare status could be the list's template)
         if all(fields.get(f) for f in shape.dated):
+            # the CMS's article title, else the headline (a <title> often holds only the
+            # site's name)
             heading = body.find(".//h1")
-            title = _clean(heading.text_content()) if heading is not None else page.title
+            title = page.meta.get("articletitle") or (
+                _clean(heading.text_content()) if heading is not None else page.title)
             yield page.url, {**fields, "title": title[:_TITLE_CHARS]}
 
 
