@@ -47,10 +47,16 @@ class Page:
 
     url: str
     site: str
-    title: str
+    title: str  # the page's <title>
     day: date | None
     text: str = ""
     links: set[str] = field(default_factory=set)
+    listed: str = ""  # its title as a list shows it (without the site's name)
+
+    @property
+    def name(self) -> str:
+        """The title findings print."""
+        return self.listed or self.title
 
 
 def lateness(rule: Rule, policy: date | None, reading: date | None) -> int | None:
@@ -67,14 +73,14 @@ def verdict(rule: Rule, reading: Page, policy: Page) -> str | None:
         took = lateness(rule, policy.day, reading.day)
         if took is None:
             return None
-        return (f"政策解读发布于 {reading.day}，政策文件《{policy.title}》发布于 {policy.day}，"
+        return (f"政策解读发布于 {reading.day}，政策文件「{policy.name}」发布于 {policy.day}，"
                 f"相隔 {took} 个工作日，超过 {rule.params['working_days']} 个工作日")
     missing = [side for side, ok in (("解读页面未链接政策文件", policy.url in reading.links),
                                      ("政策文件未链接解读", reading.url in policy.links))
                if not ok]
     if not missing:
         return None
-    return f"政策解读与政策文件《{policy.title}》未相互关联：{'，'.join(missing)}"
+    return f"政策解读与政策文件「{policy.name}」未相互关联：{'，'.join(missing)}"
 
 
 def find_policy(reading: Page, pages: Mapping[str, Page], readings: set[str]) -> Page | None:
@@ -142,6 +148,7 @@ def interpretation(scan: ScanView, rule: Rule) -> Iterator[Hit]:
             day = as_date(row["date"])
             if day is not None and (row["url"] not in listed or day < listed[row["url"]]):
                 listed[row["url"]] = day
+            pages[row["url"]].listed = pages[row["url"]].listed or row["title"] or ""
             if title_re.search(row["title"] or "") or column_re.search(row["name"] or ""):
                 readings.add(row["url"])
     for url, day in listed.items():
@@ -159,4 +166,4 @@ def interpretation(scan: ScanView, rule: Rule) -> Iterator[Hit]:
         detail = verdict(rule, reading, policy)
         if detail is not None:
             yield Hit(reading.site, url, policy.url, detail=detail,
-                      evidence=f"解读：{reading.title}；政策文件：{policy.title}（{policy.url}）")
+                      evidence=f"解读：{reading.name}；政策文件：{policy.name}（{policy.url}）")

@@ -84,6 +84,19 @@ def test_the_crawl_reads_each_board_with_its_messages(scanned):
     assert len([r for r in rows if r[0] == "boards" and r[-1] == "consult"]) == 9
 
 
+def test_boards_are_interaction_columns_and_never_blank(scanned):
+    """县长信箱 and 网上信访 list messages in tables without links (no dated items): they
+    hold content all the same, so 空白栏目 does not report them."""
+    bases, _, db = scanned
+    conn = sqlite3.connect(db)
+    classes = {(site, url.removeprefix(bases[site])): (cls, items) for site, url, cls, items
+               in conn.execute("select site_id, url, class, item_count from columns")}
+    assert classes[("boards", "/hdjl/xzxx/")] == ("interaction", 0)
+    assert classes[("nochannel", "/hdjl/wsxf/")] == ("interaction", 0)
+    empty = conn.execute("select count(*) from findings where rule_id = 'column.empty'")
+    assert empty.fetchone()[0] == 0
+
+
 def test_one_message_unanswered_over_three_months_vetoes(findings):
     """Only 关于农村客运班线的问题 (2026-05-06): not the recent ones, not the one answered on
     its own page, not the one of 2025-08-01 (outside 12 months), not the 信访 one."""
@@ -109,7 +122,7 @@ def test_interpretations_not_linked_both_ways(findings):
     assert set(found) == {ONE_WAY, NO_LINK}
     assert found[ONE_WAY].endswith("政策文件未链接解读")
     assert found[NO_LINK].endswith("解读页面未链接政策文件，政策文件未链接解读")
-    assert "《青川县城市燃气安全管理办法》" in found[NO_LINK]
+    assert "「青川县人民政府关于印发《青川县城市燃气安全管理办法》的通知」" in found[NO_LINK]
 
 
 def test_an_interpretation_late_across_national_day(findings):
