@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from govwatch.core.compact import Ids
+from govwatch.core.config import Site
+from govwatch.core.schema import open_db
+from govwatch.crawler import store
 from govwatch.crawler.pages.boards import board_kind, read_decisions, read_messages
 from govwatch.crawler.pages.page import Page
 
@@ -93,3 +97,33 @@ def test_decision_rows_take_their_kind_from_their_labels():
         ("http://x/xk/1.html", "permit", date(2026, 11, 2), date(2026, 11, 4)),
         ("http://x/xk/2.html", "permit", date(2026, 10, 9), date(2026, 10, 30)),
     ]
+
+
+def test_messages_and_decisions_are_stored_once_with_their_reading(tmp_path):
+    """Two scans of an unchanged board page share one reading; the views show its messages
+    and decisions for each scan."""
+    db = open_db(tmp_path / "db")
+    site = Site(id="a", name="甲", url="http://a.gov.cn/", unit="甲单位")
+    ids = Ids(db.conn)
+    page = "http://a.gov.cn/hdjl/"
+    for number in range(2):
+        scan_id = store.start_scan(db, [site], f"2026-11-{number + 10}")
+        with db.conn:
+            store.write_readings(db, scan_id, [{
+                "pages": [{"site_id": "a", "url": page, "status": 200, "kind": "html",
+                           "depth": 1, "title": "县长信箱"}],
+                "page_texts": [{"site_id": "a", "url": page, "text": "县长信箱"}],
+                "messages": [{"site_id": "a", "page_url": page, "url": f"{page}1.html",
+                              "title": "路灯", "asked": "2026-05-06", "answered": None,
+                              "status": "pending", "board": "consult"}],
+                "decisions": [{"site_id": "a", "page_url": page, "url": f"{page}#1",
+                               "title": "某案", "kind": "penalty", "decided": "2026-09-28",
+                               "published": "2026-10-15"}],
+            }], ids)
+    assert db.execute("select count(*) from readings").fetchone()[0] == 1
+    assert db.execute("select scan_id, url, asked, status, board from messages order by "
+                      "scan_id").fetchall() == [
+        (1, f"{page}1.html", "2026-05-06", "pending", "consult"),
+        (2, f"{page}1.html", "2026-05-06", "pending", "consult")]
+    assert db.execute("select count(*), min(decided), min(published) from decisions"
+                      ).fetchone() == (2, "2026-09-28", "2026-10-15")
