@@ -19,7 +19,7 @@ with the two characters before it: 政发〔2026〕12号) the 解读 cites and t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -28,12 +28,13 @@ from govwatch.core.workdays import working_days_between
 from govwatch.rules.model import Hit, Rule
 from govwatch.rules.params import Choice, Integer, Param, Regex, as_date
 from govwatch.rules.registry import check
-from govwatch.rules.scanview import ScanView
+from govwatch.rules.scanview import ScanView, in_list
 
 # A document number: the issuer's last two characters, the year, the number.
 _NUMBER = re.compile(r"([\u4e00-\u9fff]{2})\s*[〔\[【（(]\s*(\d{4})\s*[〕\]】）)]\s*(\d{1,4})\s*号")
 _QUOTED = re.compile(r"《([^《》]{6,80})》")
 _HEAD_CHARS = 2000  # a policy prints its own number near its top (after the menus)
+_CHUNK = 500  # URLs per `in (…)` query
 
 
 def numbers(text: str) -> set[str]:
@@ -43,13 +44,16 @@ def numbers(text: str) -> set[str]:
 
 @dataclass
 class Page:
-    """A page of the site: its title, date, text and the pages it links to."""
+    """A page of the site as the pairing needs it: title, date, the document numbers its
+    opening prints, and the links that matter (a 解读's own, a page's links to a 解读). A
+    解读 keeps its text too (what it quotes and cites)."""
 
     url: str
     site: str
     title: str  # the page's <title>
     day: date | None
-    text: str = ""
+    text: str = ""  # a 解读's only
+    numbers: set[str] = field(default_factory=set)
     links: set[str] = field(default_factory=set)
     listed: str = ""  # its title as a list shows it (without the site's name)
 
@@ -83,16 +87,16 @@ def verdict(rule: Rule, reading: Page, policy: Page) -> str | None:
     return f"政策解读与政策文件「{policy.name}」未相互关联：{'，'.join(missing)}"
 
 
-def find_policy(reading: Page, pages: Mapping[str, Page], readings: set[str]) -> Page | None:
-    """The policy *reading* interprets among *pages* (see the module docstring)."""
-    own = {u for u in reading.links if u in pages and u not in readings}
+def find_policy(reading: Page, candidates: Iterable[Page]) -> Page | None:
+    """The policy *reading* interprets among *candidates*, the other pages of its site that
+    are no 解读 (see the module docstring)."""
     quoted = {q.strip() for q in _QUOTED.findall(reading.text)}
     cited = numbers(reading.text)
-    candidates = [p for p in pages.values() if p.site == reading.site and p.url not in readings]
+    candidates = list(candidates)
     for test in (
-        lambda p: p.url in own and (_title_in(p, quoted) or numbers(p.text[:_HEAD_CHARS]) & cited),
+        lambda p: p.url in reading.links and (_title_in(p, quoted) or p.numbers & cited),
         lambda p: _title_in(p, quoted),
-        lambda p: bool(cited & numbers(p.title + " " + p.text[:_HEAD_CHARS])),
+        lambda p: bool(cited & (p.numbers | numbers(p.title))),
     ):
         found = [p for p in candidates if test(p)]
         if found:
@@ -127,14 +131,43 @@ def _example(rule: Rule, value: Mapping[str, Any]) -> bool:
 )
 def interpretation(scan: ScanView, rule: Rule) -> Iterator[Hit]:
     """A 政策解读 not linked both ways with its policy, or published too long after it."""
+    pages, readings = _pages(scan, rule)
+    # texts are read once, and kept for the 解读 only: of any other page, the numbers its
+    # opening prints
+    for row in scan.rows("select url, text from page_texts where scan_id = :scan", {}):
+        page = pages.get(row["url"])
+        if page is None or not row["text"]:
+            continue
+        if row["url"] in readings:
+            page.text = row["text"]
+        else:
+            page.numbers = numbers(row["text"][:_HEAD_CHARS])
+    _links(scan, pages, sorted(readings))
+    by_site: dict[str, list[Page]] = {}
+    for url, page in pages.items():
+        if url not in readings:
+            by_site.setdefault(page.site, []).append(page)
+    for url in sorted(readings):
+        reading = pages[url]
+        policy = find_policy(reading, by_site.get(reading.site, ()))
+        if policy is None:
+            continue
+        detail = verdict(rule, reading, policy)
+        if detail is not None:
+            yield Hit(reading.site, url, policy.url, detail=detail,
+                      evidence=f"解读：{reading.name}；政策文件：{policy.name}（{policy.url}）")
+
+
+def _pages(scan: ScanView, rule: Rule) -> tuple[dict[str, Page], set[str]]:
+    """The pages that may pair (HTML pages that opened, but the home page and the columns'
+    list pages), dated by themselves or else by the earliest list, and the 解读 among
+    them."""
     title_re, column_re = rule.params["title_regex"], rule.params["column_regex"]
-    pages: dict[str, Page] = {}
-    for row in scan.rows("select p.site_id, p.url, p.title, p.pub_date, t.text from pages p "
-                         "left join page_texts t on t.scan_id = p.scan_id and t.url = p.url "
-                         "where p.scan_id = :scan and p.kind = 'html' and p.status < 400 "
-                         "and p.error is null and p.depth > 0", {}):
-        pages[row["url"]] = Page(row["url"], row["site_id"], row["title"] or "",
-                                 as_date(row["pub_date"]), row["text"] or "")
+    pages = {row["url"]: Page(row["url"], row["site_id"], row["title"] or "",
+                              as_date(row["pub_date"]))
+             for row in scan.rows("select site_id, url, title, pub_date from pages "
+                                  "where scan_id = :scan and kind = 'html' and status < 400 "
+                                  "and error is null and depth > 0", {})}
     # a column's list page (政策解读, 政策文件) is neither a 解读 nor a policy
     for row in scan.rows("select distinct page_url from column_pages where scan_id = :scan",
                          {}):
@@ -144,26 +177,27 @@ def interpretation(scan: ScanView, rule: Rule) -> Iterator[Hit]:
     for row in scan.rows("select i.url, i.title, i.date, c.name from items i "
                          "left join column_pages c on c.scan_id = i.scan_id "
                          "and c.page_url = i.page_url where i.scan_id = :scan", {}):
-        if row["url"] in pages:
-            day = as_date(row["date"])
-            if day is not None and (row["url"] not in listed or day < listed[row["url"]]):
-                listed[row["url"]] = day
-            pages[row["url"]].listed = pages[row["url"]].listed or row["title"] or ""
-            if title_re.search(row["title"] or "") or column_re.search(row["name"] or ""):
-                readings.add(row["url"])
+        page = pages.get(row["url"])
+        if page is None:
+            continue
+        day = as_date(row["date"])
+        if day is not None and (row["url"] not in listed or day < listed[row["url"]]):
+            listed[row["url"]] = day
+        page.listed = page.listed or row["title"] or ""
+        if title_re.search(row["title"] or "") or column_re.search(row["name"] or ""):
+            readings.add(row["url"])
     for url, day in listed.items():
         if pages[url].day is None:
             pages[url].day = day  # a page undated itself takes the date its list gives it
-    for row in scan.rows("select source_url, target_url from links where scan_id = :scan "
-                         "and kind in ('page', 'document')", {}):
-        if row["source_url"] in pages:
-            pages[row["source_url"]].links.add(row["target_url"])
-    for url in sorted(readings):
-        reading = pages[url]
-        policy = find_policy(reading, pages, readings)
-        if policy is None:
-            continue
-        detail = verdict(rule, reading, policy)
-        if detail is not None:
-            yield Hit(reading.site, url, policy.url, detail=detail,
-                      evidence=f"解读：{reading.name}；政策文件：{policy.name}（{policy.url}）")
+    return pages, readings
+
+
+def _links(scan: ScanView, pages: Mapping[str, Page], readings: Sequence[str]) -> None:
+    """The links of each 解读, and every page's links to a 解读, into their pages."""
+    for n in range(0, len(readings), _CHUNK):
+        marks, names = in_list("r", readings[n:n + _CHUNK])
+        for row in scan.rows(f"select source_url, target_url from links where scan_id = :scan "
+                             f"and kind in ('page', 'document') and (source_url in ({marks}) "
+                             f"or target_url in ({marks}))", names):
+            if row["source_url"] in pages:
+                pages[row["source_url"]].links.add(row["target_url"])
