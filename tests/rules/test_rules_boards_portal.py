@@ -14,6 +14,7 @@ are read from the pages' dates and links, never from a run. Scan date 2026-11-24
   4, and two 行政许可 in time (one across 国庆).
 - nochannel (平武县人民政府): 县长信箱 links to a missing page, 在线咨询 to a form answering
   500; only 网上信访 (exempt) works.
+- silent (北川县人民政府): no board and no entry to one at all.
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ def scanned(tmp_path_factory) -> tuple[dict[str, str], list[dict], str]:
     """(portal -> base URL, the findings of the five rules, the database path)."""
     work = tmp_path_factory.mktemp("boards")
     with PortalServer(PORTALS / "boards") as boards, \
-            PortalServer(PORTALS / "nochannel") as nochannel:
-        servers = {"boards": boards, "nochannel": nochannel}
+            PortalServer(PORTALS / "nochannel") as nochannel, \
+            PortalServer(PORTALS / "silent") as silent:
+        servers = {"boards": boards, "nochannel": nochannel, "silent": silent}
         outcome = scan(write_sites(work / "sites.yaml", servers), work / "db")
         bases = {name: s.url.rstrip("/") for name, s in servers.items()}
     evaluate_scan(work / "db", outcome.scan_id)
@@ -114,6 +116,13 @@ def test_a_site_whose_only_consultation_entries_are_broken_has_no_channel(findin
     assert "【县长信箱】" in found["evidence"] and "【在线咨询】" in found["evidence"]
     assert "信访" not in found["evidence"]
     assert not paths(findings, "boards", "interaction.no_channel_veto")
+
+
+def test_a_site_without_any_consultation_entry_has_no_channel(findings):
+    (found,) = findings[("silent", "interaction.no_channel_veto")]
+    assert found["path"] == "/"  # the site itself
+    assert found["detail"] == "未发现政务咨询渠道（领导信箱、在线咨询、留言等）"
+    assert not paths(findings, "silent", "interaction.unanswered_veto")
 
 
 def test_interpretations_not_linked_both_ways(findings):
