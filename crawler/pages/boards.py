@@ -30,7 +30,8 @@ import lxml.html
 from govwatch.crawler.pages.dates import find_date
 from govwatch.crawler.pages.page import Page
 
-__all__ = ["Decision", "Message", "board_kind", "read_decisions", "read_messages"]
+__all__ = ["Decision", "Message", "board_kind", "holds_records", "read_decisions",
+           "read_messages"]
 
 # Message statuses as printed, by what they mean.
 ANSWERED, PENDING = "answered", "pending"
@@ -95,6 +96,10 @@ DECISIONS = Shape(
     dated=frozenset({"decided", "published"}),
 )
 _PERMIT, _PENALTY = "permit", "penalty"
+# Words without one of which a page holds no message nor decision: the labels a record
+# needs besides a publication date (发布时间 is on every article), and the status words.
+_HINTS = re.compile("|".join((MESSAGES.labels["asked"], MESSAGES.labels["answered"],
+                              DECISIONS.labels["decided"], _STATUS_WORDS.pattern)))
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,12 @@ class Decision:
     kind: str | None
     decided: date | None
     published: date | None
+
+
+def holds_records(text: str) -> bool:
+    """Whether a page's visible *text* may hold a message or a decision: most pages do not,
+    and skip the search for them."""
+    return _HINTS.search(text) is not None
 
 
 def board_kind(context: str) -> str:

@@ -69,10 +69,6 @@ READING_META = ("home", "hops", "link_text", "nav", "candidate", "column_url", "
 # 2: page roles and publication dates read anew; 3: error pages (soft 404s) are no
 # longer read as content; 4: boards' messages and 双公示 decisions.
 READER_VERSION = 4
-# Words without which a page holds no message nor decision (crawler/pages/boards.py):
-# most pages skip the search for them.
-_RECORD_HINTS = re.compile(r"(?:留言|提问|咨询|来信|写信|提交|投诉|诉求|回复|答复|决定)"
-                           r"(?:时间|日期)|已回复|已答复|未回复|办理中")
 
 
 @dataclass
@@ -284,7 +280,7 @@ def _items(
 def _dated_records(visit: Visit, page: Page, column: ListPageRecord | None
                    ) -> Iterator[MessagesRecord | DecisionsRecord]:
     """A board's messages and a 双公示 list's decisions on *page*, if it holds any."""
-    if not _RECORD_HINTS.search(page.visible_text):
+    if not boards.holds_records(page.visible_text):
         return
     context = f"{visit.meta.get('link_text', '')} {column.name if column else ''}"
     messages = boards.read_messages(page, context)

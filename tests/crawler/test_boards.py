@@ -9,8 +9,15 @@ from govwatch.core.compact import Ids
 from govwatch.core.config import Site
 from govwatch.core.schema import open_db
 from govwatch.crawler import store
-from govwatch.crawler.pages.boards import board_kind, read_decisions, read_messages
+from govwatch.crawler.pages.boards import (
+    board_kind,
+    holds_records,
+    read_decisions,
+    read_messages,
+)
 from govwatch.crawler.pages.page import Page
+from govwatch.crawler.pages.reading import Visit, read_page
+from govwatch.crawler.records import DecisionsRecord, MessagesRecord
 
 TABLE_BOARD = """<html><head><title>县长信箱</title></head><body>
 <table><tr><th>信件标题</th><th>留言时间</th><th>回复时间</th><th>办理状态</th></tr>
@@ -127,3 +134,25 @@ def test_messages_and_decisions_are_stored_once_with_their_reading(tmp_path):
         (2, f"{page}1.html", "2026-05-06", "pending", "consult")]
     assert db.execute("select count(*), min(decided), min(published) from decisions"
                       ).fetchone() == (2, "2026-09-28", "2026-10-15")
+
+
+def test_a_page_read_by_the_crawl_gives_its_decisions_and_an_article_none():
+    """The reading of a page keeps what the recognisers find; the cheap test that lets most
+    pages skip them knows 作出处罚决定的日期 (the real 行政处罚 page of tests/crawler/fixtures/
+    real/boards/ has no other hint once its side box of messages is gone)."""
+    html = ("<html><head><title>行政处罚信息公开表</title></head><body><h1>行政处罚信息公开表</h1>"
+            "<p>发布时间：2024-07-12</p><table><tr><td>作出处罚决定的日期</td>"
+            "<td>2024年7月8日</td></tr></table></body></html>")
+    assert holds_records(html) and not holds_records(ARTICLE.replace("留言", "提问"))
+
+    def records(body: str) -> list:
+        visit = Visit("a", "http://a.gov.cn/", "http://a.gov.cn/xzcf/1.html", 200, "text/html",
+                      "utf-8", None, body.encode(), {"hops": 2}, "2026-11-24T00:00:00+00:00")
+        reading = read_page(visit, today=date(2026, 11, 24), max_list_pages=5,
+                            sample_footer=False)
+        return [r for r in reading.records if isinstance(r, (DecisionsRecord, MessagesRecord))]
+
+    (found,) = records(html)
+    assert found.decisions == [("http://a.gov.cn/xzcf/1.html", "行政处罚信息公开表", "penalty",
+                                "2024-07-08", "2024-07-12")]
+    assert records(ARTICLE) == []
