@@ -282,14 +282,16 @@ def test_the_upgraded_database_is_evaluated_tracked_and_listed(old_db: Path) -> 
     runner = CliRunner()
     # This version's rules judge the old crawl's rows as the old rules did, but for its
     # 通知公告 column that lists nothing and prints only 暂无信息: a bare placeholder no longer
-    # exempts a column from 空白栏目.
+    # exempts a column from 空白栏目; and the site, which links no consultation channel, now
+    # meets the 互动回应差 veto.
     evaluated = runner.invoke(cli, ["evaluate", "--db", str(old_db)])
     assert evaluated.exit_code == 0, evaluated.output
     db = open_db(old_db)
     now = {r["fingerprint"]: r for r in db["findings"].rows}
     assert set(now) >= fingerprints
     assert [(r["rule_id"], r["subject_url"]) for f, r in now.items() if f not in fingerprints] \
-        == [("column.empty", "http://127.0.0.1:33083/tzgg/")]
+        == [("column.empty", "http://127.0.0.1:33083/tzgg/"),
+            ("interaction.no_channel_veto", "http://127.0.0.1:33083/")]
     # A second scan recorded by this version: the same site answers, the same pages are
     # fetched, and every finding of the first (as judged now) but the stale home page is
     # found again.
@@ -305,8 +307,9 @@ def test_the_upgraded_database_is_evaluated_tracked_and_listed(old_db: Path) -> 
     crawl_store.finalize_scan(db, scan_id)
     crawl_store.mark_scan(db, scan_id, ScanStatus.COMPLETE)
     tracked = track_scan(db, scan_id)
-    # the five old problems seen again, the blank 通知公告 found new, the stale home page fixed
-    assert (tracked.seen, tracked.found, tracked.reopened, tracked.fixed) == (6, 1, 0, 1)
+    # the five old problems seen again, the blank 通知公告 and the missing channel found new,
+    # the stale home page fixed
+    assert (tracked.seen, tracked.found, tracked.reopened, tracked.fixed) == (7, 2, 0, 1)
     assert db["scan_sites"].get((scan_id, "mj-jtj"))["discovered"] is not None
     db.close()
     listed = runner.invoke(cli, ["issues", "--db", str(old_db), "--format", "json"])
