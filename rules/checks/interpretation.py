@@ -12,7 +12,9 @@ Params:
 
 Pairing: the policy of a 解读 is a page of the same site, not a 解读 itself, that the 解读
 links to, or whose title the 解读 quotes in 《》, or whose document number (〔2026〕12号,
-with the two characters before it: 政发〔2026〕12号) the 解读 cites and the page prints. A
+with the two characters before it: 政发〔2026〕12号) the 解读 cites and the page prints; in
+that order: a linked page the 解读 quotes or cites, a page it links as 政策原文 (原文链接,
+相关文件…), a page whose title it quotes, a page whose number it cites. A
 解读 whose policy is not found is not judged. A finding is one 解读 page.
 """
 
@@ -33,6 +35,8 @@ from govwatch.rules.scanview import ScanView, in_list
 # A document number: the issuer's last two characters, the year, the number.
 _NUMBER = re.compile(r"([\u4e00-\u9fff]{2})\s*[〔\[【（(]\s*(\d{4})\s*[〕\]】）)]\s*(\d{1,4})\s*号")
 _QUOTED = re.compile(r"《([^《》]{6,80})》")
+# A 解读's link to the document it explains (not 政策文件, a menu's name for a column).
+_ORIGINAL = re.compile(r"原文|原件|全文|相关文件|文件链接")
 _HEAD_CHARS = 2000  # a policy prints its own number near its top (after the menus)
 _CHUNK = 500  # URLs per `in (…)` query
 
@@ -55,6 +59,7 @@ class Page:
     text: str = ""  # a 解读's only
     numbers: set[str] = field(default_factory=set)
     links: set[str] = field(default_factory=set)
+    originals: set[str] = field(default_factory=set)  # a 解读's links printed 政策原文…
     listed: str = ""  # its title as a list shows it (without the site's name)
 
     @property
@@ -95,6 +100,7 @@ def find_policy(reading: Page, candidates: Iterable[Page]) -> Page | None:
     candidates = list(candidates)
     for test in (
         lambda p: p.url in reading.links and (_title_in(p, quoted) or p.numbers & cited),
+        lambda p: p.url in reading.originals,
         lambda p: _title_in(p, quoted),
         lambda p: bool(cited & (p.numbers | numbers(p.title))),
     ):
@@ -196,8 +202,12 @@ def _links(scan: ScanView, pages: Mapping[str, Page], readings: Sequence[str]) -
     """The links of each 解读, and every page's links to a 解读, into their pages."""
     for n in range(0, len(readings), _CHUNK):
         marks, names = in_list("r", readings[n:n + _CHUNK])
-        for row in scan.rows(f"select source_url, target_url from links where scan_id = :scan "
+        for row in scan.rows(f"select source_url, target_url, anchor_text from links "
+                             f"where scan_id = :scan "
                              f"and kind in ('page', 'document') and (source_url in ({marks}) "
                              f"or target_url in ({marks}))", names):
-            if row["source_url"] in pages:
-                pages[row["source_url"]].links.add(row["target_url"])
+            page = pages.get(row["source_url"])
+            if page is not None:
+                page.links.add(row["target_url"])
+                if _ORIGINAL.search(row["anchor_text"] or ""):
+                    page.originals.add(row["target_url"])
