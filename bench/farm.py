@@ -578,7 +578,7 @@ def site_truth(site: Site, writer: Writer) -> dict[str, Any]:
     # The menu's 互动交流 page: an on-line form or a hub of services, a column of its own.
     hdjl = site.pages["hdjl"]
     columns.append({
-        "name": "互动交流", "class": "other", "path": hdjl, "via": "menu", "kind": site.hdjl,
+        "name": "互动交流", "class": "interaction", "path": hdjl, "via": "menu", "kind": site.hdjl,
         "role": site.hdjl, "newest_date": None, "items": 0, "list_pages": 1,
         "list_page_paths": [hdjl], "empty_note": False, "note": None, "note_explains": False,
         "hub_shape": "hdjl" if site.hdjl == "hub" else None, "date_style": None,

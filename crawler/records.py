@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
+from govwatch.core.compact import DECISION_COLUMNS, MESSAGE_COLUMNS
+
 
 @dataclass
 class PageRecord:
@@ -102,6 +104,43 @@ class ItemsRecord:
             }
             for url, title, when in self.items
         ]
+
+
+@dataclass
+class MessagesRecord:
+    """The messages of a 互动交流 board listed on (or making up) one page."""
+
+    table: ClassVar[str] = "messages"
+    site_id: str
+    page_url: str
+    # (url, title, asked, answered, status, board), dates as YYYY-MM-DD
+    messages: list[tuple[str, str, str | None, str | None, str | None, str]] = field(
+        default_factory=list)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return _page_rows(self.site_id, self.page_url, MESSAGE_COLUMNS, self.messages)
+
+
+@dataclass
+class DecisionsRecord:
+    """The decisions of a 双公示 list (行政许可, 行政处罚) on one page."""
+
+    table: ClassVar[str] = "decisions"
+    site_id: str
+    page_url: str
+    # (url, title, kind, decided, published), dates as YYYY-MM-DD
+    decisions: list[tuple[str, str, str | None, str | None, str | None]] = field(
+        default_factory=list)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return _page_rows(self.site_id, self.page_url, DECISION_COLUMNS, self.decisions)
+
+
+def _page_rows(site_id: str, page_url: str, columns: tuple[str, ...],
+               values: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Rows of a page's records: each tuple of *values* under *columns*."""
+    return [{"site_id": site_id, "page_url": page_url, **dict(zip(columns, v, strict=True))}
+            for v in values]
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Reports for people: issue tracking across scans, bulletins and scorecards.
 
 - :mod:`reports.tracker`: findings → issues (新发现, 认领, 整改, 逾期, 异议) with an audit trail.
-- :mod:`reports.workdays`: rectification deadlines in working days (节假日 and 调休 included).
+- working days (节假日 and 调休) come from :mod:`govwatch.core.workdays`, which rules share.
 - :mod:`reports.bulletin`: the numbered 纠错 bulletin (第N期) and its content.
 - :mod:`reports.scorecard`: veto items, capped deductions, score, pass/fail, 合格率.
 - :mod:`reports.render`, :mod:`reports.xlsx`, :mod:`reports.chart`: HTML/Markdown/JSON,

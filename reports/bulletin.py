@@ -25,12 +25,12 @@ import sqlite_utils
 
 from govwatch.core import kept, scans
 from govwatch.core.vocabulary import IssueState, SiteStatus
+from govwatch.core.workdays import known_years
 from govwatch.reports import ReportError, store
 from govwatch.reports.render import Report
 from govwatch.reports.settings import ReportSettings
 from govwatch.reports.tables import Section, columns
 from govwatch.reports.tracker import mark_overdue, publish_issues
-from govwatch.reports.workdays import known_years
 
 _ISSUE_COLUMNS = columns(
     ("issue", "编号", 7), ("unit", "责任单位", 24), ("site", "网站", 22), ("rule_id", "规则", 20),

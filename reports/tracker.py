@@ -45,8 +45,8 @@ import sqlite_utils
 from govwatch.core import kept, scans
 from govwatch.core.schema import now_iso
 from govwatch.core.vocabulary import IssueCause, IssueState, ScanStatus
+from govwatch.core.workdays import add_working_days
 from govwatch.reports import ReportError, store
-from govwatch.reports.workdays import add_working_days
 
 # What an issue copies from its latest finding.
 _FINDING_FIELDS = ("site_id", "rule_id", "severity", "points", "title", "subject_url",

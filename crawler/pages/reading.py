@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from w3lib.encoding import html_to_unicode
 
 from govwatch.core.vocabulary import CheckError, ColumnClass, ColumnRole, LinkKind
-from govwatch.crawler.pages import dates, pagination
+from govwatch.crawler.pages import boards, dates, pagination
 from govwatch.crawler.pages.classes import classify_column, find_empty_note
 from govwatch.crawler.pages.columns import (
     DatedList,
@@ -45,10 +45,12 @@ from govwatch.crawler.pages.footer import footer_facts
 from govwatch.crawler.pages.links import Link, page_links, target_url
 from govwatch.crawler.pages.page import Page
 from govwatch.crawler.records import (
+    DecisionsRecord,
     FooterRecord,
     ItemsRecord,
     LinksRecord,
     ListPageRecord,
+    MessagesRecord,
     PageRecord,
     ScanRecord,
     TextRecord,
@@ -65,8 +67,8 @@ _SITEMAP = re.compile(r"网站地图|站点地图|sitemap", re.I)
 READING_META = ("home", "hops", "link_text", "nav", "candidate", "column_url", "page_no")
 # Changes with any change to what a reading extracts, so stored readings are not reused.
 # 2: page roles and publication dates read anew; 3: error pages (soft 404s) are no
-# longer read as content.
-READER_VERSION = 3
+# longer read as content; 4: boards' messages and 双公示 decisions.
+READER_VERSION = 4
 
 
 @dataclass
@@ -163,6 +165,7 @@ def read_page(visit: Visit, *, today: date, max_list_pages: int, sample_footer: 
     if visit.home or sample_footer:
         records.append(FooterRecord(visit.site_id, page.url, _footer(page)))
     records.extend(_items(visit.site_id, page, lists, column))
+    records.extend(_dated_records(visit, page, column))
     follow: list[FollowUp] = []
     if column is not None:
         records.append(column)
@@ -272,6 +275,27 @@ def _items(
         yield ItemsRecord(
             site_id, page.url, column.column_url if column else None, list(items.values())
         )
+
+
+def _dated_records(visit: Visit, page: Page, column: ListPageRecord | None
+                   ) -> Iterator[MessagesRecord | DecisionsRecord]:
+    """A board's messages and a 双公示 list's decisions on *page*, if it holds any."""
+    if not boards.holds_records(page.visible_text):
+        return
+    context = f"{visit.meta.get('link_text', '')} {column.name if column else ''}"
+    messages = boards.read_messages(page, context)
+    if messages:
+        yield MessagesRecord(visit.site_id, page.url, [
+            (m.url, m.title, _iso(m.asked), _iso(m.answered), m.status, m.board)
+            for m in messages])
+    decisions = boards.read_decisions(page, context)
+    if decisions:
+        yield DecisionsRecord(visit.site_id, page.url, [
+            (d.url, d.title, d.kind, _iso(d.decided), _iso(d.published)) for d in decisions])
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _footer(page: Page) -> list[dict[str, Any]]:

@@ -9,8 +9,10 @@ store readings the same way. The tables are :mod:`govwatch.core.schema`'s:
   footer links are the same on every page, so a page's links are a few numbers;
 - ``readings``: what reading a page produced, once per distinct content, found again by a
   hash of that content: its text (and the home page's HTML), with its links
-  (``reading_links``), dated items (``reading_items``), footer facts (``reading_footer_facts``)
-  and, for a list page, its column (``reading_column_pages``);
+  (``reading_links``), dated items (``reading_items``), footer facts (``reading_footer_facts``),
+  for a list page, its column (``reading_column_pages``), and the dated records it
+  publishes: a board's messages (``reading_messages``), a 双公示 list's decisions
+  (``reading_decisions``);
 - ``scan_pages``: a page as one scan fetched it (status, title, when…) and the reading it
   holds. A page that did not change since the last scan refers to the same reading: an
   unchanged re-scan stores one row a page, not a copy of its links, items and text.
@@ -39,11 +41,15 @@ ITEM_COLUMNS = ("url", "column_url", "title", "date")
 FOOTER_COLUMNS = ("kind", "raw", "value", "valid", "problem", "link", "note")
 COLUMN_PAGE_COLUMNS = ("column_url", "page_no", "name", "name_source", "class", "role",
                        "empty_note", "item_count")
+MESSAGE_COLUMNS = ("url", "title", "asked", "answered", "status", "board")
+DECISION_COLUMNS = ("url", "title", "kind", "decided", "published")
 # The views whose rows are parts of a page's reading, each with the column naming the page.
 READING_VIEWS = {"page_texts": "url", "links": "source_url", "items": "page_url",
-                 "footer_facts": "page_url", "column_pages": "page_url"}
+                 "footer_facts": "page_url", "column_pages": "page_url",
+                 "messages": "page_url", "decisions": "page_url"}
 # The tables of a reading's parts, each keyed by reading_id first.
-PARTS = ("reading_links", "reading_items", "reading_footer_facts", "reading_column_pages")
+PARTS = ("reading_links", "reading_items", "reading_footer_facts", "reading_column_pages",
+         "reading_messages", "reading_decisions")
 # Keys remembered in memory, at most (some megabytes); then the memory starts again, and
 # the menu and footer links every page repeats are soon back in it.
 _REMEMBERED = 100_000
@@ -71,6 +77,8 @@ class Reading:
     items: tuple[tuple[Any, ...], ...] = ()  # ITEM_COLUMNS
     footer: tuple[tuple[Any, ...], ...] = ()  # FOOTER_COLUMNS
     column: tuple[Any, ...] | None = None  # COLUMN_PAGE_COLUMNS
+    messages: tuple[tuple[Any, ...], ...] = ()  # MESSAGE_COLUMNS
+    decisions: tuple[tuple[Any, ...], ...] = ()  # DECISION_COLUMNS
 
     @classmethod
     def from_rows(cls, rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> Reading | None:
@@ -86,11 +94,15 @@ class Reading:
             items=_part(rows.get("items"), ITEM_COLUMNS),
             footer=_part(rows.get("footer_facts"), FOOTER_COLUMNS),
             column=_part(columns, COLUMN_PAGE_COLUMNS)[0] if columns else None,
+            messages=_part(rows.get("messages"), MESSAGE_COLUMNS),
+            decisions=_part(rows.get("decisions"), DECISION_COLUMNS),
         )
 
     def digest(self) -> bytes:
         """A hash of the content: equal readings, equal digests."""
         content = [self.text, self.html, self.links, self.items, self.footer, self.column]
+        if self.messages or self.decisions:  # a reading without them hashes as before
+            content += [self.messages, self.decisions]
         data = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
         return hashlib.blake2b(data, digest_size=16).digest()
 
@@ -170,7 +182,7 @@ def insert_parts(conn: sqlite3.Connection, parts: Iterable[tuple[int, Reading]],
     """Insert the links, items, footer facts and column of each (reading key, reading) of
     *parts*, one statement a table. *replace*: ``or replace``, to replace rows of the same
     key (a private reading written row by row)."""
-    links, items, footer, columns = [], [], [], []
+    links, items, footer, columns, messages, decisions = [], [], [], [], [], []
     for key, reading in parts:
         links.extend((key, ids.anchor(*link)) for link in reading.links)
         items.extend((key, ids.url(url), ids.optional_url(column), title, day)
@@ -178,9 +190,13 @@ def insert_parts(conn: sqlite3.Connection, parts: Iterable[tuple[int, Reading]],
         footer.extend((key, *fact) for fact in reading.footer)
         if reading.column is not None:
             columns.append((key, ids.url(reading.column[0]), *reading.column[1:]))
+        messages.extend((key, ids.url(url), *rest) for url, *rest in reading.messages)
+        decisions.extend((key, ids.url(url), *rest) for url, *rest in reading.decisions)
     for table, rows, width in (("reading_links", links, 2), ("reading_items", items, 5),
                                ("reading_footer_facts", footer, 8),
-                               ("reading_column_pages", columns, 9)):
+                               ("reading_column_pages", columns, 9),
+                               ("reading_messages", messages, 7),
+                               ("reading_decisions", decisions, 6)):
         if rows:
             conn.executemany(f"insert {replace} into {table} values "
                              f"({', '.join('?' * width)})", rows)
@@ -261,7 +277,9 @@ def drop_unreferenced(conn: sqlite3.Connection) -> dict[str, int]:
             except select column_url_id from reading_items
             except select column_url_id from reading_column_pages
             except select url_id from scan_documents
-            except select source_id from scan_documents)
+            except select source_id from scan_documents
+            except select url_id from reading_messages
+            except select url_id from reading_decisions)
         """).rowcount
     return deleted
 

@@ -321,6 +321,20 @@ def kept_pages(db: sqlite_utils.Database) -> None:
     db["kept_pages"].create_index(["shot_hash"], if_not_exists=True)
 
 
+def messages(db: sqlite_utils.Database) -> None:
+    """``reading_messages`` and ``reading_decisions``: the dated records a page publishes,
+    a 互动交流 board's messages and a 双公示 list's decisions (their views, ``messages`` and
+    ``decisions``, are made with the others)."""
+    db.execute("CREATE TABLE IF NOT EXISTS [reading_messages] ("
+               "[reading_id] INTEGER REFERENCES [readings]([id]), [url_id] INTEGER, "
+               "[title] TEXT, [asked] TEXT, [answered] TEXT, [status] TEXT, [board] TEXT, "
+               "PRIMARY KEY ([reading_id], [url_id])) WITHOUT ROWID")
+    db.execute("CREATE TABLE IF NOT EXISTS [reading_decisions] ("
+               "[reading_id] INTEGER REFERENCES [readings]([id]), [url_id] INTEGER, "
+               "[title] TEXT, [kind] TEXT, [decided] TEXT, [published] TEXT, "
+               "PRIMARY KEY ([reading_id], [url_id])) WITHOUT ROWID")
+
+
 # Append only: the position of a migration (from 1) is the schema version it brings a
 # database to (PRAGMA user_version).
 def platform_users(db: sqlite_utils.Database) -> None:
@@ -365,4 +379,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0008_platform_users", platform_users),
     Migration("0009_documents", documents),
     Migration("0010_kept_pages", kept_pages),
+    Migration("0011_messages", messages),
 )

@@ -44,7 +44,10 @@ Tables (one row per …):
     ``reading_footer_facts`` (footer identifiers, 页面底部标识: raw text, value, valid or
     not and why, the link it is printed in, typographic remarks) and
     ``reading_column_pages`` (for a column's list page, 栏目: the column, page number, name,
-    class, role, the note it printed);
+    class, role, the note it printed), ``reading_messages`` (a 互动交流 board's messages:
+    title, asked and answered dates, status, board 政务咨询 or 信访) and
+    ``reading_decisions`` (a 双公示 list's decisions: title, 许可 or 处罚, decision and
+    publication dates);
   - ``scan_pages``: URL fetched in a scan (HTML page or document) with status, type, title,
     publication date, encoding, ``revalidated`` when it answered 304 and its stored reading
     was reused, and the reading it holds;
@@ -63,11 +66,11 @@ Tables (one row per …):
 - Views (:data:`VIEWS`) show that detail as rows with their URLs and texts spelled out,
   under the names and columns of the tables that held it before: ``pages``, ``links``
   ((source page, target) pair, anchor text, kind), ``column_pages``, ``items``,
-  ``footer_facts``, ``page_texts``, ``link_checks``; and the attachments:
-  ``documents``, ``document_pages`` (each page's text as stored, compressed). Rules,
-  reports, listings and plain SQL read these (they cannot be written: rows go in through
-  ``crawler/store.py``); ``link_checks.target_url`` is spelled as ``links.target_url``
-  (percent-encoded, as requested), so the two join.
+  ``footer_facts``, ``page_texts``, ``link_checks``, ``messages`` and ``decisions``; and the
+  attachments: ``documents``, ``document_pages`` (each page's text as stored, compressed).
+  Rules, reports, listings and plain SQL read these (they cannot be written: rows go in
+  through ``crawler/store.py``); ``link_checks.target_url`` is spelled as
+  ``links.target_url`` (percent-encoded, as requested), so the two join.
 - ``findings``: problem a rule found in one complete scan; ``fingerprint`` (site + rule +
   normalised subject) links the same problem across scans.
 - ``evaluations``: last evaluation of a scan's rules: the date judged at, the packs and
@@ -194,6 +197,25 @@ TABLES: dict[str, dict[str, Any]] = {
             "item_count": int,
         },
         "pk": "reading_id",
+        "foreign_keys": [("reading_id", "readings", "id")],
+    },
+    # Dated records a page publishes (crawler/pages/boards.py): a board's messages
+    # (asked, answered, status answered|pending, board consult|petition) and a 双公示
+    # list's decisions (kind permit|penalty, decided, published).
+    "reading_messages": {
+        "columns": {
+            "reading_id": int, "url_id": int, "title": str, "asked": str, "answered": str,
+            "status": str, "board": str,
+        },
+        "pk": ("reading_id", "url_id"),
+        "foreign_keys": [("reading_id", "readings", "id")],
+    },
+    "reading_decisions": {
+        "columns": {
+            "reading_id": int, "url_id": int, "title": str, "kind": str, "decided": str,
+            "published": str,
+        },
+        "pk": ("reading_id", "url_id"),
         "foreign_keys": [("reading_id", "readings", "id")],
     },
     "scan_pages": {
@@ -393,6 +415,7 @@ TABLES: dict[str, dict[str, Any]] = {
 WITHOUT_ROWID = frozenset({
     "reading_links", "reading_items", "reading_footer_facts", "scan_pages", "scan_link_checks",
     "scan_documents",
+    "reading_messages", "reading_decisions",
 })
 
 INDEXES: dict[str, list[list[str]]] = {
@@ -471,6 +494,18 @@ VIEWS: dict[str, str] = {
         from scan_pages p join urls u on u.id = p.url_id
         join readings r on r.id = p.reading_id
         where r.text is not null""",
+    "messages": """
+        select p.scan_id, p.site_id, pu.url as page_url, mu.url, m.title, m.asked,
+               m.answered, m.status, m.board
+        from scan_pages p join urls pu on pu.id = p.url_id
+        join reading_messages m on m.reading_id = p.reading_id
+        join urls mu on mu.id = m.url_id""",
+    "decisions": """
+        select p.scan_id, p.site_id, pu.url as page_url, du.url, d.title, d.kind, d.decided,
+               d.published
+        from scan_pages p join urls pu on pu.id = p.url_id
+        join reading_decisions d on d.reading_id = p.reading_id
+        join urls du on du.id = d.url_id""",
     "link_checks": """
         select c.scan_id, t.url as target_url, c.result, c.status_code, c.error, c.final_url,
                c.redirects, c.checked_at
@@ -495,6 +530,7 @@ VIEWS: dict[str, str] = {
 SCANTABLES = frozenset(
     {"pages", "links", "column_pages", "items", "footer_facts", "page_texts", "link_checks",
      "documents"}
+     "messages", "decisions"}
 )
 WRITTEN_BY_CRAWL = SCANTABLES | {"page_cache"}
 

@@ -185,6 +185,7 @@ class ColumnClass(enum.StrEnum):
     PERSONNEL_PLANNING = "personnel-planning"  # 人事 / 规划计划
     OVERVIEW = "overview"  # 概况: must exist, not freshness-checked
     ANNUAL_REPORT = "annual-report"  # 政府信息公开年报
+    INTERACTION = "interaction"  # 互动交流: 领导信箱, 在线咨询, 留言, 信访: boards, not updates
     OTHER = "other"
 
     @property
@@ -196,7 +197,8 @@ class ColumnClass(enum.StrEnum):
 _LABELS = {
     ColumnClass.NEWS: "动态要闻类", ColumnClass.NOTICE_POLICY: "通知公告/政策文件类",
     ColumnClass.PERSONNEL_PLANNING: "人事/规划计划类", ColumnClass.OVERVIEW: "概况类",
-    ColumnClass.ANNUAL_REPORT: "年报类", ColumnClass.OTHER: "其他类",
+    ColumnClass.ANNUAL_REPORT: "年报类", ColumnClass.INTERACTION: "互动交流类",
+    ColumnClass.OTHER: "其他类",
 }
 
 

@@ -14,6 +14,11 @@
 - :mod:`~rules.checks.links`: ``link_status`` (link targets of given result classes).
 - :mod:`~rules.checks.lexicon`: ``lexicon`` (wrong words of lexicon lists: renamed agencies,
   misspelt names, wrong names of countries and regions, typos; :mod:`rules.lexicon`).
+- :mod:`~rules.checks.boards`: ``messages_unanswered`` (互动回应差: a message left
+  unanswered too long), ``consultation_channel`` (no working consultation channel).
+- :mod:`~rules.checks.interpretation`: ``interpretation`` (a 政策解读 not linked both ways
+  with its policy, or published too long after it).
+- :mod:`~rules.checks.publicity`: ``decision_delay`` (a 双公示 decision published late).
 - :mod:`~rules.checks.footer`: ``footer_fact`` (a footer identifier missing, malformed or
   linked to the wrong register), ``footer_format`` (typography and links, remarks only),
   ``footer_mismatch`` (footer identifiers that contradict each other).
@@ -23,12 +28,15 @@ from govwatch.rules.checks import (  # noqa: F401  (imported to register)
     aggregate,
     annual,
     availability,
+    boards,
     columns,
     deadline,
     footer,
     idnumber,
+    interpretation,
     lexicon,
     links,
     pattern,
+    publicity,
     site,
 )

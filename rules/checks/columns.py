@@ -11,7 +11,9 @@ narrows the classes further. The finding carries the column's class as a fact, s
 the note it prints says why nothing exists (本机关本年度未制定规范性文件: it contains one of the
 phrases). A bare placeholder printed by the list template (暂无信息, 暂无数据) explains nothing
 and exempts nothing (docs/indicators.md#empty-columns). Only lists are judged: text pages
-(机构概况), hubs and forms (``columns.role``) are never empty columns.
+(机构概况), hubs and forms (``columns.role``) are never empty columns, nor is a list whose
+pages hold a board's messages or a 双公示 list's decisions (rows without links of their own
+are no dated items, yet they are content: the ``messages`` and ``decisions`` views).
 
 Both are one SQL query per scan over ``columns``.
 """
@@ -92,6 +94,10 @@ def column_empty(scan: ScanView, rule: Rule) -> Iterator[Hit]:
         select site_id, url, name, class, pages_walked, empty_note from columns
         where scan_id = :scan and role = 'list' and coalesce(item_count, 0) = 0
           and class in ({marks})
+          and url not in (select c.column_url from column_pages c
+                          where c.scan_id = :scan and c.page_url in (
+                              select page_url from messages where scan_id = :scan
+                              union select page_url from decisions where scan_id = :scan))
         order by site_id, url
     """
     for row in scan.rows(sql, params):

@@ -111,7 +111,7 @@ def test_tiny_farm_is_fast_and_varied(tmp_path):
         assert 40 <= site["files"] <= 120
         classes = {c["class"] for c in site["columns"]}
         assert classes == {"news", "notice-policy", "personnel-planning", "overview",
-                           "annual-report", "other"}
+                           "annual-report", "interaction", "other"}  # interaction: 互动交流
         assert any(c["list_pages"] >= 3 for c in site["columns"]) or site["cms"] == "hanweb"
         assert any(c["empty_note"] for c in site["columns"])
         assert site["broken_links"]

@@ -43,10 +43,12 @@ NEW_COLUMNS = {"scan_sites": ("discovered", "unsettled", "capped"),
                "footer_facts": ("link", "note"), "sites": ("region",),
                "issues": ("answered_by", "answered_at")}
 # made empty by their migrations: retention's record; the platform's accounts; attachments,
-# their texts and views; kept pages
+# their texts and views; kept pages; a
+# board's messages and a list's decisions, with their views
 NEW_TABLES = {"pruned_scans", "users", "user_units", "sessions", "login_attempts", "answers",
               "proof_files", "document_contents", "document_parts", "scan_documents",
-              "documents", "document_pages", "kept_bodies", "kept_shots", "kept_pages"}
+              "documents", "document_pages", "kept_bodies", "kept_shots", "kept_pages",
+              "reading_messages", "reading_decisions", "messages", "decisions"}
 # The tables of the compact store (migration compact_storage): the crawl's detail tables became
 # views of them, of the same names and columns.
 COMPACT_TABLES = {"urls", "anchors", "readings", "reading_links", "reading_items",
@@ -286,8 +288,9 @@ def test_the_upgraded_database_is_evaluated_tracked_and_listed(old_db: Path) -> 
     runner = CliRunner()
     # This version's rules judge the old crawl's rows as the old rules did, but for its
     # 通知公告 column that lists nothing and prints only 暂无信息 (a bare placeholder no longer
-    # exempts a column from 空白栏目) and the site's own 网站工作年度报表, which no page names
-    # (a rule that came after).
+    # exempts a column from 空白栏目), the site's own 网站工作年度报表, which no page names, and
+    # a consultation channel, which the site does not link (the 互动回应差 veto): rules that
+    # came after.
     evaluated = runner.invoke(cli, ["evaluate", "--db", str(old_db)])
     assert evaluated.exit_code == 0, evaluated.output
     db = open_db(old_db)
@@ -296,6 +299,7 @@ def test_the_upgraded_database_is_evaluated_tracked_and_listed(old_db: Path) -> 
     assert sorted((r["rule_id"], r["subject_url"]) for f, r in now.items()
                   if f not in fingerprints) == [
         ("column.empty", "http://127.0.0.1:33083/tzgg/"),
+        ("interaction.no_channel_veto", "http://127.0.0.1:33083/"),
         ("website_report.missing", "http://127.0.0.1:33083/")]
     # A second scan recorded by this version: the same site answers, the same pages are
     # fetched, and every finding of the first (as judged now) but the stale home page is
@@ -312,9 +316,9 @@ def test_the_upgraded_database_is_evaluated_tracked_and_listed(old_db: Path) -> 
     crawl_store.finalize_scan(db, scan_id)
     crawl_store.mark_scan(db, scan_id, ScanStatus.COMPLETE)
     tracked = track_scan(db, scan_id)
-    # the five old problems seen again, the blank 通知公告 and the missing 网站工作年度报表
-    # found new, the stale home page fixed
-    assert (tracked.seen, tracked.found, tracked.reopened, tracked.fixed) == (7, 2, 0, 1)
+    # the five old problems seen again, the blank 通知公告, the missing 网站工作年度报表 and
+    # the missing channel found new, the stale home page fixed
+    assert (tracked.seen, tracked.found, tracked.reopened, tracked.fixed) == (8, 3, 0, 1)
     assert db["scan_sites"].get((scan_id, "mj-jtj"))["discovered"] is not None
     db.close()
     listed = runner.invoke(cli, ["issues", "--db", str(old_db), "--format", "json"])

@@ -2299,7 +2299,9 @@ def demo_yongshou() -> Site:
         jiucuo="",
         columns=cols,
         nav=["xqgk", ("政务动态", ["ysyw", "xzdt"]),
-             ("信息公开", ["tzgg", "zcwj", "rsxx", "ndbg", "zdxm"])],
+             ("信息公开", ["tzgg", "zcwj", "rsxx", "ndbg", "zdxm"]),
+             # the county's consultation channel is the city's platform (集约化)
+             ("互动交流", "https://www.xianyang.gov.cn/hdjl/")],
         home_blocks=["ysyw", "tzgg", "xzdt", "zcwj"],
         links=[("中国政府网", "https://www.gov.cn/"), ("陕西省人民政府", "https://www.shaanxi.gov.cn/"),
                ("咸阳市人民政府", "https://www.xianyang.gov.cn/")],

@@ -10,11 +10,11 @@ import pytest
 from support.world import CITY_FIRST, JTJ, World, city, day
 
 from govwatch.core.vocabulary import IssueCause
+from govwatch.core.workdays import known_years
 from govwatch.reports import ReportError, store
 from govwatch.reports.bulletin import publish_bulletin
 from govwatch.reports.settings import ReportSettings
 from govwatch.reports.tracker import track_scan
-from govwatch.reports.workdays import known_years
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The issue tracker (reports.tracker) and working-day deadlines (reports.workdays)."""
+"""The issue tracker (reports.tracker) and working-day deadlines (govwatch.core.workdays)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from support.world import Finding, World, day
 
 from govwatch.core.vocabulary import IssueCause, IssueState, ScanStatus, SiteStatus
+from govwatch.core.workdays import Deadline, add_working_days, is_working_day, known_years
 from govwatch.crawler import store as crawl_store
 from govwatch.reports import ReportError
 from govwatch.reports import store as reports_store
@@ -25,7 +26,6 @@ from govwatch.reports.tracker import (
     track_scan,
     withdraw,
 )
-from govwatch.reports.workdays import Deadline, add_working_days, is_working_day, known_years
 
 STALE = Finding("xy-jtj", "column.stale", "http://jtj.xianyang.example/gzdt/",
                 title="工作动态栏目超过2周未更新", evidence="最新信息日期 2026-09-01")

@@ -25,8 +25,9 @@ OLD_KEYS = {
     "link_checks": ("scan_id", "target_url"),
 }
 # What migrations after compact storage made (views, then tables), which the old layout lacks.
-LATER_VIEWS = ("documents", "document_pages")
-LATER_TABLES = ("scan_documents", "document_parts", "document_contents")
+LATER_VIEWS = ("documents", "document_pages", "messages", "decisions")
+LATER_TABLES = ("scan_documents", "document_parts", "document_contents", "reading_messages",
+                "reading_decisions")
 COMPACT = ("scan_pages", "scan_link_checks", "reading_links", "reading_items",
            "reading_footer_facts", "reading_column_pages", "readings", "anchors", "urls")
 
@@ -72,7 +73,8 @@ def to_old_layout(path: Path) -> None:
                      "leads text)")
         conn.executemany("insert into _old_page_cache values (?, ?, ?, ?, ?, ?, ?)",
                          _cache_rows(conn))
-        # the attachments came after compact storage: that layout had none of them
+        # the attachments, messages and decisions came after compact storage: that layout
+        # had none of them
         for view in LATER_VIEWS:
             conn.execute(f"drop view {view}")
         for table in (*LATER_TABLES, *COMPACT, "page_cache"):

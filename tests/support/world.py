@@ -107,10 +107,11 @@ class World:
 
     def articles(self, scan_id: int, site: Site, count: int) -> None:
         """Store *count* articles of *site* in scan *scan_id* as the crawl's writer does:
-        a column (工作动态) listing them, each article's page with its reading (text, links
-        from the column and back home, footer facts; stored once for every scan that saw
-        it the same), its link check, its ``page_cache`` row (the reading now lives in
-        this scan), and the attachments of the column and its articles, read as text."""
+        a column (工作动态) listing them (and publishing a message and a decision), each
+        article's page with its reading (text, links from the column and back home, footer
+        facts; stored once for every scan that saw it the same), its link check, its
+        ``page_cache`` row (the reading now lives in this scan), and the attachments of the
+        column and its articles, read as text."""
         if not count:
             return
         column = f"{site.url}gzdt/"
@@ -133,6 +134,13 @@ class World:
                        "title": f"工作动态{n}", "date": "2026-09-01"}
                       for n, url in enumerate(urls)],
             "links": [link(column, url) for url in urls],
+            # a message and a decision the page publishes, so every reading part has rows
+            "messages": [{**row, "page_url": column, "url": f"{column}#1",
+                          "title": "关于工作动态的咨询", "asked": "2026-09-01",
+                          "answered": "2026-09-03", "status": "answered", "board": "consult"}],
+            "decisions": [{**row, "page_url": column, "url": f"{column}#1", "title": "某案",
+                           "kind": "penalty", "decided": "2026-09-01",
+                           "published": "2026-09-03"}],
         }]
         readings += [{
             "pages": [page(url, f"工作动态{n}")],

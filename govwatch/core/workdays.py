@@ -1,4 +1,7 @@
-"""Working days (工作日) for rectification deadlines (限时整改).
+"""Working days (工作日): rectification deadlines (限时整改), and the rules that judge how many
+working days a site took (a 解读 after its policy, a 双公示 after its decision).
+
+The ground floor owns the calendar, so reports and rules count the same days.
 
 The official schedule — public holidays and the weekend days worked in exchange (调休) — comes
 from the ``chinesecalendar`` package, which carries each year's State Council notice once it
@@ -46,3 +49,16 @@ def add_working_days(start: date, count: int) -> Deadline:
         estimated = estimated or guessed
         left -= working
     return Deadline(day, estimated)
+
+
+def working_days_between(start: date, end: date) -> tuple[int, bool]:
+    """(working days after *start* up to and including *end*, estimated?): 0 when *end* is
+    not after *start*. A policy published on a Friday before 国庆 and read on the first
+    working day after it took one working day."""
+    count, estimated, day = 0, False, start
+    while day < end:
+        day += timedelta(days=1)
+        working, guessed = is_working_day(day)
+        estimated = estimated or guessed
+        count += working
+    return count, estimated

@@ -1,0 +1,213 @@
+"""The ``interpretation`` check: a 政策解读 and the policy document it interprets.
+
+Params:
+
+- ``title_regex``: a page title (or a list's title of it) that makes a page a 解读
+  (解读…, 图解…, 一图读懂…, …政策解读);
+- ``column_regex``: a column name whose items are 解读 (政策解读);
+- ``raise_when``: ``unlinked`` (the two do not link to each other both ways) or ``late``
+  (the 解读 was published more than ``working_days`` after the policy);
+- ``working_days``: working days with the official holidays and 调休
+  (:mod:`govwatch.core.workdays`), the day of the policy not counted.
+
+Pairing: the policy of a 解读 is a page of the same site, not a 解读 itself, that the 解读
+links to, or whose title the 解读 quotes in 《》, or whose document number (〔2026〕12号,
+with the two characters before it: 政发〔2026〕12号) the 解读 cites and the page prints; in
+that order: a linked page the 解读 quotes or cites, a page it links as 政策原文 (原文链接,
+相关文件…), a page whose title it quotes, a page whose number it cites. A
+解读 whose policy is not found is not judged. A finding is one 解读 page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from govwatch.core.workdays import working_days_between
+from govwatch.rules.model import Hit, Rule
+from govwatch.rules.params import Choice, Integer, Param, Regex, as_date
+from govwatch.rules.registry import check
+from govwatch.rules.scanview import ScanView, in_list
+
+# A document number: the issuer's last two characters, the year, the number.
+_NUMBER = re.compile(r"([\u4e00-\u9fff]{2})\s*[〔\[【（(]\s*(\d{4})\s*[〕\]】）)]\s*(\d{1,4})\s*号")
+_QUOTED = re.compile(r"《([^《》]{6,80})》")
+# A 解读's link to the document it explains (not 政策文件, a menu's name for a column).
+_ORIGINAL = re.compile(r"原文|原件|全文|相关文件|文件链接")
+_HEAD_CHARS = 2000  # a policy prints its own number near its top (after the menus)
+_CHUNK = 500  # URLs per `in (…)` query
+
+
+def numbers(text: str) -> set[str]:
+    """The document numbers printed in *text*, as ``政发〔2026〕12号``."""
+    return {f"{m[1]}〔{m[2]}〕{int(m[3])}号" for m in _NUMBER.finditer(text or "")}
+
+
+@dataclass
+class Page:
+    """A page of the site as the pairing needs it: title, date, the document numbers its
+    opening prints, and the links that matter (a 解读's own, a page's links to a 解读). A
+    解读 keeps its text too (what it quotes and cites)."""
+
+    url: str
+    site: str
+    title: str  # the page's <title>
+    day: date | None
+    text: str = ""  # a 解读's only
+    numbers: set[str] = field(default_factory=set)
+    links: set[str] = field(default_factory=set)
+    originals: set[str] = field(default_factory=set)  # a 解读's links printed 政策原文…
+    listed: str = ""  # its title as a list shows it (without the site's name)
+
+    @property
+    def name(self) -> str:
+        """The title findings print."""
+        return self.listed or self.title
+
+
+def lateness(rule: Rule, policy: date | None, reading: date | None) -> int | None:
+    """Working days the 解读 took beyond ``working_days`` (None when in time or undated)."""
+    if policy is None or reading is None:
+        return None
+    took, _ = working_days_between(policy, reading)
+    return took if took > rule.params["working_days"] else None
+
+
+def verdict(rule: Rule, reading: Page, policy: Page) -> str | None:
+    """The detail of *rule*'s finding on the pair, or None."""
+    if rule.params["raise_when"] == "late":
+        took = lateness(rule, policy.day, reading.day)
+        if took is None:
+            return None
+        return (f"政策解读发布于 {reading.day}，政策文件「{policy.name}」发布于 {policy.day}，"
+                f"相隔 {took} 个工作日，超过 {rule.params['working_days']} 个工作日")
+    missing = [side for side, ok in (("解读页面未链接政策文件", policy.url in reading.links),
+                                     ("政策文件未链接解读", reading.url in policy.links))
+               if not ok]
+    if not missing:
+        return None
+    return f"政策解读与政策文件「{policy.name}」未相互关联：{'，'.join(missing)}"
+
+
+def find_policy(reading: Page, candidates: Iterable[Page]) -> Page | None:
+    """The policy *reading* interprets among *candidates*, the other pages of its site that
+    are no 解读 (see the module docstring)."""
+    quoted = {q.strip() for q in _QUOTED.findall(reading.text)}
+    cited = numbers(reading.text)
+    candidates = list(candidates)
+    for test in (
+        lambda p: p.url in reading.links and (_title_in(p, quoted) or p.numbers & cited),
+        lambda p: p.url in reading.originals,
+        lambda p: _title_in(p, quoted),
+        lambda p: bool(cited & (p.numbers | numbers(p.title))),
+    ):
+        found = [p for p in candidates if test(p)]
+        if found:
+            return min(found, key=lambda p: (p.day or date.max, p.url))
+    return None
+
+
+def _title_in(page: Page, quoted: set[str]) -> bool:
+    return any(q and q in page.title for q in quoted)
+
+
+def _example(rule: Rule, value: Mapping[str, Any]) -> bool:
+    """``{policy, interpretation, to_policy, to_interpretation}``: two dates, and whether
+    each links to the other (default: both do)."""
+    policy = Page("p", "s", "政策", as_date(value.get("policy")))
+    reading = Page("r", "s", "解读", as_date(value.get("interpretation")))
+    if value.get("to_policy", True):
+        reading.links.add("p")
+    if value.get("to_interpretation", True):
+        policy.links.add("r")
+    return verdict(rule, reading, policy) is not None
+
+
+@check(
+    "interpretation", example=_example,
+    params={
+        "title_regex": Param(Regex()),
+        "column_regex": Param(Regex()),
+        "raise_when": Param(Choice(("unlinked", "late"))),
+        "working_days": Param(Integer(), required=False, default=3),
+    },
+)
+def interpretation(scan: ScanView, rule: Rule) -> Iterator[Hit]:
+    """A 政策解读 not linked both ways with its policy, or published too long after it."""
+    pages, readings = _pages(scan, rule)
+    # texts are read once, and kept for the 解读 only: of any other page, the numbers its
+    # opening prints
+    for row in scan.rows("select url, text from page_texts where scan_id = :scan", {}):
+        page = pages.get(row["url"])
+        if page is None or not row["text"]:
+            continue
+        if row["url"] in readings:
+            page.text = row["text"]
+        else:
+            page.numbers = numbers(row["text"][:_HEAD_CHARS])
+    _links(scan, pages, sorted(readings))
+    by_site: dict[str, list[Page]] = {}
+    for url, page in pages.items():
+        if url not in readings:
+            by_site.setdefault(page.site, []).append(page)
+    for url in sorted(readings):
+        reading = pages[url]
+        policy = find_policy(reading, by_site.get(reading.site, ()))
+        if policy is None:
+            continue
+        detail = verdict(rule, reading, policy)
+        if detail is not None:
+            yield Hit(reading.site, url, policy.url, detail=detail,
+                      evidence=f"解读：{reading.name}；政策文件：{policy.name}（{policy.url}）")
+
+
+def _pages(scan: ScanView, rule: Rule) -> tuple[dict[str, Page], set[str]]:
+    """The pages that may pair (HTML pages that opened, but the home page and the columns'
+    list pages), dated by themselves or else by the earliest list, and the 解读 among
+    them."""
+    title_re, column_re = rule.params["title_regex"], rule.params["column_regex"]
+    pages = {row["url"]: Page(row["url"], row["site_id"], row["title"] or "",
+                              as_date(row["pub_date"]))
+             for row in scan.rows("select site_id, url, title, pub_date from pages "
+                                  "where scan_id = :scan and kind = 'html' and status < 400 "
+                                  "and error is null and depth > 0", {})}
+    # a column's list page (政策解读, 政策文件) is neither a 解读 nor a policy
+    for row in scan.rows("select distinct page_url from column_pages where scan_id = :scan",
+                         {}):
+        pages.pop(row["page_url"], None)
+    readings = {u for u, p in pages.items() if title_re.search(p.title)}
+    listed: dict[str, date] = {}  # the earliest date a list gives a page
+    for row in scan.rows("select i.url, i.title, i.date, c.name from items i "
+                         "left join column_pages c on c.scan_id = i.scan_id "
+                         "and c.page_url = i.page_url where i.scan_id = :scan", {}):
+        page = pages.get(row["url"])
+        if page is None:
+            continue
+        day = as_date(row["date"])
+        if day is not None and (row["url"] not in listed or day < listed[row["url"]]):
+            listed[row["url"]] = day
+        page.listed = page.listed or row["title"] or ""
+        if title_re.search(row["title"] or "") or column_re.search(row["name"] or ""):
+            readings.add(row["url"])
+    for url, day in listed.items():
+        if pages[url].day is None:
+            pages[url].day = day  # a page undated itself takes the date its list gives it
+    return pages, readings
+
+
+def _links(scan: ScanView, pages: Mapping[str, Page], readings: Sequence[str]) -> None:
+    """The links of each 解读, and every page's links to a 解读, into their pages."""
+    for n in range(0, len(readings), _CHUNK):
+        marks, names = in_list("r", readings[n:n + _CHUNK])
+        for row in scan.rows(f"select source_url, target_url, anchor_text from links "
+                             f"where scan_id = :scan "
+                             f"and kind in ('page', 'document') and (source_url in ({marks}) "
+                             f"or target_url in ({marks}))", names):
+            page = pages.get(row["source_url"])
+            if page is not None:
+                page.links.add(row["target_url"])
+                if _ORIGINAL.search(row["anchor_text"] or ""):
+                    page.originals.add(row["target_url"])
