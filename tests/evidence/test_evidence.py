@@ -289,6 +289,11 @@ def test_the_bulletin_shows_each_screenshot_beside_it_and_the_xlsx_links_to_it(
     db_path = fresh(crawled, tmp_path)
     keep_scan(db_path, crawled[1], screenshots=True, max_shots=3)
     shot_rows = [r for r in pages_of(db_path) if r["shot_hash"]]
+    db = open_db(db_path)  # one picture has no red box: the bulletin says so under it
+    with db.conn:
+        db.execute("update kept_pages set shot_note = ? where issue_id = ?",
+                   ["截图未能定位问题元素", shot_rows[0]["issue_id"]])
+    db.close()
     out = tmp_path / "out"
     publication = publish(db_path, SCAN_DATE, out, bulletin_formats=("html", "xlsx"),
                           scorecard_formats=("json",))
@@ -298,6 +303,10 @@ def test_the_bulletin_shows_each_screenshot_beside_it_and_the_xlsx_links_to_it(
         name = f"evidence/{row['shot_hash']}.jpg"
         assert f'<a class="shot" href="{name}"' in html and f'<img src="{name}"' in html
         assert (out / name).read_bytes()[:3] == b"\xff\xd8\xff"  # opens offline
+    first = f'<img src="evidence/{shot_rows[0]["shot_hash"]}.jpg"'
+    assert html.split(first, 1)[1].split("</td>", 1)[0].endswith(
+        '</a><span class="sub">截图未能定位问题元素</span>')
+    assert html.count("截图未能定位问题元素") == 1
     assert html.count("截图缺失：超过本次扫描的截图上限") == len(pages_of(db_path)) - 3
     book = load_workbook(next(p for p in publication.paths if p.suffix == ".xlsx"))
     sheet = book["本期新发现问题"]
