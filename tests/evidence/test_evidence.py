@@ -13,16 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from support.cli import run, written
-from support.evidence_portal import BROKEN, ID_HIDDEN, ID_NUMBER, NEWEST, write_portal
-from support.portals import FAST, LOOPBACK_LINKS, SCAN_DATE, copy_db
+from support.evidence_portal import BROKEN, ID_HIDDEN, ID_NUMBER, NEWEST, crawl, write_portal
+from support.portals import SCAN_DATE, copy_db
 
 from govwatch.core import kept
-from govwatch.core.config import load_config
 from govwatch.core.schema import open_db
-from govwatch.crawler.runner import run_scan
-from govwatch.demo.server import PortalServer
 from govwatch.evidence import shots
 from govwatch.evidence.keep import keep_scan
 from govwatch.evidence.mask import decode, mask_text
@@ -31,24 +27,11 @@ from govwatch.workflow import evaluate_and_track
 KINDS = ("column.stale", "link.broken", "footer.site_code", "privacy.id_number")
 
 
-def _crawl(folder: Path, root: Path, *, evidence: bool) -> tuple[Path, int]:
-    with PortalServer(root) as server:
-        sites = folder / "sites.yaml"
-        sites.write_text(yaml.safe_dump({"sites": [{
-            "id": "demo", "name": "示范县人民政府", "url": server.url, **LOOPBACK_LINKS}]},
-            allow_unicode=True), encoding="utf-8")
-        db_path = folder / "govwatch.db"
-        outcome = run_scan(load_config(sites).sites, db_path, as_of=SCAN_DATE,
-                           progress_interval=0,
-                           settings={**FAST, "GOVWATCH_EVIDENCE": evidence})
-    return db_path, outcome.scan_id
-
-
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory) -> tuple[Path, int]:
     """The portal crawled with evidence on, evaluated and tracked; its spool not yet used."""
     folder = tmp_path_factory.mktemp("crawled")
-    db_path, scan_id = _crawl(folder, write_portal(folder / "portal"), evidence=True)
+    db_path, scan_id = crawl(folder, write_portal(folder / "portal"), evidence=True)[:2]
     evaluate_and_track(db_path, scan_id)
     return db_path, scan_id
 
@@ -189,7 +172,7 @@ def test_screenshots_off_keeps_pages_and_makes_no_screenshot(crawled, tmp_path):
 
 
 def test_evidence_off_spools_nothing_and_keeps_nothing(tmp_path):
-    db_path, scan_id = _crawl(tmp_path, write_portal(tmp_path / "portal"), evidence=False)
+    db_path, scan_id = crawl(tmp_path, write_portal(tmp_path / "portal"), evidence=False)[:2]
     assert sorted(p.name for p in tmp_path.glob("govwatch.db.evidence-*")) == []
     evaluate_and_track(db_path, scan_id)
     assert keep_scan(db_path, scan_id, screenshots=True) is None
