@@ -101,6 +101,15 @@ def _without_screenshots(content: dict) -> dict:
     return plain
 
 
+def _missing(rows: list[dict]) -> str:
+    """What the README says of the problems without a screenshot."""
+    if not rows:
+        return "Every problem has its screenshot."
+    return f"{len(rows)} problems have no screenshot: " + "; ".join(
+        f"{row['title']} ({row['rule_id']}): {row.get('screenshot_note') or '—'}"
+        for row in rows) + "."
+
+
 def _readme(db: Path, content: dict, stem: str, scorecard: str) -> str:
     """The folder's README, its numbers and problems read from the run."""
     conn = sqlite3.connect(db)
@@ -148,9 +157,8 @@ the demo without `--screenshots` publishes (a page that was not kept still says 
 
 Each screenshot is rendered from the kept page, never fetched again, with the offending
 element outlined in red; the pages show unstyled, since the renderer loads nothing but the
-kept HTML (docs/evidence.md). {len(missing)} problems have no screenshot:
-{'; '.join(f"{row['title']} ({row['rule_id']}): {row.get('screenshot_note') or '—'}"
-           for row in missing) or 'none'}.
+kept HTML (docs/evidence.md). A problem found in an attachment (the annual report's PDF)
+shows the page linking it, its anchor outlined. {_missing(missing)}
 
 ![three screenshots](screenshots.jpg)
 """
