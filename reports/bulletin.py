@@ -159,7 +159,8 @@ def _row(issue: Mapping[str, Any], day: date, state_label: str | None = None) ->
 
 def _attach_shots(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None:
     """Give each row whose issue has a kept page its screenshot's file (``screenshot``), or
-    why it has none (``screenshot_note``, 截图缺失…)."""
+    why it has none (``screenshot_note``, 截图缺失…); a screenshot with nothing outlined
+    keeps its note too."""
     found = kept.issue_shots(db, (row["issue"] for row in rows))
     for row in rows:
         shot = found.get(row["issue"])
@@ -167,6 +168,9 @@ def _attach_shots(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None
             continue
         if shot["shot_hash"]:
             row["screenshot"] = f"{SHOTS_DIR}/{shot['shot_hash']}.jpg"
+            # a picture without a red box says so (截图未能定位问题元素), or a reader looks
+            # for one
+            row["screenshot_note"] = shot["shot_note"]
         elif shot["shot_note"] or not shot["body_hash"]:  # no page kept: no screenshot
             row["screenshot_note"] = shot["shot_note"] or shot["kept_note"]
 

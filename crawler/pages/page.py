@@ -88,7 +88,7 @@ class Page:
                 tree = lxml.html.document_fromstring(html or "<html></html>")
             except (etree.ParserError, ValueError):
                 tree = lxml.html.document_fromstring("<html></html>")
-            _expand_datastores(tree)
+            expand_datastores(tree)
         meta = {}
         for m in tree.iter("meta"):
             name = (m.get("name") or "").strip().lower()
@@ -128,7 +128,7 @@ def _visible_parts(el: etree._Element) -> Iterator[str]:
         yield child.tail or ""
 
 
-def _expand_datastores(tree: lxml.html.HtmlElement) -> None:
+def expand_datastores(tree: lxml.html.HtmlElement) -> None:
     """Replace each Hanweb ``<datastore>`` script with a ``<ul>`` of its records (maybe none)."""
     for script in list(tree.iter("script")):
         text = script.text or ""

@@ -139,6 +139,15 @@ def shot(db: Any, digest: str) -> tuple[bytes, str] | None:
     return None if row is None else (row[0], row[1])
 
 
+def issue_shot(db: Any, issue_id: int, digest: str) -> tuple[bytes, str] | None:
+    """The screenshot *digest* if one of issue *issue_id*'s kept pages refers to it (else
+    None, even when another issue's page has it: a hash alone opens nothing)."""
+    row = db.execute("SELECT s.image, s.format FROM kept_pages p JOIN kept_shots s "
+                     "ON s.hash = p.shot_hash WHERE p.issue_id = ? AND p.shot_hash = ? "
+                     "LIMIT 1", [issue_id, digest]).fetchone()
+    return None if row is None else (row[0], row[1])
+
+
 def kept_page(db: Any, issue_id: int) -> dict[str, Any] | None:
     """The newest kept page of issue *issue_id* (the scan that last found or reopened it),
     as a dict; None when none is kept."""

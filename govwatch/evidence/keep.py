@@ -8,7 +8,9 @@ body), each issue gets its ``kept_pages`` row, the screenshots are made
 
 The page of an issue is its finding's source page when it has one (a broken link: the page
 carrying the anchor, with the link check's verdict in ``link_status``), the first page of a
-column's list, else its subject (the home page, the page a pattern matched on). A page that
+column's list, else its subject (the home page, the page a pattern matched on). A problem
+found in an attachment (a PDF, a workbook) keeps the page linking it, the attachment's
+anchor outlined, and says so with the attachment's content fingerprint. A page that
 answered 304 was not downloaded this scan: it is fetched again and kept if unchanged
 (:mod:`govwatch.evidence.refetch`), and ``kept_note`` says so; a page neither spooled nor
 fetched again has a row that says why (存证缺失) and no body.
@@ -33,6 +35,7 @@ from govwatch.evidence.shots import MISSING, WINDOW, Job, render
 NOT_DOWNLOADED = "存证缺失：本次扫描没有下载到该页面"
 OVER_REFETCH = "存证缺失：页面未变（304），超过本次扫描后重新下载的上限"
 OVER_CAP = f"{MISSING}：超过本次扫描的截图上限"
+ATTACHMENT = "附件中的问题：存证为链接该附件的页面"
 _MATCH = re.compile(r"【(.+?)】")  # a pattern's match, as its evidence marks it
 _QUOTED = re.compile(r"「(.+?)」")  # what a page printed (an empty column's 暂无信息)
 
@@ -79,6 +82,14 @@ def _keep(db: Any, spool: Path, scan_id: int, user_agent: str | None,
         "join issues i on i.id = e.issue_id where e.scan_id = ? and e.cause in (?, ?) "
         "order by i.id", [scan_id, IssueCause.FOUND, IssueCause.SEEN_AGAIN]))
     result = Kept(issues=len(issues))
+    attachment_notes = {}
+    for issue in issues:
+        found = _attachment(db, scan_id, issue)
+        if found is not None:
+            # judged on an attachment: its evidence is the page publishing it (the issue may
+            # name only the attachment, as annual_report.* does)
+            issue["source_url"] = issue["source_url"] or found[0]
+            attachment_notes[issue["id"]] = found[1]
     page_of = {issue["id"]: _page_url(db, scan_id, issue) for issue in issues}
     fetched = kept.spooled(spool, page_of.values())
     notes = _refetched(db, scan_id, set(page_of.values()) - set(fetched), fetched, user_agent,
@@ -102,7 +113,8 @@ def _keep(db: Any, spool: Path, scan_id: int, user_agent: str | None,
                  json.dumps(got.get("headers", {}), ensure_ascii=False), got.get("encoding"),
                  got.get("fetched_at"), got.get("hash"), _link_status(db, scan_id, issue),
                  json.dumps(_locate(db, scan_id, issue), ensure_ascii=False),
-                 notes.get(url, None if got else NOT_DOWNLOADED), now])
+                 _joined(notes.get(url, None if got else NOT_DOWNLOADED),
+                         attachment_notes.get(issue["id"]) if got else None), now])
     result.bodies = len(bodies)
     return result
 
@@ -127,6 +139,25 @@ def _refetched(db: Any, scan_id: int, urls: set[str], fetched: dict[str, dict[st
         if got is not None:
             fetched[url] = {**got, "encoding": row[0]}
     return notes
+
+
+def _attachment(db: Any, scan_id: int, issue: Mapping[str, Any]
+                ) -> tuple[str | None, str] | None:
+    """When *issue*'s subject is an attachment the scan read: the page linking it, and the
+    note its kept page carries (the attachment's content fingerprint, what ``govwatch
+    documents`` lists it by); None for a problem of a page."""
+    if not issue["subject_url"]:
+        return None
+    row = db.execute("select source_url, hash from documents where scan_id = ? and url = ?",
+                     [scan_id, issue["subject_url"]]).fetchone()
+    if row is None:
+        return None
+    said = f"；附件内容指纹 {row[1]}" if row[1] else "；附件未能读取"
+    return row[0], f"{ATTACHMENT}{said}"
+
+
+def _joined(*notes: str | None) -> str | None:
+    return "；".join(n for n in notes if n) or None
 
 
 def _page_url(db: Any, scan_id: int, issue: Mapping[str, Any]) -> str:

@@ -4,7 +4,10 @@ Rendered from the kept body, never fetched again: the page's own URL is answered
 (masked, :mod:`govwatch.evidence.mask`) kept HTML and every other request of the renderer
 (images, styles, scripts, frames) with an empty response, so nothing leaves the machine and
 the picture shows what was judged. Scripts do not run, and a ``<meta http-equiv=refresh>``
-is taken out: the kept HTML is what the rules read. One headless Chromium (Debian's, driven
+is taken out: the kept HTML is what the rules read. A Hanweb list, whose records the site's
+script writes into the page from a ``<script type="text/xml"><datastore>``, is shown as
+those records, expanded as the crawl reads them (docs/cms.md): else the newest item of a
+stale Hanweb column would be outlined as an empty box. One headless Chromium (Debian's, driven
 by Playwright) renders a scan's screenshots, ``pages`` at a time (each a page reused job
 after job); a browser that dies mid-way costs the screenshots not yet made (each says why
 it is missing, 截图缺失), never the scan. A page whose rendered text still shows an ID number
@@ -35,6 +38,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+import lxml.html
+
+from govwatch.crawler.pages.page import expand_datastores
 from govwatch.evidence.mask import mask_text
 
 WINDOW = {"width": 1280, "height": 900}
@@ -127,17 +133,27 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def as_shown(html: str) -> str:
+    """The kept *html* as it is rendered: no refresh, Hanweb datastores expanded."""
+    html = _REFRESH.sub("", html)
+    if "<datastore" not in html.lower():
+        return html
+    tree = lxml.html.document_fromstring(html)
+    expand_datastores(tree)
+    return lxml.html.tostring(tree.getroottree(), encoding="unicode")  # its own doctype
+
+
 async def prepare(page: Any, job: Job) -> bool:
     """Load *job*'s kept HTML into *page* with every other request answered empty, and
     outline its element; True when the element was found."""
-    served = False
+    served, html = False, as_shown(job.html)
 
     async def answer(route: Any) -> None:
         nonlocal served
         request = route.request
         if not served and request.is_navigation_request() and request.frame == page.main_frame:
             served = True
-            await route.fulfill(status=200, body=_REFRESH.sub("", job.html).encode("utf-8"),
+            await route.fulfill(status=200, body=html.encode("utf-8"),
                                 headers={"Content-Type": "text/html; charset=utf-8"})
         else:
             await route.fulfill(status=200, body=b"")

@@ -39,10 +39,12 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from govwatch.core import kept
 from govwatch.core.cells import neutralise_row
 from govwatch.core.defaults import bulletin_stem
 from govwatch.core.schema import Store, open_db, open_read_only
-from govwatch.core.vocabulary import IssueCause, IssueState, UserRole
+from govwatch.core.vocabulary import IssueCause, IssueState, LinkResult, UserRole
+from govwatch.evidence.mask import masked_body
 from govwatch.platform import auth, store
 from govwatch.platform.answers import record_answer
 from govwatch.platform.auth import PlatformError, TooManyAttempts, User
@@ -76,6 +78,11 @@ _CSV_COLUMNS = (("id", "编号"), ("unit", "责任单位"), ("site_name", "网�
                 ("claimed_by", "认领人"), ("first_seen_on", "首次发现"))
 _BULLETIN_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                  "frame-ancestors 'none'; form-action 'none'; base-uri 'none'")
+# A kept page is the site's HTML: downloaded, never run inside the platform, never cached.
+_KEPT_HEADERS = {"Content-Security-Policy": "sandbox", "Cache-Control": "private, no-store"}
+# A screenshot's URL names its hash: the bytes under it never change, the browser keeps them.
+_SHOT_CACHE = "private, max-age=31536000, immutable"
+_SHOT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 _ALL = tuple(UserRole)
 _READERS = (UserRole.OFFICE, UserRole.AUDITOR)
 _OFFICE = (UserRole.OFFICE,)
@@ -288,11 +295,12 @@ class Platform:
             events = store.issue_events(conn, issue["id"])
             page = store.fetched(conn, issue)
             answers = store.answers(conn, issue["id"])
+            evidence = _evidence(kept.kept_page(conn, issue["id"]))
         state = IssueState(issue["state"])
         acts = user.may_change
         return self.render(request, "issue.html", {
             "user": user, "issue": issue, "events": events, "page": page, "answers": answers,
-            "error": error,
+            "error": error, "evidence": evidence,
             "days_left": (date.fromisoformat(issue["deadline"]) - self.today()).days
             if issue["deadline"] else None,
             "can": {
@@ -316,6 +324,42 @@ class Platform:
         # always as an attachment: a proof file is never rendered inside the platform
         return FileResponse(path, media_type=proof["content_type"],
                             headers={"Content-Disposition": _attachment(proof["original_name"])})
+
+    def screenshot(self, request: Request, user: User, form: FormData | None) -> Response:
+        """An issue's screenshot (截图), to an account that may see the issue, and only under
+        that issue: another issue's hash in the URL finds nothing (404)."""
+        digest = request.path_params["digest"]
+        with self.reading() as conn:
+            issue = self.issue_or_404(conn, request, user)
+            found = kept.issue_shot(conn, issue["id"], digest)
+        if found is None:
+            raise HTTPException(404)
+        image, fmt = found
+        headers = {"Cache-Control": _SHOT_CACHE, "ETag": f'"{digest}"'}
+        if request.headers.get("if-none-match") == headers["ETag"]:
+            return Response(status_code=304, headers=headers)
+        return Response(image, media_type=_SHOT_TYPES.get(fmt, "application/octet-stream"),
+                        headers=headers)
+
+    def kept_body(self, request: Request, user: User, form: FormData | None,
+                  raw: bool = False) -> Response:
+        """The page an issue was judged on (存证), as a download: masked (personal data
+        hidden, :mod:`govwatch.evidence.mask`) for everyone who may see the issue; as
+        received (``/raw``) for the office only, whose proof it is (docs/evidence.md)."""
+        with self.reading() as conn:
+            issue = self.issue_or_404(conn, request, user)
+            page = kept.kept_page(conn, issue["id"])
+            body = kept.body(conn, page["body_hash"]) if page and page["body_hash"] else None
+        if body is None:
+            raise HTTPException(404)
+        data = body if raw else masked_body(body, page["encoding"])
+        name = f"issue-{issue['id']}-page{'-raw' if raw else ''}.html"
+        return Response(data, media_type="text/html",
+                        headers={"Content-Disposition": _attachment(name), **_KEPT_HEADERS})
+
+    def kept_raw(self, request: Request, user: User, form: FormData | None) -> Response:
+        """The kept page as received, unmasked: the office's (routed for the office only)."""
+        return self.kept_body(request, user, form, raw=True)
 
     def dashboard(self, request: Request, user: User, form: FormData | None) -> Response:
         """Every unit's open, overdue, unclaimed and disputed problems."""
@@ -490,6 +534,9 @@ class Platform:
                   methods=["POST"]),
             Route("/issues/{issue_id:int}/{decision:str}", e(self.decide, _OFFICE, True),
                   methods=["POST"]),
+            Route("/issues/{issue_id:int}/screenshot/{digest:str}", e(self.screenshot)),
+            Route("/issues/{issue_id:int}/page", e(self.kept_body)),
+            Route("/issues/{issue_id:int}/page/raw", e(self.kept_raw, _OFFICE)),
             Route("/proofs/{proof_id:int}", e(self.proof)),
             Route("/dashboard", e(self.dashboard, _READERS)),
             Route("/bulletins", e(self.bulletin_list)),
@@ -583,6 +630,18 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers if scope["type"] == "http" else send)
+
+
+def _evidence(page: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An issue's newest kept page as its page shows it: the link check read into Chinese."""
+    if page is None:
+        return None
+    check = json.loads(page["link_status"]) if page["link_status"] else None
+    if check is not None:
+        result = check.get("result")
+        check["label"] = (LinkResult(result).label if result in LinkResult._value2member_map_
+                          else result)
+    return {**page, "link_check": check}
 
 
 def _field(form: FormData | None, name: str) -> str:

@@ -13,16 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from support.cli import run, written
-from support.evidence_portal import BROKEN, ID_HIDDEN, ID_NUMBER, NEWEST, write_portal
-from support.portals import FAST, LOOPBACK_LINKS, SCAN_DATE, copy_db
+from support.evidence_portal import BROKEN, ID_HIDDEN, ID_NUMBER, NEWEST, crawl, write_portal
+from support.portals import SCAN_DATE, copy_db
 
 from govwatch.core import kept
-from govwatch.core.config import load_config
 from govwatch.core.schema import open_db
-from govwatch.crawler.runner import run_scan
-from govwatch.demo.server import PortalServer
 from govwatch.evidence import shots
 from govwatch.evidence.keep import keep_scan
 from govwatch.evidence.mask import decode, mask_text
@@ -31,24 +27,11 @@ from govwatch.workflow import evaluate_and_track
 KINDS = ("column.stale", "link.broken", "footer.site_code", "privacy.id_number")
 
 
-def _crawl(folder: Path, root: Path, *, evidence: bool) -> tuple[Path, int]:
-    with PortalServer(root) as server:
-        sites = folder / "sites.yaml"
-        sites.write_text(yaml.safe_dump({"sites": [{
-            "id": "demo", "name": "示范县人民政府", "url": server.url, **LOOPBACK_LINKS}]},
-            allow_unicode=True), encoding="utf-8")
-        db_path = folder / "govwatch.db"
-        outcome = run_scan(load_config(sites).sites, db_path, as_of=SCAN_DATE,
-                           progress_interval=0,
-                           settings={**FAST, "GOVWATCH_EVIDENCE": evidence})
-    return db_path, outcome.scan_id
-
-
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory) -> tuple[Path, int]:
     """The portal crawled with evidence on, evaluated and tracked; its spool not yet used."""
     folder = tmp_path_factory.mktemp("crawled")
-    db_path, scan_id = _crawl(folder, write_portal(folder / "portal"), evidence=True)
+    db_path, scan_id = crawl(folder, write_portal(folder / "portal"), evidence=True)[:2]
     evaluate_and_track(db_path, scan_id)
     return db_path, scan_id
 
@@ -189,7 +172,7 @@ def test_screenshots_off_keeps_pages_and_makes_no_screenshot(crawled, tmp_path):
 
 
 def test_evidence_off_spools_nothing_and_keeps_nothing(tmp_path):
-    db_path, scan_id = _crawl(tmp_path, write_portal(tmp_path / "portal"), evidence=False)
+    db_path, scan_id = crawl(tmp_path, write_portal(tmp_path / "portal"), evidence=False)[:2]
     assert sorted(p.name for p in tmp_path.glob("govwatch.db.evidence-*")) == []
     evaluate_and_track(db_path, scan_id)
     assert keep_scan(db_path, scan_id, screenshots=True) is None
@@ -289,6 +272,11 @@ def test_the_bulletin_shows_each_screenshot_beside_it_and_the_xlsx_links_to_it(
     db_path = fresh(crawled, tmp_path)
     keep_scan(db_path, crawled[1], screenshots=True, max_shots=3)
     shot_rows = [r for r in pages_of(db_path) if r["shot_hash"]]
+    db = open_db(db_path)  # one picture has no red box: the bulletin says so under it
+    with db.conn:
+        db.execute("update kept_pages set shot_note = ? where issue_id = ?",
+                   ["截图未能定位问题元素", shot_rows[0]["issue_id"]])
+    db.close()
     out = tmp_path / "out"
     publication = publish(db_path, SCAN_DATE, out, bulletin_formats=("html", "xlsx"),
                           scorecard_formats=("json",))
@@ -298,6 +286,10 @@ def test_the_bulletin_shows_each_screenshot_beside_it_and_the_xlsx_links_to_it(
         name = f"evidence/{row['shot_hash']}.jpg"
         assert f'<a class="shot" href="{name}"' in html and f'<img src="{name}"' in html
         assert (out / name).read_bytes()[:3] == b"\xff\xd8\xff"  # opens offline
+    first = f'<img src="evidence/{shot_rows[0]["shot_hash"]}.jpg"'
+    assert html.split(first, 1)[1].split("</td>", 1)[0].endswith(
+        '</a><span class="sub">截图未能定位问题元素</span>')
+    assert html.count("截图未能定位问题元素") == 1
     assert html.count("截图缺失：超过本次扫描的截图上限") == len(pages_of(db_path)) - 3
     book = load_workbook(next(p for p in publication.paths if p.suffix == ".xlsx"))
     sheet = book["本期新发现问题"]

@@ -52,3 +52,28 @@ def test_a_link_shown_twice_is_outlined_where_it_shows_and_a_hidden_one_not_at_a
                     Job("hidden", "http://kept.example/", hidden, {"href": target})], pages=1)
     assert shots["both"].outlined and shots["both"].image
     assert not shots["hidden"].outlined and shots["hidden"].image  # made, but says so
+
+
+def test_a_hanweb_lists_records_are_shown_and_its_newest_item_outlined():
+    """The records a Hanweb column's script writes into the page (written here as the CMS
+    embeds them) are drawn, so the newest item's row is found and outlined, not the empty
+    box its script would have filled."""
+    from govwatch.evidence.shots import as_shown
+
+    newest = "/art/2026/4/2/art_2102_3125115.html"
+    page = ('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>'
+            '<div class="bt-list-tit">公示公告</div><div id="50102">'
+            '<script type="text/xml"><datastore><nextgroup><![CDATA[]]></nextgroup><recordset>'
+            f'<record><![CDATA[<li><a href="{newest}">关于重点排污单位监测结果的公告</a>'
+            '<span>2026-04-02</span></li>]]></record>'
+            '<record><![CDATA[<li><a href="/art/2026/2/10/art_2102_3124555.html">名录公示</a>'
+            '<span>2026-02-10</span></li>]]></record></recordset></datastore></script></div>'
+            '</body></html>')
+    shown = as_shown(page)
+    assert shown.startswith("<!DOCTYPE html>") and "<script" not in shown
+    assert f'<li><a href="{newest}">' in shown and "<span>2026-02-10</span>" in shown
+    plain = '<html><body><p>栏目内容</p><meta http-equiv="refresh" content="0"></body></html>'
+    assert as_shown(plain) == "<html><body><p>栏目内容</p></body></html>"  # else only the refresh
+    shots = render([Job("hanweb", "http://kept.example/col/col2102/index.html", page,
+                        {"href": "http://kept.example" + newest})], pages=1)
+    assert shots["hanweb"].image and shots["hanweb"].outlined

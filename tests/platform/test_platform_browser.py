@@ -19,6 +19,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from support.platform import PASSWORD, PNG, RSJ_UNIT, SX_UNIT
 from support.world import CITY_FIRST, CITY_NEW, CITY_SITES, Finding, World
 
+from govwatch.core import kept
 from govwatch.core.schema import open_db
 from govwatch.platform import auth, store
 from govwatch.platform.app import Platform, create_app
@@ -150,5 +151,33 @@ def test_the_whole_cycle_from_a_units_claim_to_the_scan_that_verifies_its_answer
             unit.goto(f"{base_url}/issues")
             assert sorted(t.split()[0] for t in unit.locator(".issue-title")
                           .all_inner_texts()) == ["#4", "#6"]
+        finally:
+            browser.close()
+
+
+def test_an_issues_screenshot_renders_as_a_thumbnail_under_the_platforms_policy(
+    base_url, settings
+) -> None:
+    """The unit sees its issue's screenshot as a picture (the image route answers, the
+    Content-Security-Policy lets it in), linking to the full size."""
+    db = open_db(settings.db_path)
+    with db.conn:
+        digest = kept.keep_shot(db, PNG, 1, 1, "png")
+        db["kept_pages"].insert({"issue_id": 6, "scan_id": 2, "status": 200,
+                                 "url": "http://rsj.xianyang.example/zcjd/", "shot_hash": digest})
+    db.close()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"),
+                                             args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            sign_in(page, base_url, "rsj")
+            expect(page.get_by_role("heading", name="我的问题")).to_be_visible()
+            page.goto(f"{base_url}/issues/6")
+            thumbnail = page.get_by_role("img", name="问题页面截图（点击查看原图）")
+            expect(thumbnail).to_be_visible()
+            assert thumbnail.evaluate("img => img.complete && img.naturalWidth") == 1
+            link = page.locator("a.shot")
+            assert link.get_attribute("href") == f"/issues/6/screenshot/{digest}"
         finally:
             browser.close()

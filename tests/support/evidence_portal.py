@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from govwatch.rules.checks.idnumber import check_character
 
 # A made-up number with a real birth date (1985-07-14) and its check character.
@@ -50,3 +52,23 @@ def write_portal(root: Path) -> Path:
             + f"<h1>{title}</h1><p>发布时间：{day}</p><p>正文。</p>" + _FOOTER,
             encoding="utf-8")
     return root
+
+
+def crawl(folder: Path, root: Path, *, evidence: bool) -> tuple[Path, int, str]:
+    """Serve the portal in *root* and crawl it into *folder*/govwatch.db, evidence on or
+    off: (database, scan id, the portal's URL as served)."""
+    from govwatch.core.config import load_config
+    from govwatch.crawler.runner import run_scan
+    from govwatch.demo.server import PortalServer
+    from support.portals import FAST, LOOPBACK_LINKS, SCAN_DATE
+
+    with PortalServer(root) as server:
+        sites = folder / "sites.yaml"
+        sites.write_text(yaml.safe_dump({"sites": [{
+            "id": "demo", "name": "示范县人民政府", "url": server.url, **LOOPBACK_LINKS}]},
+            allow_unicode=True), encoding="utf-8")
+        db_path = folder / "govwatch.db"
+        outcome = run_scan(load_config(sites).sites, db_path, as_of=SCAN_DATE,
+                           progress_interval=0,
+                           settings={**FAST, "GOVWATCH_EVIDENCE": evidence})
+        return db_path, outcome.scan_id, server.url
