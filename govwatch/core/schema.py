@@ -529,8 +529,7 @@ VIEWS: dict[str, str] = {
 # and so the only ones a record may name.
 SCANTABLES = frozenset(
     {"pages", "links", "column_pages", "items", "footer_facts", "page_texts", "link_checks",
-     "documents"}
-     "messages", "decisions"}
+     "documents", "messages", "decisions"}
 )
 WRITTEN_BY_CRAWL = SCANTABLES | {"page_cache"}
 
