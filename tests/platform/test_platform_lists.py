@@ -142,8 +142,9 @@ def test_the_scorecard_page_shows_the_reports_scorecard(client_for, settings) ->
     assert "年度报告" in county and "不合格" in county
     assert sites.count("<td>合格</td>") == 2
     assert "合格率 66.7%" in page
-    book = sheet_rows(auditor.get("/scorecard.xlsx"), "单项否决")
-    assert [row[1] for row in book[1:]] == ["annual_report.missing"]
+    download = auditor.get("/scorecard.xlsx")
+    assert [row[1] for row in sheet_rows(download, "评分汇总")[1:]] == names  # the page's rows
+    assert [row[1] for row in sheet_rows(download, "单项否决")[1:]] == ["annual_report.missing"]
 
 
 def test_the_scorecard_page_links_the_newest_written_files_only(client_for, settings) -> None:
