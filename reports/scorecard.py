@@ -93,7 +93,7 @@ def build_scorecard(
         "indicator_caps": dict(settings.indicator_caps),
         "totals": _totals(site_rows),
         "sites": site_rows, "vetoes": vetoes, "deductions": deductions,
-        "trend": _trend(db, day, settings.trend_bulletins),
+        "trend": outstanding_trend(db, day, settings.trend_bulletins),
     }
 
 
@@ -138,8 +138,9 @@ def _totals(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _trend(db: sqlite_utils.Database, day: date, limit: int) -> dict[str, Any]:
-    """Outstanding problems per unit in each of the last *limit* bulletins."""
+def outstanding_trend(db: sqlite_utils.Database, day: date, limit: int) -> dict[str, Any]:
+    """Outstanding problems per unit in each of the last *limit* bulletins published on or
+    before *day*, oldest first (the scorecard's chart and the platform's dashboard)."""
     rows = store.bulletin_unit_counts(db, day.isoformat(), limit)
     bulletins = sorted({(r["number"], r["date"]) for r in rows})
     index = {number: i for i, (number, _) in enumerate(bulletins)}

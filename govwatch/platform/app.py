@@ -13,12 +13,10 @@ slows no page; a change waits (up to the busy timeout) for the lock in a worker 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import re
 import secrets
 import sqlite3
-import tempfile
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -27,6 +25,7 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+import sqlite_utils
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -40,12 +39,11 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from govwatch.core import kept
-from govwatch.core.cells import neutralise_row
 from govwatch.core.defaults import bulletin_stem
 from govwatch.core.schema import Store, open_db, open_read_only
 from govwatch.core.vocabulary import IssueCause, IssueState, LinkResult, UserRole
 from govwatch.evidence.mask import masked_body
-from govwatch.platform import auth, store
+from govwatch.platform import auth, lists, store
 from govwatch.platform.answers import record_answer
 from govwatch.platform.auth import PlatformError, TooManyAttempts, User
 from govwatch.platform.csrf import Csrf, kept_secret
@@ -61,6 +59,7 @@ from govwatch.platform.settings import (
 )
 from govwatch.platform.uploads import check_proof, proof_path
 from govwatch.reports import ReportError, tracker
+from govwatch.reports.tables import Section
 
 CAUSE_LABELS = {
     IssueCause.FOUND: "扫描发现", IssueCause.SEEN_AGAIN: "再次发现",
@@ -72,10 +71,8 @@ CAUSE_LABELS = {
 }
 # A unit disputes what was published to it (the tracker also takes new ones, for the office).
 _DISPUTABLE = (IssueState.OPEN, IssueState.CLAIMED, IssueState.OVERDUE)
-_CSV_COLUMNS = (("id", "编号"), ("unit", "责任单位"), ("site_name", "网站"), ("rule_id", "规则"),
-                ("title", "问题"), ("subject_url", "问题位置"), ("source_url", "所在页面"),
-                ("state", "状态"), ("published_in", "通报期数"), ("deadline", "整改期限"),
-                ("claimed_by", "认领人"), ("first_seen_on", "首次发现"))
+# The scorecard files the CLI and the scheduler write to the output folder (scorecard-DATE).
+_SCORECARD_FILE = re.compile(r"scorecard-(\d{4}-\d\d-\d\d)\.(html|xlsx)")
 _BULLETIN_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                  "frame-ancestors 'none'; form-action 'none'; base-uri 'none'")
 # A kept page is the site's HTML: downloaded, never run inside the platform, never cached.
@@ -256,14 +253,22 @@ class Platform:
         target = "/issues" if user.role == UserRole.UNIT else "/dashboard"
         return RedirectResponse(target, status_code=303)
 
+    def issue_rows(self, conn: sqlite3.Connection, request: Request,
+                   user: User) -> list[dict]:
+        """The issues the list of the URL shows the account: its units' (all, for the office
+        and auditors), of ``?unit=`` if given, closed with ``?closed=1``, else outstanding."""
+        unit = request.query_params.get("unit") or None
+        closed = request.query_params.get("closed") == "1"
+        return store.list_issues(conn, user.visible_units, unit=unit,
+                                 states=store.CLOSED if closed else store.OUTSTANDING)
+
     def issues(self, request: Request, user: User, form: FormData | None) -> Response:
         """我的问题 (a unit) or every unit's open problems, with the days left; with
         ``?closed=1`` the closed ones (已关闭: fixed or withdrawn) instead."""
         unit = request.query_params.get("unit") or None
         closed = request.query_params.get("closed") == "1"
         with self.reading() as conn:
-            rows = store.list_issues(conn, user.visible_units, unit=unit,
-                                     states=store.CLOSED if closed else store.OUTSTANDING)
+            rows = self.issue_rows(conn, request, user)
             units = user.units if user.role == UserRole.UNIT else store.known_units(conn)
         today = self.today()
         for row in rows:
@@ -273,20 +278,28 @@ class Platform:
             "user": user, "issues": rows, "units": units, "unit": unit, "closed": closed,
             "title": "我的问题" if user.role == UserRole.UNIT else "问题列表"})
 
-    def issues_csv(self, request: Request, user: User, form: FormData | None) -> Response:
-        """The list as CSV (UTF-8 with BOM, for Excel and WPS), as a download."""
-        unit = request.query_params.get("unit") or None
+    def download(self, request: Request, sections: tuple[Section, ...],
+                 content: dict[str, Any], stem: str) -> Response:
+        """*sections* of *content* as the URL's format asks: CSV (the first section, UTF-8
+        with BOM, for Excel and WPS) or XLSX (a sheet each), as an attachment."""
+        fmt = request.path_params["fmt"]
+        name = f"{stem}-{self.today().isoformat()}.{fmt}"
+        headers = {"Content-Disposition": _attachment(name)}
+        if fmt == "csv":
+            return Response(lists.csv_text(sections[0], content), media_type=lists.CSV_TYPE,
+                            headers=headers)
+        if fmt == "xlsx":
+            return Response(lists.xlsx_bytes(sections, content, name),
+                            media_type=lists.XLSX_TYPE, headers=headers)
+        raise HTTPException(404)
+
+    def issues_export(self, request: Request, user: User, form: FormData | None) -> Response:
+        """The list of the URL (its unit, open or closed) as a download."""
         with self.reading() as conn:
-            rows = store.list_issues(conn, user.visible_units, unit=unit)
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([label for _, label in _CSV_COLUMNS])
+            rows = self.issue_rows(conn, request, user)
         for row in rows:
             row["state"] = IssueState(row["state"]).label
-            writer.writerow(neutralise_row(row[key] for key, _ in _CSV_COLUMNS))
-        name = f"问题列表-{self.today().isoformat()}.csv"
-        return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": _attachment(name)})
+        return self.download(request, (lists.ISSUES,), {"issues": rows}, "问题列表")
 
     def issue(self, request: Request, user: User, form: FormData | None,
               error: str | None = None, status: int = 200) -> Response:
@@ -361,16 +374,90 @@ class Platform:
         """The kept page as received, unmasked: the office's (routed for the office only)."""
         return self.kept_body(request, user, form, raw=True)
 
-    def dashboard(self, request: Request, user: User, form: FormData | None) -> Response:
-        """Every unit's open, overdue, unclaimed and disputed problems."""
+    def dashboard_content(self) -> dict[str, Any]:
+        """Every unit's open, overdue, unclaimed and disputed problems today, with its
+        outstanding problems in the last bulletins (as many as the scorecard charts)."""
+        from govwatch.reports.scorecard import outstanding_trend
+
+        today = self.today()
         with self.reading() as conn:
-            units = store.unit_counts(conn, self.today().isoformat())
-            latest = store.bulletins(conn)[:1]
+            units = store.unit_counts(conn, today.isoformat())
+            trend = outstanding_trend(sqlite_utils.Database(conn), today,
+                                      self.settings.report_settings.trend_bulletins)
+        return {"units": lists.with_trend(units, trend), "bulletins": trend["bulletins"]}
+
+    def dashboard(self, request: Request, user: User, form: FormData | None) -> Response:
+        """Every unit's problems today and over the last bulletins (a sparkline, ↑/↓)."""
+        content = self.dashboard_content()
+        units, bulletins = content["units"], content["bulletins"]
         totals = {key: sum(u[key] for u in units)
                   for key in ("open", "overdue", "unclaimed", "disputed")}
         return self.render(request, "dashboard.html", {
-            "user": user, "units": units, "totals": totals,
-            "latest": latest[0] if latest else None})
+            "user": user, "units": units, "totals": totals, "bulletins": bulletins,
+            "latest": bulletins[-1] if bulletins else None,
+            "change_label": lists.change_label,
+            "spark": {"width": lists.SPARK_WIDTH, "height": lists.SPARK_HEIGHT}})
+
+    def dashboard_export(self, request: Request, user: User, form: FormData | None) -> Response:
+        """The dashboard's table, with a column per bulletin of the trend, as a download."""
+        content = self.dashboard_content()
+        return self.download(request, (lists.dashboard_section(content["bulletins"]),),
+                             content, "整改概览")
+
+    def scorecard_content(self) -> dict[str, Any] | None:
+        """The scorecard of the newest complete scan up to today (reports' own), or None
+        before any scan completed."""
+        from govwatch.reports.scorecard import build_scorecard
+
+        with self.reading() as conn:
+            try:
+                return build_scorecard(sqlite_utils.Database(conn), self.today(),
+                                       self.settings.report_settings)
+            except ReportError:
+                return None
+
+    def written_scorecards(self) -> list[Path]:
+        """The newest scorecard files in the output folder (HTML, XLSX), if any."""
+        found: dict[str, list[Path]] = {}
+        if self.settings.out_dir.is_dir():
+            for path in self.settings.out_dir.iterdir():
+                match = _SCORECARD_FILE.fullmatch(path.name)
+                if match and path.is_file():
+                    found.setdefault(match.group(1), []).append(path)
+        return sorted(found[max(found)]) if found else []
+
+    def scorecard(self, request: Request, user: User, form: FormData | None) -> Response:
+        """检查评分表: per site its score, veto items, deductions and result, with the files
+        written for it."""
+        from govwatch.reports.render import points
+        from govwatch.reports.scorecard import SECTIONS
+
+        return self.render(request, "scorecard.html", {
+            "user": user, "card": self.scorecard_content(),
+            "sections": {s.key: s for s in SECTIONS}, "points": points,
+            "files": [p.name for p in self.written_scorecards()]})
+
+    def scorecard_export(self, request: Request, user: User, form: FormData | None) -> Response:
+        """The scorecard's tables (评分汇总, 单项否决, 扣分明细) as a download."""
+        from govwatch.reports.scorecard import SECTIONS
+
+        card = self.scorecard_content()
+        if card is None:
+            raise HTTPException(404)
+        return self.download(request, SECTIONS, card, "检查评分表")
+
+    def scorecard_file(self, request: Request, user: User, form: FormData | None) -> Response:
+        """A scorecard file as written to the output folder; only those names, only there."""
+        name = request.path_params["name"]
+        match = _SCORECARD_FILE.fullmatch(name)
+        path = self.settings.out_dir / name
+        if match is None or not path.is_file():
+            raise HTTPException(404)
+        if match.group(2) == "html":  # its styles and chart inline, no script: as a bulletin
+            return Response(path.read_bytes(), media_type="text/html; charset=utf-8",
+                            headers={"Content-Security-Policy": _BULLETIN_CSP})
+        return Response(path.read_bytes(), media_type=lists.XLSX_TYPE,
+                        headers={"Content-Disposition": _attachment(name)})
 
     def bulletin_list(self, request: Request, user: User, form: FormData | None,
                       error: str | None = None, status: int = 200) -> Response:
@@ -386,7 +473,6 @@ class Platform:
         bulletin)."""
         from govwatch.reports.bulletin import BULLETIN
         from govwatch.reports.render import render_html
-        from govwatch.reports.xlsx import write_workbook
 
         number, fmt = request.path_params["number"], request.path_params["fmt"]
         if fmt not in ("html", "xlsx"):
@@ -404,13 +490,10 @@ class Platform:
             # a bulletin carries its own styles inline, and no script: allow the one only
             return Response(body, media_type="text/html; charset=utf-8",
                             headers={"Content-Security-Policy": _BULLETIN_CSP})
-        if written.is_file():
-            data = written.read_bytes()
-        else:
-            with tempfile.TemporaryDirectory() as folder:
-                data = write_workbook(Path(folder) / name, BULLETIN.sections, content).read_bytes()
-        return Response(data, headers={"Content-Disposition": _attachment(name)}, media_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        data = (written.read_bytes() if written.is_file()
+                else lists.xlsx_bytes(BULLETIN.sections, content, name))
+        return Response(data, headers={"Content-Disposition": _attachment(name)},
+                        media_type=lists.XLSX_TYPE)
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -525,7 +608,7 @@ class Platform:
             Route("/logout", self.logout, methods=["POST"]),
             Route("/", e(self.home)),
             Route("/issues", e(self.issues)),
-            Route("/issues.csv", e(self.issues_csv, _READERS)),
+            Route("/issues.{fmt:str}", e(self.issues_export, _READERS)),
             Route("/issues/{issue_id:int}", e(self.issue)),
             Route("/issues/{issue_id:int}/claim", e(self.claim, change=True), methods=["POST"]),
             Route("/issues/{issue_id:int}/answer", e(self.answer, change=True),
@@ -539,6 +622,10 @@ class Platform:
             Route("/issues/{issue_id:int}/page/raw", e(self.kept_raw, _OFFICE)),
             Route("/proofs/{proof_id:int}", e(self.proof)),
             Route("/dashboard", e(self.dashboard, _READERS)),
+            Route("/dashboard.{fmt:str}", e(self.dashboard_export, _READERS)),
+            Route("/scorecard", e(self.scorecard, _READERS)),
+            Route("/scorecard.{fmt:str}", e(self.scorecard_export, _READERS)),
+            Route("/scorecard/files/{name:str}", e(self.scorecard_file, _READERS)),
             Route("/bulletins", e(self.bulletin_list)),
             Route("/bulletins/publish", e(self.publish, _OFFICE, True), methods=["POST"]),
             Route("/bulletins/{number:int}.{fmt:str}", e(self.bulletin_file)),

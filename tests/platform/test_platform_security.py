@@ -97,6 +97,21 @@ def test_a_unit_never_reaches_another_units_issue_proof_or_action(client_for) ->
         assert refused.status_code == 404, action
 
 
+def test_the_exports_and_the_scorecard_are_the_office_and_auditors_only(client_for,
+                                                                       settings) -> None:
+    # every unit's rows are in these: a unit's account finds nothing there
+    settings.out_dir.mkdir(parents=True, exist_ok=True)
+    (settings.out_dir / "scorecard-2026-10-20.xlsx").write_bytes(b"PK written")
+    paths = ("/issues.csv", "/issues.xlsx", "/issues.xlsx?unit=咸阳市交通运输局",
+             "/issues.xlsx?closed=1", "/dashboard.csv", "/dashboard.xlsx", "/scorecard",
+             "/scorecard.csv", "/scorecard.xlsx", "/scorecard/files/scorecard-2026-10-20.xlsx")
+    sx, auditor = client_for("sx"), client_for("auditor")
+    for path in paths:
+        assert auditor.get(path).status_code == 200, path
+        assert sx.get(path).status_code == 404, path
+    assert "/scorecard" not in sx.get("/issues").text  # nor is it in a unit's menu
+
+
 def test_uploads_are_checked_by_content_capped_and_kept_out_of_reach(client_for,
                                                                       settings) -> None:
     jtj = client_for("jtj")
