@@ -57,10 +57,8 @@ def _page_text(scan: ScanView, url: str) -> list[str] | None:
 def _attachment_text(scan: ScanView, url: str) -> list[str] | None:
     """An attachment's extracted text, a string per page or sheet; empty when the scan
     downloaded it but could not read it (a scanned image, encrypted, corrupt…)."""
-    for document in scan.documents():
-        if document.url == url:
-            return [text for _label, text in scan.document_texts(document)]
-    return None
+    document = scan.document(url)
+    return None if document is None else [text for _, text in scan.document_texts(document)]
 
 
 # Where the text of a document comes from, in order: ``fn(scan, url) -> pages or None``: an
@@ -192,6 +190,10 @@ class ScanView:
         return [ScanDocument(row[0], row[1], row[2], row[3] or "", row[4], row[5] or "",
                              row[6] or 0, row[7])
                 for row in self._conn.execute(sql + " order by d.site_id, u.url", params)]
+
+    def document(self, url: str) -> ScanDocument | None:
+        """The attachment at *url* as this scan downloaded it, or None."""
+        return next((d for d in self.documents() if d.url == url), None)
 
     def document_texts(self, document: ScanDocument) -> list[tuple[str, str]]:
         """The (label, text) of each page or sheet of *document*, in order: ``第3页`` and its
