@@ -96,6 +96,9 @@ def _regexp(pattern: str, text: str | None) -> bool:
     return text is not None and _compiled(pattern).search(text) is not None
 
 
+PARTS_WITHOUT_PAGES = "全文"  # the one part of a DOCX or DOC (crawler/documents)
+
+
 @dataclass(frozen=True)
 class ScanDocument:
     """An attachment (附件) the scan downloaded to read as text."""
@@ -113,6 +116,17 @@ class ScanDocument:
     def sheets(self) -> bool:
         """Whether its parts are sheets (rows as lines), not pages."""
         return self.format in ("xlsx", "xls", "et")
+
+    def where(self, label: str, text: str, at: int) -> str:
+        """Where position *at* of the part *label* (its *text*) lies, in Chinese: the page
+        (``第3页``), the sheet and row (``Sheet1 第12行``) or the paragraph (``第5段``) of a
+        document read as one part."""
+        line = text.count("\n", 0, at) + 1
+        if self.sheets:
+            return f"{label} 第{line}行"
+        if label == PARTS_WITHOUT_PAGES:
+            return f"第{line}段"
+        return label
 
 
 class ScanView:
