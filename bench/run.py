@@ -295,6 +295,14 @@ def scan_child(job: Mapping[str, Any]) -> dict[str, Any]:
         for table in ("links", "link_checks", "items", "columns"):
             figures[table] = conn.execute(
                 f"select count(*) from {table} where scan_id = ?", scan).fetchone()[0]
+        # attachments: those the scan saw, those it read itself (not reused unchanged), and
+        # how they ended (read, corrupt…)
+        seen, extracted = conn.execute(
+            "select count(*), coalesce(sum(extracted), 0) from scan_documents "
+            "where scan_id = ?", scan).fetchone()
+        figures["documents"] = {"seen": seen, "extracted": extracted, "by_status": dict(
+            conn.execute("select status, count(*) from scan_documents where scan_id = ? "
+                         "group by status order by status", scan).fetchall())}
     conn.close()
     Path(job["out"]).write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
     return figures
@@ -480,6 +488,12 @@ def render_text(figures: Mapping[str, Any]) -> str:
                  f"{full.get('link_checks', '?')} link checks, {full.get('columns', '?')} "
                  f"columns, {full.get('findings', '?')} findings; "
                  f"(a) made {runs['bare']['details'].get('requests', '?')} requests")
+    for key in ("govwatch", "rescan"):
+        documents = runs.get(key, {}).get("details", {}).get("documents")
+        if documents:
+            statuses = ", ".join(f"{n} {s}" for s, n in documents["by_status"].items())
+            lines.append(f"{runs[key]['name'][:3]} attachments: {documents['seen']} seen "
+                         f"({statuses}), {documents['extracted']} extracted by this scan")
     if "rescan_speedup" in figures:
         lines.append(f"(c) re-scan of the unchanged farm: {figures['rescan_speedup']:.2f}× "
                      "faster than the first scan (wall seconds)")
