@@ -161,3 +161,12 @@ def test_a_changed_cell_in_the_pdf_fails_naming_table_column_and_both_sides():
     [line] = lines_with(out, "✗", "表三", "（七）总计", "总计等于自然人与法人或其他组织各项之和")
     assert "总计 9 = 9" in line and "自然人 5 + 商业企业 2" in line
     assert out.rstrip().endswith("结论：存在问题")
+
+
+def test_a_row_label_cut_by_the_page_break_is_shown_as_not_found():
+    # LibreOffice cut the cell 三、本年度办理结果 at the page break (三、本年 | 度办理结 果), with
+    # （一）予以公开's row between: the row heading its sub-rows is not found, and says so;
+    # its sub-rows carry the numbers, so nothing is left undecided.
+    code, out, _ = run("report-check", str(FIXTURES / "report-2021.pdf"))
+    assert code == 0
+    assert lines_with(out, "三、本年度办理结果（未找到）")
