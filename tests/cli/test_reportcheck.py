@@ -135,7 +135,15 @@ def test_the_pdf_fixture_breaks_table_3_and_table_4_across_pages():
     assert "行政复议" in second and "1 0 0 1 2 0 0 0 0 0 0 1 0 0 1" in third
 
 
-@pytest.mark.parametrize("name", ["report-2021.html", "report-2021.pdf", "report-2021.docx"])
+def test_the_thead_pdf_fixture_prints_table_3s_header_again_on_page_2():
+    first, second, _ = office_pages("report-2021-thead.pdf")
+    for page in (first, second):
+        assert "申请人情况" in page and "法人或其他组织" in page
+    assert "（七）总计" in second and "（七）总计" not in first
+
+
+@pytest.mark.parametrize("name", ["report-2021.html", "report-2021.pdf", "report-2021.docx",
+                                  "report-2021-thead.pdf"])
 def test_office_documents_read_the_same_numbers_as_the_html_report(name):
     code, out, _ = run("report-check", str(FIXTURES / name), "--format", "json")
     assert code == 0
