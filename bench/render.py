@@ -12,6 +12,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 from datetime import timedelta
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -25,12 +26,6 @@ __all__ = ["SiteRenderer", "Writer", "annual_report_html", "document_bytes"]
 
 
 # -- rendering --------------------------------------------------------------------------------
-PDF_BYTES = (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-             b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
-             b"trailer\n<< /Root 1 0 R >>\n%%EOF\n")
-OLE_BYTES = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504  # an empty OLE2 header (DOC, XLS)
-
-
 def _png() -> bytes:
     """A valid 1×1 transparent PNG, for logos and badges."""
     def chunk(kind: bytes, data: bytes) -> bytes:
@@ -77,9 +72,26 @@ class Writer:
         self.html += 1
 
 
+# Real documents made by LibreOffice: a one-page 公示 as PDF and DOC, a sheet as XLS.
+_DOCUMENTS = Path(__file__).parent.parent / "tests" / "crawler" / "fixtures" / "documents"
+_SECTOR = 512  # an OLE file is whole sectors: bytes added to a DOC or XLS are one more
+
+
+@lru_cache(maxsize=4)
+def _document(name: str) -> bytes:
+    return (_DOCUMENTS / name).read_bytes()
+
+
 def document_bytes(path: str) -> bytes:
-    """A small stand-in for an attached document of the type its name says."""
-    return PDF_BYTES if path.endswith(".pdf") else OLE_BYTES
+    """A small real document of the type its name says, which a scan reads as text: the
+    LibreOffice-made fixture (``notice.pdf``, ``notice.doc``, ``roster.xls``) with its path
+    written after the file's end (a PDF comment; an OLE file's padding sector), so that each
+    attachment is a content of its own, read once, as on a portal."""
+    mark = f"\n%bench {path}\n".encode()
+    if path.endswith(".pdf"):
+        return _document("notice.pdf") + mark
+    base = _document("roster.xls" if path.endswith(".xls") else "notice.doc")
+    return base + mark[:_SECTOR].ljust(_SECTOR, b"\0")
 
 
 def _display_order(col: Column) -> list[Item]:

@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -101,6 +102,14 @@ class Run:
     status: str = "?"
     parts: dict[str, float | None] = field(default_factory=dict)  # seconds of each part
     details: dict[str, Any] = field(default_factory=dict)
+    # CPU seconds (user + system) of the child and every process it waited for: the crawl,
+    # the writer, the document workers. On a shared machine, less noisy than wall seconds.
+    cpu_seconds: float = 0.0
+
+    @property
+    def pages_per_cpu_second(self) -> float:
+        """Pages over CPU seconds."""
+        return self.pages / self.cpu_seconds if self.cpu_seconds else 0.0
 
     @property
     def pages_per_second(self) -> float:
@@ -109,7 +118,8 @@ class Run:
 
     def as_dict(self) -> dict[str, Any]:
         """The figures as plain data, pages a second included."""
-        return {**asdict(self), "pages_per_second": round(self.pages_per_second, 2)}
+        return {**asdict(self), "pages_per_second": round(self.pages_per_second, 2),
+                "pages_per_cpu_second": round(self.pages_per_cpu_second, 2)}
 
 
 # -- running a child and watching it -------------------------------------------------------
@@ -166,13 +176,19 @@ def _stop_tree(child: subprocess.Popen) -> None:
         child.wait()
 
 
+def _cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _run_child(argv: list[str], timeout: float | None,
-               profiler: _Profiler | None = None) -> tuple[int, float, PeakSampler, bool]:
+               profiler: _Profiler | None = None
+               ) -> tuple[int, float, PeakSampler, bool, float]:
     """Run a child Python process from the checkout; (exit status, wall seconds, RSS sampler,
-    whether it timed out)."""
+    whether it timed out, CPU seconds of it and the processes it waited for)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
-    started = time.monotonic()
+    started, cpu = time.monotonic(), _cpu_of_children()
     child = subprocess.Popen([sys.executable, *argv], cwd=ROOT, env=env,
                              stdin=subprocess.DEVNULL)
     timed_out = False
@@ -187,7 +203,7 @@ def _run_child(argv: list[str], timeout: float | None,
             _stop_tree(child)
             raise
         wall = time.monotonic() - started
-    return code, wall, sampler, timed_out
+    return code, wall, sampler, timed_out, round(_cpu_of_children() - cpu, 2)
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -203,12 +219,13 @@ def run_bare(urls: list[str], settings: dict[str, Any], work: Path,
     out = work / "bare.json"
     out.unlink(missing_ok=True)
     job = {"start_urls": urls, "settings": settings, "out": str(out)}
-    code, wall, sampler, timed_out = _run_child(["-m", "bench.bare", json.dumps(job)], timeout)
+    code, wall, sampler, timed_out, cpu = _run_child(["-m", "bench.bare", json.dumps(job)],
+                                                     timeout)
     figures = _read_json(out)
     status = "timeout" if timed_out else ("finished" if code == 0 else f"failed ({code})")
     return Run("(a) bare Scrapy", figures.get("pages", 0), round(wall, 2),
                round(sampler.tree / 2**20, 1), status, {"crawl": figures.get("seconds")},
-               {k: v for k, v in figures.items() if k not in ("pages", "seconds")})
+               {k: v for k, v in figures.items() if k not in ("pages", "seconds")}, cpu)
 
 
 def run_govwatch(sites_file: Path, db: Path, settings: dict[str, Any], work: Path,
@@ -225,7 +242,7 @@ def run_govwatch(sites_file: Path, db: Path, settings: dict[str, Any], work: Pat
     job = {"sites_file": str(sites_file), "db": str(db), "as_of": SCAN_DATE.isoformat(),
            "settings": settings, "out": str(out)}
     profiler = _Profiler(profile) if profile else None
-    code, wall, sampler, timed_out = _run_child(
+    code, wall, sampler, timed_out, cpu = _run_child(
         ["-m", "bench.run", "--scan-job", json.dumps(job)], timeout, profiler)
     if profiler:
         profiler.finish()
@@ -236,7 +253,7 @@ def run_govwatch(sites_file: Path, db: Path, settings: dict[str, Any], work: Pat
     if profiler:
         details["profiled_pid"] = profiler.target
     return Run(name, figures.get("pages", 0), round(wall, 2),
-               round(sampler.tree / 2**20, 1), status, parts, details)
+               round(sampler.tree / 2**20, 1), status, parts, details, cpu)
 
 
 # -- the scan child ------------------------------------------------------------------------
@@ -295,6 +312,14 @@ def scan_child(job: Mapping[str, Any]) -> dict[str, Any]:
         for table in ("links", "link_checks", "items", "columns"):
             figures[table] = conn.execute(
                 f"select count(*) from {table} where scan_id = ?", scan).fetchone()[0]
+        # attachments: those the scan saw, those it read itself (not reused unchanged), and
+        # how they ended (read, corrupt…)
+        seen, extracted = conn.execute(
+            "select count(*), coalesce(sum(extracted), 0) from scan_documents "
+            "where scan_id = ?", scan).fetchone()
+        figures["documents"] = {"seen": seen, "extracted": extracted, "by_status": dict(
+            conn.execute("select status, count(*) from scan_documents where scan_id = ? "
+                         "group by status order by status", scan).fetchall())}
     conn.close()
     Path(job["out"]).write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
     return figures
@@ -426,6 +451,8 @@ def measure(sites: int, pages: int, seed: int, *, server: str = "auto",
             "linkcheck": dict(LOOPBACK_ONLY),
             "runs": {"bare": bare.as_dict(), "govwatch": full.as_dict()},
             "ratio": round(ratio, 3), "rss_mb": full.peak_rss_mb, "pages": full.pages,
+            "cpu_ratio": round(full.pages_per_cpu_second / bare.pages_per_cpu_second, 3)
+            if bare.pages_per_cpu_second else 0.0,
             "cpus": os.cpu_count(),
         }
         if again is not None:
@@ -466,7 +493,7 @@ def render_text(figures: Mapping[str, Any]) -> str:
         f"{figures['cpus']} CPUs",
         "",
         f"{'run':<21} {'status':<9} {'pages':>7} {'wall s':>8} {'pages/s':>8} "
-        f"{'peak RSS MB':>11} {'crawl s':>8} {'rules s':>8} {'track s':>8}",
+        f"{'peak RSS MB':>11} {'crawl s':>8} {'rules s':>8} {'track s':>8} {'CPU s':>7}",
     ]
     for run in (runs["bare"], runs["govwatch"], *([runs["rescan"]] if "rescan" in runs else [])):
         parts = run["parts"]
@@ -474,12 +501,22 @@ def render_text(figures: Mapping[str, Any]) -> str:
             f"{run['name']:<21} {run['status']:<9} {run['pages']:>7} "
             f"{run['wall_seconds']:>8.1f} {run['pages_per_second']:>8.1f} "
             f"{run['peak_rss_mb']:>11.1f} {_seconds(parts.get('crawl')):>8} "
-            f"{_seconds(parts.get('rules')):>8} {_seconds(parts.get('tracking')):>8}")
+            f"{_seconds(parts.get('rules')):>8} {_seconds(parts.get('tracking')):>8} "
+            f"{_seconds(run.get('cpu_seconds')):>7}")
     full = runs["govwatch"]["details"]
     lines.append(f"(b) recorded {full.get('links', '?')} links, "
                  f"{full.get('link_checks', '?')} link checks, {full.get('columns', '?')} "
                  f"columns, {full.get('findings', '?')} findings; "
                  f"(a) made {runs['bare']['details'].get('requests', '?')} requests")
+    for key in ("govwatch", "rescan"):
+        documents = runs.get(key, {}).get("details", {}).get("documents")
+        if documents:
+            statuses = ", ".join(f"{n} {s}" for s, n in documents["by_status"].items())
+            lines.append(f"{runs[key]['name'][:3]} attachments: {documents['seen']} seen "
+                         f"({statuses}), {documents['extracted']} extracted by this scan")
+    if figures.get("cpu_ratio"):
+        lines.append(f"pages per CPU second, (b) ÷ (a): {figures['cpu_ratio']:.3f} (CPU of the "
+                     "runs' process trees, servers apart: less sensitive to a loaded machine)")
     if "rescan_speedup" in figures:
         lines.append(f"(c) re-scan of the unchanged farm: {figures['rescan_speedup']:.2f}× "
                      "faster than the first scan (wall seconds)")

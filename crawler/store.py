@@ -28,6 +28,7 @@ from govwatch.core.compact import (
     pack_text,
     store_readings,
     unpack_leads,
+    unpack_text,
 )
 from govwatch.core.config import Site
 from govwatch.core.schema import TABLES, WRITTEN_BY_CRAWL, now_iso
@@ -422,6 +423,22 @@ def document_inventory(
     return list(db.query(
         "select site_id as site, url, source_url, format, status, reason, pages, chars "
         f"from documents where {where} order by site_id, url", params))
+
+
+def document_text(db: sqlite_utils.Database, scan_id: int, url: str
+                  ) -> tuple[dict[str, Any], list[tuple[str, str]]] | None:
+    """The attachment at *url* as scan *scan_id* holds it: its inventory row (as
+    :func:`document_inventory`'s) and the (label, text) of each page or sheet, in order
+    (none when its text was not read); None when the scan has no such attachment."""
+    rows = list(db.query(
+        "select site_id as site, url, source_url, format, status, reason, pages, chars "
+        "from documents where scan_id = ? and url = ?", [scan_id, url]))
+    if not rows:
+        return None
+    parts = [(row["label"], unpack_text(row["text_zlib"]) or "") for row in db.query(
+        "select label, text_zlib from document_pages where scan_id = ? and url = ? "
+        "order by part_no", [scan_id, url])]
+    return rows[0], parts
 
 
 def record_probes(

@@ -57,10 +57,8 @@ def _page_text(scan: ScanView, url: str) -> list[str] | None:
 def _attachment_text(scan: ScanView, url: str) -> list[str] | None:
     """An attachment's extracted text, a string per page or sheet; empty when the scan
     downloaded it but could not read it (a scanned image, encrypted, corrupt…)."""
-    for document in scan.documents():
-        if document.url == url:
-            return [text for _label, text in scan.document_texts(document)]
-    return None
+    document = scan.document(url)
+    return None if document is None else [text for _, text in scan.document_texts(document)]
 
 
 # Where the text of a document comes from, in order: ``fn(scan, url) -> pages or None``: an
@@ -98,6 +96,9 @@ def _regexp(pattern: str, text: str | None) -> bool:
     return text is not None and _compiled(pattern).search(text) is not None
 
 
+PARTS_WITHOUT_PAGES = "全文"  # the one part of a DOCX or DOC (crawler/documents)
+
+
 @dataclass(frozen=True)
 class ScanDocument:
     """An attachment (附件) the scan downloaded to read as text."""
@@ -115,6 +116,17 @@ class ScanDocument:
     def sheets(self) -> bool:
         """Whether its parts are sheets (rows as lines), not pages."""
         return self.format in ("xlsx", "xls", "et")
+
+    def where(self, label: str, text: str, at: int) -> str:
+        """Where position *at* of the part *label* (its *text*) lies, in Chinese: the page
+        (``第3页``), the sheet and row (``Sheet1 第12行``) or the paragraph (``第5段``) of a
+        document read as one part."""
+        line = text.count("\n", 0, at) + 1
+        if self.sheets:
+            return f"{label} 第{line}行"
+        if label == PARTS_WITHOUT_PAGES:
+            return f"第{line}段"
+        return label
 
 
 class ScanView:
@@ -192,6 +204,10 @@ class ScanView:
         return [ScanDocument(row[0], row[1], row[2], row[3] or "", row[4], row[5] or "",
                              row[6] or 0, row[7])
                 for row in self._conn.execute(sql + " order by d.site_id, u.url", params)]
+
+    def document(self, url: str) -> ScanDocument | None:
+        """The attachment at *url* as this scan downloaded it, or None."""
+        return next((d for d in self.documents() if d.url == url), None)
 
     def document_texts(self, document: ScanDocument) -> list[tuple[str, str]]:
         """The (label, text) of each page or sheet of *document*, in order: ``第3页`` and its

@@ -192,7 +192,9 @@ def _table_rows(template: Any, table: Any) -> list[dict[str, Any]]:
     rows = []
     for row in shown:
         label = ("· " if row.key in children else "") + row.label[:24]
-        if not row.found:
+        if not row.found and table.columns:  # the table's headers are its columns
+            rows.append({"行": f"{label}（未找到）"})
+        elif not row.found:
             rows.append({"行": label, "数值": "未找到"})
         elif row.values is not None and table.columns:
             rows.append({"行": label, **dict(zip(table.columns, row.values, strict=True))})

@@ -262,7 +262,10 @@ def _cells(segment: str, after_header: bool = False) -> list[Cell | str]:
             first = next((n for n, ln in enumerate(lines[1:], 1) if ln.strip()), len(lines))
             if first < len(lines) and lines[first].strip() == "|":
                 del lines[first]
-        pieces = re.split(r"[|\t]", "\n".join(lines))
+        # a line break ends a cell as well: a DOCX row's last cell is followed by the next
+        # line's words (a 表二 block's heading) with no tab between them
+        pieces = [part for piece in re.split(r"[|\t]", "\n".join(lines))
+                  for part in _line_parts(piece)]
         if not _NUMBER.fullmatch(pieces[0].strip()):
             pieces = pieces[1:]  # the rest of the label's own cell
     else:
@@ -281,6 +284,13 @@ def _cells(segment: str, after_header: bool = False) -> list[Cell | str]:
         else:
             out.append(token)
     return out
+
+
+def _line_parts(piece: str) -> list[str]:
+    """A delimited cell split at its line breaks into the words on each line; a cell holding
+    only white space stays one (empty) cell."""
+    parts = [line for line in piece.split("\n") if line.strip()]
+    return parts if len(parts) > 1 else [piece]
 
 
 def _values(cells: list[Cell | str]) -> list[Cell]:
@@ -465,6 +475,14 @@ def _title_around(text: str, match: re.Match[str]) -> str:
     return cell if len(cell) <= 80 else match[0].strip()
 
 
+def _title_broken(text: str, start: int, end: int) -> str:
+    """The title a match spanning line breaks ends (a PDF's title set over two lines): from
+    the start of the line it begins on, without white space."""
+    line = text.rfind("\n", 0, start) + 1
+    cell = re.sub(r"\s+", "", text[line:end])
+    return cell if len(cell) <= 80 else re.sub(r"\s+", "", text[start:end])
+
+
 def _score(text: _Text, template: Template) -> tuple[int, tuple[SectionRead, ...]]:
     sections = _sections(text, template)
     return sum(s.found for s in sections), sections
@@ -483,15 +501,19 @@ def read_report(pages: Sequence[str], title: str | None = None,
     text = _Text(join_pages(pages))
     title_end = None
     if title is not None:
-        folded = fold(title).strip()
-        found = text.text.find(folded)
-        title_end = found + len(folded) if found >= 0 else None
+        # matched without white space: a PDF breaks a long title over two lines
+        folded = re.sub(r"\s+", "", fold(title))
+        found = text.compact.find(folded) if folded else -1
+        title_end = text.span(found, found + len(folded))[1] if found >= 0 else None
     if title_end is None and title_pattern is not None:
         # where the text prints its title (a page's title may add the site's name)
         match = title_pattern.search(text.text)
         if match:
             title_end = match.end()
             title = title or _title_around(text.text, match)
+        elif (match := title_pattern.search(text.compact)) is not None:
+            start, title_end = text.span(match.start(), match.end())
+            title = title or _title_broken(text.text, start, title_end)
     year = title_year(title_pattern, fold(title)) if title and title_pattern else None
 
     by_template = {}

@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from govwatch.core.vocabulary import DocumentStatus
 from govwatch.rules.annual.reader import ReportReading, fold, read_report, structure
 from govwatch.rules.annual.sample import sample_text
 from govwatch.rules.annual.template import Template, builtin_templates, template_for_year
@@ -113,6 +114,16 @@ def _read_copies(scan: ScanView, rule: Rule, copies: Sequence[Document],
     return _best(pairs) if pairs else (copies[0], None)
 
 
+def _not_read(scan: ScanView, url: str | None) -> str:
+    """Why the attachment at *url* gave no text, when the scan downloaded it and could not
+    read it (a scan, encrypted, corrupt…): its status and reason, in Chinese."""
+    document = scan.document(url) if url else None
+    if document is None or document.status == DocumentStatus.READ:
+        return ""
+    reason = f"：{document.reason}" if document.reason else ""
+    return f"；附件{DocumentStatus(document.status).label}{reason}"
+
+
 def _locating(rule: Rule) -> tuple[Any, ...]:
     return (rule.params["title_regex"].pattern, rule.params["keyword"], rule.raw_params["due"])
 
@@ -168,5 +179,7 @@ def annual_report(scan: ScanView, runs: Sequence[tuple[Rule, frozenset[str]]]
                 evidence = evidence_list([f"{d.title} {d.url or ''}".strip() for d in copies], 3)
                 for rule in rules:
                     detail = verdict(rule.params["raise_when"], reading, year, templates)
+                    if detail is not None and rule.params["raise_when"] == "unreadable":
+                        detail += _not_read(scan, copy.url)
                     if detail is not None:
                         yield rule, Hit(site, copy.url, detail=detail, evidence=evidence)

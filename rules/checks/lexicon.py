@@ -8,9 +8,9 @@ Params:
 - ``lists``: more lexicon files, such as an office's own list of leaders' names or place
   names; a relative path is read from the pack file's folder. A site may add its own through
   the sites file (``rules.params``);
-- ``scopes``: where to look: ``title`` (``pages.title``), ``text`` (``page_texts.text``);
-  default both. A scope is one function of :data:`SOURCES`: a ``document`` scope (the texts
-  of attachments) plugs in there;
+- ``scopes``: where to look: ``title`` (``pages.title``), ``text`` (``page_texts.text``),
+  ``document`` (the texts of the attachments read, page by page or sheet by sheet); default
+  ``title`` and ``text``. A scope is one function of :data:`SOURCES`;
 - ``exceptions``: exceptions for every entry (``before``, ``after``, ``contexts``,
   ``sentence``, ``quoted``; see :mod:`rules.lexicon`).
 
@@ -19,8 +19,11 @@ the item whose listed title holds the word, else the page's own date (``pages.pu
 else the date a list gives it); what has no date is judged. Every lexicon rule of an
 evaluation runs in one batch over one automaton: each page is read and scanned once.
 
-A finding is one page for one rule; its detail names the wrong forms and their right ones
-(【国家旅游局】应为：文化和旅游部), its evidence is the sentences, the wrong form marked.
+A finding is one page (or attachment) for one rule; its detail names the wrong forms and
+their right ones (【国家旅游局】应为：文化和旅游部), its evidence is the sentences, the wrong
+form marked. An attachment's finding has the attachment as its subject and the page linking
+it as its source; its evidence says where (``附件 第3页：…``), and the date that judges
+``since`` is the linking page's (else the date a list gives the attachment or that page).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from govwatch.rules.lexicon import (
     Entry,
@@ -47,7 +50,7 @@ from govwatch.rules.lexicon import (
 from govwatch.rules.model import Hit, Rule
 from govwatch.rules.params import Boolean, Choice, Kind, ListOf, Param, Text
 from govwatch.rules.registry import CheckKind, check
-from govwatch.rules.scanview import ScanView, in_list
+from govwatch.rules.scanview import PARTS_WITHOUT_PAGES, ScanView, in_list
 
 # Chinese labels of the built-in categories (others print as written).
 CATEGORY_LABELS = {
@@ -59,30 +62,59 @@ _SCOPE_LABELS = {"title": "标题", "text": "正文", "document": "附件"}
 _EVIDENCE_MATCHES = 3
 _CHUNK = 500  # URLs per `in (…)` query
 
-# A piece of a page in one scope: site, URL, the text, the page's own date (ISO) or None.
-Piece = tuple[str, str, str, str | None]
+
+
+class Piece(NamedTuple):
+    """A piece of a page (or attachment) in one scope."""
+
+    site: str
+    url: str  # the finding's subject: the page, or the attachment
+    text: str
+    date: str | None  # the page's own date (ISO), or the linking page's; None: undated
+    where: str = ""  # where in an attachment (附件 第3页), '' on a page
+    source: str | None = None  # the page linking an attachment
+
+
 PageRows = Mapping[str, tuple[str, str | None, str | None]]  # url -> (site, title, pub_date)
 
 
 def _titles(scan: ScanView, pages: PageRows) -> Iterator[Piece]:
     for url, (site, title, pub_date) in pages.items():
         if title:
-            yield site, url, title, pub_date
+            yield Piece(site, url, title, pub_date)
 
 
 def _texts(scan: ScanView, pages: PageRows) -> Iterator[Piece]:
     for site, url, text in scan.rows("select site_id, url, text from page_texts "
                                      "where scan_id = :scan", {}):
-        yield site, url, text, pages.get(url, (site, None, None))[2]
+        yield Piece(site, url, text, pages.get(url, (site, None, None))[2])
 
 
-# Where each scope's texts come from. A `document` scope (attachments' texts, page by page)
-# is one more function here, yielding (site, document URL, text, date), and its name in
-# SCOPES; nothing else changes.
+def _documents(scan: ScanView, pages: PageRows) -> Iterator[Piece]:
+    for document in scan.documents():
+        if document.content_id is None:
+            continue  # nothing read: its status says why
+        when = pages.get(document.source_url or "", ("", None, None))[2]
+        for label, text in scan.document_texts(document):
+            if not document.sheets and label != PARTS_WITHOUT_PAGES:
+                yield Piece(document.site_id, document.url, text, when, f"附件 {label}",
+                            document.source_url)
+                continue
+            # a sheet's rows, a Word document's paragraphs: each named on its own
+            at = 0
+            for line in text.split("\n"):
+                if line.strip():
+                    yield Piece(document.site_id, document.url, line, when,
+                                f"附件 {document.where(label, text, at)}", document.source_url)
+                at += len(line) + 1
+
+
+# Where each scope's texts come from: one function yielding pieces, and its name here.
 SOURCES: dict[str, Callable[[ScanView, PageRows], Iterable[Piece]]] = {
-    "title": _titles, "text": _texts,
+    "title": _titles, "text": _texts, "document": _documents,
 }
 SCOPES = tuple(SOURCES)
+DEFAULT_SCOPES = ("title", "text")  # attachments only where a pack asks for them
 
 
 class ExceptionsKind(Kind):
@@ -115,10 +147,12 @@ class _Plan:
 
 @dataclass
 class _Found:
-    """What a page holds for one rule: (scope, text, page date, match) in reading order."""
+    """What a page holds for one rule: (scope, where, text, page date, match) in reading
+    order."""
 
     site: str
-    matches: list[tuple[str, str, str | None, Match]] = field(default_factory=list)
+    matches: list[tuple[str, str, str, str | None, Match]] = field(default_factory=list)
+    source: str | None = None  # the page linking an attachment
 
 
 @lru_cache(maxsize=8)
@@ -144,7 +178,7 @@ class PageJudge:
         self._merged: dict[tuple[int, Entry], Exceptions] = {}
 
     def find(self, scope: str, site: str, text: str, page_date: str | None,
-             into: dict[int, _Found]) -> None:
+             into: dict[int, _Found], where: str = "") -> None:
         """Add to *into* (by plan index) the matches of *text* each rule reports, before
         dates are judged."""
         matches = self.matcher.find(text)
@@ -157,7 +191,7 @@ class PageJudge:
                 if plan.accepts(match.entry) and not excused(
                         text, match, self._exceptions(n, plan, match.entry)):
                     into.setdefault(n, _Found(site)).matches.append(
-                        (scope, text, page_date, match))
+                        (scope, where, text, page_date, match))
 
     def _exceptions(self, n: int, plan: _Plan, entry: Entry) -> Exceptions:
         key = (n, entry)
@@ -169,11 +203,12 @@ class PageJudge:
              ) -> Iterator[tuple[Rule, Hit]]:
         """The findings of page *url* from what :meth:`find` gathered for it."""
         for n, page in found.items():
-            kept = [(scope, text, match) for scope, text, own, match in page.matches
-                    if not _too_old(match, dates.of(url, scope, text, match, own))]
+            kept = [(scope, where, text, match) for scope, where, text, own, match
+                    in page.matches
+                    if not _too_old(match, dates.of(url, scope, text, match, own, page.source))]
             if kept:
                 detail, evidence = describe(kept)
-                yield self.plans[n].rule, Hit(page.site, url, url, detail=detail,
+                yield self.plans[n].rule, Hit(page.site, url, page.source or url, detail=detail,
                                               evidence=evidence)
 
 
@@ -191,10 +226,12 @@ class _Dates:
     listed: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     own: dict[str, str] = field(default_factory=dict)
 
-    def of(self, url: str, scope: str, text: str, match: Match, page_date: str | None
-           ) -> date | None:
+    def of(self, url: str, scope: str, text: str, match: Match, page_date: str | None,
+           source: str | None = None) -> date | None:
         """The publication date that judges *match*: the item whose listed title holds it,
-        else the page's own date, else the earliest date a list gives the page."""
+        else the page's own date, else the earliest date a list gives the page (for an
+        attachment: the linking page's date, the list's date for the attachment, then for
+        the linking page *source*)."""
         if scope == "text":
             for title, when in self.listed.get(url, ()):
                 offset = title.find(match.term)
@@ -203,7 +240,7 @@ class _Dates:
                     if text.startswith(title[:offset + len(match.term)], match.start - offset):
                         return date.fromisoformat(when)
                     offset = title.find(match.term, offset + 1)
-        when = page_date or self.own.get(url)
+        when = page_date or self.own.get(url) or (self.own.get(source) if source else None)
         return date.fromisoformat(when) if when else None
 
 
@@ -220,19 +257,27 @@ def _dates(scan: ScanView, urls: Sequence[str]) -> _Dates:
     return out
 
 
-def describe(kept: Sequence[tuple[str, str, Match]]) -> tuple[str, str]:
-    """(detail, evidence) of a page's matches for one rule, in Chinese."""
+def describe(kept: Sequence[tuple[str, str, str, Match]]) -> tuple[str, str]:
+    """(detail, evidence) of a page's (or an attachment's) matches for one rule, in Chinese:
+    each is (scope, where in an attachment or '', text, match)."""
     terms: dict[tuple[str, str], Match] = {}
-    for _, _, match in kept:
+    for *_, match in kept:
         terms.setdefault((match.term, match.entry.right), match)
     labels = dict.fromkeys(CATEGORY_LABELS.get(m.entry.category, f"{m.entry.category}类错误")
                            for m in terms.values())
-    scopes = dict.fromkeys(_SCOPE_LABELS.get(s, s) for s, _, _ in kept)
     named = "；".join(f"【{term}】应为：{right}" + ("（同音误写）" if m.homophone else "")
                      for (term, right), m in terms.items())
-    detail = f"页面{'、'.join(scopes)}出现{'、'.join(labels)} {len(kept)} 处：{named}"
-    evidence = " | ".join(f"{marked_sentence(text, m)}（应为：{m.entry.right}）"
-                          for _, text, m in kept[:_EVIDENCE_MATCHES])
+    places = dict.fromkeys(where for _, where, _, _ in kept if where)
+    if places:  # an attachment: its pages
+        shown = "、".join(list(places)[:_EVIDENCE_MATCHES]) + (
+            "等" if len(places) > _EVIDENCE_MATCHES else "")
+        subject = shown
+    else:
+        subject = "页面" + "、".join(dict.fromkeys(_SCOPE_LABELS.get(s, s) for s, *_ in kept))
+    detail = f"{subject}出现{'、'.join(labels)} {len(kept)} 处：{named}"
+    evidence = " | ".join((f"{where}：" if where else "")
+                          + f"{marked_sentence(text, m)}（应为：{m.entry.right}）"
+                          for _, where, text, m in kept[:_EVIDENCE_MATCHES])
     return detail, evidence
 
 
@@ -278,7 +323,7 @@ def _example(rule: Rule, value: object) -> bool:
         "categories": Param(ListOf(Text())),
         "builtin": Param(Boolean(), required=False, default=True),
         "lists": Param(ListOf(Text(), min_items=0), required=False, default=()),
-        "scopes": Param(ListOf(Choice(SCOPES)), required=False, default=SCOPES),
+        "scopes": Param(ListOf(Choice(SCOPES)), required=False, default=DEFAULT_SCOPES),
         "exceptions": Param(ExceptionsKind(), required=False, default=Exceptions()),
     },
 )
@@ -296,15 +341,17 @@ def lexicon(scan: ScanView, runs: Sequence[tuple[Rule, frozenset[str]]]
     for scope in SCOPES:
         if scope not in wanted:
             continue
-        for site, url, text, page_date in SOURCES[scope](scan, pages):
-            if site in judge.sites and text:
+        for piece in SOURCES[scope](scan, pages):
+            if piece.site in judge.sites and piece.text:
                 mine: dict[int, _Found] = {}
-                judge.find(scope, site, text, page_date, mine)
+                judge.find(scope, piece.site, piece.text, piece.date, mine, piece.where)
                 for n, page in mine.items():
                     if scope not in judge.plans[n].rule.params["scopes"]:
                         continue
-                    into = found.setdefault(url, {}).setdefault(n, _Found(site))
+                    into = found.setdefault(piece.url, {}).setdefault(
+                        n, _Found(piece.site, source=piece.source))
                     into.matches += page.matches
-    dates = _dates(scan, list(found))
+    sources = {f.source for per_rule in found.values() for f in per_rule.values() if f.source}
+    dates = _dates(scan, [*found, *sources])
     for url, per_rule in found.items():
         yield from judge.hits(url, per_rule, dates)

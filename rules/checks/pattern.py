@@ -38,7 +38,6 @@ from govwatch.rules.scanview import HOME_PAGES, ScanDocument, ScanView, in_list
 SCOPES = ("text", "title", "footer", "url", "html", "document")
 _SCOPE_LABELS = {"text": "正文", "title": "标题", "footer": "底部标识", "url": "地址",
                  "html": "源代码", "document": "附件"}
-_PARTS_WITHOUT_PAGES = "全文"  # the one part of a DOCX or DOC (crawler/documents)
 # Each table is read once; a scope is one column of its rows (site_id, url first).
 _TABLES: dict[str, tuple[str, dict[str, int]]] = {
     "page_texts": ("select site_id, url, text, html from page_texts where scan_id = :scan",
@@ -121,17 +120,6 @@ def judge(rule: Rule, content: str, scope: str | None = None) -> tuple[str, str]
     return f"页面{label}出现不应出现的内容 {len(found)} 处", evidence
 
 
-def _where(document: ScanDocument, label: str, text: str, at: int) -> str:
-    """Where in *document* position *at* of a part's *text* lies, in Chinese: the page
-    (``第3页``), the sheet and row (``Sheet1 第12行``) or the paragraph (``第5段``)."""
-    line = text.count("\n", 0, at) + 1
-    if document.sheets:
-        return f"{label} 第{line}行"
-    if label == _PARTS_WITHOUT_PAGES:
-        return f"第{line}段"
-    return label
-
-
 def judge_document(rule: Rule, document: ScanDocument, parts: Sequence[tuple[str, str]]
                    ) -> tuple[str, str] | None:
     """(detail, evidence) when the attachment *document*, read as *parts*, breaks *rule*;
@@ -148,7 +136,7 @@ def judge_document(rule: Rule, document: ScanDocument, parts: Sequence[tuple[str
             continue
         count += len(found)
         for match in found:
-            where = _where(document, label, text, match.start())
+            where = document.where(label, text, match.start())
             if where not in places:
                 places.append(where)
             if len(evidence) < _EVIDENCE_MATCHES:

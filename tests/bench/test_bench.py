@@ -70,7 +70,18 @@ def test_json_format_has_the_figures_of_every_run():
     again = figures["runs"]["rescan"]
     assert again["status"] == "complete" and again["pages"] > 50
     assert figures["rescan_speedup"] > 0
+    # CPU seconds of each run's process tree, and the ratio per CPU second
+    assert bare["cpu_seconds"] > 0 and full["cpu_seconds"] > 0
+    assert figures["cpu_ratio"] == pytest.approx(
+        full["pages_per_cpu_second"] / bare["pages_per_cpu_second"], rel=0.01)
+    # the farm's attachments are read by the first scan and not again by the re-scan
+    documents = full["details"]["documents"]
+    assert documents["extracted"] > 0 and documents["by_status"].get("read") == \
+        documents["extracted"]
+    assert again["details"]["documents"]["extracted"] == 0
+    assert again["details"]["documents"]["seen"] == documents["seen"]
     text = render_text(figures)
+    assert f"(b) attachments: {documents['seen']} seen" in text
     assert "(c) govwatch re-scan" in text and LAST_LINE.match(text.splitlines()[-1])
 
 

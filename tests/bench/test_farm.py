@@ -315,3 +315,17 @@ def test_a_weeks_edits_change_a_tenth_of_each_sites_pages_the_same_way_every_tim
     assert all(_files(farms[0])[name] == before[name] for name in untouched)
     week2 = {p.relative_to(farms[0]) for p in farm_mod.change_pages(farms[0], week=2)}
     assert week2 != {p.relative_to(farms[0]) for p in changed[0]}  # another tenth
+
+
+@pytest.mark.parametrize(("path", "fmt"), [("/a/P1.pdf", "pdf"), ("/a/P1.doc", "doc"),
+                                           ("/a/P1.xls", "xls")])
+def test_the_farms_attachments_are_real_documents_each_its_own(path, fmt):
+    """A scan of the farm reads text from its attachments (not `corrupt` stand-ins), and no
+    two attachments share a content (each is read, as on a portal)."""
+    from bench.render import document_bytes
+    from govwatch.crawler.documents import extract_bytes
+
+    data = document_bytes(path)
+    reading = extract_bytes(data, path.rsplit("/", 1)[1])
+    assert (reading.status, reading.format) == ("read", fmt) and reading.chars > 40
+    assert document_bytes(path.replace("P1", "P2")) != data

@@ -101,3 +101,80 @@ def test_a_url_on_a_private_address_needs_allow_private(served):
     assert code == 2 and "private address" in err and "--allow-private" in err
     code, out, _ = run("report-check", url, "--allow-private")
     assert code == 0 and "某某县农业农村局2024年政府信息公开工作年度报告" in out
+
+
+# The 2024 report of report-2021.html as LibreOffice made it a PDF and a DOCX (the fixtures'
+# README). Its numbers, read off the HTML by hand: table 三's rows that are not all zeros,
+# table 四's one row, and table 二.
+OFFICE_TABLE_3 = {
+    "new": [6, 2, 0, 0, 1, 0, 9], "carried": [1, 0, 0, 0, 0, 0, 1],
+    "granted": [3, 2, 0, 0, 0, 0, 5], "partial": [1, 0, 0, 0, 0, 0, 1],
+    "refused_third_party": [0, 0, 0, 0, 1, 0, 1], "unavailable_not_held": [1, 0, 0, 0, 0, 0, 1],
+    "unprocessed_repeat": [1, 0, 0, 0, 0, 0, 1], "total": [6, 2, 0, 0, 1, 0, 9],
+    "forward": [1, 0, 0, 0, 0, 0, 1],
+}
+SUBTOTALS = {"results", "refused", "unavailable", "unprocessed", "other"}
+OFFICE_TABLE_4 = [1, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1]
+OFFICE_TABLE_2 = {"regulations": [0, 0, 0], "normative": [2, 1, 14], "licensing": [356],
+                  "penalties": [27], "coercion": [3], "fees": [0]}
+
+
+def office_pages(name: str) -> list[str]:
+    from govwatch.crawler.documents import extract_file
+
+    extraction = extract_file(FIXTURES / name)
+    assert extraction.status == "read"
+    return [text for _, text in extraction.parts]
+
+
+def test_the_pdf_fixture_breaks_table_3_and_table_4_across_pages():
+    """The premise of the PDF tests: the table is really split by the office software."""
+    first, second, third = office_pages("report-2021.pdf")
+    assert "一、本年新收政府信息公开申请数量" in first and "（七）总计" not in first
+    assert "（七）总计" in second and "四、结转下年度继续办理" in second
+    assert "行政复议" in second and "1 0 0 1 2 0 0 0 0 0 0 1 0 0 1" in third
+
+
+def test_the_thead_pdf_fixture_prints_table_3s_header_again_on_page_2():
+    first, second, _ = office_pages("report-2021-thead.pdf")
+    for page in (first, second):
+        assert "申请人情况" in page and "法人或其他组织" in page
+    assert "（七）总计" in second and "（七）总计" not in first
+
+
+@pytest.mark.parametrize("name", ["report-2021.html", "report-2021.pdf", "report-2021.docx",
+                                  "report-2021-thead.pdf"])
+def test_office_documents_read_the_same_numbers_as_the_html_report(name):
+    code, out, _ = run("report-check", str(FIXTURES / name), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["title"] == "某某县农业农村局2024年政府信息公开工作年度报告"
+    assert (data["title_year"], data["period_year"]) == (2024, 2024)
+    assert data["structure"]["ok"]
+    tables = {t["key"]: {r["key"]: r["values"] for r in t["rows"]} for t in data["tables"]}
+    for key, values in tables["applications"].items():
+        # rows heading sub-rows print no numbers of their own
+        expected = None if key in SUBTOTALS else OFFICE_TABLE_3.get(key, [0] * 7)
+        assert values == expected, key
+    assert list(tables["appeals"].values()) == [OFFICE_TABLE_4]
+    assert {k: v for k, v in tables["proactive"].items() if v} == OFFICE_TABLE_2
+    assert data["identities"] and all(c["holds"] for c in data["identities"])
+
+
+def test_a_changed_cell_in_the_pdf_fails_naming_table_column_and_both_sides():
+    code, out, _ = run("report-check", str(FIXTURES / "report-2021-changed.pdf"))
+    assert code == 3
+    [line] = lines_with(out, "✗", "表三", "自然人", "第一项加第二项之和")
+    assert "一 6 + 二 1 = 7" in line and "（七）总计 5 + 四 1 = 6" in line
+    [line] = lines_with(out, "✗", "表三", "（七）总计", "总计等于自然人与法人或其他组织各项之和")
+    assert "总计 9 = 9" in line and "自然人 5 + 商业企业 2" in line
+    assert out.rstrip().endswith("结论：存在问题")
+
+
+def test_a_row_label_cut_by_the_page_break_is_shown_as_not_found():
+    # LibreOffice cut the cell 三、本年度办理结果 at the page break (三、本年 | 度办理结 果), with
+    # （一）予以公开's row between: the row heading its sub-rows is not found, and says so;
+    # its sub-rows carry the numbers, so nothing is left undecided.
+    code, out, _ = run("report-check", str(FIXTURES / "report-2021.pdf"))
+    assert code == 0
+    assert lines_with(out, "三、本年度办理结果（未找到）")

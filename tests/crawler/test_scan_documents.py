@@ -140,6 +140,22 @@ def test_govwatch_documents_lists_the_latest_scans_attachments(first, portal):
     assert code == 2 and "nowhere" in err
 
 
+def test_govwatch_documents_text_prints_an_attachment_page_by_page(first, portal):
+    db, _, _ = first
+    code, out, _ = run("documents", "--db", str(db), "--text", f"{portal.url}files/report.ofd")
+    assert code == 0
+    # the fixture's two pages (make_fixtures.py), each under its label
+    assert out == ("==== 第1页 ====\n2024年政府信息公开工作年度报告\n一、总体情况\n\n"
+                   "==== 第2页 ====\n二、主动公开政府信息情况\n人民群众满意度进一步提高。\n")
+    code, out, _ = run("documents", "--db", str(db), "--text", f"{portal.url}files/roster.xlsx",
+                       "--format", "json")
+    assert code == 0 and FAKE_ID in json.loads(out)["parts"][0]["text"]
+    code, out, _ = run("documents", "--db", str(db), "--text", f"{portal.url}files/scanned.pdf")
+    assert code == 0 and "仅图像（扫描件）" in out
+    code, _, err = run("documents", "--db", str(db), "--text", f"{portal.url}files/nowhere.pdf")
+    assert code == 2 and "no attachment" in err
+
+
 def test_privacy_id_number_finds_the_id_in_attachments_with_page_sheet_and_row(
         first, portal, tmp_path):
     db = tmp_path / "judged.db"
