@@ -33,6 +33,7 @@ def known_years() -> range:
     return range(min(years), max(years) + 1)
 
 
+@cache  # a rule counts the days between thousands of pairs: each day is looked up once
 def is_working_day(day: date) -> tuple[bool, bool]:
     """(working day?, estimated?) for *day*; estimated when its year's schedule is unknown."""
     if day.year in known_years():

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from govwatch.core.workdays import working_days_between
@@ -67,6 +68,12 @@ class Page:
         """The title findings print."""
         return self.listed or self.title
 
+    @cached_property
+    def printed_numbers(self) -> set[str]:
+        """The document numbers its opening and its title print (read once: every 解读 of
+        the site is paired against every page)."""
+        return self.numbers | numbers(self.title)
+
 
 def lateness(rule: Rule, policy: date | None, reading: date | None) -> int | None:
     """Working days the 解读 took beyond ``working_days`` (None when in time or undated)."""
@@ -95,15 +102,19 @@ def verdict(rule: Rule, reading: Page, policy: Page) -> str | None:
 def find_policy(reading: Page, candidates: Iterable[Page]) -> Page | None:
     """The policy *reading* interprets among *candidates*, the other pages of its site that
     are no 解读 (see the module docstring)."""
-    quoted = {q.strip() for q in _QUOTED.findall(reading.text)}
+    quoted = {q.strip() for q in _QUOTED.findall(reading.text)} - {""}
     cited = numbers(reading.text)
     candidates = list(candidates)
-    for test in (
-        lambda p: p.url in reading.links and (_title_in(p, quoted) or p.numbers & cited),
-        lambda p: p.url in reading.originals,
-        lambda p: _title_in(p, quoted),
-        lambda p: bool(cited & (p.numbers | numbers(p.title))),
-    ):
+    tests = (  # (whether it can find anything, the test), in order
+        (reading.links and (quoted or cited),
+         lambda p: p.url in reading.links and (_title_in(p, quoted) or p.numbers & cited)),
+        (reading.originals, lambda p: p.url in reading.originals),
+        (quoted, lambda p: _title_in(p, quoted)),
+        (cited, lambda p: bool(cited & p.printed_numbers)),
+    )
+    for possible, test in tests:
+        if not possible:
+            continue  # nothing to look for: every page would fail it
         found = [p for p in candidates if test(p)]
         if found:
             return min(found, key=lambda p: (p.day or date.max, p.url))
@@ -111,7 +122,7 @@ def find_policy(reading: Page, candidates: Iterable[Page]) -> Page | None:
 
 
 def _title_in(page: Page, quoted: set[str]) -> bool:
-    return any(q and q in page.title for q in quoted)
+    return any(q in page.title for q in quoted)
 
 
 def _example(rule: Rule, value: Mapping[str, Any]) -> bool:
