@@ -188,8 +188,10 @@ class ScanView:
                 return pages
         return None
 
-    def documents(self, site_id: str | None = None) -> list[ScanDocument]:
-        """The scan's attachments (of *site_id*, or of every site), by site and URL."""
+    def documents(self, site_id: str | None = None, url: str | None = None
+                  ) -> list[ScanDocument]:
+        """The scan's attachments (of *site_id*, or of every site; the one at *url*), by
+        site and URL."""
         sql = ("select d.site_id, u.url, s.url as source_url, d.format, d.status, d.reason, "
                "c.pages, d.content_id from scan_documents d join urls u on u.id = d.url_id "
                "left join urls s on s.id = d.source_id "
@@ -198,16 +200,17 @@ class ScanView:
         if not self._conn.execute("select 1 from sqlite_master where name = 'scan_documents'"
                                   ).fetchone():
             return []  # a database not upgraded yet (read-only here): no attachments
-        if site_id is not None:
-            sql += " and d.site_id = ?"
-            params.append(site_id)
+        for column, value in (("d.site_id", site_id), ("u.url", url)):
+            if value is not None:
+                sql += f" and {column} = ?"
+                params.append(value)
         return [ScanDocument(row[0], row[1], row[2], row[3] or "", row[4], row[5] or "",
                              row[6] or 0, row[7])
                 for row in self._conn.execute(sql + " order by d.site_id, u.url", params)]
 
     def document(self, url: str) -> ScanDocument | None:
         """The attachment at *url* as this scan downloaded it, or None."""
-        return next((d for d in self.documents() if d.url == url), None)
+        return next(iter(self.documents(url=url)), None)
 
     def document_texts(self, document: ScanDocument) -> list[tuple[str, str]]:
         """The (label, text) of each page or sheet of *document*, in order: ``第3页`` and its
