@@ -15,9 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from govwatch.rules.model import RuleError
+from govwatch.rules.packfile import read_yaml
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
+
 
 
 class TemplateError(ValueError):
@@ -153,15 +155,39 @@ def _table(path: Path, raw: Mapping[str, Any], sections: Sequence[str]) -> Table
                  total, _compile(path, f"table {key} starts_after", starts) if starts else None)
 
 
+def _check_items(path: Path, parent: Mapping[str, Any], name: str, keys: Sequence[str],
+                 required: bool = True) -> None:
+    """TemplateError naming the file and line unless *parent*'s *name* is a list of
+    mappings, each with *keys*."""
+    items = parent.get(name)
+    if items is None and not required:
+        return
+    if not isinstance(items, list):
+        raise _shape_error(path, parent, f"{name} must be a list")
+    for item in items:
+        if not isinstance(item, Mapping) or any(key not in item for key in keys):
+            raise _shape_error(path, item if isinstance(item, Mapping) else items,
+                               f"each of {name} must be a mapping with {', '.join(keys)}")
+
+
+def _shape_error(path: Path, node: Any, message: str) -> TemplateError:
+    line = getattr(node, "line", None)
+    return TemplateError(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+
+
 def load_template(path: str | Path) -> Template:
     """The template in the YAML file at *path* (TemplateError when it is not usable)."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise TemplateError(f"{path}: {error}") from None
+        raw = read_yaml(path)  # a syntax error named by file and line, as in rule packs
+    except RuleError as error:
+        raise TemplateError(str(error)) from None
     if not isinstance(raw, Mapping) or not raw.get("template") or not raw.get("sections"):
         raise TemplateError(f"{path}: not a report template (needs template: and sections:)")
+    _check_items(path, raw, "sections", ("key", "title"))
+    _check_items(path, raw, "tables", ("key", "section"), required=False)
+    for table in raw.get("tables") or ():
+        _check_items(path, table, "rows", ("key",))
     sections = tuple(
         Section(s["key"], str(s["title"]), _compile(path, f"section {s['key']}", s.get("pattern")))
         for s in raw["sections"]

@@ -178,3 +178,21 @@ def test_a_row_label_cut_by_the_page_break_is_shown_as_not_found():
     code, out, _ = run("report-check", str(FIXTURES / "report-2021.pdf"))
     assert code == 0
     assert lines_with(out, "三、本年度办理结果（未找到）")
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("template: x\nsections: [1\n", "bad.yaml:3: YAML error: expected ',' or ']'"),
+    ("template: x\nsections: 5\n", "bad.yaml:1: sections must be a list"),
+    ("template: x\nsections:\n  - {key: a, title: b, pattern: b}\ntables:\n  - key: t\n"
+     "    section: a\n    rows: 3\n", "bad.yaml:5: rows must be a list"),
+    ("template: x\nsections:\n  - just a heading\n",
+     "bad.yaml:3: each of sections must be a mapping with key, title"),
+])
+def test_a_broken_template_file_is_one_line_naming_its_file_and_line(tmp_path, text, said):
+    template = tmp_path / "bad.yaml"
+    template.write_text(text, encoding="utf-8")
+    report = tmp_path / "report.txt"
+    report.write_text("一、总体情况", encoding="utf-8")
+    code, _, err = run("report-check", str(report), "--template", str(template))
+    assert code == 2 and err.count("\n") == 1 and "internal error" not in err, err
+    assert said in err, err
