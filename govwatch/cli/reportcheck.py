@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import click
 
 from govwatch.cli.base import cli, fail, friendly_errors
+from govwatch.crawler.documents import READABLE_EXTENSIONS
 from govwatch.output import format_option, render
 
 EXIT_FAILED, EXIT_UNREADABLE = 3, 4
@@ -79,8 +80,7 @@ def _document_pages(path: Path) -> list[str]:
 READERS: dict[str, Callable[[Path], list[str]]] = {
     ".txt": _text_pages, ".text": _text_pages,
     ".html": _html_pages, ".htm": _html_pages, ".shtml": _html_pages,
-    **dict.fromkeys((".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ofd"),
-                    _document_pages),
+    **dict.fromkeys((f".{extension}" for extension in READABLE_EXTENSIONS), _document_pages),
 }
 _CONTENT_TYPES = {
     "text/plain": ".txt", "text/html": ".html", "application/xhtml+xml": ".html",
