@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -109,12 +109,17 @@ def dated_lists(page: Page, today: date) -> list[DatedList]:
     """Every list container on *page* that carries at least one dated item."""
     groups: dict[etree._Element, list[tuple[etree._Element, etree._Element]]] = {}
     for a in page.tree.iter("a"):
-        if not _usable_anchor(a) or any(p.tag in _SKIP_TAGS for p in a.iterancestors()):
+        if not _usable_anchor(a):
             continue
-        item = _item_element(a)
-        if item is None or item.getparent() is None:
-            continue
-        groups.setdefault(item.getparent(), []).append((item, a))
+        item = None  # the nearest item element, unless an ancestor is skipped
+        for node in a.iterancestors():
+            if node.tag in _SKIP_TAGS:
+                break
+            if item is None and node.tag in _ITEM_TAGS:
+                item = node
+        else:
+            if item is not None and item.getparent() is not None:
+                groups.setdefault(item.getparent(), []).append((item, a))
     lists = []
     for container, pairs in groups.items():
         regions = element_regions(container)
@@ -124,8 +129,9 @@ def dated_lists(page: Page, today: date) -> list[DatedList]:
         for item, a in pairs:
             per_item.setdefault(item, []).append(a)
         items = []
+        heads: dict[etree._Element, tuple[dict[etree._Element, int], int, int]] = {}
         for item, anchors in per_item.items():
-            items.extend(_items_of(page, item, anchors, today))
+            items.extend(_items_of(page, item, anchors, today, heads))
         entries = tuple(items)
         if any(e.date is not None for e in entries):
             lists.append(DatedList(entries, side="side" in regions))
@@ -133,19 +139,21 @@ def dated_lists(page: Page, today: date) -> list[DatedList]:
 
 
 def _items_of(
-    page: Page, item: etree._Element, anchors: list[etree._Element], today: date
+    page: Page, item: etree._Element, anchors: list[etree._Element], today: date,
+    heads: dict[etree._Element, tuple[dict[etree._Element, int], int, int]],
 ) -> list[ListItem]:
-    """The list items one item element holds: usually one, several in flat lists."""
+    """The list items one item element holds: usually one, several in flat lists. *heads*:
+    what :func:`_row_date_text` learnt of each table, shared by its rows."""
     if len(anchors) > 1:
         titled = [a for a in anchors if len(clean_text(a.text_content() or a.get("title"))) >= 4]
         if len(titled) == 1:
             anchors = titled
     found = []
     for a in anchors:
-        url = urljoin(page.base_url, a.get("href").strip()).split("#", 1)[0]
+        url = page.absolute(a.get("href").strip()).split("#", 1)[0]
         # itertext keeps element boundaries apart: '标题x1' + '2026-11-01' is no date '12026'
         text = (
-            _row_date_text(item) or " ".join(item.itertext())
+            _row_date_text(item, heads) or " ".join(item.itertext())
             if len(anchors) == 1
             else " ".join(a.itertext()) + " " + _following_text(a)
         )
@@ -156,26 +164,43 @@ def _items_of(
     return found
 
 
-def _row_date_text(row: etree._Element) -> str | None:
-    """In a table row, the cell under a 发布 heading: 信息公开 tables also print 成文日期."""
+def _row_date_text(row: etree._Element,
+                   heads: dict[etree._Element, tuple[dict[etree._Element, int], int, int]]
+                   ) -> str | None:
+    """In a table row, the cell under a 发布 heading: 信息公开 tables also print 成文日期. The
+    heading is the table's first row that names one, and counts for the rows after it."""
     if row.tag != "tr":
         return None
     table = next((t for t in row.iterancestors("table")), None)
     if table is None:
         return None
-    for header in table.iter("tr"):
-        if header is row:
-            return None
+    if table not in heads:  # worked out once a table, not once a row
+        heads[table] = _date_head(table)
+    order, head_at, column = heads[table]
+    if head_at < 0 or order.get(row, -1) <= head_at:
+        return None
+    cells = [c for c in row if c.tag in ("th", "td")]
+    return " ".join(cells[column].itertext()) if column < len(cells) else None
+
+
+def _date_head(table: etree._Element) -> tuple[dict[etree._Element, int], int, int]:
+    """The rows of *table* in order, the position of its first row heading a 发布 column
+    (-1 when none does) and that column."""
+    order: dict[etree._Element, int] = {}
+    head_at = column = -1
+    for n, header in enumerate(table.iter("tr")):
+        order[header] = n
+        if head_at >= 0:
+            continue
         labels = [clean_text(c.text_content()) for c in header if c.tag in ("th", "td")]
         # a head naming the date (发布日期) before any other 发布 head (发布机构 names the issuer)
-        column = next((i for i, label in enumerate(labels)
-                       if "发布" in label and any(w in label for w in _DATE_HEADS)), None)
-        if column is None:
-            column = next((i for i, label in enumerate(labels) if "发布" in label), None)
-        if column is not None:
-            cells = [c for c in row if c.tag in ("th", "td")]
-            return " ".join(cells[column].itertext()) if column < len(cells) else None
-    return None
+        found = next((i for i, label in enumerate(labels)
+                      if "发布" in label and any(w in label for w in _DATE_HEADS)), None)
+        if found is None:
+            found = next((i for i, label in enumerate(labels) if "发布" in label), None)
+        if found is not None:
+            head_at, column = n, found
+    return order, head_at, column
 
 
 def main_list(lists: list[DatedList]) -> DatedList | None:
@@ -331,7 +356,7 @@ def content_of(page: Page) -> Content:
         if href.lower().startswith("javascript:"):
             target = label
         else:
-            target = urljoin(page.base_url, href).split("#", 1)[0]
+            target = page.absolute(href).split("#", 1)[0]
             if pagination.list_key(target) == own:
                 menus.add(group)
         groups.setdefault(group, []).append((target, label))
@@ -378,7 +403,7 @@ def own_menus(page: Page) -> list[etree._Element]:
         if "nav" not in regions or regions & _NOT_CONTENT != {"nav"} or (
                 parent is not None and "nav" in element_regions(parent)):
             continue  # not the outermost element of a menu in the page's body
-        targets = {urljoin(page.base_url, a.get("href").strip()).split("#", 1)[0]
+        targets = {page.absolute(a.get("href").strip()).split("#", 1)[0]
                    for a in el.iter("a") if _usable_anchor(a)}
         below = [t for t in targets if _below(t, prefix)]
         if len(below) >= _OWN_MENU_LINKS and 2 * len(below) > len(targets):

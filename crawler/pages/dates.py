@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -198,10 +199,14 @@ def item_date(text: str, *, url: str | None, today: date) -> date | None:
 
 
 def _is_chrome(el: lxml.html.HtmlElement) -> bool:
-    if el.tag in _CHROME_TAGS:
-        return True
-    attrs = (el.get("id") or "") + " " + (el.get("class") or "")
-    return bool(_CHROME_ATTR_RE.search(attrs))
+    return el.tag in _CHROME_TAGS or _chrome_attrs(el.get("id") or "", el.get("class") or "")
+
+
+@lru_cache(maxsize=4096)
+def _chrome_attrs(id_: str, class_: str) -> bool:
+    """Whether an id and class name chrome. Cached: every element of every page asks, and
+    portals repeat a few class names everywhere."""
+    return bool(_CHROME_ATTR_RE.search(f"{id_} {class_}"))
 
 
 def _visible_text(el: lxml.html.HtmlElement) -> tuple[str, date | None]:

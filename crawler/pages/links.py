@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
+from functools import lru_cache
+from urllib.parse import urldefrag, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
@@ -24,6 +25,7 @@ DOCUMENT_EXTENSIONS = frozenset(
 _IMAGE_EXTENSIONS = frozenset("jpg jpeg png gif bmp webp svg ico tif tiff".split())
 WEB_SCHEMES = ("http", "https")
 # Anchor texts that lead from a home-page block to its column's list page.
+_NOT_WEB = re.compile(r"^(mailto|tel|javascript|data|sms):", re.I)
 _MORE = re.compile(r"^(更多|more|更多>+|>>|更多信息|查看更多|more\s*>+|\+\s*more)$", re.I)
 
 
@@ -44,6 +46,7 @@ def _extension(url: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
+@lru_cache(maxsize=16384)  # a portal's menus and footer repeat the same targets on every page
 def classify_target(url: str, tag: str) -> LinkKind:
     """Kind of a resolved target, from the tag that carries it and the URL's extension."""
     if urlsplit(url).scheme not in WEB_SCHEMES:
@@ -60,18 +63,18 @@ def classify_target(url: str, tag: str) -> LinkKind:
     return LinkKind.PAGE
 
 
-def resolve(base: str, href: str) -> str:
-    """Absolute form of *href*; non-web schemes and bare fragments are returned as written."""
+def resolve(page: Page, href: str) -> str:
+    """Absolute form of *href* on *page*; non-web schemes and bare fragments are returned as
+    written."""
     href = href.strip()
-    if href.startswith("#") or re.match(r"^(mailto|tel|javascript|data|sms):", href, re.I):
+    if href.startswith("#") or _NOT_WEB.match(href):
         return href
-    target, _ = urldefrag(urljoin(base, href))
+    target, _ = urldefrag(page.absolute(href))
     return target
 
 
 def page_links(page: Page) -> list[Link]:
     """Every link target of *page*, once per target (the first occurrence's anchor wins)."""
-    base = page.base_url
     seen: dict[str, Link] = {}
     for el in page.tree.iter("a", "area", "img", "script", "link", "iframe", "frame"):
         attr = "href" if el.tag in ("a", "area", "link") else "src"
@@ -80,7 +83,7 @@ def page_links(page: Page) -> list[Link]:
             continue
         if el.tag == "link" and "stylesheet" not in (el.get("rel") or "").lower():
             continue
-        target = resolve(base, href)
+        target = resolve(page, href)
         if target in seen:
             continue
         anchor = clean_text(el.text_content() or el.get("title")) if el.tag == "a" else ""
@@ -91,6 +94,7 @@ def page_links(page: Page) -> list[Link]:
     return list(seen.values())
 
 
+@lru_cache(maxsize=16384)  # as classify_target
 def target_url(url: str) -> str:
     """The form a link target is stored, requested and checked under.
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from html import unescape
+from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
@@ -54,18 +55,25 @@ def clean_text(text: str | None) -> str:
 
 def element_regions(el: etree._Element) -> frozenset[str]:
     """The regions (footer, header, nav, side) an element sits in: its own and its ancestors'."""
-    found: set[str] = set()
+    found: frozenset[str] = frozenset()
     for node in (el, *el.iterancestors()):
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _REGION_TAGS:
-            found.add(_REGION_TAGS[tag])
-        words = f"{node.get('id', '')} {node.get('class', '')}".lower()
-        if not words.strip():
-            continue
-        for word in _WORD_SPLIT.split(words):
-            for region, pattern in _REGION_WORDS.items():
-                if word and pattern.match(word):
-                    found.add(region)
+        own = _own_regions(tag, node.get("id", ""), node.get("class", ""))
+        if own:
+            found |= own
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _own_regions(tag: str, id_: str, class_: str) -> frozenset[str]:
+    """The regions an element's own tag, id and class name. Cached: a page asks of the same
+    few containers for each of its hundreds of links, and portals repeat them page after
+    page."""
+    found = {_REGION_TAGS[tag]} if tag in _REGION_TAGS else set()
+    for word in _WORD_SPLIT.split(f"{id_} {class_}".lower()):
+        for region, pattern in _REGION_WORDS.items():
+            if word and pattern.match(word):
+                found.add(region)
     return frozenset(found)
 
 
@@ -76,6 +84,8 @@ class Page:
     url: str
     tree: lxml.html.HtmlElement
     meta: dict[str, str] = field(default_factory=dict)  # lower-cased <meta name> → content
+    # href → absolute URL: links, lists and pagination each resolve the same anchors
+    _absolute: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def parse(cls, url: str, html: str) -> Page:
@@ -112,9 +122,17 @@ class Page:
             return ""
         return clean_text(" ".join(_visible_parts(body)))
 
-    @property
+    def absolute(self, href: str) -> str:
+        """*href* resolved against the page's base URL (fragment kept)."""
+        found = self._absolute.get(href)
+        if found is None:
+            found = self._absolute[href] = urljoin(self.base_url, href)
+        return found
+
+    @cached_property
     def base_url(self) -> str:
-        """The URL relative links resolve against (``<base href>`` when present)."""
+        """The URL relative links resolve against (``<base href>`` when present; looked for
+        once, as every link of the page asks)."""
         base = self.tree.find(".//base[@href]")
         return base.get("href") if base is not None else self.url
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lxml import etree
 
@@ -118,12 +118,12 @@ def continuation_urls(page: Page, max_pages: int) -> list[str]:
         if match:
             total, _, stem, ext = int(match[1]), int(match[2]), match[3], match[4]
             for n in range(1, min(total, max_pages)):
-                found[urljoin(page.base_url, f"{stem}_{n}.{ext}")] = None
+                found[page.absolute(f"{stem}_{n}.{ext}")] = None
     for a in page.tree.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:")):
             continue
-        target = urljoin(page.base_url, href).split("#", 1)[0]
+        target = page.absolute(href).split("#", 1)[0]
         if target == page.url or not same_list(target, page.url):
             continue
         if _in_pager(a) or _PAGER_TEXT.match(clean_text(a.text_content())):
@@ -196,8 +196,7 @@ def _proxy_pages(page: Page, config: str, holder_id: str, scripts: list[str],
     if not form:
         return []
     proxy = _PROXY_URL.search(config)
-    target = urlsplit(urljoin(page.base_url,
-                              proxy[1] if proxy else nextgroup.path or DATAPROXY))
+    target = urlsplit(page.absolute(proxy[1] if proxy else nextgroup.path or DATAPROXY))
     if target.netloc != urlsplit(page.url).netloc:
         return []  # the crawl follows lists of the site's own host only
     size = _GROUP_SIZE.search(config)
