@@ -23,7 +23,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from urllib.parse import urljoin
 
 import lxml.html
 
@@ -98,8 +97,13 @@ DECISIONS = Shape(
 _PERMIT, _PENALTY = "permit", "penalty"
 # Words without one of which a page holds no message nor decision: the labels a record
 # needs besides a publication date (发布时间 is on every article), and the status words.
-_HINTS = re.compile("|".join((MESSAGES.labels["asked"], MESSAGES.labels["answered"],
-                              DECISIONS.labels["decided"], _STATUS_WORDS.pattern)))
+# The lookahead names the characters those words can begin with: it lets the regex engine
+# skip ahead to them, about eight times faster on pages that hold none (most pages; the
+# reader asks of every page). A test checks it against the labels.
+HINT_LEADS = "留提咨来写投诉回答办反作行许处决已受待未"
+_HINTS = re.compile(f"(?=[{HINT_LEADS}])(?:" + "|".join((
+    MESSAGES.labels["asked"], MESSAGES.labels["answered"], DECISIONS.labels["decided"],
+    _STATUS_WORDS.pattern)) + ")")
 
 
 @dataclass(frozen=True)
@@ -301,7 +305,7 @@ def _first_link(page: Page, el: lxml.html.HtmlElement) -> tuple[str, str] | None
     for a in el.iter("a"):
         href = (a.get("href") or "").strip()
         if href and not href.startswith(("#", "javascript:", "mailto:")):
-            return urljoin(page.url, href), _clean(a.get("title") or a.text_content())
+            return page.absolute(href), _clean(a.get("title") or a.text_content())
     return None
 
 

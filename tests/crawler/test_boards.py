@@ -3,6 +3,7 @@ hand-written pages of the shapes CMSs print them in."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from govwatch.core.compact import Ids
@@ -10,6 +11,8 @@ from govwatch.core.config import Site
 from govwatch.core.schema import open_db
 from govwatch.crawler import store
 from govwatch.crawler.pages.boards import (
+    _HINTS,
+    HINT_LEADS,
     board_kind,
     holds_records,
     read_decisions,
@@ -134,6 +137,47 @@ def test_messages_and_decisions_are_stored_once_with_their_reading(tmp_path):
         (2, f"{page}1.html", "2026-05-06", "pending", "consult")]
     assert db.execute("select count(*), min(decided), min(published) from decisions"
                       ).fetchone() == (2, "2026-09-28", "2026-10-15")
+
+
+def _first_chars(pattern: str) -> set[str]:
+    """The characters a match of *pattern* (literals, groups, alternation, ``?``) can begin
+    with, from the regex parser's own reading of it."""
+    parser = getattr(re, "_parser", None) or __import__("sre_parse")
+    codes = parser.parse.__globals__
+
+    def first(items: list) -> tuple[set[str], bool]:  # (first chars, can be empty)
+        out: set[str] = set()
+        for op, arg in items:
+            if op is codes["LITERAL"]:
+                return out | {chr(arg)}, False
+            if op is codes["SUBPATTERN"]:
+                chars, empty = first(list(arg[-1]))
+            elif op is codes["BRANCH"]:
+                parts = [first(list(branch)) for branch in arg[1]]
+                chars, empty = set().union(*(c for c, _ in parts)), any(e for _, e in parts)
+            elif op is codes["MAX_REPEAT"] or op is codes["MIN_REPEAT"]:
+                chars, inner_empty = first(list(arg[2]))
+                empty = arg[0] == 0 or inner_empty
+            elif op is codes["AT"]:
+                continue
+            else:
+                raise AssertionError(f"the test does not know {op} in {pattern}")
+            out |= chars
+            if not empty:
+                return out, False
+        return out, True
+
+    chars, empty = first(list(parser.parse(pattern)))
+    assert not empty, pattern
+    return chars
+
+
+def test_the_hint_lookahead_names_every_character_a_hint_can_begin_with():
+    """The lookahead that lets the hint regex skip most of a page must not skip a label or a
+    status word: every character one can begin with is in it."""
+    hints = _HINTS.pattern.split("(?:", 1)[1]
+    assert _first_chars(hints[:-1]) <= set(HINT_LEADS)
+    assert holds_records("… 办理中") and holds_records("作出处罚决定的日期")
 
 
 def test_a_page_read_by_the_crawl_gives_its_decisions_and_an_article_none():
