@@ -33,7 +33,7 @@ close, writes what it holds, and exits.
 
 With evidence on (``GOVWATCH_EVIDENCE``), each page read is also kept in the scan's spool
 (:class:`govwatch.core.kept.Spool`, a file of its own), here in the reader's process, so the
-crawl's event loop does not wait on it.
+crawl's event loop does not wait on it, after the page's leads are sent back, by a thread.
 
 Settings: ``GOVWATCH_STORE_BATCH`` (rows and replays buffered before one transaction,
 default 1000), ``GOVWATCH_STORE_FLUSH_SECONDS`` (default 2), ``GOVWATCH_MAX_LIST_PAGES``,
@@ -274,13 +274,13 @@ def serve(sock: socket.socket, config: dict[str, Any]) -> None:
                 writer.flush()
                 sock.sendall(_frame(None))
                 return
-            if spool is not None:
-                _spool(spool, args[0])
             try:
                 reply = reader.read(*args)
             except Exception:  # one odd page must not end the scan; the crawl logs it
                 reply = ReaderError(traceback.format_exc())
             sock.sendall(_frame(reply))
+            if spool is not None:  # after the reply: the crawl waits on its leads, not this
+                _spool(spool, args[0])
     finally:
         writer.flush()
         db.close()
