@@ -75,13 +75,13 @@ class Attachments:
             }
         self.taken: Counter[str] = Counter()
         self.cache: dict[str, dict[str, Any]] = {}
-        self.db = settings.get("GOVWATCH_DB")
-        if self.db and any(own["cap"] for own in self.own.values()):
-            conn = open_read_only(self.db)
-            try:
-                self.cache = store.document_cache(conn)
-            finally:
-                conn.close()
+        db = settings.get("GOVWATCH_DB")
+        # Reads only, held for the crawl: a connection opened for each attachment's lookup
+        # cost more than the lookup (WAL lets the writer process write meanwhile).
+        self.conn = open_read_only(db) if db and any(
+            own["cap"] for own in self.own.values()) else None
+        if self.conn is not None:
+            self.cache = store.document_cache(self.conn)
         # --full: no conditional request at all (an unchanged content is still not read
         # again: its hash finds it)
         self.revalidate = settings.getbool("GOVWATCH_REVALIDATE", True)
@@ -176,18 +176,15 @@ class Attachments:
             fetched_at=now_iso())
 
     def _stored_content(self, digest: str) -> dict[str, Any] | None:
-        if not self.db:
-            return None
-        conn = open_read_only(self.db)
-        try:
-            return store.stored_content(conn, digest)
-        finally:
-            conn.close()
+        return store.stored_content(self.conn, digest) if self.conn is not None else None
 
     def close(self) -> None:
-        """Stop the worker processes."""
+        """Stop the worker processes and let go of the database."""
         if self._pool is not None:
             self._pool.close()
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
 
 
 def _stored(record: DocumentRecord, digest: str, content: dict[str, Any], *,
