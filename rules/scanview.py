@@ -19,18 +19,20 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from govwatch.core import scans
 from govwatch.core.compact import unpack_text
 from govwatch.core.schema import open_read_only, schema_version
 from govwatch.core.vocabulary import ScanStatus, SiteStatus
+
+T = TypeVar("T")
 
 HOME_PAGES = """
     select p.site_id, p.url from pages p join sites s on s.id = p.site_id
@@ -138,6 +140,7 @@ class ScanView:
         self.scan_id = scan_id
         self.as_of = as_of
         self.sites: Mapping[str, ScanSite] = MappingProxyType(dict(sites))
+        self._shared: dict[Hashable, Any] = {}
 
     @classmethod
     def open(cls, db_path: str | Path, scan_id: int | None = None,
@@ -176,6 +179,13 @@ class ScanView:
         if isinstance(params, Mapping):
             params = {"scan": self.scan_id, **params}
         yield from self._conn.execute(sql, params)
+
+    def shared(self, key: Hashable, work: Callable[[], T]) -> T:
+        """What *work* gives, done once for this scan under *key*: rules that ask the same of
+        a scan (the two 解读 rules pair the same pages) share it."""
+        if key not in self._shared:
+            self._shared[key] = work()
+        return self._shared[key]
 
     def report_texts(self, url: str) -> list[str] | None:
         """The text of the document at *url* as this scan holds it, one string per page, or

@@ -33,8 +33,11 @@ from govwatch.rules.params import Choice, Integer, Param, Regex, as_date
 from govwatch.rules.registry import check
 from govwatch.rules.scanview import ScanView, in_list
 
-# A document number: the issuer's last two characters, the year, the number.
-_NUMBER = re.compile(r"([\u4e00-\u9fff]{2})\s*[〔\[【（(]\s*(\d{4})\s*[〕\]】）)]\s*(\d{1,4})\s*号")
+# A document number: the issuer's last two characters, the year, the number. The year and
+# number are looked for first and the issuer just before them: a pattern that began with
+# the two characters was tried at every character of every page, seven times slower.
+_YEAR_NUMBER = re.compile(r"[〔\[【（(]\s*(\d{4})\s*[〕\]】）)]\s*(\d{1,4})\s*号")
+_ISSUER = re.compile(r"([\u4e00-\u9fff]{2})\s*$")
 _QUOTED = re.compile(r"《([^《》]{6,80})》")
 # A 解读's link to the document it explains (not 政策文件, a menu's name for a column).
 _ORIGINAL = re.compile(r"原文|原件|全文|相关文件|文件链接")
@@ -44,7 +47,12 @@ _CHUNK = 500  # URLs per `in (…)` query
 
 def numbers(text: str) -> set[str]:
     """The document numbers printed in *text*, as ``政发〔2026〕12号``."""
-    return {f"{m[1]}〔{m[2]}〕{int(m[3])}号" for m in _NUMBER.finditer(text or "")}
+    found = set()
+    for m in _YEAR_NUMBER.finditer(text or ""):
+        issuer = _ISSUER.search(text, max(0, m.start() - 40), m.start())
+        if issuer:
+            found.add(f"{issuer[1]}〔{m[1]}〕{int(m[2])}号")
+    return found
 
 
 @dataclass
@@ -148,7 +156,22 @@ def _example(rule: Rule, value: Mapping[str, Any]) -> bool:
 )
 def interpretation(scan: ScanView, rule: Rule) -> Iterator[Hit]:
     """A 政策解读 not linked both ways with its policy, or published too long after it."""
-    pages, readings = _pages(scan, rule)
+    title_re, column_re = rule.params["title_regex"], rule.params["column_regex"]
+    pairs = scan.shared(("interpretation", title_re.pattern, title_re.flags,
+                         column_re.pattern, column_re.flags),
+                        lambda: pair(scan, title_re, column_re))
+    for reading, policy in pairs:
+        detail = verdict(rule, reading, policy)
+        if detail is not None:
+            yield Hit(reading.site, reading.url, policy.url, detail=detail,
+                      evidence=f"解读：{reading.name}；政策文件：{policy.name}（{policy.url}）")
+
+
+def pair(scan: ScanView, title_re: re.Pattern[str], column_re: re.Pattern[str]
+         ) -> list[tuple[Page, Page]]:
+    """Each 解读 of *scan* (by its title or its column's name) whose policy is found, with
+    that policy, in URL order."""
+    pages, readings = _pages(scan, title_re, column_re)
     # texts are read once, and kept for the 解读 only: of any other page, the numbers its
     # opening prints
     for row in scan.rows("select url, text from page_texts where scan_id = :scan", {}):
@@ -164,22 +187,20 @@ def interpretation(scan: ScanView, rule: Rule) -> Iterator[Hit]:
     for url, page in pages.items():
         if url not in readings:
             by_site.setdefault(page.site, []).append(page)
+    found = []
     for url in sorted(readings):
         reading = pages[url]
         policy = find_policy(reading, by_site.get(reading.site, ()))
-        if policy is None:
-            continue
-        detail = verdict(rule, reading, policy)
-        if detail is not None:
-            yield Hit(reading.site, url, policy.url, detail=detail,
-                      evidence=f"解读：{reading.name}；政策文件：{policy.name}（{policy.url}）")
+        if policy is not None:
+            found.append((reading, policy))
+    return found
 
 
-def _pages(scan: ScanView, rule: Rule) -> tuple[dict[str, Page], set[str]]:
+def _pages(scan: ScanView, title_re: re.Pattern[str], column_re: re.Pattern[str]
+           ) -> tuple[dict[str, Page], set[str]]:
     """The pages that may pair (HTML pages that opened, but the home page and the columns'
     list pages), dated by themselves or else by the earliest list, and the 解读 among
     them."""
-    title_re, column_re = rule.params["title_regex"], rule.params["column_regex"]
     pages = {row["url"]: Page(row["url"], row["site_id"], row["title"] or "",
                               as_date(row["pub_date"]))
              for row in scan.rows("select site_id, url, title, pub_date from pages "

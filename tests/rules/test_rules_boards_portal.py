@@ -147,3 +147,22 @@ def test_one_late_publicity_decision(findings):
     assert found["detail"] == "1 项双公示信息超过 7 个工作日才公示"
     assert "超限运输" in found["evidence"] and "相隔 9 个工作日" in found["evidence"]
     assert "餐饮店" not in found["evidence"] and "诊所" not in found["evidence"]
+
+
+def test_the_two_interpretation_rules_pair_the_pages_once(scanned, monkeypatch):
+    """Both 解读 rules judge the same pairs: the scan's pages are paired once per evaluation
+    (ScanView.shared), and the findings are those of pairing for each rule."""
+    from govwatch.rules.checks import interpretation
+
+    _, rows, db = scanned
+    calls = []
+    original = interpretation.pair
+    monkeypatch.setattr(interpretation, "pair",
+                        lambda *args: calls.append(args) or original(*args))
+    scan_id = open_db(db).execute("select max(id) from scans").fetchone()[0]
+    evaluate_scan(db, scan_id)
+    again = [r for r in store.findings_of(open_db(db), scan_id) if r["rule"] in RULES]
+    assert len(calls) == 1
+    key = ("rule", "url", "detail")
+    assert sorted(tuple(r[k] for k in key) for r in again) == \
+        sorted(tuple(r[k] for k in key) for r in rows)

@@ -21,6 +21,8 @@ def reading(text: str, links: set[str] = frozenset(), originals: set[str] = froz
 def test_document_numbers_keep_their_issuer():
     assert numbers("根据县政发〔2026〕18号和县政办发[2026]18 号文件") == {
         "政发〔2026〕18号", "办发〔2026〕18号"}
+    # spaced out, and numbers without two characters of an issuer before them
+    assert numbers("县政发 〔 2026 〕 7 号，见〔2025〕3号与 x〔2024〕1号") == {"政发〔2026〕7号"}
 
 
 def test_each_way_of_pairing_finds_the_policy():
