@@ -14,8 +14,11 @@ Pairing: the policy of a 解读 is a page of the same site, not a 解读 itself,
 links to, or whose title the 解读 quotes in 《》, or whose document number (〔2026〕12号,
 with the two characters before it: 政发〔2026〕12号) the 解读 cites and the page prints; in
 that order: a linked page the 解读 quotes or cites, a page it links as 政策原文 (原文链接,
-相关文件…), a page whose title it quotes, a page whose number it cites. A
-解读 whose policy is not found is not judged. A finding is one 解读 page.
+相关文件…), a page whose title it quotes, a page whose number it cites. Several pages
+alike (a title a site reissues every year): the newest published by the 解读's day. What
+a 解读 quotes and cites is read from its own text, not from its links' texts: 上一篇/下一篇
+and related-items boxes print other pages' titles on every article. A 解读 whose policy is
+not found is not judged. A finding is one 解读 page.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ _ISSUER = re.compile(r"([\u4e00-\u9fff]{2})\s*$")
 _QUOTED = re.compile(r"《([^《》]{6,80})》")
 # A 解读's link to the document it explains (not 政策文件, a menu's name for a column).
 _ORIGINAL = re.compile(r"原文|原件|全文|相关文件|文件链接")
+# A link text that may quote a title or cite a number (kept to take out of a 解读's text).
+_CITING = re.compile(r"《|号")
 _HEAD_CHARS = 2000  # a policy prints its own number near its top (after the menus)
 _CHUNK = 500  # URLs per `in (…)` query
 
@@ -69,12 +74,23 @@ class Page:
     numbers: set[str] = field(default_factory=set)
     links: set[str] = field(default_factory=set)
     originals: set[str] = field(default_factory=set)  # a 解读's links printed 政策原文…
+    anchors: set[str] = field(default_factory=set)  # a 解读's links' texts that quote or cite
     listed: str = ""  # its title as a list shows it (without the site's name)
 
     @property
     def name(self) -> str:
         """The title findings print."""
         return self.listed or self.title
+
+    @property
+    def own_text(self) -> str:
+        """A 解读's text without its links' texts: what it quotes and cites in its own words.
+        A title printed only as a link (上一篇/下一篇, 相关阅读, a side box of hot items) is
+        the CMS's navigation, not the 解读 naming its policy."""
+        text = self.text
+        for anchor in sorted(self.anchors, key=len, reverse=True):
+            text = text.replace(anchor, " ")
+        return text
 
     @cached_property
     def printed_numbers(self) -> set[str]:
@@ -110,8 +126,9 @@ def verdict(rule: Rule, reading: Page, policy: Page) -> str | None:
 def find_policy(reading: Page, candidates: Iterable[Page]) -> Page | None:
     """The policy *reading* interprets among *candidates*, the other pages of its site that
     are no 解读 (see the module docstring)."""
-    quoted = {q.strip() for q in _QUOTED.findall(reading.text)} - {""}
-    cited = numbers(reading.text)
+    own = reading.own_text
+    quoted = {q.strip() for q in _QUOTED.findall(own)} - {""}
+    cited = numbers(own)
     candidates = list(candidates)
     tests = (  # (whether it can find anything, the test), in order
         (reading.links and (quoted or cited),
@@ -125,8 +142,18 @@ def find_policy(reading: Page, candidates: Iterable[Page]) -> Page | None:
             continue  # nothing to look for: every page would fail it
         found = [p for p in candidates if test(p)]
         if found:
-            return min(found, key=lambda p: (p.day or date.max, p.url))
+            return _nearest(reading, found)
     return None
+
+
+def _nearest(reading: Page, found: Sequence[Page]) -> Page:
+    """Of several pages that pair alike (a title a site reissues every year), the newest
+    published by the 解读's day: a 解读 explains a policy already out. Failing that, the
+    earliest."""
+    before = [p for p in found if p.day and reading.day and p.day <= reading.day]
+    if before:
+        return max(before, key=lambda p: (p.day, p.url))
+    return min(found, key=lambda p: (p.day or date.max, p.url))
 
 
 def _title_in(page: Page, quoted: set[str]) -> bool:
@@ -241,5 +268,8 @@ def _links(scan: ScanView, pages: Mapping[str, Page], readings: Sequence[str]) -
             page = pages.get(row["source_url"])
             if page is not None:
                 page.links.add(row["target_url"])
-                if _ORIGINAL.search(row["anchor_text"] or ""):
+                anchor = row["anchor_text"] or ""
+                if _ORIGINAL.search(anchor):
                     page.originals.add(row["target_url"])
+                if _CITING.search(anchor):
+                    page.anchors.add(anchor)

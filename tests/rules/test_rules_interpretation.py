@@ -13,9 +13,10 @@ OTHER = Page("p2", "s", "县人民政府办公室关于印发《县稳岗就业�
              numbers={"办发〔2026〕18号"})
 
 
-def reading(text: str, links: set[str] = frozenset(), originals: set[str] = frozenset()) -> Page:
+def reading(text: str, links: set[str] = frozenset(), originals: set[str] = frozenset(),
+            anchors: set[str] = frozenset()) -> Page:
     return Page("r", "s", "解读", date(2026, 9, 16), text=text, links=set(links),
-                originals=set(originals))
+                originals=set(originals), anchors=set(anchors))
 
 
 def test_document_numbers_keep_their_issuer():
@@ -40,3 +41,27 @@ def test_a_plain_link_or_a_number_no_page_prints_never_pairs():
     site does not publish."""
     assert find_policy(reading("解读如下。", links={"p1", "p2"}), [POLICY, OTHER]) is None
     assert find_policy(reading("根据市政发〔2026〕7号"), [POLICY, OTHER]) is None
+
+
+def test_a_title_printed_only_as_a_link_is_navigation_not_a_quote():
+    """上一篇/下一篇 and related-items boxes print other pages' titles on every article: a
+    解读 pairs with what it quotes or cites in its own text, never with its neighbours."""
+    neighbour = "《县燃气安全管理办法》政策解读"
+    text = f"本次解读如下。上一篇： {neighbour} 下一篇： 县政发〔2026〕18号文件的通知"
+    anchors = {neighbour, "县政发〔2026〕18号文件的通知"}
+    assert find_policy(reading(text, links={"p1"}), [POLICY, OTHER]) is POLICY  # as before
+    assert find_policy(reading(text, links={"p1"}, anchors=anchors), [POLICY, OTHER]) is None
+    # quoted in its own words too: the link stands
+    own = f"近日，县政府印发了《县燃气安全管理办法》。{text}"
+    assert find_policy(reading(own, links={"p1"}, anchors=anchors), [POLICY, OTHER]) is POLICY
+
+
+def test_of_two_policies_of_one_title_the_newest_out_by_the_interpretation_pairs():
+    """A site reissues 关于进一步加强…的意见 every year: the 解读 of 2026-09-16 explains the
+    one out before it, not the first ever, nor one published after it."""
+    old = Page("p0", "s", "关于进一步加强燃气安全工作的意见", date(2023, 3, 1))
+    this = Page("p1", "s", "关于进一步加强燃气安全工作的意见", date(2026, 9, 10))
+    later = Page("p2", "s", "关于进一步加强燃气安全工作的意见", date(2026, 10, 1))
+    text = "《关于进一步加强燃气安全工作的意见》解读"
+    assert find_policy(reading(text), [later, old, this]) is this
+    assert find_policy(reading(text), [later]) is later
