@@ -30,7 +30,7 @@ from lxml import etree
 
 from govwatch.core.vocabulary import ColumnRole
 from govwatch.crawler.pages import dates, pagination
-from govwatch.crawler.pages.page import CHROME, Page, clean_text, element_regions
+from govwatch.crawler.pages.page import CHROME, Page, clean_text
 
 _ITEM_TAGS = frozenset({"li", "tr", "dd", "dt", "p", "div"})
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "select", "option"})
@@ -122,7 +122,7 @@ def dated_lists(page: Page, today: date) -> list[DatedList]:
                 groups.setdefault(item.getparent(), []).append((item, a))
     lists = []
     for container, pairs in groups.items():
-        regions = element_regions(container)
+        regions = page.regions(container)
         if regions & CHROME:
             continue  # the banner's 今天是… and the footer's links are no list
         per_item: dict[etree._Element, list[etree._Element]] = {}
@@ -262,7 +262,7 @@ def has_list_frame(page: Page) -> bool:
         if el.get("class") == "datastore-records":
             return True
         words = f"{el.get('id', '')} {el.get('class', '')}".lower()
-        if any(w in words for w in _LIST_WORDS) and not element_regions(el) & _NOT_CONTENT:
+        if any(w in words for w in _LIST_WORDS) and not page.regions(el) & _NOT_CONTENT:
             return True
     return False
 
@@ -287,7 +287,7 @@ def _main_parts(page: Page) -> Iterator[str]:
             continue
         own = clean_text(el.text)
         tail = clean_text(el.tail if el.getparent() is not None else "")
-        if (own or tail) and not element_regions(el) & _NOT_CONTENT:
+        if (own or tail) and not page.regions(el) & _NOT_CONTENT:
             if own:
                 yield own
             if tail:
@@ -333,7 +333,7 @@ def content_of(page: Page) -> Content:
     for el in body.iter():
         if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
             continue
-        regions = element_regions(el) & _NOT_CONTENT
+        regions = page.regions(el) & _NOT_CONTENT
         if regions and not (regions == {"nav"} and any(_inside(el, m) for m in offered)):
             continue
         if _inside(el, crumb):
@@ -367,7 +367,7 @@ def content_of(page: Page) -> Content:
                 anchors.setdefault(target, label)
     link_text = sum(len(label.replace(" ", "")) for label in anchors.values())
     fields = sum(_form_fields(form) for form in body.iter("form")
-                 if not element_regions(form) & _NOT_CONTENT)
+                 if not page.regions(form) & _NOT_CONTENT)
     return Content(text, link_text, tuple(anchors.values()), fields, empty_list)
 
 
@@ -398,10 +398,10 @@ def own_menus(page: Page) -> list[etree._Element]:
     for el in page.tree.iter():
         if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
             continue
-        regions = element_regions(el)
+        regions = page.regions(el)
         parent = el.getparent()
         if "nav" not in regions or regions & _NOT_CONTENT != {"nav"} or (
-                parent is not None and "nav" in element_regions(parent)):
+                parent is not None and "nav" in page.regions(parent)):
             continue  # not the outermost element of a menu in the page's body
         targets = {page.absolute(a.get("href").strip()).split("#", 1)[0]
                    for a in el.iter("a") if _usable_anchor(a)}

@@ -17,7 +17,7 @@ from urllib.parse import urldefrag, urlsplit, urlunsplit
 from w3lib.url import safe_url_string
 
 from govwatch.core.vocabulary import LinkKind
-from govwatch.crawler.pages.page import CHROME, Page, clean_text, element_regions
+from govwatch.crawler.pages.page import CHROME, Page, clean_text
 
 DOCUMENT_EXTENSIONS = frozenset(
     "pdf doc docx xls xlsx ppt pptx wps et dps ofd txt rtf csv zip rar 7z tar gz".split()
@@ -87,7 +87,7 @@ def page_links(page: Page) -> list[Link]:
         if target in seen:
             continue
         anchor = clean_text(el.text_content() or el.get("title")) if el.tag == "a" else ""
-        regions = element_regions(el)
+        regions = page.regions(el)
         nav = bool(regions & {"nav", "side"}) or bool(_MORE.match(anchor))
         chrome = not nav and bool(regions & CHROME)
         seen[target] = Link(target, anchor[:200], classify_target(target, el.tag), nav, chrome)

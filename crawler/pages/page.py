@@ -53,17 +53,6 @@ def clean_text(text: str | None) -> str:
     return _SPACE.sub(" ", (text or "").replace("\u3000", " ")).strip()
 
 
-def element_regions(el: etree._Element) -> frozenset[str]:
-    """The regions (footer, header, nav, side) an element sits in: its own and its ancestors'."""
-    found: frozenset[str] = frozenset()
-    for node in (el, *el.iterancestors()):
-        tag = node.tag if isinstance(node.tag, str) else ""
-        own = _own_regions(tag, node.get("id", ""), node.get("class", ""))
-        if own:
-            found |= own
-    return found
-
-
 @lru_cache(maxsize=4096)
 def _own_regions(tag: str, id_: str, class_: str) -> frozenset[str]:
     """The regions an element's own tag, id and class name. Cached: a page asks of the same
@@ -86,6 +75,9 @@ class Page:
     meta: dict[str, str] = field(default_factory=dict)  # lower-cased <meta name> → content
     # href → absolute URL: links, lists and pagination each resolve the same anchors
     _absolute: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # element → its regions: each link and list asks of the same ancestors
+    _regions: dict[etree._Element, frozenset[str]] = field(default_factory=dict, repr=False,
+                                                            compare=False)
 
     @classmethod
     def parse(cls, url: str, html: str) -> Page:
@@ -121,6 +113,23 @@ class Page:
         if body is None:
             return ""
         return clean_text(" ".join(_visible_parts(body)))
+
+    def regions(self, el: etree._Element) -> frozenset[str]:
+        """The regions (footer, header, nav, side) *el* sits in: its own and its
+        ancestors'."""
+        known = self._regions
+        path = []  # el and its ancestors up to the first one known, or the root
+        node: etree._Element | None = el
+        while node is not None and node not in known:
+            path.append(node)
+            node = node.getparent()
+        found = known[node] if node is not None else frozenset()
+        for node in reversed(path):
+            tag = node.tag if isinstance(node.tag, str) else ""
+            own = _own_regions(tag, node.get("id", ""), node.get("class", ""))
+            found = found | own if own else found
+            known[node] = found
+        return found
 
     def absolute(self, href: str) -> str:
         """*href* resolved against the page's base URL (fragment kept)."""
