@@ -23,7 +23,10 @@ def scan_findings(db: sqlite_utils.Database, scan_id: int) -> list[dict[str, Any
         select f.*, i.id as issue_id, i.state as issue_state,
                i.prior_state as issue_prior_state, i.answered_at as issue_answered_at
         from findings f left join issues i on i.fingerprint = f.fingerprint
-        where f.scan_id = ? order by f.site_id, f.rule_id, f.fingerprint
+        where f.scan_id = ?
+        -- by URL before fingerprint: a fingerprint holds the host's port, so ordering by it
+        -- alone gave the demo's issues different numbers from one run to the next
+        order by f.site_id, f.rule_id, f.subject_url, f.source_url, f.fingerprint
         """,
         [scan_id],
     ))

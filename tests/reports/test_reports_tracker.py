@@ -368,3 +368,22 @@ def test_the_schedule_is_read_for_every_year_the_calendar_publishes() -> None:
     assert is_working_day(date(first - 1, 12, 31))[1] is True
     assert is_working_day(date(last + 1, 1, 1)) == (date(last + 1, 1, 1).weekday() < 5, True)
     assert add_working_days(day("2026-09-30"), 5) == Deadline(day("2026-10-13"))
+
+
+def test_new_issues_are_numbered_in_page_order_whatever_their_fingerprints(world: World) -> None:
+    """A fingerprint holds the host's port, which changes between demo runs: issue numbers
+    follow the site, rule and page, so the same portal gives the same numbers each run."""
+
+    class Ported(Finding):
+        def row(self, scan_id: int) -> dict:
+            row = super().row(scan_id)
+            # the later page gets the smaller fingerprint, as a port change can make it
+            row["fingerprint"] = ("0" if self.subject.endswith("b.html") else "1") + row["fingerprint"]
+            return row
+
+    a = Ported("xy-jtj", "column.stale", "http://jtj.xianyang.example/a.html")
+    b = Ported("xy-jtj", "column.stale", "http://jtj.xianyang.example/b.html")
+    tracked(world, "2026-09-28", [b, a])
+    numbered = [row["subject_url"] for row in world.db.query(
+        "select subject_url from issues order by id")]
+    assert numbered == [a.subject, b.subject]
