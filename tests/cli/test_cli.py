@@ -70,7 +70,7 @@ def test_columns_needs_a_database(tmp_path):
 
 def test_scan_then_columns_as_json(tmp_path):
     with PortalServer(PORTALS / "hanweb") as hanweb:
-        sites = write_sites(tmp_path / "s.yaml", {"hanweb": hanweb})
+        sites = write_sites(tmp_path / "s.yaml", {"hanweb": hanweb}, fast=True)
         db = str(tmp_path / "g.db")
         result = run("scan", "--sites", str(sites), "--db", db, "--quiet",
                      "--as-of", "2026-11-24", "--format", "json")
@@ -90,7 +90,7 @@ def test_a_scan_left_running_by_a_dead_process_is_said_stale_and_resumed(tmp_pat
     from govwatch.crawler import store
 
     with PortalServer(PORTALS / "hanweb") as hanweb:
-        sites = write_sites(tmp_path / "s.yaml", {"hanweb": hanweb})
+        sites = write_sites(tmp_path / "s.yaml", {"hanweb": hanweb}, fast=True)
         db = str(tmp_path / "g.db")
         conn = open_db(db)  # as a scan killed with -9 leaves it: running, no lock
         scan_id = store.start_scan(conn, load_config(sites).sites, "2026-11-24")

@@ -121,7 +121,7 @@ def test_evaluate_with_an_added_pack(tmp_path):
 
 def test_scan_evaluates_the_rules_when_the_crawl_completes(tmp_path):
     with PortalServer(PORTALS / "hanweb") as hanweb:
-        sites = write_sites(tmp_path / "s.yaml", {"hanweb": hanweb})
+        sites = write_sites(tmp_path / "s.yaml", {"hanweb": hanweb}, fast=True)
         db = str(tmp_path / "g.db")
         result = run("scan", "--sites", str(sites), "--db", db, "--as-of", "2026-11-24")
     assert result.exit_code == 0, result.output

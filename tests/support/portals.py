@@ -18,6 +18,8 @@ PORTALS = Path(__file__).parent.parent / "portals"
 SCAN_DATE = date(2026, 11, 24)
 # Loopback fixtures need no politeness delay; everything else stays as shipped.
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 8}
+# The same, as a sites file's crawl: section, for scans run through the command line.
+FAST_CRAWL = {"crawl": {"delay": 0, "autothrottle": False, "per_host": 8}}
 # The portals link to real national services (beian.miit.gov.cn, conac…): tests check only
 # links on 127.0.0.1, so no request (nor DNS lookup) leaves the machine.
 LOOPBACK_LINKS = {"link_exclude": [r"^https?://(?!127\.0\.0\.1[:/])"]}
@@ -28,8 +30,11 @@ def expected(portal: str) -> dict:
     return yaml.safe_load((PORTALS / portal / "expected.yaml").read_text(encoding="utf-8"))
 
 
-def write_sites(path: Path, servers: dict[str, PortalServer], **per_site: dict) -> Path:
-    """A sites file for the served portals (site id = the portal's folder name)."""
+def write_sites(path: Path, servers: dict[str, PortalServer], *, fast: bool = False,
+                **per_site: dict) -> Path:
+    """A sites file for the served portals (site id = the portal's folder name); *fast*:
+    with a crawl: section without politeness delay (:data:`FAST_CRAWL`), for a scan run
+    through the command line, where the settings of :func:`scan` cannot be passed."""
     sites = []
     for name, server in servers.items():
         sites.append(
@@ -38,6 +43,7 @@ def write_sites(path: Path, servers: dict[str, PortalServer], **per_site: dict) 
                 "name": server.meta.get("name", name),
                 "url": server.url,
                 **LOOPBACK_LINKS,
+                **(FAST_CRAWL if fast else {}),
                 **per_site.get(name, {}),
             }
         )
