@@ -39,6 +39,7 @@ _STATUS_WORDS = re.compile(r"(?P<answered>已回复|已答复|已办结|已处�
 # Boards the indicators exempt: petitions (信访) and reports to the discipline inspectors.
 _PETITION = re.compile(r"信访|纪检|纪委|监察|举报|检举|控告")
 CONSULT, PETITION = "consult", "petition"
+_BARE_TIME = re.compile(r"\s*(?:时间|日期)\s*[:：]?\s*")
 _ROW_TAGS = ("li", "dl", "div", "tr", "p")
 _MAX_ROW_CHARS = 600  # a record is short; more is a container of several
 _TITLE_CHARS = 200
@@ -77,8 +78,9 @@ MESSAGES = Shape(
     labels={
         "title": r"(?:留言|信件|咨询|来信)?(?:标题|主题)|事项|留言内容|信件名称",
         "asked": r"(?:留言|提问|咨询|来信|写信|提交|投诉|诉求)(?:时间|日期)",
-        "answered": r"(?:回复|答复|办结|回信|反馈)(?:时间|日期)",
-        "status": r"(?:办理|回复|处理|答复)?状态",
+        # 办理时间: a letter's page of MinMore CMS's 局长信箱 (暂无 until answered)
+        "answered": r"(?:回复|答复|办结|回信|反馈|办理)(?:时间|日期)",
+        "status": r"(?:办理|回复|处理|答复|办事)?状态",
     },
     needs=(frozenset({"asked"}), frozenset({"answered", "status"})),
     dated=frozenset({"asked", "answered"}), status=True,
@@ -223,6 +225,7 @@ def _table(page: Page, table: lxml.html.HtmlElement, shape: Shape,
     """The records of a table whose header row names the fields of *shape*; its rows go
     into *seen*, so list rows do not read them again."""
     columns: dict[int, str] | None = None
+    bare: int | None = None  # a column headed 时间 alone, read as the time of asking
     labels = ""
     for row in table.iter("tr"):
         if _nearest_table(row) is not table:
@@ -231,6 +234,9 @@ def _table(page: Page, table: lxml.html.HtmlElement, shape: Shape,
         if columns is None:
             named = {n: shape.header(_text(c)) for n, c in enumerate(cells)}
             named = {n: f for n, f in named.items() if f}
+            bare = _bare_time_column(cells, named, shape)
+            if bare is not None:
+                named[bare] = "asked"
             if shape.complete({f: True for f in named.values()}):
                 columns = named
                 labels = " ".join(_text(c) for c in cells)
@@ -249,11 +255,24 @@ def _table(page: Page, table: lxml.html.HtmlElement, shape: Shape,
         if shape.status and not fields.get("status"):
             fields["status"] = _text(row)  # a status printed in a column not labelled so
         seen.add(row)
+        if bare is not None and _status(fields) is None:
+            continue  # a bare time only dates a row that says where the message stands
         if any(fields.get(f) for f in shape.dated):
             link = link or _first_link(page, row)
             if link is not None and not fields.get("title"):
                 fields["title"] = link[1]
             yield (link[0] if link else None), fields
+
+
+def _bare_time_column(cells: list[lxml.html.HtmlElement], named: Mapping[int, str],
+                      shape: Shape) -> int | None:
+    """The column headed 时间 or 日期 alone in a board's table that names a status but no
+    time of asking (MinMore CMS's 局长信箱 lists 来信主题 | 状态 | 时间 | 受理单位): the only
+    date such a list prints is when the letter came. None in any other table."""
+    if not shape.status or "asked" in named.values() or "status" not in named.values():
+        return None
+    return next((n for n, c in enumerate(cells)
+                 if n not in named and _BARE_TIME.fullmatch(_text(c))), None)
 
 
 def _nearest_table(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:

@@ -200,3 +200,60 @@ def test_a_page_read_by_the_crawl_gives_its_decisions_and_an_article_none():
     assert found.decisions == [("http://a.gov.cn/xzcf/1.html", "行政处罚信息公开表", "penalty",
                                 "2024-07-08", "2024-07-12")]
     assert records(ARTICLE) == []
+
+
+
+# The shapes of MinMore CMS's 局长信箱 (DirectorMail) templates, an open-source CMS for
+# bureaus' portals: its list prints 来信主题 | 状态 | 时间 | 受理单位, the time being when the
+# letter came; a letter's page prints 来信时间, 办事状态, and 办理时间 (暂无 until answered).
+# Values filled in by hand.
+MINMORE_LIST = """<html><head><title>局长信箱</title></head><body><div class="mailbox-list">
+<div class="content-hd">局长信箱－最新回复信件</div><div class="mailbox-data-list"><table>
+<thead><tr><th>来信主题</th><th>状态</th><th>时间</th><th>受理单位</th></tr></thead><tbody>
+<tr><td><a href="/mail?mailid=31">道路积水</a></td><td>已回复</td><td>2026-03-02 09:12:40</td><td>市交通运输局</td></tr>
+<tr><td><a href="/mail?mailid=32">公交线路调整</a></td><td>未回复</td><td>2026-05-11 16:03:05</td><td>市交通运输局</td></tr>
+</tbody></table></div></div></body></html>"""
+
+MINMORE_LETTER = """<html><head><title>局长信箱</title></head><body><div class="content-fd">
+<div class="mailbox-list"><div class="content-hd">局长信箱－信件查看</div></div>
+<table class="result-table">
+<tr><td class="row-prompt">编号:</td><td class="row-content">C2026030231</td><td class="row-prompt">来信人:</td><td class="row-content">王**</td></tr>
+<tr><td class="row-prompt">来信时间:</td><td class="row-content">2026-03-02 09:12:40</td><td class="row-prompt">受理单位:</td><td class="row-content">市交通运输局</td></tr>
+<tr><td class="row-prompt">信件类型:</td><td class="row-content">咨询</td><td class="row-prompt">办事状态:</td><td class="row-content">{status}</td></tr>
+<tr><td class="row-prompt">来信主题:</td><td colspan="3">道路积水</td></tr>
+<tr><td class="row-prompt">来信内容:</td><td colspan="3">雨后路口积水严重。</td></tr></table>
+<table class="result-table">
+<tr><td class="row-prompt">办理单位:</td><td class="row-content">市交通运输局</td><td class="row-prompt">办理时间:</td><td class="row-content">{answered}</td></tr>
+<tr><td class="row-prompt">处理情况:</td><td colspan="3">{reply}</td></tr></table></div></body></html>"""
+
+
+def test_a_minmore_board_list_dates_its_letters_by_its_bare_time_column():
+    """A board's list with a status column and a bare 时间 column: the time is when the
+    letter came (the only date such a list prints)."""
+    messages = read_messages(Page.parse("http://a.gov.cn/mail/", MINMORE_LIST))
+    assert [(m.title, m.asked, m.status) for m in messages] == [
+        ("道路积水", date(2026, 3, 2), "answered"),
+        ("公交线路调整", date(2026, 5, 11), "pending")]
+    assert messages[0].url == "http://a.gov.cn/mail?mailid=31"
+
+
+def test_a_minmore_letter_page_gives_both_dates_once_answered():
+    answered = MINMORE_LETTER.format(status="已办结", answered="2026-03-06 10:00:00",
+                                     reply="已安排清淤。")
+    (message,) = read_messages(Page.parse("http://a.gov.cn/mail?mailid=31", answered))
+    assert (message.asked, message.answered, message.status) == (
+        date(2026, 3, 2), date(2026, 3, 6), "answered")
+    waiting = MINMORE_LETTER.format(status="办理中", answered="暂无", reply="")
+    # 办理时间 暂无: no answer date, so the page alone is no record (its list says 未回复)
+    assert read_messages(Page.parse("http://a.gov.cn/mail?mailid=32", waiting)) == []
+
+
+def test_a_table_with_a_bare_time_column_but_no_status_is_no_board():
+    """Without a status column a bare 时间 says nothing of messages: a 招标 list with 状态
+    words of its own is no board either."""
+    html = ("<table><tr><th>标题</th><th>时间</th></tr><tr><td><a href='/1.html'>通知</a></td>"
+            "<td>2026-01-02</td></tr></table>")
+    assert read_messages(Page.parse("http://a.gov.cn/", html)) == []
+    tenders = ("<table><tr><th>项目名称</th><th>状态</th><th>时间</th></tr><tr><td>"
+               "<a href='/2.html'>道路工程</a></td><td>进行中</td><td>2026-01-02</td></tr></table>")
+    assert read_messages(Page.parse("http://a.gov.cn/", tenders)) == []
