@@ -99,14 +99,22 @@ class Attachments:
 
     def take(self, site_id: str, url: str, source: str) -> tuple[dict[str, Any], dict] | None:
         """The meta and headers of a GET for the attachment *url* of *site_id* (linked from
-        *source*), when it is one the crawl reads and the site's share is not spent; None
-        otherwise (it stays a link checked by its headers)."""
+        *source*), when it is one the crawl reads and the site's share is not spent (one an
+        earlier scan read is always asked again, and does not count); None otherwise (it
+        stays a link checked by its headers)."""
         own = self.own[site_id]
-        if extension(url) not in READABLE_EXTENSIONS or self.taken[site_id] >= own["cap"]:
+        if extension(url) not in READABLE_EXTENSIONS or not own["cap"]:
             return None
-        self.taken[site_id] += 1
+        known = self.cache.get(target_url(url))
+        # The share bounds the attachments a scan reads anew. One read before is asked on its
+        # validators, like a page, and never counts: else which ones a re-scan took would hang
+        # on the crawl's order, and it would read new ones while known ones went unchecked.
+        if known is None:
+            if self.taken[site_id] >= own["cap"]:
+                return None
+            self.taken[site_id] += 1
         headers = {}
-        cached = self.cache.get(target_url(url)) if self.revalidate else None
+        cached = known if self.revalidate else None
         if cached:
             if cached["etag"]:
                 headers["If-None-Match"] = cached["etag"]

@@ -226,6 +226,18 @@ def test_a_site_reads_at_most_its_share_of_attachments(portal, tmp_path):
     assert set(documents(tmp_path / "g.db", outcome.scan_id)) == {"notice.pdf", "roster.xlsx"}
 
 
+def test_attachments_read_before_do_not_count_against_the_share(portal, tmp_path):
+    """The share bounds what a scan reads anew: a re-scan asks again for the two read before
+    (on their validators) and reads two more, whatever order the crawl meets them in."""
+    sites = sites_file(tmp_path / "s.yaml", portal.url, documents=2)
+    scan(sites, tmp_path / "g.db")
+    second = scan(sites, tmp_path / "g.db")
+    found = documents(tmp_path / "g.db", second.scan_id)
+    assert len(found) == 4
+    assert {n for n, r in found.items() if r["revalidated"]} == {"notice.pdf", "roster.xlsx"}
+    assert sum(r["extracted"] for r in found.values()) == 2
+
+
 def test_hostile_documents_end_in_their_status_and_the_scan_completes(tmp_path, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", TESTS)
     portal = make_portal(tmp_path / "portal", extra={"huge.pdf": pdf_of_pages(3000)})
