@@ -180,6 +180,25 @@ class ScanView:
             params = {"scan": self.scan_id, **params}
         yield from self._conn.execute(sql, params)
 
+    def links_to(self, targets: Sequence[str], kinds: Sequence[str] = ("page", "document")
+                 ) -> Iterator[sqlite3.Row]:
+        """The links (source_url, target_url, anchor_text) of this scan's pages to *targets*
+        (at most a few hundred a call), of *kinds*.
+
+        Asked of the view ``links``, the planner starts from the scan's pages and walks every
+        link of the scan (a second for 500 targets at 100 000 pages); this starts from the
+        targets and goes through the anchors' index (15 ms)."""
+        marks, names = in_list("t", targets)
+        kind_marks, kind_names = in_list("k", kinds)
+        yield from self.rows(
+            f"select s.url as source_url, t.url as target_url, a.anchor_text "
+            f"from urls t cross join anchors a on a.target_id = t.id "
+            f"cross join reading_links l on l.anchor_id = a.id "
+            f"cross join scan_pages p on p.reading_id = l.reading_id "
+            f"join urls s on s.id = p.url_id "
+            f"where t.url in ({marks}) and a.kind in ({kind_marks}) and p.scan_id = :scan",
+            {**names, **kind_names})
+
     def shared(self, key: Hashable, work: Callable[[], T]) -> T:
         """What *work* gives, done once for this scan under *key*: rules that ask the same of
         a scan (the two 解读 rules pair the same pages) share it."""

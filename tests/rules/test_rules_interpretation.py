@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from govwatch.rules.checks.interpretation import Page, find_policy, numbers
+from govwatch.rules.checks.interpretation import Candidates, Page, find_policy, numbers
 
 POLICY = Page("p1", "s", "县人民政府关于印发《县燃气安全管理办法》的通知_县政府", date(2026, 9, 14),
               numbers={"政发〔2026〕18号"})
@@ -65,3 +65,20 @@ def test_of_two_policies_of_one_title_the_newest_out_by_the_interpretation_pairs
     text = "《关于进一步加强燃气安全工作的意见》解读"
     assert find_policy(reading(text), [later, old, this]) is this
     assert find_policy(reading(text), [later]) is later
+
+
+def test_candidates_are_looked_up_by_the_titles_they_hold_and_the_numbers_they_print():
+    """The index a site's pages are looked up in finds what testing each page would: every
+    page whose title holds a quote (the first and the last title too, one title holding two
+    quotes once) and every page printing a cited number; never a quote across two titles."""
+    first = Page("a", "s", "县燃气安全管理办法", None)
+    middle = Page("b", "s", "关于印发《县燃气安全管理办法》和《县稳岗就业措施》的通知", None,
+                  numbers={"政发〔2026〕18号"})
+    last = Page("c", "s", "县稳岗就业措施", None)
+    index = Candidates([first, middle, last])
+    assert {p.url for p in index.titled({"县燃气安全管理办法"})} == {"a", "b"}
+    assert {p.url for p in index.titled({"县燃气安全管理办法", "县稳岗就业措施"})} == {
+        "a", "b", "c"}
+    assert index.titled({"的通知县稳岗"}) == []  # the end of one title and the next
+    assert [p.url for p in index.citing({"政发〔2026〕18号"})] == ["b"]
+    assert index.linked({"c", "z"}) == [last]
