@@ -26,8 +26,9 @@ Where the offending element is comes from ``locate`` (built by :mod:`govwatch.ev
 
 The element gets the attribute ``data-govwatch-target`` and an overlay box
 (``#govwatch-outline``) around it, and is scrolled to the middle of the window. The box's
-style is ``!important`` and it hangs from the root element, not the body: a site's
-stylesheet (``div { display: none !important }``, a positioned body) cannot hide or move it.
+style is ``!important``, it hangs from the root element, not the body, and it is put back
+where the element is once drawn: a site's stylesheet (``div { display: none !important }``,
+a positioned body or root) cannot hide or move it.
 """
 
 from __future__ import annotations
@@ -114,6 +115,12 @@ _OUTLINE_JS = """
     box.style.setProperty(name, value, 'important');
   }
   document.documentElement.appendChild(box);
+  // a positioned root (a site's stylesheet) moves the box by its offset: moved back
+  const b = box.getBoundingClientRect();
+  const left = parseFloat(box.style.left) + r.left - 6 - b.left;
+  const top = parseFloat(box.style.top) + r.top - 6 - b.top;
+  box.style.setProperty('left', left + 'px', 'important');
+  box.style.setProperty('top', top + 'px', 'important');
   return true;
 }
 """
