@@ -99,19 +99,14 @@ def _keep(db: Any, spool: Path, scan_id: int, user_agent: str | None,
     fetched = kept.spooled(spool, page_of.values())
     notes = _refetched(db, scan_id, set(page_of.values()) - set(fetched), fetched, user_agent,
                        refetch_max)
+    styles_of = _styles(fetched, set(page_of.values()), user_agent)  # before the write lock
     bodies: set[str] = set()
     sheets: set[str] = set()
-    # each kept page's stylesheets, the page read once, a stylesheet fetched once a run
-    stylesheets = Sheets(user_agent) if user_agent else None
-    styles_of: dict[str, dict[str, tuple[str, bytes]]] = {}
     now = now_iso()
     with db.conn:
         for issue in issues:
             url = page_of[issue["id"]]
             got: Mapping[str, Any] = fetched.get(url, {})
-            if got and stylesheets is not None and url not in styles_of:
-                styles_of[url] = stylesheets.of(
-                    decode(zlib.decompress(got["zbody"]), got["encoding"]), url)
             styles = styles_of.get(url, {})
             if got:
                 kept.keep_body(db, got["hash"], got["zbody"])
@@ -134,6 +129,19 @@ def _keep(db: Any, spool: Path, scan_id: int, user_agent: str | None,
                  json.dumps({u: h for u, (h, _) in styles.items()}) if styles else None])
     result.bodies, result.styles = len(bodies), len(sheets)
     return result
+
+
+def _styles(fetched: dict[str, dict[str, Any]], urls: set[str], user_agent: str | None
+            ) -> dict[str, dict[str, tuple[str, bytes]]]:
+    """The stylesheets of the pages of *urls* kept with a body (:meth:`Sheets.of`), each
+    fetched once under *user_agent*: page url → stylesheet url → (hash, compressed body).
+    None fetched without *user_agent*: then nothing leaves the machine."""
+    if not user_agent:
+        return {}
+    sheets = Sheets(user_agent)
+    return {url: sheets.of(decode(zlib.decompress(fetched[url]["zbody"]),
+                                  fetched[url]["encoding"]), url)
+            for url in sorted(urls & set(fetched))}
 
 
 def _refetched(db: Any, scan_id: int, urls: set[str], fetched: dict[str, dict[str, Any]],

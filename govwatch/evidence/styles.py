@@ -43,11 +43,27 @@ def stylesheets(html: str, url: str) -> list[str]:
         href = (link.get("href") or "").strip()
         if "stylesheet" not in rel or "alternate" in rel or not href:
             continue  # an alternate stylesheet is not drawn either
-        sheet = urllib.parse.quote(urllib.parse.urljoin(base, href).split("#")[0], safe=_SAFE)
-        parts = urllib.parse.urlsplit(sheet)
-        if parts.scheme in ("http", "https") and parts.hostname == host and sheet not in found:
+        sheet = _as_asked(urllib.parse.urljoin(base, href), host)
+        if sheet is not None and sheet not in found:
             found.append(sheet)
     return found[:MOST_SHEETS]
+
+
+def _as_asked(url: str, host: str | None) -> str | None:
+    """*url* as the browser asks for it (host in lower case, no default port, no fragment,
+    spaces and Chinese percent-encoded), the renderer's key for it; None unless it is http
+    or https on *host*."""
+    parts = urllib.parse.urlsplit(urllib.parse.quote(url.split("#")[0], safe=_SAFE))
+    try:
+        port = parts.port
+    except ValueError:  # a port that is no number
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.hostname != host:
+        return None
+    netloc = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    if port is not None and port != {"http": 80, "https": 443}[parts.scheme]:
+        netloc += f":{port}"
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
 
 
 class Sheets:

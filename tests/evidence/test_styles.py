@@ -155,12 +155,13 @@ def test_which_stylesheets_a_page_links():
             '<link rel="stylesheet" href="ftp://www.gov.example/d.css">'
             '<link rel="icon" href="e.ico"><link rel="stylesheet" href="a.css">'
             '<link rel="stylesheet" href="样式 1.css">'
+            '<link rel="stylesheet" href="HTTP://WWW.Gov.Example:80/up.css?v=2">'
             + "".join(f'<link rel="stylesheet" href="/n{n}.css">' for n in range(10))
             + "</head><body></body></html>")
     found = stylesheets(page, "http://www.gov.example/col/index.html")
     assert found[:4] == ["http://www.gov.example/v2/a.css", "https://www.gov.example/b.css",
                          "http://www.gov.example/v2/%E6%A0%B7%E5%BC%8F%201.css",
-                         "http://www.gov.example/n0.css"]
+                         "http://www.gov.example/up.css?v=2"]
     assert len(found) == MOST_SHEETS
     assert stylesheets("", "http://www.gov.example/") == []
 
@@ -200,3 +201,13 @@ def test_a_stylesheet_cannot_hide_or_move_the_outline():
     assert outline["x"] + outline["width"] >= target["x"] + target["width"]
     assert outline["y"] + outline["height"] >= target["y"] + target["height"]
     assert outline["width"] - target["width"] <= 16 and outline["height"] - target["height"] <= 16
+
+
+@pytest.mark.parametrize("href", ["样式 1.css", "HTTP://KEPT.Example:80/col/a.css?v=2"])
+def test_a_kept_stylesheet_is_found_under_the_url_the_browser_asks_for(href):
+    url = "http://kept.example/col/"
+    page = f'<html><head><link rel="stylesheet" href="{href}"></head><body><p>栏目内容</p></body></html>'
+    styles = {sheet: f"body {{ background: rgb{GREEN} }}".encode()
+              for sheet in stylesheets(page, url)}
+    shot = shots.render([Job("a", url, page, {"text": "栏目内容"}, styles)], pages=1)["a"]
+    assert len(styles) == 1 and share(shot.image, GREEN) > 0.5
