@@ -13,16 +13,18 @@ without touching the scan's transactions, survives an interrupted scan that is r
 and is deleted with one unlink once the scan is tracked. With evidence switched off there
 is no spool at all.
 
-In the database (migration ``0009_kept_pages``):
+In the database (migrations ``0010_kept_pages``, ``0012_kept_styles``):
 
 - ``kept_bodies``: a body, zlib-compressed, by the SHA-256 of its raw bytes: a page shared
-  by many findings is kept once;
+  by many findings is kept once, and so is a stylesheet shared by many pages;
 - ``kept_shots``: a screenshot (JPEG), by the SHA-256 of its bytes;
 - ``kept_pages``: per issue and the scan that found (or reopened) it: the page's URL, final
   URL, status, headers, fetch time, encoding, the body's and screenshot's hashes, the link
   check's verdict for a broken link, where the offending element is (``locate``, JSON),
   how the body was had or why it is missing (``kept_note``: fetched again after a 304,
-  存证缺失…), and why a screenshot is missing (``shot_note``, 截图缺失…).
+  存证缺失…), why a screenshot is missing (``shot_note``, 截图缺失…), and the page's
+  stylesheets kept with it (``styles``, JSON: URL → the hash of its body in ``kept_bodies``;
+  a column rather than a table of its own: a page has a few, read and dropped with its row).
 """
 
 from __future__ import annotations
@@ -218,9 +220,12 @@ def issue_shots(db: Any, issue_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
 
 
 def drop_orphans(db: Any) -> int:
-    """Delete bodies and screenshots no kept page refers to; return how many."""
+    """Delete bodies (pages and stylesheets) and screenshots no kept page refers to; return
+    how many."""
     gone = db.execute("DELETE FROM kept_bodies WHERE hash NOT IN "
-                      "(SELECT body_hash FROM kept_pages WHERE body_hash IS NOT NULL)").rowcount
+                      "(SELECT body_hash FROM kept_pages WHERE body_hash IS NOT NULL) "
+                      "AND hash NOT IN (SELECT s.value FROM kept_pages p, json_each(p.styles) s "
+                      "WHERE p.styles IS NOT NULL)").rowcount
     gone += db.execute("DELETE FROM kept_shots WHERE hash NOT IN "
                        "(SELECT shot_hash FROM kept_pages WHERE shot_hash IS NOT NULL)"
                        ).rowcount

@@ -321,6 +321,12 @@ def kept_pages(db: sqlite_utils.Database) -> None:
     db["kept_pages"].create_index(["shot_hash"], if_not_exists=True)
 
 
+def kept_styles(db: sqlite_utils.Database) -> None:
+    """``kept_pages.styles``: the stylesheets kept with the page (JSON, URL → the hash of its
+    body in ``kept_bodies``), so that its screenshot is drawn styled."""
+    add_missing_columns(db, "kept_pages", {"styles": str})
+
+
 def messages(db: sqlite_utils.Database) -> None:
     """``reading_messages`` and ``reading_decisions``: the dated records a page publishes,
     a 互动交流 board's messages and a 双公示 list's decisions (their views, ``messages`` and
@@ -380,4 +386,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0009_documents", documents),
     Migration("0010_kept_pages", kept_pages),
     Migration("0011_messages", messages),
+    Migration("0012_kept_styles", kept_styles),
 )

@@ -101,7 +101,8 @@ Tables (one row per …):
   (crawler/probe.py writes them; the rule ``site.availability`` reads them).
 - ``kept_bodies``, ``kept_shots``, ``kept_pages``: kept pages (存证) of new and reopened
   issues: the body the finding was judged on (compressed, by its SHA-256), its screenshot,
-  and per issue and scan the response's facts (govwatch/core/kept.py, docs/evidence.md).
+  and per issue and scan the response's facts and its stylesheets' hashes (``styles``: their
+  bodies are kept bodies too) (govwatch/core/kept.py, docs/evidence.md).
 - ``pruned_scans``: scan retention pruned (govwatch/prune.py): its status and date, what was
   dropped (:class:`Pruned`) and why, the rows dropped, the bytes of pages that freed, when.
   Kept when a failed scan's own row goes, as the record that it was there.
@@ -393,7 +394,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "issue_id": int, "scan_id": int, "url": str, "final_url": str, "status": int,
             "headers": str, "encoding": str, "fetched_at": str, "body_hash": str,
             "link_status": str, "locate": str, "kept_note": str, "shot_hash": str, "shot_note": str,
-            "kept_at": str,
+            "kept_at": str, "styles": str,
         },
         "pk": ("issue_id", "scan_id"),
         "foreign_keys": [("issue_id", "issues", "id")],

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ from govwatch.core.vocabulary import IssueCause
 from govwatch.evidence.mask import decode, mask_text
 from govwatch.evidence.refetch import refetch
 from govwatch.evidence.shots import MISSING, WINDOW, Job, render
+from govwatch.evidence.styles import Sheets
 
 NOT_DOWNLOADED = "存证缺失：本次扫描没有下载到该页面"
 OVER_REFETCH = "存证缺失：页面未变（304），超过本次扫描后重新下载的上限"
@@ -47,6 +49,7 @@ class Kept:
     issues: int = 0  # new and reopened issues of the scan
     pages: int = 0  # of which kept with a body
     bodies: int = 0  # distinct bodies kept
+    styles: int = 0  # distinct stylesheets kept with them
     shots: int = 0  # screenshots made
     missing: list[str] = field(default_factory=list)  # notes of screenshots not made
 
@@ -59,7 +62,9 @@ def keep_scan(db_path: str | Path, scan_id: int, *, screenshots: bool = False,
     (and any older scan's left behind). None when there is no spool: evidence was off.
 
     With *user_agent*, up to *refetch_max* pages the scan found unchanged (304) are fetched
-    again under it (:mod:`govwatch.evidence.refetch`); without, they are kept without body."""
+    again under it (:mod:`govwatch.evidence.refetch`), and the kept pages' stylesheets are
+    fetched (:mod:`govwatch.evidence.styles`); without, nothing is fetched: those pages are
+    kept without body, and screenshots drawn unstyled."""
     spool = kept.spool_path(db_path, scan_id)
     if not spool.exists():
         _drop_spools(db_path, scan_id)
@@ -94,29 +99,49 @@ def _keep(db: Any, spool: Path, scan_id: int, user_agent: str | None,
     fetched = kept.spooled(spool, page_of.values())
     notes = _refetched(db, scan_id, set(page_of.values()) - set(fetched), fetched, user_agent,
                        refetch_max)
+    styles_of = _styles(fetched, set(page_of.values()), user_agent)  # before the write lock
     bodies: set[str] = set()
+    sheets: set[str] = set()
     now = now_iso()
     with db.conn:
         for issue in issues:
             url = page_of[issue["id"]]
             got: Mapping[str, Any] = fetched.get(url, {})
+            styles = styles_of.get(url, {})
             if got:
                 kept.keep_body(db, got["hash"], got["zbody"])
                 bodies.add(got["hash"])
                 result.pages += 1
+                for digest, zbody in styles.values():
+                    kept.keep_body(db, digest, zbody)
+                    sheets.add(digest)
             db.execute(
                 "insert or replace into kept_pages (issue_id, scan_id, url, final_url, status, "
                 "headers, encoding, fetched_at, body_hash, link_status, locate, kept_note, "
-                "shot_hash, shot_note, kept_at) "
-                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, null, ?)",
+                "shot_hash, shot_note, kept_at, styles) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, null, ?, ?)",
                 [issue["id"], scan_id, url, url if got else None, got.get("status"),
                  json.dumps(got.get("headers", {}), ensure_ascii=False), got.get("encoding"),
                  got.get("fetched_at"), got.get("hash"), _link_status(db, scan_id, issue),
                  json.dumps(_locate(db, scan_id, issue), ensure_ascii=False),
                  _joined(notes.get(url, None if got else NOT_DOWNLOADED),
-                         attachment_notes.get(issue["id"]) if got else None), now])
-    result.bodies = len(bodies)
+                         attachment_notes.get(issue["id"]) if got else None), now,
+                 json.dumps({u: h for u, (h, _) in styles.items()}) if styles else None])
+    result.bodies, result.styles = len(bodies), len(sheets)
     return result
+
+
+def _styles(fetched: dict[str, dict[str, Any]], urls: set[str], user_agent: str | None
+            ) -> dict[str, dict[str, tuple[str, bytes]]]:
+    """The stylesheets of the pages of *urls* kept with a body (:meth:`Sheets.of`), each
+    fetched once under *user_agent*: page url → stylesheet url → (hash, compressed body).
+    None fetched without *user_agent*: then nothing leaves the machine."""
+    if not user_agent:
+        return {}
+    sheets = Sheets(user_agent)
+    return {url: sheets.of(decode(zlib.decompress(fetched[url]["zbody"]),
+                                  fetched[url]["encoding"]), url)
+            for url in sorted(urls & set(fetched))}
 
 
 def _refetched(db: Any, scan_id: int, urls: set[str], fetched: dict[str, dict[str, Any]],
@@ -213,13 +238,17 @@ def _locate(db: Any, scan_id: int, issue: Mapping[str, Any]) -> dict[str, Any]:
 
 def _screenshots(db: Any, scan_id: int, result: Kept, max_shots: int, pages: int,
                  after_each: Callable[[int], None] | None) -> None:
-    rows = list(db.query("select issue_id, url, encoding, body_hash, locate from kept_pages "
-                         "where scan_id = ? and body_hash is not null order by issue_id",
+    rows = list(db.query("select issue_id, url, encoding, body_hash, locate, styles "
+                         "from kept_pages where scan_id = ? and body_hash is not null "
+                         "order by issue_id",
                          [scan_id]))
     jobs = []
     for row in rows[:max_shots]:
         html = mask_text(decode(kept.body(db, row["body_hash"]) or b"", row["encoding"]))
-        jobs.append(Job(row["issue_id"], row["url"], html, json.loads(row["locate"] or "{}")))
+        styles = {url: css for url, digest in json.loads(row["styles"] or "{}").items()
+                  if (css := kept.body(db, digest)) is not None}
+        jobs.append(Job(row["issue_id"], row["url"], html, json.loads(row["locate"] or "{}"),
+                        styles))
     shots = render(jobs, pages=pages, after_each=after_each)
     with db.conn:
         for row in rows[max_shots:]:

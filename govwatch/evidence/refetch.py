@@ -29,14 +29,8 @@ def refetch(url: str, etag: str | None, last_modified: str | None, user_agent: s
             timeout: float = 15.0) -> tuple[dict[str, Any] | None, str]:
     """GET *url* again: (its fetch as :func:`govwatch.core.kept.spooled` gives one, and
     :data:`REFETCHED`), or (None, why it is not kept)."""
-    # The crawl's User-Agent names the office in Chinese: sent as its UTF-8 bytes, as Scrapy
-    # sends it (http.client writes headers as Latin-1).
-    agent = user_agent.encode("utf-8").decode("latin-1")
-    request = urllib.request.Request(url, headers={"User-Agent": agent})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read(_MOST)
-            status, headers = response.status, response.headers
+        status, headers, body = get(url, user_agent, timeout, _MOST)
     except (OSError, ValueError, urllib.error.URLError):
         return None, FAILED
     same = (headers.get("ETag") == etag) if etag else (
@@ -48,3 +42,14 @@ def refetch(url: str, etag: str | None, last_modified: str | None, user_agent: s
             "headers": {name: headers.get(name) for name in ("Content-Type", "ETag",
                                                              "Last-Modified")
                         if headers.get(name)}}, REFETCHED
+
+
+def get(url: str, user_agent: str, timeout: float, most: int) -> tuple[int, Any, bytes]:
+    """GET *url* plainly under *user_agent*: its status, headers and at most *most* bytes of
+    its body. Raises what urllib raises (OSError, ValueError)."""
+    # The crawl's User-Agent names the office in Chinese: sent as its UTF-8 bytes, as Scrapy
+    # sends it (http.client writes headers as Latin-1).
+    agent = user_agent.encode("utf-8").decode("latin-1")
+    request = urllib.request.Request(url, headers={"User-Agent": agent})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return response.status, response.headers, response.read(most)

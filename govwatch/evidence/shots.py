@@ -1,10 +1,12 @@
 """Screenshots (截图取证) of kept pages, the offending element outlined.
 
 Rendered from the kept body, never fetched again: the page's own URL is answered with the
-(masked, :mod:`govwatch.evidence.mask`) kept HTML and every other request of the renderer
-(images, styles, scripts, frames) with an empty response, so nothing leaves the machine and
-the picture shows what was judged. Scripts do not run, and a ``<meta http-equiv=refresh>``
-is taken out: the kept HTML is what the rules read. A Hanweb list, whose records the site's
+(masked, :mod:`govwatch.evidence.mask`) kept HTML, its stylesheets' URLs with the stylesheets
+kept with it (:mod:`govwatch.evidence.styles`), and every other request of the renderer
+(images, fonts, scripts, frames, a stylesheet not kept) with an empty response, so nothing
+leaves the machine and the picture shows what was judged, laid out as its site styles it.
+Scripts do not run, and a ``<meta http-equiv=refresh>`` is taken out: the kept HTML is what
+the rules read. A Hanweb list, whose records the site's
 script writes into the page from a ``<script type="text/xml"><datastore>``, is shown as
 those records, expanded as the crawl reads them (docs/cms.md): else the newest item of a
 stale Hanweb column would be outlined as an empty box. One headless Chromium (Debian's, driven
@@ -23,7 +25,10 @@ Where the offending element is comes from ``locate`` (built by :mod:`govwatch.ev
 - ``text``: the smallest element holding the text (a pattern's match, masked as shown).
 
 The element gets the attribute ``data-govwatch-target`` and an overlay box
-(``#govwatch-outline``) around it, and is scrolled to the middle of the window.
+(``#govwatch-outline``) around it, and is scrolled to the middle of the window. The box's
+style is ``!important``, it hangs from the root element, not the body, and it is put back
+where the element is once drawn: a site's stylesheet (``div { display: none !important }``,
+a positioned body or root) cannot hide or move it.
 """
 
 from __future__ import annotations
@@ -33,9 +38,9 @@ import contextlib
 import re
 import shutil
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import lxml.html
@@ -98,12 +103,24 @@ _OUTLINE_JS = """
   const r = el.getBoundingClientRect();
   const box = document.createElement('div');
   box.id = 'govwatch-outline';
-  Object.assign(box.style, {
+  const style = {
     position: 'absolute', left: (r.left + scrollX - 6) + 'px', top: (r.top + scrollY - 6) + 'px',
-    width: (r.width + 12) + 'px', height: (r.height + 12) + 'px', boxSizing: 'border-box',
-    border: '4px solid #e00000', zIndex: '2147483647', pointerEvents: 'none', margin: '0',
-  });
-  document.body.appendChild(box);
+    width: (r.width + 12) + 'px', height: (r.height + 12) + 'px', 'box-sizing': 'border-box',
+    border: '4px solid #e00000', 'z-index': '2147483647', 'pointer-events': 'none',
+    margin: '0', padding: '0', display: 'block', visibility: 'visible', opacity: '1',
+    background: 'transparent', transform: 'none', 'max-width': 'none', 'max-height': 'none',
+  };
+  // important: an inline style loses to a site's own !important rule
+  for (const [name, value] of Object.entries(style)) {
+    box.style.setProperty(name, value, 'important');
+  }
+  document.documentElement.appendChild(box);
+  // a positioned root (a site's stylesheet) moves the box by its offset: moved back
+  const b = box.getBoundingClientRect();
+  const left = parseFloat(box.style.left) + r.left - 6 - b.left;
+  const top = parseFloat(box.style.top) + r.top - 6 - b.top;
+  box.style.setProperty('left', left + 'px', 'important');
+  box.style.setProperty('top', top + 'px', 'important');
   return true;
 }
 """
@@ -111,12 +128,14 @@ _OUTLINE_JS = """
 
 @dataclass(frozen=True)
 class Job:
-    """One screenshot to make: *key* names it for the caller; *html* is the masked page."""
+    """One screenshot to make: *key* names it for the caller; *html* is the masked page;
+    *styles* its stylesheets kept with it (URL → CSS)."""
 
     key: Any
     url: str
     html: str
     locate: dict[str, Any]
+    styles: Mapping[str, bytes] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -144,8 +163,8 @@ def as_shown(html: str) -> str:
 
 
 async def prepare(page: Any, job: Job) -> bool:
-    """Load *job*'s kept HTML into *page* with every other request answered empty, and
-    outline its element; True when the element was found."""
+    """Load *job*'s kept HTML into *page*, its kept stylesheets with it and every other
+    request answered empty, and outline its element; True when the element was found."""
     served, html = False, as_shown(job.html)
 
     async def answer(route: Any) -> None:
@@ -155,6 +174,9 @@ async def prepare(page: Any, job: Job) -> bool:
             served = True
             await route.fulfill(status=200, body=html.encode("utf-8"),
                                 headers={"Content-Type": "text/html; charset=utf-8"})
+        elif request.url in job.styles:
+            await route.fulfill(status=200, body=job.styles[request.url],
+                                headers={"Content-Type": "text/css"})
         else:
             await route.fulfill(status=200, body=b"")
 

@@ -54,15 +54,17 @@ def write_portal(root: Path) -> Path:
     return root
 
 
-def crawl(folder: Path, root: Path, *, evidence: bool) -> tuple[Path, int, str]:
-    """Serve the portal in *root* and crawl it into *folder*/govwatch.db, evidence on or
-    off: (database, scan id, the portal's URL as served)."""
+def crawl(folder: Path, root: Path, *, evidence: bool, port: int = 0
+          ) -> tuple[Path, int, str]:
+    """Serve the portal in *root* (on *port*, else any free one) and crawl it into
+    *folder*/govwatch.db, evidence on or off: (database, scan id, the portal's URL as
+    served)."""
     from govwatch.core.config import load_config
     from govwatch.crawler.runner import run_scan
     from govwatch.demo.server import PortalServer
     from support.portals import FAST, LOOPBACK_LINKS, SCAN_DATE
 
-    with PortalServer(root) as server:
+    with PortalServer(root, port) as server:
         sites = folder / "sites.yaml"
         sites.write_text(yaml.safe_dump({"sites": [{
             "id": "demo", "name": "示范县人民政府", "url": server.url, **LOOPBACK_LINKS}]},
