@@ -156,9 +156,9 @@ the demo without `--screenshots` publishes (a page that was not kept still says 
 ![bulletin with screenshots]({stem}-screenshots.png)
 
 Each screenshot is rendered from the kept page, never fetched again, with the offending
-element outlined in red; the pages show unstyled, since the renderer loads nothing but the
-kept HTML (docs/evidence.md). A problem found in an attachment (the annual report's PDF)
-shows the page linking it, its anchor outlined. {_missing(missing)}
+element outlined in red, and styled by the page's own stylesheets, kept with it; images,
+scripts and fonts are not loaded (docs/evidence.md). A problem found in an attachment (the
+annual report's PDF) shows the page linking it, its anchor outlined. {_missing(missing)}
 
 ![three screenshots](screenshots.jpg)
 """

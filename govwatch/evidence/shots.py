@@ -25,7 +25,9 @@ Where the offending element is comes from ``locate`` (built by :mod:`govwatch.ev
 - ``text``: the smallest element holding the text (a pattern's match, masked as shown).
 
 The element gets the attribute ``data-govwatch-target`` and an overlay box
-(``#govwatch-outline``) around it, and is scrolled to the middle of the window. The box's
+(``#govwatch-outline``) around it, is highlighted (black text on pale yellow, so that it
+reads whatever the site's colours: white footer text over a background image that is not
+loaded would be white on white), and is scrolled to the middle of the window. The box's
 style is ``!important``, it hangs from the root element, not the body, and it is put back
 where the element is once drawn: a site's stylesheet (``div { display: none !important }``,
 a positioned body or root) cannot hide or move it.
@@ -99,6 +101,12 @@ _OUTLINE_JS = """
   if (!el && loc.text) el = smallest(loc.text, document.body);
   if (!el || !el.getClientRects().length) return false;  // none, or hidden (a closed menu)
   el.setAttribute('data-govwatch-target', '1');
+  // highlighted as with a marker, so it reads whatever the site's colours: a footer's white
+  // text over a background image the renderer does not load would be white on white
+  for (const e of [el, ...el.querySelectorAll('*')]) {
+    e.style.setProperty('color', '#000', 'important');
+  }
+  el.style.setProperty('background-color', '#fff7cc', 'important');
   el.scrollIntoView({block: 'center', inline: 'nearest'});
   const r = el.getBoundingClientRect();
   const box = document.createElement('div');

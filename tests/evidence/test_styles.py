@@ -180,20 +180,23 @@ async def _drawn(job: Job) -> dict[str, Any]:
                 "outline": await page.locator("#govwatch-outline").bounding_box(),
                 "border": await page.locator("#govwatch-outline").evaluate(
                     "e => getComputedStyle(e).borderTop"),
+                "colours": await page.locator("[data-govwatch-target] span").evaluate(
+                    "e => [getComputedStyle(e).color,"
+                    " getComputedStyle(e.closest('[data-govwatch-target]')).backgroundColor]"),
                 "image": await page.screenshot(type="jpeg", quality=shots.QUALITY)}
         await browser.close()
     return seen
 
 
-def test_a_stylesheet_cannot_hide_or_move_the_outline():
+def test_a_stylesheet_cannot_hide_move_or_whiten_the_outlined_element():
     hostile = (b"div { display: none !important; border: 0 !important; "
                b"position: static !important; z-index: 0 !important } "
                b"html, body { position: relative; margin: 40px; background: rgb(0, 128, 0) }")
     url = "http://kept.example/"
     page = ('<html><head><link rel="stylesheet" href="/site.css"></head>'
-            '<body><p>栏目内容</p><p>其他</p></body></html>')
+            '<body><p>栏目<span>内容</span></p><p>其他</p></body></html>')
     seen = asyncio.run(_drawn(Job("styled", url, page, {"text": "栏目内容"},
-                                  {url + "site.css": hostile})))
+                                  {url + "site.css": hostile + b" p, span { color: #fff }"})))
     assert seen["found"] and share(seen["image"], GREEN) > 0.5  # the sheet was applied
     target, outline = seen["target"], seen["outline"]
     assert outline is not None and seen["border"] == "4px solid rgb(224, 0, 0)"
@@ -201,6 +204,8 @@ def test_a_stylesheet_cannot_hide_or_move_the_outline():
     assert outline["x"] + outline["width"] >= target["x"] + target["width"]
     assert outline["y"] + outline["height"] >= target["y"] + target["height"]
     assert outline["width"] - target["width"] <= 16 and outline["height"] - target["height"] <= 16
+    # white text (over a background image not loaded) is highlighted black on pale yellow
+    assert seen["colours"] == ["rgb(0, 0, 0)", "rgb(255, 247, 204)"]
 
 
 @pytest.mark.parametrize("href", ["样式 1.css", "HTTP://KEPT.Example:80/col/a.css?v=2"])
