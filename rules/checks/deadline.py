@@ -31,6 +31,10 @@ from govwatch.rules.params import Choice, MonthDayKind, Param, Regex, Text, as_d
 from govwatch.rules.registry import check
 from govwatch.rules.scanview import ScanView
 
+# The links part starts from the anchors (each distinct link text once, whatever the pages
+# and scans carrying it) and joins the scan's pages after (CROSS JOIN keeps that order):
+# through the view ``links`` SQLite matched the text of every link of the scan, 3.5 million
+# at 100 000 pages (1.1 s a rule -> 0.4 s).
 _CANDIDATES = """
     select site_id, title, date, url, null from items
     where scan_id = :scan and title like :like and regexp(:regex, title)
@@ -38,13 +42,16 @@ _CANDIDATES = """
     select site_id, title, pub_date, url, null from pages
     where scan_id = :scan and title like :like and regexp(:regex, title)
     union all
-    select l.site_id, l.anchor_text, coalesce(d.pub_date, s.pub_date), l.target_url,
+    select p.site_id, a.anchor_text, coalesce(d.pub_date, s.pub_date), t.url,
            case when d.pub_date is null then s.title end
-    from links l
-    left join pages d on d.scan_id = l.scan_id and d.url = l.target_url
-    left join pages s on s.scan_id = l.scan_id and s.url = l.source_url
-    where l.scan_id = :scan and l.kind = 'document' and l.anchor_text like :like
-      and regexp(:regex, l.anchor_text)
+    from anchors a cross join reading_links r on r.anchor_id = a.id
+    cross join scan_pages p on p.reading_id = r.reading_id
+    join urls t on t.id = a.target_id
+    join urls u on u.id = p.url_id
+    left join pages d on d.scan_id = :scan and d.url = t.url
+    left join pages s on s.scan_id = :scan and s.url = u.url
+    where a.kind = 'document' and a.anchor_text like :like
+      and regexp(:regex, a.anchor_text) and p.scan_id = :scan
 """
 
 
