@@ -62,16 +62,17 @@ def keep_scan(db_path: str | Path, scan_id: int, *, screenshots: bool = False,
     (and any older scan's left behind). None when there is no spool: evidence was off.
 
     With *user_agent*, up to *refetch_max* pages the scan found unchanged (304) are fetched
-    again under it (:mod:`govwatch.evidence.refetch`), and the kept pages' stylesheets are
-    fetched (:mod:`govwatch.evidence.styles`); without, nothing is fetched: those pages are
-    kept without body, and screenshots drawn unstyled."""
+    again under it (:mod:`govwatch.evidence.refetch`), and, with *screenshots*, the kept
+    pages' stylesheets (:mod:`govwatch.evidence.styles`: they serve the screenshots only);
+    without, nothing is fetched: those pages are kept without body, and screenshots drawn
+    unstyled."""
     spool = kept.spool_path(db_path, scan_id)
     if not spool.exists():
         _drop_spools(db_path, scan_id)
         return None
     db = open_db(db_path)
     try:
-        result = _keep(db, spool, scan_id, user_agent, refetch_max)
+        result = _keep(db, spool, scan_id, user_agent, refetch_max, styled=screenshots)
         if screenshots:
             _screenshots(db, scan_id, result, max_shots, pages, after_each)
     finally:
@@ -81,7 +82,7 @@ def keep_scan(db_path: str | Path, scan_id: int, *, screenshots: bool = False,
 
 
 def _keep(db: Any, spool: Path, scan_id: int, user_agent: str | None,
-          refetch_max: int) -> Kept:
+          refetch_max: int, *, styled: bool) -> Kept:
     issues = list(db.query(
         "select i.id, i.rule_id, i.subject_url, i.source_url, i.evidence from issue_events e "
         "join issues i on i.id = e.issue_id where e.scan_id = ? and e.cause in (?, ?) "
@@ -99,7 +100,8 @@ def _keep(db: Any, spool: Path, scan_id: int, user_agent: str | None,
     fetched = kept.spooled(spool, page_of.values())
     notes = _refetched(db, scan_id, set(page_of.values()) - set(fetched), fetched, user_agent,
                        refetch_max)
-    styles_of = _styles(fetched, set(page_of.values()), user_agent)  # before the write lock
+    # before the write lock; only for screenshots, the one thing stylesheets are kept for
+    styles_of = _styles(fetched, set(page_of.values()), user_agent) if styled else {}
     bodies: set[str] = set()
     sheets: set[str] = set()
     now = now_iso()

@@ -55,15 +55,20 @@ def kept_styled(tmp_path_factory) -> dict[str, Any]:
     db_path, scan_id, url = crawl(folder, root, evidence=True, port=port)
     evaluate_and_track(db_path, scan_id)
     unstyled = copy_db(db_path, folder / "unstyled.db")
-    shutil.copy(kept.spool_path(db_path, scan_id), kept.spool_path(unstyled, scan_id))
+    plain = copy_db(db_path, folder / "plain.db")
+    for copy in (unstyled, plain):
+        shutil.copy(kept.spool_path(db_path, scan_id), kept.spool_path(copy, scan_id))
     with PortalServer(root, port) as server:  # the kept pages name this port
         result = keep_scan(db_path, scan_id, screenshots=True, pages=2, user_agent=USER_AGENT)
         styled_asked = list(server.requests)
+        keep_scan(plain, scan_id, screenshots=False, user_agent=USER_AGENT)
+        plain_asked = list(server.requests[len(styled_asked):])
         (root / "css" / "site.css").unlink()
         keep_scan(unstyled, scan_id, screenshots=True, pages=2, user_agent=USER_AGENT)
-        unstyled_asked = list(server.requests[len(styled_asked):])
-    return {"db": db_path, "unstyled": unstyled, "url": url, "result": result,
-            "styled_asked": styled_asked, "unstyled_asked": unstyled_asked}
+        unstyled_asked = list(server.requests[len(styled_asked) + len(plain_asked):])
+    return {"db": db_path, "unstyled": unstyled, "plain": plain, "url": url, "result": result,
+            "styled_asked": styled_asked, "plain_asked": plain_asked,
+            "unstyled_asked": unstyled_asked}
 
 
 def kept_rows(db_path: Path) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
@@ -216,3 +221,10 @@ def test_a_kept_stylesheet_is_found_under_the_url_the_browser_asks_for(href):
               for sheet in stylesheets(page, url)}
     shot = shots.render([Job("a", url, page, {"text": "栏目内容"}, styles)], pages=1)["a"]
     assert len(styles) == 1 and share(shot.image, GREEN) > 0.5
+
+
+def test_without_screenshots_no_stylesheet_is_fetched_nor_kept(kept_styled):
+    """Stylesheets serve the screenshots only: pages kept without them fetch none."""
+    assert not any(SHEET in str(request) for request in kept_styled["plain_asked"])
+    rows, _ = kept_rows(kept_styled["plain"])
+    assert rows and all(row["styles"] is None for row in rows)
